@@ -4,9 +4,10 @@
 //! (styles `ROA` and `FC`) are routed by method and path template.
 
 use crate::error::{ErrorShape, MockError};
+use crate::generic;
 use crate::roa::PathTemplate;
 use alibabacloud_spec::{self as spec, ApiDocs, Schema};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,6 +64,9 @@ pub struct Operation {
     /// The top-level key of the success body that holds the request id
     /// (`RequestId`, `requestId` or `request_id`), when the schema has one.
     pub request_id_key: Option<String>,
+    /// What the generic resource state does for it (RPC only; empty for
+    /// ROA operations and for most RPC ones).
+    pub generic: generic::Plan,
 }
 
 impl Operation {
@@ -99,6 +103,9 @@ pub struct Catalog {
     skipped: Vec<String>,
     /// Spec files that could not be read or parsed: file, JSON path, why.
     failed: Vec<String>,
+    /// Parts of loaded specs served without a check they state (a
+    /// `pattern` the regex engine cannot compile), with the JSON path.
+    notes: Vec<String>,
     /// Time spent finding, reading and indexing the files.
     load_time: Duration,
 }
@@ -235,7 +242,35 @@ impl Catalog {
             roa_error_shape(&docs)
         };
         let mut served = 0usize;
+        let rows_of = |name: &str, api: &spec::Api| -> Vec<ErrorRow> {
+            api.error_rows(name)
+                .0
+                .into_iter()
+                .map(|r| ErrorRow {
+                    status: r.status,
+                    code: r.code,
+                    message: r.message,
+                })
+                .collect()
+        };
+        // The ids the product's reads look up: what a creation that is not
+        // named after its resource may be making.
+        let product_kinds: BTreeSet<String> = if rpc {
+            docs.apis
+                .iter()
+                .flat_map(|(name, api)| {
+                    generic::lookups(name, &api.parameters, &rows_of(name, api))
+                })
+                .map(|l| l.param)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         for (name, api) in &docs.apis {
+            for (i, p) in api.parameters.iter().enumerate() {
+                let place = format!("{label}: apis.{name}.parameters[{i}] ({})", p.name);
+                note_patterns(&place, &resolve(&p.schema, &docs, 0), 0, &mut self.notes);
+            }
             let op_style = if rpc {
                 Style::Rpc
             } else {
@@ -275,38 +310,45 @@ impl Catalog {
                 .filter(|s| (200..300).contains(s))
                 .min()
                 .unwrap_or(200);
+            let parameters: Vec<spec::Parameter> = api
+                .parameters
+                .iter()
+                .map(|p| spec::Parameter {
+                    schema: resolve(&p.schema, &docs, 0),
+                    ..p.clone()
+                })
+                .collect();
+            let errors = rows_of(name, api);
+            // A broken example is the generator's to report; the mock
+            // answers such operations as it answers those without one.
+            let demo = api.json_example(name).ok().flatten();
+            let generic = if rpc {
+                generic::plan(
+                    name,
+                    &parameters,
+                    &errors,
+                    response.as_ref(),
+                    demo.as_ref(),
+                    &product_kinds,
+                )
+            } else {
+                generic::Plan::default()
+            };
             let op = Operation {
                 product: docs.info.product.clone(),
                 version: docs.info.version.clone(),
                 action: name.clone(),
                 methods: api.methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
                 anonymous: api.security.iter().any(|s| s.contains_key("Anonymous")),
-                parameters: api
-                    .parameters
-                    .iter()
-                    .map(|p| spec::Parameter {
-                        schema: resolve(&p.schema, &docs, 0),
-                        ..p.clone()
-                    })
-                    .collect(),
-                errors: api
-                    .error_rows(name)
-                    .0
-                    .into_iter()
-                    .map(|r| ErrorRow {
-                        status: r.status,
-                        code: r.code,
-                        message: r.message,
-                    })
-                    .collect(),
-                // A broken example is the generator's to report; the mock
-                // answers such operations as it answers those without one.
-                demo: api.json_example(name).ok().flatten(),
+                parameters,
+                errors,
+                demo,
                 response,
                 style: op_style,
                 success_status,
                 error_shape,
                 request_id_key,
+                generic,
             };
             served += 1;
             // Two specs with the same version and action: the first file (in
@@ -397,6 +439,15 @@ impl Catalog {
         self.roa_versions.contains(version)
     }
 
+    /// Whether a loaded spec is of `product` (`info.product`, any case).
+    pub fn has_product(&self, product: &str) -> bool {
+        self.loaded.iter().any(|label| {
+            label
+                .rsplit_once(' ')
+                .is_some_and(|(p, _)| p.eq_ignore_ascii_case(product.trim()))
+        })
+    }
+
     /// Whether any RPC spec has this API version.
     pub fn has_version(&self, version: &str) -> bool {
         self.by_version.contains_key(version)
@@ -426,6 +477,13 @@ impl Catalog {
     /// the JSON path; the other files were loaded.
     pub fn failed(&self) -> &[String] {
         &self.failed
+    }
+
+    /// Parts of the loaded specs served without a check they state (a
+    /// `pattern` the regex engine cannot compile), each with its JSON path;
+    /// reported here once rather than at each request.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// Number of operations served (RPC and ROA).
@@ -495,6 +553,27 @@ fn roa_error_shape(docs: &ApiDocs) -> ErrorShape {
         ErrorShape::Lower
     } else {
         ErrorShape::Pop
+    }
+}
+
+/// Notes each `pattern` in `schema` (and its members and items) that the
+/// regex engine cannot compile, and so is not checked.
+fn note_patterns(place: &str, schema: &Schema, depth: u32, notes: &mut Vec<String>) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(pattern) = schema.pattern.as_deref() {
+        if let Some(why) = crate::params::pattern_error(pattern) {
+            notes.push(format!(
+                "{place}: pattern {pattern:?} is not checked: {why}"
+            ));
+        }
+    }
+    if let Some(items) = &schema.items {
+        note_patterns(&format!("{place}.items"), items, depth + 1, notes);
+    }
+    for (key, member) in schema.properties.iter().flatten() {
+        note_patterns(&format!("{place}.{key}"), member, depth + 1, notes);
     }
 }
 
@@ -607,6 +686,32 @@ mod tests {
         assert!(c
             .route_roa("GET", "/clusters/c-1", &[], Some("2099-01-01"), None)
             .is_err());
+    }
+
+    #[test]
+    fn a_pattern_the_engine_cannot_compile_is_noted_once_and_not_checked() {
+        let mut c = Catalog::default();
+        c.add(docs(
+            r#"{"info":{"style":"RPC","product":"P","version":"2020-01-01"},"apis":{"Op":{"parameters":[
+                {"name":"A","in":"query","schema":{"type":"string","pattern":"^(?<=x)a$"}},
+                {"name":"B","in":"query","schema":{"type":"string","pattern":"^\\d+$"}}]}}}"#,
+        ));
+        assert_eq!(c.notes().len(), 1, "{:?}", c.notes());
+        assert!(
+            c.notes()[0].starts_with(
+                "P 2020-01-01: apis.Op.parameters[0] (A): pattern \"^(?<=x)a$\" is not checked"
+            ),
+            "{:?}",
+            c.notes()
+        );
+        let op = c.get("2020-01-01", "Op").unwrap();
+        let params: BTreeMap<String, String> = [("A".to_owned(), "anything".to_owned())]
+            .into_iter()
+            .collect();
+        assert!(crate::params::check(&op.parameters, &params).is_ok());
+        let params: BTreeMap<String, String> =
+            [("B".to_owned(), "1x".to_owned())].into_iter().collect();
+        assert!(crate::params::check(&op.parameters, &params).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::auth::{self, Authenticator, Scheme};
 use crate::catalog::{Catalog, Operation, Style};
 use crate::error::{missing_message, ApiError, ErrorShape};
+use crate::generic::{self, Resources, Seed};
 use crate::kvstore::{self, State};
 use crate::params::{self, Violation};
 use crate::wire::Incoming;
@@ -32,6 +33,9 @@ pub struct Endpoint {
     catalog: Catalog,
     auth: Authenticator,
     state: Mutex<State>,
+    /// Every RPC product's generic resources. Locked before `state` when
+    /// both are needed, never the other way round.
+    resources: Mutex<Resources>,
     /// Bodies to answer before the example, per action.
     answers: Mutex<HashMap<String, VecDeque<Value>>>,
 }
@@ -54,8 +58,40 @@ impl Endpoint {
             catalog,
             auth,
             state: Mutex::new(state),
+            resources: Mutex::new(Resources::default()),
             answers: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Starts the generic state with these resources; a product no loaded
+    /// spec has is an error naming those there are.
+    pub fn with_resources(self, seeds: &[Seed]) -> Result<Self, String> {
+        {
+            let mut resources = self.lock_resources();
+            for seed in seeds {
+                if !self.catalog.has_product(&seed.product) {
+                    return Err(format!(
+                        "resources of product {:?}, which no loaded spec has (loaded: {})",
+                        seed.product,
+                        self.catalog.loaded().join(", ")
+                    ));
+                }
+                resources.seed(seed.clone())?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// The ids of `kind` (`InstanceId`) that `product` has in the generic
+    /// state, oldest first: seeded, then created, without those deleted.
+    pub fn resource_ids(&self, product: &str, kind: &str) -> Vec<String> {
+        self.lock_resources().ids(product, kind)
+    }
+
+    fn lock_resources(&self) -> std::sync::MutexGuard<'_, Resources> {
+        // As for the state: every change is made whole before the guard
+        // drops, so a poisoned lock still guards consistent data.
+        self.resources.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Answers each action's successful calls with these bodies in order,
@@ -73,22 +109,63 @@ impl Endpoint {
         self
     }
 
-    /// The next scripted body for `op`, else its example; with the request
-    /// id set.
-    fn success_body(&self, op: &Operation, request_id: &str) -> Value {
-        let scripted = self
+    /// The next scripted body for `op`, with the request id set.
+    fn scripted(&self, op: &Operation, request_id: &str) -> Option<Value> {
+        let mut body = self
             .answers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get_mut(&op.action)
-            .and_then(VecDeque::pop_front);
-        match scripted {
-            Some(mut body) => {
-                set_request_id(&mut body, request_id);
-                body
-            }
-            None => demo_response(op, request_id),
+            .and_then(VecDeque::pop_front)?;
+        set_request_id(&mut body, request_id);
+        Some(body)
+    }
+
+    /// The next scripted body for `op`, else its example; with the request
+    /// id set.
+    fn success_body(&self, op: &Operation, request_id: &str) -> Value {
+        self.scripted(op, request_id)
+            .unwrap_or_else(|| demo_response(op, request_id))
+    }
+
+    /// The generic state's answer (see [`generic`]): lookups, pages,
+    /// creations and deletions over the example answer. Scripted answers
+    /// come first and bypass it.
+    fn generic_body(
+        &self,
+        op: &Operation,
+        params: &std::collections::BTreeMap<String, String>,
+        request_id: &str,
+    ) -> Result<Value, ApiError> {
+        if let Some(body) = self.scripted(op, request_id) {
+            return Ok(body);
         }
+        let body = demo_response(op, request_id);
+        if op.generic.is_empty() {
+            return Ok(body);
+        }
+        // R-kvstore's stateful instances are ids its other operations know.
+        let kvstore =
+            op.product.eq_ignore_ascii_case(kvstore::PRODUCT) && op.version == kvstore::VERSION;
+        let also_known = |id: &str| {
+            if !kvstore {
+                return None;
+            }
+            let state = self.lock_state();
+            let inst = state.find(id)?;
+            let mut attributes = inst.attributes.clone();
+            attributes.insert("InstanceId".into(), Value::String(inst.id.clone()));
+            Some(attributes)
+        };
+        let mut resources = self.lock_resources();
+        generic::answer(
+            &op.product,
+            &op.generic,
+            params,
+            &mut resources,
+            &also_known,
+            body,
+        )
     }
 
     /// The loaded specs.
@@ -292,7 +369,7 @@ impl Endpoint {
             let mut state = self.lock_state();
             return kvstore::handle(&op, &params, &mut state, request_id, now_secs);
         }
-        Ok(self.success_body(&op, request_id))
+        self.generic_body(&op, &params, request_id)
     }
 }
 
@@ -837,6 +914,361 @@ mod tests {
             ),
             (400, "InvalidInstanceIds.Malformed".into())
         );
+    }
+
+    const ECS: &str = "2014-05-26";
+
+    fn ecs(e: &Endpoint, action: &str, params: &[(&str, &str)]) -> (u16, Value) {
+        call(e, &v1_call("POST", action, ECS, params))
+    }
+
+    fn seeded(seeds: &[(&str, &str, &str)]) -> Endpoint {
+        let seeds: Vec<Seed> = seeds
+            .iter()
+            .map(|(product, kind, id)| Seed::new(*product, *kind, *id))
+            .collect();
+        endpoint().with_resources(&seeds).unwrap()
+    }
+
+    fn ids(body: &Value) -> Vec<String> {
+        body["Instances"]["Instance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["InstanceId"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_id_never_seen_gets_the_operations_not_found_row() {
+        let e = seeded(&[("ecs", "InstanceId", "i-seeded1")]);
+        let (status, body) = ecs(&e, "DescribeInstanceAttribute", &[("InstanceId", "i-nope")]);
+        assert_eq!(status, 404, "{body}");
+        assert_eq!(body["Code"], "InvalidInstanceId.NotFound");
+        assert_eq!(body["Message"], "The specified InstanceId does not exist.");
+        let mut keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["Code", "HostId", "Message", "Recommend", "RequestId"]
+        );
+
+        // A seeded id is found: the example answer, about that resource.
+        let (status, body) = ecs(
+            &e,
+            "DescribeInstanceAttribute",
+            &[("InstanceId", "i-seeded1")],
+        );
+        assert_eq!(
+            (status, &body["InstanceId"]),
+            (200, &Value::from("i-seeded1"))
+        );
+        assert!(
+            body["InstanceName"].is_string(),
+            "the example's other fields: {body}"
+        );
+
+        // R-kvstore: its stateful instances count as seen.
+        let ssl = |id: &str| call(&e, &v3_call("DescribeInstanceSSL", &[("InstanceId", id)]));
+        let (status, body) = ssl(R1);
+        assert_eq!((status, &body["InstanceId"]), (200, &Value::from(R1)));
+        assert_eq!(ssl("r-nope").0, 404);
+        // No not-found row, no lookup: DescribeBackups answers its example.
+        let (status, _) = call(
+            &e,
+            &v3_call(
+                "DescribeBackups",
+                &[
+                    ("InstanceId", "r-nope"),
+                    ("StartTime", "2019-03-11T10:00Z"),
+                    ("EndTime", "2019-03-14T18:00Z"),
+                ],
+            ),
+        );
+        assert_eq!(status, 200);
+    }
+
+    #[test]
+    fn created_resources_are_found_with_their_attributes_until_deleted() {
+        let e = endpoint();
+        let (status, body) = ecs(
+            &e,
+            "RunInstances",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("Amount", "3"),
+                ("InstanceName", "web"),
+            ],
+        );
+        assert_eq!(status, 200, "{body}");
+        let created = body["InstanceIdSets"]["InstanceIdSet"].clone();
+        assert_eq!(
+            created,
+            serde_json::json!([
+                "i-mock000000000001",
+                "i-mock000000000002",
+                "i-mock000000000003"
+            ])
+        );
+        assert_eq!(
+            e.resource_ids("Ecs", "InstanceId"),
+            [
+                "i-mock000000000001",
+                "i-mock000000000002",
+                "i-mock000000000003"
+            ]
+        );
+        let (status, body) = ecs(
+            &e,
+            "DescribeInstanceAttribute",
+            &[("InstanceId", "i-mock000000000002")],
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["InstanceName"], "web",
+            "the creation's parameters: {body}"
+        );
+        let (_, body) = ecs(&e, "DescribeInstances", &[("RegionId", "cn-hangzhou")]);
+        assert_eq!(ids(&body).len(), 3);
+        assert_eq!(body["Instances"]["Instance"][0]["InstanceName"], "web");
+        // Filters compare with what the creation stored.
+        let (_, body) = ecs(&e, "DescribeInstances", &[("RegionId", "cn-shanghai")]);
+        assert_eq!(ids(&body).len(), 0);
+        let (_, body) = ecs(
+            &e,
+            "DescribeInstances",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("InstanceIds", "[\"i-mock000000000003\"]"),
+            ],
+        );
+        assert_eq!(ids(&body), ["i-mock000000000003"]);
+
+        let (status, _) = ecs(
+            &e,
+            "DeleteInstance",
+            &[("InstanceId", "i-mock000000000002")],
+        );
+        assert_eq!(status, 200);
+        let (status, _) = ecs(
+            &e,
+            "DescribeInstanceAttribute",
+            &[("InstanceId", "i-mock000000000002")],
+        );
+        assert_eq!(status, 404);
+        let (status, _) = ecs(
+            &e,
+            "DeleteInstances",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("InstanceId.1", "i-mock000000000001"),
+                ("InstanceId.2", "i-mock000000000003"),
+            ],
+        );
+        assert_eq!(status, 200);
+        assert!(e.resource_ids("ecs", "InstanceId").is_empty());
+        // Every instance deleted: an empty list, not the example's.
+        let (_, body) = ecs(&e, "DescribeInstances", &[("RegionId", "cn-hangzhou")]);
+        assert_eq!(
+            (ids(&body).len(), &body["TotalCount"]),
+            (0, &Value::from(0))
+        );
+        // Ids count on: the next creation does not reuse a deleted id.
+        let (_, body) = ecs(
+            &e,
+            "CreateInstance",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("InstanceType", "ecs.g7.large"),
+            ],
+        );
+        assert_eq!(body["InstanceId"], "i-mock000000000004");
+    }
+
+    #[test]
+    fn lists_page_by_page_number_and_by_token() {
+        let seeds: Vec<(&str, &str, String)> = (1..=5)
+            .map(|n| ("ecs", "InstanceId", format!("i-{n}")))
+            .collect();
+        let seeds: Vec<(&str, &str, &str)> =
+            seeds.iter().map(|(p, k, i)| (*p, *k, i.as_str())).collect();
+        let e = seeded(&seeds);
+        let page = |extra: &[(&str, &str)]| {
+            let mut p = vec![("RegionId", "cn-hangzhou")];
+            p.extend_from_slice(extra);
+            let (status, body) = ecs(&e, "DescribeInstances", &p);
+            assert_eq!(status, 200, "{body}");
+            body
+        };
+        for (number, want) in [
+            ("1", vec!["i-1", "i-2"]),
+            ("2", vec!["i-3", "i-4"]),
+            ("3", vec!["i-5"]),
+            ("4", vec![]),
+        ] {
+            let body = page(&[("PageSize", "2"), ("PageNumber", number)]);
+            assert_eq!(ids(&body), want, "page {number}");
+            assert_eq!(body["TotalCount"], 5);
+            assert_eq!(body["PageSize"], 2);
+            assert_eq!(body["PageNumber"], number.parse::<u64>().unwrap());
+        }
+        // Items are the example's item about each resource.
+        let body = page(&[]);
+        assert_eq!(ids(&body).len(), 5, "default page size 10");
+        assert!(body["Instances"]["Instance"][0]["InstanceType"].is_string());
+
+        // MaxResults and NextToken: the same walk.
+        let mut token = String::new();
+        let mut sizes = Vec::new();
+        loop {
+            let mut p = vec![("MaxResults", "2")];
+            if !token.is_empty() {
+                p.push(("NextToken", token.as_str()));
+            }
+            let body = page(&p);
+            sizes.push(ids(&body).len());
+            token = body["NextToken"].as_str().unwrap().to_owned();
+            if token.is_empty() {
+                break;
+            }
+            assert!(sizes.len() < 10, "the token walk does not end");
+        }
+        assert_eq!(sizes, [2, 2, 1]);
+        let (status, body) = ecs(
+            &e,
+            "DescribeInstances",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("NextToken", "caeba0bbb2be03f84eb48b699f0a4883"),
+            ],
+        );
+        assert_eq!(
+            (status, body["Code"].as_str()),
+            (400, Some("InvalidParameter")),
+            "{body}"
+        );
+        assert!(body["Message"].as_str().unwrap().contains("NextToken"));
+    }
+
+    #[test]
+    fn without_resources_of_its_kind_a_list_pages_its_examples_items() {
+        let e = endpoint();
+        let (status, body) = ecs(&e, "DescribeInstances", &[("RegionId", "cn-hangzhou")]);
+        assert_eq!(status, 200);
+        assert_eq!(ids(&body), ["i-bp67acfmxazb4p****"]);
+        assert_eq!(
+            (&body["TotalCount"], &body["NextToken"]),
+            (&Value::from(1), &Value::from(""))
+        );
+        let (_, body) = ecs(
+            &e,
+            "DescribeInstances",
+            &[("RegionId", "cn-hangzhou"), ("PageNumber", "2")],
+        );
+        assert!(ids(&body).is_empty());
+    }
+
+    #[test]
+    fn scripted_answers_win_over_the_generic_state() {
+        let e = endpoint().with_answers(&[(
+            "DescribeInstanceAttribute".to_owned(),
+            vec![serde_json::json!({"RequestId": "x", "InstanceId": "i-scripted"})],
+        )]);
+        let (status, body) = ecs(
+            &e,
+            "DescribeInstanceAttribute",
+            &[("InstanceId", "i-scripted")],
+        );
+        assert_eq!(
+            (status, &body["InstanceId"]),
+            (200, &Value::from("i-scripted"))
+        );
+        let (status, _) = ecs(
+            &e,
+            "DescribeInstanceAttribute",
+            &[("InstanceId", "i-scripted")],
+        );
+        assert_eq!(status, 404, "answers used up: the generic state again");
+    }
+
+    #[test]
+    fn numeric_limits_lengths_and_patterns_of_the_spec_are_enforced() {
+        let e = endpoint();
+        let describe = |size: &str| {
+            ecs(
+                &e,
+                "DescribeInstances",
+                &[("RegionId", "cn-hangzhou"), ("PageSize", size)],
+            )
+        };
+        let (status, body) = describe("1000");
+        assert_eq!(
+            (status, body["Code"].as_str()),
+            (400, Some("InvalidParameter"))
+        );
+        let message = body["Message"].as_str().unwrap();
+        assert!(
+            message.contains("\u{201c}PageSize\u{201d}") && message.contains("maximum 100"),
+            "{message}"
+        );
+        let (status, body) = describe("0");
+        assert_eq!(status, 400);
+        assert!(
+            body["Message"].as_str().unwrap().contains("minimum 1"),
+            "{body}"
+        );
+        assert_eq!(describe("100").0, 200);
+        assert_eq!(describe("1").0, 200);
+        // Exclusive bound: MaxResults > 0.
+        let rm = |max: &str| {
+            let (status, body) = call(
+                &e,
+                &v1_call(
+                    "POST",
+                    "ListAutoGroupingRules",
+                    "2020-03-31",
+                    &[("MaxResults", max)],
+                ),
+            );
+            (
+                status,
+                body["Message"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        let (status, message) = rm("0");
+        assert_eq!(status, 400);
+        assert!(message.contains("must be greater than 0"), "{message}");
+        assert_eq!(rm("1").0, 200);
+        // pattern `^\d+$` and minLength.
+        let port = |port: &str| {
+            code(
+                &e,
+                &v1_call(
+                    "POST",
+                    "ModifyDBInstanceConnectionString",
+                    VERSION,
+                    &[
+                        ("DBInstanceId", R1),
+                        ("CurrentConnectionString", "r-1.redis.rds.aliyuncs.com"),
+                        ("IPType", "Private"),
+                        ("Port", port),
+                    ],
+                ),
+            )
+        };
+        assert_eq!(port("6379"), (200, "OK".into()));
+        assert_eq!(port("63a79"), (400, "InvalidParameter".into()));
+        assert_eq!(
+            port("6379 "),
+            (400, "InvalidParameter".into()),
+            "the whole value must match"
+        );
+        assert_eq!(port(""), (400, "InvalidParameter".into()), "minLength 1");
     }
 
     #[test]

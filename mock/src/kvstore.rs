@@ -67,13 +67,19 @@ pub struct IpGroup {
 impl State {
     /// Parses a state file: `{"instances": [{"InstanceId": .., ..attributes..,
     /// "SecurityGroups": [..], "SecurityIpGroups": [{"SecurityIpGroupName",
-    /// "SecurityIpGroupAttribute", "SecurityIpList": "a,b"}]}]}`.
+    /// "SecurityIpGroupAttribute", "SecurityIpList": "a,b"}]}]}`. A file with
+    /// only generic `"resources"` (read by `generic::Seed::from_state`) has
+    /// no instances.
     pub fn from_json(text: &str) -> Result<State, String> {
         let root: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        let list = root
-            .get("instances")
-            .and_then(Value::as_array)
-            .ok_or("expected an object with an \"instances\" array")?;
+        // A file of generic resources only has no instances.
+        let empty = Vec::new();
+        let list = match root.get("instances") {
+            None if root.get("resources").is_some() => &empty,
+            other => other
+                .and_then(Value::as_array)
+                .ok_or("expected an object with an \"instances\" array")?,
+        };
         let mut state = State::default();
         for (i, item) in list.iter().enumerate() {
             let mut attributes = item

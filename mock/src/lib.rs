@@ -16,6 +16,12 @@
 //!   `DescribeInstanceAttribute`, `Modify/DescribeSecurityGroupConfiguration`,
 //!   `Modify/DescribeSecurityIps`), seeded from a JSON state file, every
 //!   change atomic under concurrency.
+//! - **Generic state for every RPC product** ([`generic`]): resources seeded
+//!   ([`MockConfig::resource`], the state file's `resources`) or created by
+//!   `Create*`/`Allocate*`/`Run*` calls are read back by `Describe*`/`Get*`/
+//!   `List*` calls, which answer an id never seen with the operation's own
+//!   not-found code; lists page by `PageSize`/`PageNumber` or
+//!   `MaxResults`/`NextToken` with consistent counts.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +43,7 @@ pub mod catalog;
 pub mod endpoint;
 pub mod error;
 pub mod faults;
+pub mod generic;
 pub mod kvstore;
 pub mod params;
 pub mod roa;
@@ -84,6 +91,9 @@ pub struct MockConfig {
     /// Success bodies to answer instead of the example, per action, in
     /// order; see [`MockConfig::answers`].
     pub answers: Vec<(String, Vec<serde_json::Value>)>,
+    /// Resources the generic state starts with, after the state file's;
+    /// see [`MockConfig::resource`].
+    pub resources: Vec<generic::Seed>,
 }
 
 impl Default for MockConfig {
@@ -108,6 +118,7 @@ impl MockConfig {
             faults: faults::FaultPlan::new(),
             allow_replay: false,
             answers: Vec::new(),
+            resources: Vec::new(),
         }
     }
 
@@ -195,6 +206,35 @@ impl MockConfig {
     {
         self.answers
             .push((action.into(), bodies.into_iter().collect()));
+        self
+    }
+
+    /// Starts with a resource of `product` (`"ecs"`, `"Ecs"`: any case, as
+    /// `info.product` spells it) whose id key is `kind` (`"InstanceId"`):
+    /// `Describe*`/`Get*`/`List*` calls that look it up find it, and lists
+    /// of that kind hold it. See [`generic`].
+    pub fn resource(
+        self,
+        product: impl Into<String>,
+        kind: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Self {
+        self.resource_with(product, kind, id, serde_json::Map::new())
+    }
+
+    /// As [`MockConfig::resource`], with attributes by response field name
+    /// (`{"Status": "Stopped"}`): answers about the resource carry them
+    /// wherever the example answer has the field, in the example's JSON type.
+    pub fn resource_with(
+        mut self,
+        product: impl Into<String>,
+        kind: impl Into<String>,
+        id: impl Into<String>,
+        attributes: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        let mut seed = generic::Seed::new(product, kind, id);
+        seed.resource.attributes = attributes;
+        self.resources.push(seed);
         self
     }
 

@@ -37,7 +37,8 @@ struct Args {
     #[arg(long)]
     timings: bool,
 
-    /// Initial instances and whitelists (JSON; default: the shipped fixture).
+    /// Initial state (JSON; default: the shipped fixture): R-kvstore
+    /// instances and whitelists, and any product's generic `resources`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
@@ -138,6 +139,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     for failed in server.failed_specs() {
         eprintln!("alibabacloud-mock: could not load {failed}");
+    }
+    for note in server.spec_notes() {
+        eprintln!("alibabacloud-mock: note {note}");
     }
     eprintln!(
         "alibabacloud-mock: serving {} operation(s) of {}",

@@ -1,10 +1,15 @@
 //! Checks a request's parameters against its operation's spec: required,
-//! type, enum, `maxLength` and `maxItems`, reading each parameter in its wire
-//! style (`repeatList`/`flat` numbered keys, `simple` comma lists, `json`).
+//! type, enum, `minLength`/`maxLength`, `minimum`/`maximum` (exclusive or
+//! not, compared as numbers whatever the JSON type of the value), `pattern`,
+//! and `minItems`/`maxItems`, reading each parameter in its wire style
+//! (`repeatList`/`flat` numbered keys, `simple` comma lists, `json`).
 //! Unknown parameters are ignored, as the real gateway does.
 
 use alibabacloud_spec::{Parameter, Schema};
-use std::collections::{BTreeMap, BTreeSet};
+use regex_lite::Regex;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What is wrong with a parameter. The endpoint turns it into an error
 /// answer; which code and status depends on the operation (see
@@ -380,11 +385,15 @@ fn required(p: &Parameter) -> Result<(), Violation> {
 }
 
 fn check_count(name: &str, schema: &Schema, actual: u64) -> Result<(), Violation> {
-    match schema.max_items {
-        Some(max) if actual > max => Err(Violation::TooMany {
+    match (schema.min_items, schema.max_items) {
+        (_, Some(max)) if actual > max => Err(Violation::TooMany {
             name: name.to_owned(),
             max,
             actual,
+        }),
+        (Some(min), _) if actual < min => Err(Violation::Invalid {
+            name: name.to_owned(),
+            why: format!("{actual} items; at least {min} are required"),
         }),
         _ => Ok(()),
     }
@@ -411,12 +420,29 @@ fn check_scalar(name: &str, schema: &Schema, value: &str) -> Result<(), Violatio
     if let Some((false, expected)) = typed {
         return Err(invalid(format!("expected {expected}, got {value:?}")));
     }
-    if let Some(max) = schema.max_length {
+    if schema.max_length.is_some() || schema.min_length.is_some() {
         let len = value.chars().count() as u64;
-        if len > max {
+        if let Some(max) = schema.max_length.filter(|max| len > *max) {
             return Err(invalid(format!(
                 "{len} characters long; at most {max} are allowed"
             )));
+        }
+        if let Some(min) = schema.min_length.filter(|min| len < *min) {
+            return Err(invalid(format!(
+                "{len} characters long; at least {min} are required"
+            )));
+        }
+    }
+    check_bounds(schema, value).map_err(invalid)?;
+    if let Some(pattern) = schema.pattern.as_deref() {
+        // A pattern the engine cannot compile is not checked; the catalog
+        // reported it once when the spec loaded (`pattern_error`).
+        if let Some(re) = compiled(pattern) {
+            if !re.is_match(value) {
+                return Err(invalid(format!(
+                    "{value:?} does not match the pattern {pattern}"
+                )));
+            }
         }
     }
     if let Some(allowed) = &schema.enum_values {
@@ -435,6 +461,94 @@ fn check_scalar(name: &str, schema: &Schema, value: &str) -> Result<(), Violatio
         }
     }
     Ok(())
+}
+
+/// `minimum` and `maximum` (each exclusive when its flag says so), compared
+/// as numbers: clients send every value as text, and the spec writes the
+/// bounds as strings (`"1"`, `"100"`). A value that is not a number is left
+/// to the type check (a string parameter may carry bounds the metadata
+/// meant for something else).
+fn check_bounds(schema: &Schema, value: &str) -> Result<(), String> {
+    if schema.minimum.is_none() && schema.maximum.is_none() {
+        return Ok(());
+    }
+    if let Some(min) = schema.minimum.as_deref() {
+        let exclusive = schema.exclusive_minimum == Some(true);
+        match compare_numbers(value, min) {
+            Some(Ordering::Less) => {
+                return Err(format!("{value} is less than the minimum {min}"));
+            }
+            Some(Ordering::Equal) if exclusive => {
+                return Err(format!("{value} must be greater than {min}"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(max) = schema.maximum.as_deref() {
+        let exclusive = schema.exclusive_maximum == Some(true);
+        match compare_numbers(value, max) {
+            Some(Ordering::Greater) => {
+                return Err(format!("{value} is greater than the maximum {max}"));
+            }
+            Some(Ordering::Equal) if exclusive => {
+                return Err(format!("{value} must be less than {max}"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `a` against `b`, both decimal text: exactly as integers when both are
+/// (64-bit bounds stay exact), else as finite floats; `None` when either is
+/// not a number.
+fn compare_numbers(a: &str, b: &str) -> Option<Ordering> {
+    let (a, b) = (a.trim(), b.trim());
+    if let (Ok(x), Ok(y)) = (a.parse::<i128>(), b.parse::<i128>()) {
+        return Some(x.cmp(&y));
+    }
+    let x = a.parse::<f64>().ok().filter(|x| x.is_finite())?;
+    let y = b.parse::<f64>().ok().filter(|y| y.is_finite())?;
+    x.partial_cmp(&y)
+}
+
+/// Compiled patterns by their text, `None` for those the engine refuses;
+/// the spec's patterns are few and short, so the map stays small.
+type PatternCache = Mutex<HashMap<String, Option<Arc<Regex>>>>;
+
+fn pattern_cache() -> &'static PatternCache {
+    static CACHE: OnceLock<PatternCache> = OnceLock::new();
+    CACHE.get_or_init(PatternCache::default)
+}
+
+/// `pattern` compiled to match the whole value (JSON Schema's patterns
+/// search; Alibaba's are anchored anyway, `^\d+$`), or `None` when it does
+/// not compile.
+fn compiled(pattern: &str) -> Option<Arc<Regex>> {
+    let mut cache = pattern_cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_owned())
+        .or_insert_with(|| Regex::new(&format!("^(?:{pattern})$")).ok().map(Arc::new))
+        .clone()
+}
+
+/// Why `pattern` cannot be checked, or `None` when it compiles; the
+/// catalog calls this for every pattern of a spec it loads, to report each
+/// one that is not checked.
+pub fn pattern_error(pattern: &str) -> Option<String> {
+    if compiled(pattern).is_some() {
+        return None;
+    }
+    Some(match Regex::new(pattern) {
+        Err(e) => e
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        Ok(_) => "it cannot be anchored to match the whole value".to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -570,5 +684,104 @@ mod tests {
             &with(&[("Global", "TRUE"), ("PageSize", "-3"), ("Mode", "A")]),
         )
         .unwrap();
+    }
+
+    fn limited(schema: serde_json::Value) -> Vec<Parameter> {
+        vec![param(
+            serde_json::json!({"name": "N", "in": "query", "schema": schema}),
+        )]
+    }
+
+    fn why(spec: &[Parameter], value: &str) -> Option<String> {
+        match check(spec, &params(&[("N", value)])) {
+            Ok(()) => None,
+            Err(Violation::Invalid { name, why }) => {
+                assert_eq!(name, "N");
+                Some(why)
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn numeric_bounds_are_compared_as_numbers() {
+        let spec =
+            limited(serde_json::json!({"type": "integer", "minimum": "1", "maximum": "100"}));
+        assert_eq!(why(&spec, "1"), None);
+        assert_eq!(why(&spec, "100"), None);
+        assert_eq!(
+            why(&spec, "9"),
+            None,
+            "not compared as text (\"9\" > \"100\")"
+        );
+        assert_eq!(
+            why(&spec, "101").as_deref(),
+            Some("101 is greater than the maximum 100")
+        );
+        assert_eq!(
+            why(&spec, "0").as_deref(),
+            Some("0 is less than the minimum 1")
+        );
+        assert!(why(&spec, "-5").is_some());
+        // Exclusive bounds; a number given as a JSON number; decimals.
+        let spec = limited(
+            serde_json::json!({"type": "number", "minimum": 0, "exclusiveMinimum": true,
+            "maximum": "2.5", "exclusiveMaximum": "true"}),
+        );
+        assert_eq!(why(&spec, "0").as_deref(), Some("0 must be greater than 0"));
+        assert_eq!(
+            why(&spec, "2.5").as_deref(),
+            Some("2.5 must be less than 2.5")
+        );
+        assert_eq!(why(&spec, "0.001"), None);
+        assert_eq!(why(&spec, "2.49"), None);
+        // 64-bit bounds stay exact.
+        let spec =
+            limited(serde_json::json!({"type": "integer", "maximum": "9223372036854775806"}));
+        assert_eq!(why(&spec, "9223372036854775806"), None);
+        assert!(why(&spec, "9223372036854775807").is_some());
+        // A string parameter whose value is not a number: bounds do not apply.
+        let spec = limited(serde_json::json!({"type": "string", "minimum": "1"}));
+        assert_eq!(why(&spec, "abc"), None);
+        assert!(why(&spec, "0").is_some());
+    }
+
+    #[test]
+    fn min_length_min_items_and_patterns() {
+        let spec =
+            limited(serde_json::json!({"type": "string", "minLength": "2", "pattern": "^[a-z]+$"}));
+        assert_eq!(why(&spec, "ab"), None);
+        assert_eq!(
+            why(&spec, "a").as_deref(),
+            Some("1 characters long; at least 2 are required")
+        );
+        assert_eq!(
+            why(&spec, "aB").as_deref(),
+            Some("\"aB\" does not match the pattern ^[a-z]+$")
+        );
+        // An unanchored pattern must still match the whole value.
+        let spec = limited(serde_json::json!({"type": "string", "pattern": "\\d+"}));
+        assert_eq!(why(&spec, "123"), None);
+        assert!(why(&spec, "a123").is_some());
+        // The corpus's class with a dash after a range compiles.
+        assert_eq!(
+            pattern_error("^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$"),
+            None
+        );
+        // A pattern the engine refuses is not checked, and says why.
+        let broken = "^(?<=a)b[$";
+        assert!(pattern_error(broken).is_some());
+        let spec = limited(serde_json::json!({"type": "string", "pattern": broken}));
+        assert_eq!(why(&spec, "anything"), None);
+        // minItems, in the JSON style.
+        let spec = vec![param(
+            serde_json::json!({"name": "N", "in": "query", "style": "json",
+                "schema": {"type": "array", "minItems": 2}}),
+        )];
+        assert_eq!(
+            why(&spec, "[1]").as_deref(),
+            Some("1 items; at least 2 are required")
+        );
+        assert_eq!(why(&spec, "[1,2]"), None);
     }
 }

@@ -55,6 +55,11 @@ impl MockServer {
         let catalog = Catalog::load_products(&config.specs_dir, &config.products)?;
         let state_text = config.state_json.as_deref().unwrap_or(DEFAULT_STATE);
         let state = State::from_json(state_text).map_err(MockError::State)?;
+        let mut seeds = serde_json::from_str(state_text)
+            .map_err(|e| e.to_string())
+            .and_then(|root| crate::generic::Seed::from_state(&root))
+            .map_err(MockError::State)?;
+        seeds.extend(config.resources.iter().cloned());
         let keys = if config.access_keys.is_empty() {
             vec![("testid".to_owned(), "testsecret".to_owned())]
         } else {
@@ -64,7 +69,12 @@ impl MockServer {
         let auth = Authenticator::new(&keys, config.timestamp_tolerance)
             .with_sts(sts.clone())
             .allow_replay(config.allow_replay);
-        let endpoint = Arc::new(Endpoint::new(catalog, state, auth).with_answers(&config.answers));
+        let endpoint = Arc::new(
+            Endpoint::new(catalog, state, auth)
+                .with_answers(&config.answers)
+                .with_resources(&seeds)
+                .map_err(MockError::State)?,
+        );
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
@@ -120,6 +130,19 @@ impl MockServer {
     /// path; every other file is served.
     pub fn failed_specs(&self) -> &[String] {
         self.endpoint.catalog().failed()
+    }
+
+    /// Parts of the loaded specs served without a check they state (a
+    /// `pattern` the regex engine cannot compile), each with its JSON path.
+    pub fn spec_notes(&self) -> &[String] {
+        self.endpoint.catalog().notes()
+    }
+
+    /// The ids of `kind` (`"InstanceId"`) that `product` (`"ecs"`, any
+    /// case) has in the generic state: seeded, then created, without those
+    /// deleted. See [`crate::generic`].
+    pub fn resource_ids(&self, product: &str, kind: &str) -> Vec<String> {
+        self.endpoint.resource_ids(product, kind)
     }
 
     /// How long loading the specs took.
