@@ -509,13 +509,34 @@ fn creates(action: &str, demo: Option<&Value>, product_kinds: &BTreeSet<String>)
     }
     // What the operation is named after (`CreateTairInstance` makes a
     // `...InstanceId`); else ids the product's reads look up.
-    let named: Vec<Created> = found
+    let named = |c: &Created| {
+        nouns
+            .iter()
+            .any(|n| compatible(&c.kind, n) && n.len() >= c.kind.len())
+    };
+    let by_name: Vec<Created> = found.iter().filter(|c| named(c)).cloned().collect();
+    if !by_name.is_empty() {
+        return by_name;
+    }
+    // One level down (`KeyMetadata.KeyId`), only what the name says.
+    let nested: Vec<Created> = top
         .iter()
-        .filter(|c| nouns.iter().any(|n| n.ends_with(&c.kind)))
-        .cloned()
+        .filter_map(|(key, value)| Some((key, value.as_object()?)))
+        .flat_map(|(key, inner)| {
+            inner.iter().filter_map(move |(k, v)| {
+                let kind = id_kind(k, false)?;
+                Some(Created {
+                    path: vec![key.clone(), k.clone()],
+                    prefix: id_prefix(v.as_str()?),
+                    kind,
+                    many: false,
+                })
+            })
+        })
+        .filter(|c| named(c))
         .collect();
-    if !named.is_empty() {
-        return named;
+    if !nested.is_empty() {
+        return nested;
     }
     found
         .into_iter()
@@ -584,14 +605,17 @@ struct ProductResources {
 
 /// Whether resources of kind `kind` answer for parameter or key `name`:
 /// the same name, or one ends with the other at a word (`DBInstanceId`
-/// and `InstanceId`).
+/// and `InstanceId`), in any case (Nlb's `LoadbalancerId` answers for
+/// `LoadBalancerId`).
 fn compatible(kind: &str, name: &str) -> bool {
     let suffix = |long: &str, short: &str| {
         short.len() > 2
             && short.starts_with(|c: char| c.is_ascii_uppercase())
-            && long.ends_with(short)
+            && long.len() >= short.len()
+            && long.is_char_boundary(long.len() - short.len())
+            && long[long.len() - short.len()..].eq_ignore_ascii_case(short)
     };
-    kind == name || suffix(kind, name) || suffix(name, kind)
+    kind.eq_ignore_ascii_case(name) || suffix(kind, name) || suffix(name, kind)
 }
 
 /// One resource to start with (`MockConfig::resource`, the state file's
@@ -1228,6 +1252,21 @@ mod tests {
         );
         assert_eq!(c[0].kind, "InstanceId");
         assert!(creates("CreateThing", Some(&json!({"OrderId": "2"})), &kinds).is_empty());
+        // Another case, and one level down.
+        let c = creates(
+            "CreateLoadBalancer",
+            Some(&json!({"LoadbalancerId": "nlb-1", "OrderId": "2"})),
+            &kinds,
+        );
+        assert_eq!(c[0].kind, "LoadbalancerId");
+        let c = creates(
+            "CreateKey",
+            Some(&json!({"KeyMetadata": {"KeyId": "key-1", "VpcId": "vpc-1"}})),
+            &kinds,
+        );
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].path, ["KeyMetadata", "KeyId"]);
+        assert!(compatible("LoadbalancerId", "LoadBalancerId"));
     }
 
     #[test]
