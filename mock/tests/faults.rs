@@ -27,9 +27,9 @@ fn client(server: &MockServer, retry: RetryPolicy) -> Client {
             .endpoint(server.url())
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(retry.with_base_delay(Duration::from_millis(5)))
+            .retry_policy(retry.base_delay(Duration::from_millis(5)))
             .read_timeout(Duration::from_secs(5))
-            .operation_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(10))
             .build()
             .unwrap(),
     )
@@ -87,7 +87,7 @@ async fn throttling_twice_then_success_takes_three_attempts() {
 #[tokio::test]
 async fn throttling_past_the_attempts_is_a_typed_error_with_alibabas_body() {
     let server = start(FaultPlan::new().rule(FaultRule::new(Fault::throttling()))).await;
-    let err = client(&server, RetryPolicy::default().with_max_attempts(2))
+    let err = client(&server, RetryPolicy::default().max_attempts(2))
         .describe_security_ips()
         .instance_id(INSTANCE)
         .send()
@@ -310,8 +310,8 @@ async fn a_delay_past_the_operation_timeout_is_a_timeout() {
             .endpoint(server.url())
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(RetryPolicy::disabled())
-            .operation_timeout(Duration::from_millis(300))
+            .retry_policy(RetryPolicy::disabled())
+            .timeout(Duration::from_millis(300))
             .build()
             .unwrap(),
     );
@@ -364,7 +364,7 @@ async fn replayed_nonces_are_refused_unless_allowed() {
                 .allow_http(true)
                 .credentials(Credentials::new("testid", "testsecret"))
                 .nonce_source(|| "one-nonce-for-every-request".into())
-                .retry(RetryPolicy::disabled())
+                .retry_policy(RetryPolicy::disabled())
                 .build()
                 .unwrap(),
         );

@@ -120,7 +120,7 @@ impl Client {
         if self.config.validate_requests {
             request
                 .validate()
-                .map_err(|e| Error::Validation(e.in_operation(O::DESCRIPTOR.action)))?;
+                .map_err(|e| Error::Validation(e.with_operation(O::DESCRIPTOR.action)))?;
         }
         let mut params = Params::default();
         request.write_params(&mut params);
@@ -202,15 +202,21 @@ impl Client {
             .map_err(Error::Config)?;
             tracing::Span::current().record("host", endpoint.authority.as_str());
             let work = self.attempts(info, &params, &plan, &endpoint, &mut summary);
-            match tokio::time::timeout(plan.timeout, work).await {
+            // Bound first: the timeout future, which borrows `summary`, must
+            // be gone before the error reads it.
+            let outcome = tokio::time::timeout(plan.timeout, work).await;
+            match outcome {
                 Ok(result) => result,
-                Err(_) => Err(Error::Dispatch(DispatchError::new(
-                    DispatchKind::Timeout,
-                    format!(
-                        "{} did not complete within the operation timeout of {:?}",
-                        info.action, plan.timeout
-                    ),
-                ))),
+                Err(_) => Err(Error::Dispatch(
+                    DispatchError::new(
+                        DispatchKind::Timeout,
+                        format!(
+                            "{} did not complete within the operation timeout of {:?}",
+                            info.action, plan.timeout
+                        ),
+                    )
+                    .with_attempts(summary.attempts),
+                )),
             }
         }
         .instrument(span.clone())
@@ -282,6 +288,9 @@ impl Client {
                 request_id = Empty,
             );
             let retry = last_delay.map(|delay| (attempt - 1, delay));
+            // Counted when it starts, so that an operation timeout in the
+            // middle of it reports it too.
+            summary.attempts = attempt;
             let started = Instant::now();
             let once = self.attempt_once(info, params, endpoint, retry);
             let outcome = match plan.attempt_timeout {
@@ -302,7 +311,6 @@ impl Client {
                     )),
                 },
             };
-            summary.attempts = attempt;
             let latency = started.elapsed();
             let failure = match outcome {
                 Ok(response) => {
@@ -374,15 +382,15 @@ impl Client {
             }
 
             let mut error = failure.error;
-            let give_up = |error: Error<ServiceError>| match error {
-                Error::Dispatch(d) => Error::Dispatch(d.with_attempts(attempt)),
-                other => other,
+            let give_up = |mut error: Error<ServiceError>| {
+                error.set_attempts(attempt);
+                error
             };
             // A hint longer than the policy allows: waiting less would only be
             // throttled again, so give the error back now.
             let hint_too_long = failure
                 .retry_after
-                .is_some_and(|h| h > plan.retry.max_delay());
+                .is_some_and(|h| plan.retry.hint_too_long(h));
             if hint_too_long
                 || !self.wants_retry(
                     info,
@@ -427,7 +435,7 @@ impl Client {
         code: Option<&str>,
         error: &Error<ServiceError>,
     ) -> bool {
-        if attempt >= plan.retry.max_attempts() {
+        if !plan.retry.allows_attempt_after(attempt) {
             return false;
         }
         if let Some(classifier) = plan.classifier {

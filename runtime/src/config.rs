@@ -2,7 +2,8 @@
 //! timeouts, retries and the transport.
 
 use crate::credentials::{
-    CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials, SharedCredentialsProvider,
+    profile_region, CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials,
+    SharedCredentialsProvider,
 };
 use crate::endpoint::{EndpointOverride, EndpointRules};
 
@@ -111,6 +112,11 @@ impl fmt::Debug for Config {
     }
 }
 
+/// The region, when code sets none.
+const REGION_VAR: &str = "ALIBABA_CLOUD_REGION_ID";
+/// The endpoint of every product, when code sets none.
+const ENDPOINT_VAR: &str = "ALIBABA_CLOUD_ENDPOINT";
+
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("alibabacloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -121,17 +127,14 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// Region from `ALIBABA_CLOUD_REGION_ID` (if set) and credentials from
-    /// the default chain (environment, OIDC role ARN, `~/.aliyun/config.json`,
-    /// `~/.alibabacloud/credentials`, ECS RAM role, credentials URI), cached
-    /// and refreshed.
+    /// Everything from the environment, as [`ConfigBuilder::from_env`]
+    /// reads it: the region (`ALIBABA_CLOUD_REGION_ID`, else the CLI
+    /// profile's `region_id`), an endpoint (`ALIBABA_CLOUD_ENDPOINT`), and
+    /// credentials from the default chain (environment, OIDC role ARN,
+    /// `~/.aliyun/config.json`, `~/.alibabacloud/credentials`, ECS RAM role,
+    /// credentials URI), cached and refreshed.
     pub fn from_env() -> Result<Config, ConfigError> {
-        Self::from_env_with(Env::real())
-    }
-
-    /// [`Config::from_env`] reading the given environment (for tests).
-    pub fn from_env_with(env: Env) -> Result<Config, ConfigError> {
-        ConfigBuilder::from_env_with(env).build()
+        ConfigBuilder::from_env().build()
     }
 
     /// The region, if set.
@@ -186,9 +189,10 @@ pub struct ConfigBuilder {
     endpoint_map: Vec<(String, String, String)>,
     allow_http: bool,
     credentials: Option<SharedCredentialsProvider>,
-    /// Set by `from_env`: build the default chain at `build`, with the
+    /// Set by `from_env` or `env`: read at `build` for what is not set in
+    /// code (region, endpoint), and the default chain built then, with the
     /// transport settings given meanwhile, unless credentials are set.
-    default_chain_env: Option<Env>,
+    env: Option<Env>,
     signature_version: SignatureVersion,
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
@@ -215,7 +219,7 @@ impl Default for ConfigBuilder {
             endpoint_map: Vec::new(),
             allow_http: false,
             credentials: None,
-            default_chain_env: None,
+            env: None,
             signature_version: SignatureVersion::default(),
             transport: None,
             retry: RetryPolicy::default(),
@@ -246,22 +250,28 @@ impl fmt::Debug for ConfigBuilder {
 }
 
 impl ConfigBuilder {
-    /// A builder preloaded as [`Config::from_env`] would be, to adjust
-    /// further (an endpoint, timeouts) before building.
+    /// A builder that reads the process environment at
+    /// [`build`](Self::build), for what code does not set:
+    ///
+    /// - the region: `ALIBABA_CLOUD_REGION_ID`, else the `region_id` of the
+    ///   CLI profile (`~/.aliyun/config.json`, the profile
+    ///   `ALIBABA_CLOUD_PROFILE` names or the file's `current`);
+    /// - the endpoint: `ALIBABA_CLOUD_ENDPOINT`, the same syntax as
+    ///   [`endpoint`](Self::endpoint), for every product (a local endpoint:
+    ///   `http://` is allowed there to loopback hosts only);
+    /// - credentials: the default chain, cached and refreshed.
+    ///
+    /// Settings given in code win over the environment.
     pub fn from_env() -> Self {
-        Self::from_env_with(Env::real())
+        Config::builder().env(Env::real())
     }
 
-    /// [`ConfigBuilder::from_env`] reading the given environment.
-    pub fn from_env_with(env: Env) -> Self {
-        // The chain is built by `build`, so that proxy and TLS settings
-        // given later reach its STS and credentials URI calls too.
-        let mut builder = Config::builder();
-        builder.default_chain_env = Some(env.clone());
-        if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
-            builder = builder.region(region);
-        }
-        builder
+    /// Reads `env` instead of the process environment, as
+    /// [`from_env`](Self::from_env) describes (tests, or configuration kept
+    /// elsewhere: [`Env::from_map`]).
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
     }
 
     /// Region id (`cn-hangzhou`): picks the endpoint from the spec's table.
@@ -305,7 +315,9 @@ impl ConfigBuilder {
         self
     }
 
-    /// Allows `http://` endpoints (local test servers). HTTPS otherwise.
+    /// Allows `http://` endpoints (local test servers). HTTPS otherwise;
+    /// from `ALIBABA_CLOUD_ENDPOINT`, `http://` to a loopback host is
+    /// allowed without it.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
@@ -337,7 +349,7 @@ impl ConfigBuilder {
     }
 
     /// Retry policy.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
@@ -413,8 +425,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Limit on a whole call, retries and waits included.
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+    /// Limit on a whole call, retries and waits included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = timeout;
         self
     }
@@ -486,7 +498,21 @@ impl ConfigBuilder {
             crate::options::check_header(name, value)
                 .map_err(|e| ConfigError::new(format!("default_header: {e}")))?;
         }
-        let credentials = match (self.credentials, self.default_chain_env) {
+        let env = self.env.as_ref();
+        let region = self.region.or_else(|| {
+            let env = env?;
+            env.get(REGION_VAR).or_else(|| profile_region(env))
+        });
+        let endpoint = match (&self.endpoint, env.and_then(|env| env.get(ENDPOINT_VAR))) {
+            (Some(endpoint), _) => Some(EndpointOverride::parse(endpoint, self.allow_http)?),
+            (None, Some(endpoint)) => Some(EndpointOverride::parse_from_env(
+                ENDPOINT_VAR,
+                &endpoint,
+                self.allow_http,
+            )?),
+            (None, None) => None,
+        };
+        let credentials = match (self.credentials, self.env) {
             (Some(credentials), _) => credentials,
             (None, Some(env)) => SharedCredentialsProvider::new(CachingProvider::new(
                 DefaultCredentialsChain::builder()
@@ -500,11 +526,6 @@ impl ConfigBuilder {
                 ))
             }
         };
-        let endpoint = self
-            .endpoint
-            .as_deref()
-            .map(|e| EndpointOverride::parse(e, self.allow_http))
-            .transpose()?;
         let mut endpoint_rules = EndpointRules {
             network: self.network,
             site: self.site,
@@ -520,14 +541,14 @@ impl ConfigBuilder {
         }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::with_options(&self.transport_options)?),
+            None => Arc::new(ReqwestTransport::from_options(&self.transport_options)?),
         };
         let user_agent = match self.user_agent_suffix {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
             None => USER_AGENT.to_string(),
         };
         Ok(Config {
-            region: self.region,
+            region,
             endpoint,
             endpoint_rules,
             credentials,

@@ -55,23 +55,56 @@ pub struct EndpointOverride {
 impl EndpointOverride {
     /// Parses `host[:port]`, `https://host[:port]` or `http://...` (the last
     /// only when `allow_http`). A path is not allowed: RPC calls go to `/`.
+    ///
+    /// Without a scheme the endpoint is HTTPS, as in the official SDKs,
+    /// except on a loopback host (`127.0.0.1:8080`, `localhost:8080`): a
+    /// local endpoint usually speaks plain HTTP, and taking it for HTTPS
+    /// would only fail later with a TLS error, so the scheme must be said.
     pub fn parse(text: &str, allow_http: bool) -> Result<Self, ConfigError> {
+        let parsed = Self::parse_any(text)?;
+        if parsed.scheme == "http" && !allow_http {
+            return Err(ConfigError::new(format!(
+                "endpoint {:?} uses plain HTTP; call allow_http(true) to permit it (local endpoints only)",
+                text.trim()
+            )));
+        }
+        Ok(parsed)
+    }
+
+    /// [`parse`](Self::parse) for an endpoint read from the environment
+    /// variable `variable`: plain HTTP is also allowed to a loopback host
+    /// (as for `ALIBABA_CLOUD_STS_ENDPOINT`), since the request never leaves
+    /// the machine; errors name the variable.
+    pub(crate) fn parse_from_env(
+        variable: &str,
+        text: &str,
+        allow_http: bool,
+    ) -> Result<Self, ConfigError> {
+        let in_variable = |e: ConfigError| ConfigError::new(format!("{variable}: {}", e.message()));
+        let parsed = Self::parse_any(text).map_err(in_variable)?;
+        if parsed.scheme == "http" && !allow_http && !parsed.is_loopback() {
+            return Err(in_variable(ConfigError::new(format!(
+                "endpoint {:?} uses plain HTTP to a host that is not a loopback address; \
+                 call ConfigBuilder::allow_http(true) to permit it",
+                text.trim()
+            ))));
+        }
+        Ok(parsed)
+    }
+
+    /// Parses any syntactically valid endpoint, `http://` included.
+    fn parse_any(text: &str) -> Result<Self, ConfigError> {
         let text = text.trim();
-        let (scheme, rest) = if let Some(rest) = text.strip_prefix("https://") {
-            ("https", rest)
+        let (scheme, rest, said) = if let Some(rest) = text.strip_prefix("https://") {
+            ("https", rest, true)
         } else if let Some(rest) = text.strip_prefix("http://") {
-            if !allow_http {
-                return Err(ConfigError::new(format!(
-                    "endpoint {text:?} uses plain HTTP; call allow_http(true) to permit it (local endpoints only)"
-                )));
-            }
-            ("http", rest)
+            ("http", rest, true)
         } else if text.contains("://") {
             return Err(ConfigError::new(format!(
                 "endpoint {text:?}: only http:// and https:// are supported"
             )));
         } else {
-            ("https", text)
+            ("https", text, false)
         };
         let authority = rest.trim_end_matches('/');
         if authority.is_empty() || authority.contains(['/', '?', '#', ' ', '@']) {
@@ -79,16 +112,93 @@ impl EndpointOverride {
                 "endpoint {text:?} is not a host[:port] (no path, query or user info)"
             )));
         }
+        let (host, port) = split_authority(authority)
+            .map_err(|why| ConfigError::new(format!("endpoint {text:?}: {why}")))?;
+        if !said && is_loopback(host) {
+            return Err(ConfigError::new(format!(
+                "endpoint {text:?} has no scheme, so it means https://{authority}, but a \
+                 loopback host is usually a local endpoint speaking plain HTTP: write \
+                 \"http://{authority}\" (or \"https://{authority}\" if it serves TLS)"
+            )));
+        }
         // Sign what the HTTP stack sends: a lowercase host, and no port when
         // it is the scheme's default.
-        let authority = authority.to_ascii_lowercase();
-        let default_port = if scheme == "https" { ":443" } else { ":80" };
-        let authority = authority
-            .strip_suffix(default_port)
-            .unwrap_or(&authority)
-            .to_string();
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        let host = host.to_ascii_lowercase();
+        let authority = match port {
+            Some(port) if port != default_port => format!("{host}:{port}"),
+            _ => host,
+        };
         Ok(EndpointOverride { scheme, authority })
     }
+
+    fn is_loopback(&self) -> bool {
+        split_authority(&self.authority).is_ok_and(|(host, _)| is_loopback(host))
+    }
+}
+
+/// Splits `host[:port]` (`[v6]:port` for IPv6), checking both parts.
+fn split_authority(authority: &str) -> Result<(&str, Option<u16>), String> {
+    let (host, port) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(end) => {
+                let (host, rest) = authority.split_at(end + 1);
+                if host[1..end].parse::<std::net::Ipv6Addr>().is_err() {
+                    return Err(format!("{host} is not an IPv6 address"));
+                }
+                match rest {
+                    "" => (host, None),
+                    _ => match rest.strip_prefix(':') {
+                        Some(port) => (host, Some(port)),
+                        None => return Err(format!("unexpected {rest:?} after {host}")),
+                    },
+                }
+            }
+            None => return Err("an IPv6 address misses its closing ']'".to_owned()),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((_, port)) if port.contains(':') => {
+                return Err("an IPv6 address must be written in brackets ([::1]:8080)".to_owned())
+            }
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("the host is empty".to_owned());
+    }
+    if !host.starts_with('[')
+        && !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+    {
+        return Err(format!(
+            "{host:?} is not a host name (letters, digits, '-', '.', '_')"
+        ));
+    }
+    let port = match port {
+        None => None,
+        Some(text) => match text.parse::<u16>() {
+            Ok(port) if port > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Some(port),
+            _ => return Err(format!("port {text:?} is not a number from 1 to 65535")),
+        },
+    };
+    Ok((host, port))
+}
+
+/// `localhost`, `127.0.0.0/8` and `[::1]`: hosts a request to which never
+/// leaves the machine.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where a request goes.
@@ -164,7 +274,7 @@ pub(crate) fn resolve_with(
     }
     let region = region.filter(|r| !r.is_empty()).ok_or_else(|| {
         ConfigError::new(format!(
-            "no region and no endpoint for {}: set ConfigBuilder::region(..) or ALIBABA_CLOUD_REGION_ID, or an explicit endpoint",
+            "no region and no endpoint for {}: set ConfigBuilder::region(..), ALIBABA_CLOUD_REGION_ID or the CLI profile's region_id, or an explicit endpoint",
             product.name
         ))
     })?;
@@ -508,7 +618,7 @@ mod tests {
             "127.0.0.1"
         );
         assert_eq!(
-            EndpointOverride::parse("127.0.0.1:8443", false)
+            EndpointOverride::parse("https://127.0.0.1:8443", false)
                 .unwrap()
                 .authority,
             "127.0.0.1:8443"
@@ -519,6 +629,61 @@ mod tests {
                 scheme: "https",
                 authority: "ecs.aliyuncs.com".into()
             }
+        );
+    }
+    #[test]
+    fn endpoints_without_scheme_or_with_bad_parts_are_refused_with_the_reason() {
+        for (text, why) in [
+            ("127.0.0.1:8080", "has no scheme"),
+            ("localhost:8080", "has no scheme"),
+            ("[::1]:8080", "has no scheme"),
+            ("127.0.0.1:abc", "port \"abc\""),
+            ("ecs.aliyuncs.com:0", "port \"0\""),
+            ("ecs.aliyuncs.com:70000", "port \"70000\""),
+            (":8080", "the host is empty"),
+            ("::1", "in brackets"),
+            ("[::1", "closing"),
+            ("ecs!.aliyuncs.com", "not a host name"),
+        ] {
+            let e = EndpointOverride::parse(text, true).unwrap_err().to_string();
+            assert!(e.contains(&format!("{text:?}")), "{text}: {e}");
+            assert!(e.contains(why), "{text}: {e}");
+        }
+        let e = EndpointOverride::parse("127.0.0.1:8080", true).unwrap_err();
+        assert!(e.to_string().contains("\"http://127.0.0.1:8080\""), "{e}");
+        // A host without scheme is HTTPS, as in the official SDKs.
+        let e = EndpointOverride::parse("ecs.aliyuncs.com:8443", false).unwrap();
+        assert_eq!(
+            (e.scheme, e.authority.as_str()),
+            ("https", "ecs.aliyuncs.com:8443")
+        );
+        let e = EndpointOverride::parse("https://[::1]:8443", false).unwrap();
+        assert_eq!(e.authority, "[::1]:8443");
+    }
+
+    #[test]
+    fn endpoints_from_the_environment_may_use_http_to_loopback_only() {
+        let var = "ALIBABA_CLOUD_ENDPOINT";
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:2",
+        ] {
+            let e = EndpointOverride::parse_from_env(var, local, false).unwrap();
+            assert_eq!(e.scheme, "http", "{local}");
+        }
+        let e = EndpointOverride::parse_from_env(var, "http://10.0.0.1:8080", false).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("configuration error: ALIBABA_CLOUD_ENDPOINT: "),
+            "{e}"
+        );
+        assert!(e.to_string().contains("allow_http(true)"), "{e}");
+        assert!(EndpointOverride::parse_from_env(var, "http://10.0.0.1:8080", true).is_ok());
+        let e = EndpointOverride::parse_from_env(var, "127.0.0.1:8080", false).unwrap_err();
+        assert!(
+            e.to_string().contains(var) && e.to_string().contains("no scheme"),
+            "{e}"
         );
     }
 }

@@ -6,8 +6,10 @@ use crate::credentials::CredentialsError;
 use std::fmt;
 
 /// Metadata of an error the service returned, shared by every variant of
-/// every operation's error enum.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// every operation's error enum: what the service said, nothing about how
+/// the call went (attempts and the retry budget are the call's:
+/// [`Error::attempts`], [`Error::retry_budget_exhausted`]).
+#[derive(Debug, Clone, Default)]
 pub struct ServiceError {
     code: String,
     message: String,
@@ -16,8 +18,48 @@ pub struct ServiceError {
     recommend: Option<String>,
     status: u16,
     access_denied: Option<AccessDeniedDetail>,
+    /// The call's retry outcome, kept here only because `Error::Service`
+    /// holds the operation's enum, which holds this; read through
+    /// [`Error`], and left out of equality.
+    call: CallOutcome,
+}
+
+/// How a call that failed went: attempts made, and whether the retry budget
+/// stopped a retry that was due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CallOutcome {
+    /// Attempts made; 0 means "not recorded", read as 1.
+    attempts: u32,
     budget_exhausted: bool,
 }
+
+impl CallOutcome {
+    fn attempts(&self) -> u32 {
+        self.attempts.max(1)
+    }
+
+    /// " after N attempts" when there were several, else nothing.
+    fn after_attempts(&self) -> String {
+        match self.attempts() {
+            1 => String::new(),
+            n => format!(" after {n} attempts"),
+        }
+    }
+}
+
+impl PartialEq for ServiceError {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+            && self.message == other.message
+            && self.request_id == other.request_id
+            && self.host_id == other.host_id
+            && self.recommend == other.recommend
+            && self.status == other.status
+            && self.access_denied == other.access_denied
+    }
+}
+
+impl Eq for ServiceError {}
 
 /// What an error says when the retry budget stopped a retry.
 const BUDGET_EXHAUSTED: &str = "not retried: the client's retry budget is empty";
@@ -104,15 +146,6 @@ impl ServiceError {
         self.access_denied.as_ref()
     }
 
-    /// Whether a retry was due but the client's retry budget was empty.
-    pub fn retry_budget_exhausted(&self) -> bool {
-        self.budget_exhausted
-    }
-
-    pub(crate) fn set_budget_exhausted(&mut self) {
-        self.budget_exhausted = true;
-    }
-
     /// Whether the code says the caller was throttled.
     pub fn is_throttling(&self) -> bool {
         let c = self.code.as_str();
@@ -135,9 +168,6 @@ impl fmt::Display for ServiceError {
         }
         if let Some(url) = &self.recommend {
             write!(f, "; see {url}")?;
-        }
-        if self.budget_exhausted {
-            write!(f, "; {BUDGET_EXHAUSTED}")?;
         }
         Ok(())
     }
@@ -358,9 +388,14 @@ impl ValidationError {
     }
 
     /// Names the operation in the message.
-    pub fn in_operation(mut self, operation: &'static str) -> Self {
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
         self.operation = Some(operation);
         self
+    }
+
+    /// The operation, when known (`DescribeInstances`).
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
     }
 
     /// The parameter's wire name.
@@ -449,8 +484,7 @@ impl std::error::Error for ConfigError {}
 pub struct DispatchError {
     kind: DispatchKind,
     message: String,
-    attempts: u32,
-    budget_exhausted: bool,
+    call: CallOutcome,
 }
 
 /// Why dispatch failed.
@@ -477,19 +511,18 @@ impl DispatchError {
         DispatchError {
             kind,
             message: message.into(),
-            attempts: 1,
-            budget_exhausted: false,
+            call: CallOutcome::default(),
         }
     }
 
     /// Whether a retry was due but the client's retry budget was empty.
     pub fn retry_budget_exhausted(&self) -> bool {
-        self.budget_exhausted
+        self.call.budget_exhausted
     }
 
     /// Records how many attempts were made.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
-        self.attempts = attempts;
+        self.call.attempts = attempts;
         self
     }
 
@@ -500,7 +533,7 @@ impl DispatchError {
 
     /// Attempts made before giving up.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.call.attempts()
     }
 }
 
@@ -513,11 +546,8 @@ impl fmt::Display for DispatchError {
             DispatchKind::Request => "request could not be built",
             DispatchKind::Refused => "response refused",
         };
-        write!(f, "{what}: {}", self.message)?;
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        if self.budget_exhausted {
+        write!(f, "{what}{}: {}", self.call.after_attempts(), self.message)?;
+        if self.call.budget_exhausted {
             write!(f, "; {BUDGET_EXHAUSTED}")?;
         }
         Ok(())
@@ -533,7 +563,7 @@ pub struct ResponseError {
     status: u16,
     message: String,
     excerpt: String,
-    budget_exhausted: bool,
+    call: CallOutcome,
 }
 
 impl ResponseError {
@@ -551,7 +581,7 @@ impl ResponseError {
             status,
             message: message.into(),
             excerpt,
-            budget_exhausted: false,
+            call: CallOutcome::default(),
         }
     }
 }
@@ -569,7 +599,12 @@ impl ResponseError {
 
     /// Whether a retry was due but the client's retry budget was empty.
     pub fn retry_budget_exhausted(&self) -> bool {
-        self.budget_exhausted
+        self.call.budget_exhausted
+    }
+
+    /// Attempts made before giving up.
+    pub fn attempts(&self) -> u32 {
+        self.call.attempts()
     }
 
     /// The start of the body, at most [`ResponseError::EXCERPT_LIMIT`] bytes
@@ -583,15 +618,17 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unexpected response (HTTP {}): {}",
-            self.status, self.message
+            "unexpected response{} (HTTP {}): {}",
+            self.call.after_attempts(),
+            self.status,
+            self.message
         )?;
         if self.excerpt.is_empty() {
             f.write_str("; the body is empty")?;
         } else {
             write!(f, "; body starts: {:?}", self.excerpt)?;
         }
-        if self.budget_exhausted {
+        if self.call.budget_exhausted {
             write!(f, "; {BUDGET_EXHAUSTED}")?;
         }
         Ok(())
@@ -627,16 +664,17 @@ impl<E: OperationError> Error<E> {
         }
     }
 
-    /// The typed service error, when that is what happened.
-    pub fn as_service(&self) -> Option<&E> {
+    /// The operation's typed error (the variant for the code), when the
+    /// service answered with one.
+    pub fn operation_error(&self) -> Option<&E> {
         match self {
             Error::Service(e) => Some(e),
             _ => None,
         }
     }
 
-    /// The typed service error, by value.
-    pub fn into_service(self) -> Result<E, Self> {
+    /// The operation's typed error, by value; any other error unchanged.
+    pub fn into_operation_error(self) -> Result<E, Self> {
         match self {
             Error::Service(e) => Ok(e),
             other => Err(other),
@@ -648,13 +686,25 @@ impl<E: OperationError> Error<E> {
         self.service_error().map(ServiceError::code)
     }
 
-    /// Whether a retry was due but the client's retry budget was empty.
+    /// Whether a retry was due but the client's retry budget was empty, so
+    /// this error came back early.
     pub fn retry_budget_exhausted(&self) -> bool {
+        self.call_outcome().is_some_and(|c| c.budget_exhausted)
+    }
+
+    /// Attempts the call made before this error: 1 or more for an answer
+    /// or a failed dispatch, 0 when nothing was sent (validation,
+    /// configuration, credentials).
+    pub fn attempts(&self) -> u32 {
+        self.call_outcome().map_or(0, CallOutcome::attempts)
+    }
+
+    fn call_outcome(&self) -> Option<&CallOutcome> {
         match self {
-            Error::Service(e) => e.service_error().retry_budget_exhausted(),
-            Error::Dispatch(e) => e.budget_exhausted,
-            Error::Response(e) => e.budget_exhausted,
-            _ => false,
+            Error::Service(e) => Some(&e.service_error().call),
+            Error::Dispatch(e) => Some(&e.call),
+            Error::Response(e) => Some(&e.call),
+            _ => None,
         }
     }
 
@@ -672,13 +722,26 @@ impl<E: OperationError> Error<E> {
 }
 
 impl Error<ServiceError> {
+    fn call_outcome_mut(&mut self) -> Option<&mut CallOutcome> {
+        match self {
+            Error::Service(e) => Some(&mut e.call),
+            Error::Dispatch(e) => Some(&mut e.call),
+            Error::Response(e) => Some(&mut e.call),
+            _ => None,
+        }
+    }
+
     /// Notes that the retry budget stopped a retry.
     pub(crate) fn mark_budget_exhausted(&mut self) {
-        match self {
-            Error::Service(e) => e.set_budget_exhausted(),
-            Error::Dispatch(e) => e.budget_exhausted = true,
-            Error::Response(e) => e.budget_exhausted = true,
-            _ => {}
+        if let Some(call) = self.call_outcome_mut() {
+            call.budget_exhausted = true;
+        }
+    }
+
+    /// Records the attempts the call made.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        if let Some(call) = self.call_outcome_mut() {
+            call.attempts = attempts;
         }
     }
 }
@@ -686,7 +749,7 @@ impl Error<ServiceError> {
 // Each fact is printed once: `Display` names the kind and the inner error's
 // message, and `source()` continues with what the inner error wraps (never
 // the inner error itself, which reporters would print a second time).
-impl<E: fmt::Display> fmt::Display for Error<E> {
+impl<E: OperationError> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Validation(e) => write!(f, "invalid request: {e}"),
@@ -694,12 +757,19 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Credentials(e) => write!(f, "credentials: {e}"),
             Error::Dispatch(e) => e.fmt(f),
             Error::Response(e) => e.fmt(f),
-            Error::Service(e) => write!(f, "service error: {e}"),
+            Error::Service(e) => {
+                let call = &e.service_error().call;
+                write!(f, "service error{}: {e}", call.after_attempts())?;
+                if call.budget_exhausted {
+                    write!(f, "; {BUDGET_EXHAUSTED}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+impl<E: OperationError> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Validation(e) => e.source(),

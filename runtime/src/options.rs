@@ -75,7 +75,7 @@ impl CallOptions {
     }
 
     /// Limit on the whole call, retries and waits included (the client's
-    /// `operation_timeout` otherwise).
+    /// `timeout` otherwise).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

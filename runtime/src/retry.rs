@@ -100,32 +100,36 @@ impl RetryPolicy {
         }
     }
 
-    /// Total attempts, the first included (at least 1).
-    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+    /// Total attempts, the first included (at least 1; default 3).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
-    /// The delay scale: attempt `n` waits up to `base * 2^(n-1)`.
-    pub fn with_base_delay(mut self, delay: Duration) -> Self {
+    /// The delay scale: attempt `n` waits up to `base * 2^(n-1)` (default
+    /// 200 ms).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
-    /// The longest single wait.
-    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+    /// The longest single wait (default 10 s); a longer retry-after hint
+    /// ends the retries.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
     }
 
-    /// The longest single wait; a longer retry-after hint ends the retries.
-    pub fn max_delay(&self) -> Duration {
-        self.max_delay
+    /// Whether failed attempt `attempt` (1-based) may be followed by
+    /// another: the attempt cap, checked before anything else decides.
+    pub(crate) fn allows_attempt_after(&self, attempt: u32) -> bool {
+        attempt < self.max_attempts
     }
 
-    /// Total attempts allowed.
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
+    /// Whether the service's retry-after hint is longer than the longest
+    /// wait allowed, which ends the retries.
+    pub(crate) fn hint_too_long(&self, hint: Duration) -> bool {
+        hint > self.max_delay
     }
 
     /// Also retries errors with these codes (exact, or a prefix ending in
@@ -162,16 +166,6 @@ impl RetryPolicy {
         } else {
             None
         }
-    }
-
-    /// Whether attempt number `attempt` (1-based), which failed with
-    /// `failure`, should be followed by another.
-    #[cfg(test)]
-    pub(crate) fn should_retry(&self, attempt: u32, failure: Failure, idempotent: bool) -> bool {
-        if attempt >= self.max_attempts {
-            return false;
-        }
-        self.default_rule(failure, idempotent)
     }
 
     /// The built-in rule, attempts aside.
@@ -399,20 +393,20 @@ impl RetryBudget {
         }
     }
 
-    /// Tokens a retry takes.
-    pub fn with_retry_cost(mut self, cost: u32) -> Self {
+    /// Tokens a retry takes (default 5).
+    pub fn retry_cost(mut self, cost: u32) -> Self {
         self.retry_cost = cost;
         self
     }
 
-    /// Tokens a retry after a timeout takes.
-    pub fn with_timeout_cost(mut self, cost: u32) -> Self {
+    /// Tokens a retry after a timeout takes (default 10).
+    pub fn timeout_cost(mut self, cost: u32) -> Self {
         self.timeout_cost = cost;
         self
     }
 
-    /// Tokens a successful call puts back.
-    pub fn with_success_refund(mut self, refund: u32) -> Self {
+    /// Tokens a successful call puts back (default 1).
+    pub fn success_refund(mut self, refund: u32) -> Self {
         self.success_refund = refund;
         self
     }
@@ -489,25 +483,39 @@ mod tests {
     #[test]
     fn retries_only_what_is_safe() {
         let p = RetryPolicy::default();
-        assert!(p.should_retry(1, Failure::Connect, false));
-        assert!(p.should_retry(1, Failure::Throttled, false));
-        assert!(!p.should_retry(1, Failure::ServerError, false));
-        assert!(p.should_retry(1, Failure::ServerError, true));
-        assert!(!p.should_retry(1, Failure::AfterSend, false));
-        assert!(p.should_retry(2, Failure::AfterSend, true));
+        assert!(p.default_rule(Failure::Connect, false));
+        assert!(p.default_rule(Failure::Throttled, false));
+        assert!(!p.default_rule(Failure::ServerError, false));
+        assert!(p.default_rule(Failure::ServerError, true));
+        assert!(!p.default_rule(Failure::AfterSend, false));
+        assert!(p.default_rule(Failure::AfterSend, true));
+        assert!(!p.default_rule(Failure::Final, true));
+    }
+
+    /// The cap the client checks (`Client::wants_retry`), not a copy.
+    #[test]
+    fn attempts_are_capped() {
+        let p = RetryPolicy::default();
+        assert!(p.allows_attempt_after(1));
+        assert!(p.allows_attempt_after(2));
+        assert!(!p.allows_attempt_after(3), "3 attempts by default");
+        assert!(!RetryPolicy::disabled().allows_attempt_after(1));
+        let five = RetryPolicy::default().max_attempts(5);
+        assert!(five.allows_attempt_after(4));
+        assert!(!five.allows_attempt_after(5));
         assert!(
-            !p.should_retry(3, Failure::Connect, true),
-            "attempts exhausted"
+            !RetryPolicy::default()
+                .max_attempts(0)
+                .allows_attempt_after(1),
+            "at least one attempt, and 0 means one"
         );
-        assert!(!p.should_retry(1, Failure::Final, true));
-        assert!(!RetryPolicy::disabled().should_retry(1, Failure::Connect, true));
     }
 
     #[test]
     fn delay_is_capped_and_jittered() {
         let p = RetryPolicy::default()
-            .with_base_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_millis(300));
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(300));
         for attempt in 1..40 {
             let bound = Duration::from_millis(100 * (1u64 << (attempt - 1).min(20)))
                 .min(Duration::from_millis(300));

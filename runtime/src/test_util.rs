@@ -45,7 +45,7 @@
 //! let config = Config::builder()
 //!     .region("cn-hangzhou")
 //!     .credentials(Credentials::new("test-id", "test-secret"))
-//!     .retry(RetryPolicy::default().with_base_delay(std::time::Duration::from_millis(1)))
+//!     .retry_policy(RetryPolicy::default().base_delay(std::time::Duration::from_millis(1)))
 //!     .transport(replay.clone())
 //!     .build()?;
 //! let client = Client::new(config);

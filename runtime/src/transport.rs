@@ -385,7 +385,7 @@ impl ReqwestTransport {
     /// A transport with the given connect and read timeouts, other settings
     /// at their defaults.
     pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, ConfigError> {
-        Self::with_options(
+        Self::from_options(
             &TransportOptions::default()
                 .connect_timeout(connect_timeout)
                 .read_timeout(read_timeout),
@@ -393,7 +393,7 @@ impl ReqwestTransport {
     }
 
     /// A transport with these settings.
-    pub fn with_options(options: &TransportOptions) -> Result<Self, ConfigError> {
+    pub fn from_options(options: &TransportOptions) -> Result<Self, ConfigError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .read_timeout(options.read_timeout)

@@ -8,9 +8,8 @@
 //! ```
 //!
 //! Set `ALIBABA_CLOUD_ENDPOINT` (for example `http://127.0.0.1:8080`) to talk
-//! to a local endpoint instead of Alibaba Cloud.
+//! to a local endpoint instead of Alibaba Cloud: `Client::from_env` reads it.
 
-use alibabacloud_sdk::config::ConfigBuilder;
 use alibabacloud_sdk::error::Error;
 use alibabacloud_sdk::r_kvstore::{Client, ModifySecurityGroupConfigurationError};
 use std::process::ExitCode;
@@ -23,14 +22,8 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
 
-    let mut builder = ConfigBuilder::from_env();
-    if let Ok(endpoint) = std::env::var("ALIBABA_CLOUD_ENDPOINT") {
-        // A local endpoint: same credentials and signing, plain HTTP allowed.
-        builder = builder.endpoint(endpoint).allow_http(true);
-    }
-    let config = builder.build();
-    let client = match config {
-        Ok(config) => Client::new(config),
+    let client = match Client::from_env() {
+        Ok(client) => client,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;

@@ -70,6 +70,10 @@ impl Drop for TempHome {
     }
 }
 
+fn env_provider(env: Env) -> EnvironmentProvider {
+    EnvironmentProvider::builder().env(env).build()
+}
+
 fn env(pairs: &[(&str, &str)]) -> Env {
     Env::from_map(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
 }
@@ -336,7 +340,7 @@ fn credentials_debug_shows_the_key_id_but_redacts_secrets() {
 
 #[tokio::test]
 async fn environment_provider_reads_injected_variables() {
-    let provider = EnvironmentProvider::with_env(env(&[
+    let provider = env_provider(env(&[
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", AK),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET),
         ("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN),
@@ -349,7 +353,7 @@ async fn environment_provider_reads_injected_variables() {
     assert_no_secret(&format!("{provider:?}"));
 
     // An empty token counts as no token.
-    let provider = EnvironmentProvider::with_env(env(&[
+    let provider = env_provider(env(&[
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", AK),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET),
         ("ALIBABA_CLOUD_SECURITY_TOKEN", ""),
@@ -360,7 +364,7 @@ async fn environment_provider_reads_injected_variables() {
 
 #[tokio::test]
 async fn environment_provider_treats_empty_as_unset_and_names_missing_variable() {
-    let unset = EnvironmentProvider::with_env(env(&[
+    let unset = env_provider(env(&[
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", ""),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
     ]))
@@ -370,7 +374,7 @@ async fn environment_provider_treats_empty_as_unset_and_names_missing_variable()
     assert_eq!(unset.kind(), CredentialsErrorKind::NotConfigured);
     assert_eq!(unset.provider(), "environment");
 
-    let no_secret = EnvironmentProvider::with_env(env(&[
+    let no_secret = env_provider(env(&[
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", AK),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
     ]))
@@ -386,7 +390,7 @@ async fn environment_provider_treats_empty_as_unset_and_names_missing_variable()
         .to_string()
         .contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET"));
 
-    let no_id = EnvironmentProvider::with_env(env(&[("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)]))
+    let no_id = env_provider(env(&[("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)]))
         .provide_credentials()
         .await
         .expect_err("id missing");
@@ -939,7 +943,9 @@ async fn chain_falls_through_to_ecs_ram_role() {
 #[tokio::test]
 async fn chain_error_lists_every_source_and_why() {
     let home = TempHome::new();
-    home.write(".aliyun/config.json", &cli_config("role"));
+    // The file's `current` names no profile: not chosen by the user, so the
+    // chain goes on (an unusable mode would stop it, see below).
+    home.write(".aliyun/config.json", &cli_config("nobody"));
     let chain = DefaultCredentialsChain::builder()
         .env(env_with_home(
             &home,
@@ -959,7 +965,7 @@ async fn chain_error_lists_every_source_and_why() {
     let text = error.to_string();
     for expected in [
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "unsupported mode 'CloudSSO'",
+        "no profile named 'nobody'",
         "file not found",
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
     ] {
@@ -1005,6 +1011,151 @@ async fn chain_error_lists_every_source_and_why() {
     );
     assert_eq!(error.tried()[4].kind(), CredentialsErrorKind::Unavailable);
     assert_eq!(error.tried()[5].kind(), CredentialsErrorKind::Unavailable);
+}
+
+#[tokio::test]
+async fn chain_stops_at_a_cli_profile_mode_it_cannot_use() {
+    let server = MetadataServer::start(Imds::v2()).await;
+    let home = TempHome::new();
+    let path = home.write(
+        ".aliyun/config.json",
+        &format!(
+            r#"{{"current":"dev","profiles":[{{"name":"dev","mode":"AKK","access_key_id":"{AK}","access_key_secret":"{SECRET}"}}]}}"#
+        ),
+    );
+    let chain = DefaultCredentialsChain::builder()
+        .env(env_with_home(&home, &[]))
+        .ecs_endpoint(&server.endpoint)
+        .build();
+    let error = chain
+        .provide_credentials()
+        .await
+        .expect_err("misspelled mode");
+    assert_eq!(error.kind(), CredentialsErrorKind::Unsupported);
+    assert_eq!(error.provider(), "cli profile");
+    assert_eq!(error.path(), Some(path.as_path()));
+    assert_eq!(error.field(), Some("profiles[0].mode"));
+    let text = error.to_string();
+    for expected in [
+        "'AKK'",
+        "profile 'dev'",
+        "supported: AK, StsToken, RamRoleArn",
+        &path.display().to_string(),
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    assert!(
+        server.requests().is_empty(),
+        "ECS must not be asked: {text}"
+    );
+    assert_error_clean(&error);
+
+    // A mode the CLI has but this SDK does not implement stops it too.
+    home.write(".aliyun/config.json", &cli_config("role"));
+    let error = chain.provide_credentials().await.expect_err("CloudSSO");
+    assert_eq!(error.kind(), CredentialsErrorKind::Unsupported);
+    assert!(error.to_string().contains("'CloudSSO'"), "{error}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn chain_stops_at_a_credentials_file_type_it_cannot_use() {
+    let server = MetadataServer::start(Imds::v2()).await;
+    let home = TempHome::new();
+    let path = home.write(
+        ".alibabacloud/credentials",
+        &format!(
+            "[default]\ntype = acces_key\naccess_key_id = {AK}\naccess_key_secret = {SECRET}\n"
+        ),
+    );
+    let chain = DefaultCredentialsChain::builder()
+        .env(env_with_home(&home, &[]))
+        .ecs_endpoint(&server.endpoint)
+        .build();
+    let error = chain
+        .provide_credentials()
+        .await
+        .expect_err("misspelled type");
+    assert_eq!(error.kind(), CredentialsErrorKind::Unsupported);
+    assert_eq!(error.provider(), "profile file");
+    assert_eq!(error.path(), Some(path.as_path()));
+    assert_eq!(error.field(), Some("type"));
+    let text = error.to_string();
+    for expected in [
+        "'acces_key'",
+        "[default]",
+        "supported: access_key, sts",
+        &path.display().to_string(),
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    assert!(
+        server.requests().is_empty(),
+        "ECS must not be asked: {text}"
+    );
+    assert_error_clean(&error);
+}
+
+#[tokio::test]
+async fn chain_stops_when_the_chosen_profile_is_in_neither_file() {
+    let server = MetadataServer::start(Imds::v2()).await;
+    let home = TempHome::new();
+    let cli = home.write(".aliyun/config.json", &cli_config("default"));
+    let ini = home.write(".alibabacloud/credentials", &ini_file());
+    let chain = |profile: &str| {
+        DefaultCredentialsChain::builder()
+            .env(env_with_home(&home, &[("ALIBABA_CLOUD_PROFILE", profile)]))
+            .ecs_endpoint(&server.endpoint)
+            .build()
+    };
+    let error = chain("prod")
+        .provide_credentials()
+        .await
+        .expect_err("no such profile");
+    assert_eq!(error.kind(), CredentialsErrorKind::Invalid);
+    assert_eq!(error.variable(), Some("ALIBABA_CLOUD_PROFILE"));
+    let text = error.to_string();
+    for expected in [
+        "profile 'prod' (selected by ALIBABA_CLOUD_PROFILE)",
+        &cli.display().to_string(),
+        "profiles in the file: default, sts, role",
+        &ini.display().to_string(),
+        "sections in the file: default, legacy, project",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    assert!(
+        server.requests().is_empty(),
+        "ECS must not be asked: {text}"
+    );
+    assert_error_clean(&error);
+
+    // Set in code, the same.
+    let error = DefaultCredentialsChain::builder()
+        .env(env_with_home(&home, &[]))
+        .profile_name("prod")
+        .ecs_endpoint(&server.endpoint)
+        .build()
+        .provide_credentials()
+        .await
+        .expect_err("no such profile");
+    assert!(
+        error.to_string().contains("profile 'prod' (set in code)"),
+        "{error}"
+    );
+
+    // A profile that only the credentials file has is found there.
+    let credentials = chain("project").provide_credentials().await.expect("ini");
+    assert_eq!(credentials.access_key_id(), "ini-project-id");
+    // Without files at all, a chosen profile still exists nowhere.
+    std::fs::remove_file(&cli).expect("rm");
+    std::fs::remove_file(&ini).expect("rm");
+    let error = chain("project")
+        .provide_credentials()
+        .await
+        .expect_err("no files");
+    assert_eq!(error.kind(), CredentialsErrorKind::Invalid);
+    assert!(server.requests().is_empty());
 }
 
 // -------------------------------------------------------------- cache
@@ -1217,7 +1368,7 @@ async fn no_secret_in_any_provider_debug() {
             ("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN),
         ],
     );
-    let environment = EnvironmentProvider::with_env(vars.clone());
+    let environment = env_provider(vars.clone());
     let cache = CachingProvider::new(environment.clone());
     cache.provide_credentials().await.expect("env");
     let chain = DefaultCredentialsChain::builder().env(vars.clone()).build();

@@ -96,9 +96,9 @@ fn client(url: &str, retry: RetryPolicy) -> Client {
             .endpoint(url)
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(retry.with_base_delay(Duration::from_millis(10)))
+            .retry_policy(retry.base_delay(Duration::from_millis(10)))
             .read_timeout(READ_TIMEOUT)
-            .operation_timeout(OPERATION_TIMEOUT)
+            .timeout(OPERATION_TIMEOUT)
             .build()
             .unwrap(),
     )
@@ -226,10 +226,10 @@ async fn a_stalled_answer_ends_by_the_read_timeout() {
         Config::builder()
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(RetryPolicy::disabled())
+            .retry_policy(RetryPolicy::disabled())
             .read_timeout(Duration::from_millis(500))
             // Long: the read timeout must be what ends it.
-            .operation_timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(60))
             .endpoint({
                 let (url, _) = hostile(|mut s, _| async move {
                     let _ = s
@@ -415,7 +415,7 @@ async fn a_200_with_an_error_body_is_the_typed_service_error() {
         .await
     })
     .await;
-    match call(&url, RetryPolicy::default().with_max_attempts(2)).await {
+    match call(&url, RetryPolicy::default().max_attempts(2)).await {
         Err(Error::Service(e)) => {
             assert!(e.service_error().is_throttling(), "{e}")
         }

@@ -36,7 +36,7 @@ fn config(server: &MockServer, signature: SignatureVersion, secret: &str) -> Con
         .credentials(Credentials::new("testid", secret))
         .signature_version(signature)
         // Every answer the mock gives is final; a retry would only hide it.
-        .retry(RetryPolicy::disabled())
+        .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("valid configuration")
 }

@@ -14,7 +14,7 @@ fn client(replay: &ReplayTransport) -> Client {
         Config::builder()
             .region("cn-hangzhou")
             .credentials(Credentials::new("id", "secret"))
-            .retry(RetryPolicy::disabled())
+            .retry_policy(RetryPolicy::disabled())
             .transport(replay.clone())
             .build()
             .unwrap(),

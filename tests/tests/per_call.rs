@@ -31,7 +31,7 @@ fn base(url: &str) -> ConfigBuilder {
         .endpoint(url)
         .allow_http(true)
         .credentials(Credentials::new("testid", "testsecret"))
-        .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
 }
 
 fn conflict_twice() -> FaultPlan {
@@ -74,9 +74,9 @@ async fn operation_conflict_is_retried_only_when_configured() {
     server.set_faults(&conflict_twice());
     let tuned = Client::new(
         base(&server.url())
-            .retry(
+            .retry_policy(
                 RetryPolicy::default()
-                    .with_base_delay(Duration::from_millis(1))
+                    .base_delay(Duration::from_millis(1))
                     .retry_codes(["OperationConflict"]),
             )
             .build()
@@ -188,10 +188,10 @@ async fn an_empty_retry_budget_stops_retries_and_says_so() {
     .unwrap();
     let c = Client::new(
         base(&server.url())
-            .retry(
+            .retry_policy(
                 RetryPolicy::default()
-                    .with_max_attempts(5)
-                    .with_base_delay(Duration::from_millis(1)),
+                    .max_attempts(5)
+                    .base_delay(Duration::from_millis(1)),
             )
             .retry_budget(RetryBudget::new(7))
             .build()
@@ -229,10 +229,10 @@ async fn retry_after_wins_over_backoff() {
     // Backoff alone would wait up to 30 s.
     let c = Client::new(
         base(&server.url)
-            .retry(
+            .retry_policy(
                 RetryPolicy::default()
-                    .with_base_delay(Duration::from_secs(30))
-                    .with_max_delay(Duration::from_secs(60)),
+                    .base_delay(Duration::from_secs(30))
+                    .max_delay(Duration::from_secs(60)),
             )
             .build()
             .unwrap(),
@@ -801,7 +801,7 @@ async fn a_skewed_clock_is_corrected_from_the_servers_date_and_retried_once() {
     let server = MockServer::start(MockConfig::new()).await.unwrap();
     let c = Client::new(
         base(&server.url())
-            .retry(RetryPolicy::disabled())
+            .retry_policy(RetryPolicy::disabled())
             .clock(|| SystemTime::now() + Duration::from_secs(3600))
             .build()
             .unwrap(),

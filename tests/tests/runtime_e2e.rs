@@ -25,7 +25,7 @@ fn client(url: &str, signature: SignatureVersion) -> Client {
             .allow_http(true)
             .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
             .signature_version(signature)
-            .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
             .build()
             .unwrap(),
     )
@@ -257,7 +257,7 @@ async fn silence_hits_the_operation_timeout() {
             .endpoint(&url)
             .allow_http(true)
             .credentials(Credentials::new("testid", SECRET))
-            .operation_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_millis(300))
             .build()
             .unwrap(),
     );
@@ -400,8 +400,8 @@ async fn retry_after_hint_is_honoured_and_retries_are_announced() {
             .endpoint(&server.url)
             .allow_http(true)
             .credentials(Credentials::new("testid", SECRET))
-            .retry(RetryPolicy::default().with_base_delay(Duration::from_secs(3600)))
-            .operation_timeout(Duration::from_secs(5))
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_secs(3600)))
+            .timeout(Duration::from_secs(5))
             .build()
             .unwrap(),
     );

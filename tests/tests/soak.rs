@@ -130,14 +130,14 @@ fn client(url: &str) -> Client {
             .endpoint(url)
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(
+            .retry_policy(
                 RetryPolicy::default()
-                    .with_max_attempts(4)
-                    .with_base_delay(Duration::from_millis(5))
-                    .with_max_delay(Duration::from_millis(100)),
+                    .max_attempts(4)
+                    .base_delay(Duration::from_millis(5))
+                    .max_delay(Duration::from_millis(100)),
             )
             .read_timeout(Duration::from_secs(2))
-            .operation_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(5))
             .build()
             .unwrap(),
     )

@@ -128,7 +128,7 @@ async fn one_call_span_with_the_outcome_and_a_span_per_attempt() {
             .allow_http(true)
             .region("cn-hangzhou")
             .credentials(Credentials::new("testid", SECRET))
-            .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
             .metrics(recorder.clone())
             .build()
             .unwrap(),

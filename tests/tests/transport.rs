@@ -26,7 +26,7 @@ fn builder(endpoint: &str) -> ConfigBuilder {
         .endpoint(endpoint)
         .allow_http(true)
         .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
-        .retry(alibabacloud_sdk::retry::RetryPolicy::default().with_max_attempts(1))
+        .retry_policy(alibabacloud_sdk::retry::RetryPolicy::default().max_attempts(1))
         // The test machine's proxy variables must not route loopback calls.
         .env_proxies(false)
 }
@@ -468,7 +468,8 @@ async fn the_default_chain_calls_sts_through_the_configured_proxy() {
     ]);
     // The proxy is set after from_env: the chain, built by build(), still
     // gets it.
-    let config = ConfigBuilder::from_env_with(env)
+    let config = ConfigBuilder::from_env()
+        .env(env)
         .endpoint("http://127.0.0.1:9")
         .allow_http(true)
         .env_proxies(false)

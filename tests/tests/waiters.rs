@@ -28,10 +28,10 @@ async fn setup(after_polls: u64) -> (MockServer, Client) {
             .endpoint(server.url())
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
-            .retry(RetryPolicy::disabled())
+            .retry_policy(RetryPolicy::disabled())
             // Paused time jumps to the next timer whenever the runtime is
             // idle; no transport or call timer may come before the waiter's.
-            .operation_timeout(Duration::from_secs(86_400))
+            .timeout(Duration::from_secs(86_400))
             .connect_timeout(Duration::from_secs(86_400))
             .read_timeout(Duration::from_secs(86_400))
             .build()

@@ -12,9 +12,17 @@
 //!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`;
 //! 6. a credentials URI ([`CredentialsUriProvider`]), when
 //!    `ALIBABA_CLOUD_CREDENTIALS_URI` is set.
+//!
+//! A profile the user chose but that cannot be used stops the chain instead
+//! of letting a later source (the ECS RAM role) answer with credentials
+//! nobody chose: a CLI profile `mode` or credentials file `type` this SDK
+//! does not know or support, and a profile named by `ALIBABA_CLOUD_PROFILE`
+//! (or [`DefaultCredentialsChainBuilder::profile_name`]) that neither file
+//! has.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::cli_profile::PROFILE_VAR;
 use super::oidc::{PROVIDER_ARN_VAR, ROLE_ARN_VAR, TOKEN_FILE_VAR};
 use super::uri::URI_VAR;
 use super::{
@@ -26,6 +34,9 @@ use super::{
 use crate::transport::TransportOptions;
 
 const PROVIDER: &str = "default chain";
+/// The chain's names of the two profile sources (also their providers' names).
+const CLI_PROFILE: &str = "cli profile";
+const PROFILE_FILE: &str = "profile file";
 const OIDC_VARS: [&str; 3] = [TOKEN_FILE_VAR, ROLE_ARN_VAR, PROVIDER_ARN_VAR];
 /// No source has succeeded yet.
 const NONE: usize = usize::MAX;
@@ -42,6 +53,8 @@ pub struct DefaultCredentialsChain {
     /// (name for logs, source), in order.
     providers: Vec<(&'static str, SharedCredentialsProvider)>,
     last_used: AtomicUsize,
+    /// The profile chosen explicitly, and what chose it.
+    selected_profile: Option<(String, &'static str)>,
 }
 
 /// Configures a [`DefaultCredentialsChain`].
@@ -87,9 +100,14 @@ impl DefaultCredentialsChainBuilder {
     /// Builds the chain.
     pub fn build(self) -> DefaultCredentialsChain {
         let env = self.env;
+        let selected_profile = match (&self.profile_name, env.get(PROFILE_VAR)) {
+            (Some(name), _) if !name.is_empty() => Some((name.clone(), "set in code")),
+            (_, Some(name)) => Some((name, "selected by ALIBABA_CLOUD_PROFILE")),
+            _ => None,
+        };
         let mut providers = vec![(
             "environment",
-            SharedCredentialsProvider::new(EnvironmentProvider::with_env(env.clone())),
+            SharedCredentialsProvider::new(EnvironmentProvider::builder().env(env.clone()).build()),
         )];
 
         if OIDC_VARS.iter().all(|name| env.get(name).is_some()) {
@@ -114,8 +132,8 @@ impl DefaultCredentialsChainBuilder {
             cli = cli.transport_options(options.clone());
             file = file.transport_options(options.clone());
         }
-        providers.push(("cli profile", SharedCredentialsProvider::new(cli.build())));
-        providers.push(("profile file", SharedCredentialsProvider::new(file.build())));
+        providers.push((CLI_PROFILE, SharedCredentialsProvider::new(cli.build())));
+        providers.push((PROFILE_FILE, SharedCredentialsProvider::new(file.build())));
 
         // Always listed: when ALIBABA_CLOUD_ECS_METADATA_DISABLED=true it
         // answers "disabled" without any request, which the error then shows.
@@ -136,6 +154,7 @@ impl DefaultCredentialsChainBuilder {
         DefaultCredentialsChain {
             providers,
             last_used: AtomicUsize::new(NONE),
+            selected_profile,
         }
     }
 }
@@ -187,7 +206,21 @@ impl DefaultCredentialsChain {
                     tracing::debug!(source = *name, "credentials loaded by the default chain");
                     return Ok(credentials);
                 }
-                Err(error) => tried.push(error),
+                Err(error) => {
+                    let profile_source = matches!(*name, CLI_PROFILE | PROFILE_FILE);
+                    if profile_source && error.kind() == CredentialsErrorKind::Unsupported {
+                        // The chosen profile's mode (type) is misspelled or not
+                        // implemented: said by the source, with the sources
+                        // tried before it.
+                        return Err(error.with_tried(tried));
+                    }
+                    tried.push(error);
+                    if *name == PROFILE_FILE {
+                        if let Some(stop) = self.selected_profile_missing(&tried) {
+                            return Err(stop.with_tried(tried));
+                        }
+                    }
+                }
             }
         }
         Err(CredentialsError::new(
@@ -196,6 +229,37 @@ impl DefaultCredentialsChain {
             "no source provided credentials",
         )
         .with_tried(tried))
+    }
+}
+
+impl DefaultCredentialsChain {
+    /// When a profile was chosen explicitly and neither profile source has
+    /// it (file, profile or section absent, or the source disabled), the
+    /// error that stops the chain.
+    fn selected_profile_missing(&self, tried: &[CredentialsError]) -> Option<CredentialsError> {
+        let (name, chosen_by) = self.selected_profile.as_ref()?;
+        let missing = |source: &str| {
+            tried
+                .iter()
+                .any(|e| e.provider() == source && e.kind() == CredentialsErrorKind::NotConfigured)
+        };
+        if !(missing(CLI_PROFILE) && missing(PROFILE_FILE)) {
+            return None;
+        }
+        let error = CredentialsError::new(
+            PROVIDER,
+            CredentialsErrorKind::Invalid,
+            format!(
+                "profile '{name}' ({chosen_by}) is in neither ~/.aliyun/config.json nor \
+                 ~/.alibabacloud/credentials (below: the files and the profiles they have); \
+                 the chain stops rather than use credentials from another source"
+            ),
+        );
+        Some(if *chosen_by == "set in code" {
+            error
+        } else {
+            error.with_variable(PROFILE_VAR)
+        })
     }
 }
 

@@ -194,9 +194,18 @@ impl CliProfileProvider {
             }
         };
         let Some((index, profile)) = find_profile(profiles, &name) else {
+            let names: Vec<&str> = profiles
+                .iter()
+                .filter_map(|p| p.get("name")?.as_str())
+                .collect();
+            let known = if names.is_empty() {
+                "the file has no profiles".to_owned()
+            } else {
+                format!("profiles in the file: {}", names.join(", "))
+            };
             return Err(error(
                 CredentialsErrorKind::NotConfigured,
-                format!("no profile named '{name}' ({chosen_by})"),
+                format!("no profile named '{name}' ({chosen_by}); {known}"),
             )
             .with_field("profiles"));
         };
@@ -241,6 +250,28 @@ impl CliProfileProvider {
             .with_field("current")),
         }
     }
+}
+
+/// The `region_id` of the CLI profile the provider would use (the one
+/// `ALIBABA_CLOUD_PROFILE` names, else the file's `current`), as the CLI
+/// and the official SDKs read it. `None` when there is none or the file
+/// cannot be read: the credentials chain reports those problems.
+pub(crate) fn profile_region(env: &Env) -> Option<String> {
+    if env.is_true(DISABLED_VAR) {
+        return None;
+    }
+    let path = env.home_dir()?.join(".aliyun").join("config.json");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let root: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    let root = root.as_object()?;
+    let name = match env.get(PROFILE_VAR) {
+        Some(name) => name,
+        None => optional_str(root, "current").ok()??.to_owned(),
+    };
+    let profiles = root.get("profiles")?.as_array()?;
+    let (_, profile) = find_profile(profiles, &name)?;
+    let region = optional_str(profile, "region_id").ok()??;
+    (!region.trim().is_empty()).then(|| region.trim().to_owned())
 }
 
 /// What resolving a profile needs besides the profile itself.

@@ -26,15 +26,34 @@ pub struct EnvironmentProvider {
     env: Env,
 }
 
+/// Configures an [`EnvironmentProvider`].
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentProviderBuilder {
+    provider: EnvironmentProvider,
+}
+
+impl EnvironmentProviderBuilder {
+    /// Where the variables come from (default: the process environment).
+    pub fn env(mut self, env: Env) -> Self {
+        self.provider.env = env;
+        self
+    }
+
+    /// Builds the provider.
+    pub fn build(self) -> EnvironmentProvider {
+        self.provider
+    }
+}
+
 impl EnvironmentProvider {
     /// Reads the process environment.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Reads the given environment instead.
-    pub fn with_env(env: Env) -> Self {
-        Self { env }
+    /// A builder, to read another environment ([`Env::from_map`]).
+    pub fn builder() -> EnvironmentProviderBuilder {
+        EnvironmentProviderBuilder::default()
     }
 
     fn load(&self) -> Result<Credentials, CredentialsError> {

@@ -54,10 +54,11 @@ use std::time::SystemTime;
 
 pub use cache::{CachingProvider, CachingProviderBuilder};
 pub use chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+pub(crate) use cli_profile::profile_region;
 pub use cli_profile::{CliProfileProvider, CliProfileProviderBuilder};
 pub use ecs_ram_role::{EcsRamRoleProvider, EcsRamRoleProviderBuilder};
 pub use env::Env;
-pub use environment::EnvironmentProvider;
+pub use environment::{EnvironmentProvider, EnvironmentProviderBuilder};
 pub use error::{CredentialsError, CredentialsErrorKind};
 pub use oidc::{OidcRoleArnProvider, OidcRoleArnProviderBuilder};
 pub use profile_file::{ProfileFileProvider, ProfileFileProviderBuilder};

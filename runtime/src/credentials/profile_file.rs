@@ -173,9 +173,15 @@ impl ProfileFileProvider {
             _ => ("default".to_owned(), "the default section"),
         };
         let Some(section) = sections.get(&name) else {
+            let known = if sections.is_empty() {
+                "the file has no sections".to_owned()
+            } else {
+                let names: Vec<&str> = sections.keys().map(String::as_str).collect();
+                format!("sections in the file: {}", names.join(", "))
+            };
             return Err(error(
                 CredentialsErrorKind::NotConfigured,
-                format!("no section [{name}] ({chosen_by})"),
+                format!("no section [{name}] ({chosen_by}); {known}"),
             ));
         };
         let provider = self

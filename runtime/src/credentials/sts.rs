@@ -165,7 +165,7 @@ impl LazyTransport {
         }
         self.built
             .get_or_init(|| {
-                ReqwestTransport::with_options(&self.options)
+                ReqwestTransport::from_options(&self.options)
                     .map(|t| Arc::new(t) as Arc<dyn Transport>)
                     .map_err(|e| e.to_string())
             })
