@@ -5,7 +5,7 @@
 mod support;
 
 use alibabacloud_sdk::credentials::Credentials;
-use alibabacloud_sdk::error::{DispatchKind, Error};
+use alibabacloud_sdk::error::{DispatchKind, Error, ResponseError};
 use alibabacloud_sdk::r_kvstore::{
     Client, DescribeSecurityGroupConfigurationError, ModifySecurityGroupConfigurationError,
 };
@@ -119,6 +119,11 @@ async fn json_error_becomes_typed_variant_with_metadata() {
         assert!(text.contains(part), "{text} lacks {part}");
     }
     assert_eq!(server.requests().len(), 1, "a 4xx is final");
+    assert_eq!(err.attempts(), 1);
+    assert!(
+        !text.contains("attempts"),
+        "one attempt goes unsaid: {text}"
+    );
 }
 
 #[tokio::test]
@@ -209,8 +214,70 @@ async fn server_errors_are_retried_only_when_safe() {
 }
 
 #[tokio::test]
+async fn the_final_error_says_how_many_attempts_were_made() {
+    // A service error, retried (a read) until the attempts run out.
+    let server = ScriptedServer::start(vec![Reply::json(
+        503,
+        r#"{"RequestId":"U","Code":"ServiceUnavailable","Message":"temporary failure"}"#,
+    )])
+    .await;
+    let err = describe(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(err.attempts(), 3);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("service error after 3 attempts: ServiceUnavailable"),
+        "{text}"
+    );
+    // The service's metadata stays what the service said.
+    let meta = err.service_error().unwrap();
+    assert_eq!(
+        meta,
+        &alibabacloud_sdk::error::ServiceError::new("ServiceUnavailable", "temporary failure", 503)
+            .with_request_id("U")
+    );
+    assert!(!meta.to_string().contains("attempts"), "{meta}");
+
+    // An answer that is not Alibaba's: a 502 page, retried for a read.
+    let server = ScriptedServer::start(vec![Reply::other(
+        502,
+        "text/html",
+        "<html>bad gateway</html>",
+    )])
+    .await;
+    let err = describe(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3);
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+
+    // Nothing listening: a dispatch error, retried even for a write.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let err = modify(&client(&url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3);
+    assert!(
+        err.to_string()
+            .starts_with("could not connect after 3 attempts: "),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn broken_success_bodies_are_response_errors() {
-    for body in ["", "{\"RequestId\":\"trunc", "<html>proxy login</html>"] {
+    // A page far over the excerpt limit, as a login page behind a proxy is.
+    let long = format!("<html>{}</html>", "proxy login ".repeat(1_000));
+    for body in [
+        "",
+        "{\"RequestId\":\"trunc",
+        "<html>proxy login</html>",
+        &long,
+    ] {
         let server = ScriptedServer::start(vec![Reply::other(200, "application/json", body)]).await;
         let err = modify(&client(&server.url, SignatureVersion::V3))
             .await
@@ -219,7 +286,16 @@ async fn broken_success_bodies_are_response_errors() {
             panic!("{body:?}: {err:?}")
         };
         assert_eq!(r.status(), 200);
-        assert!(r.excerpt().len() <= 520);
+        let limit = ResponseError::EXCERPT_LIMIT;
+        if body.len() <= limit {
+            assert_eq!(r.excerpt(), body, "a short body is kept whole");
+        } else {
+            assert_eq!(
+                r.excerpt(),
+                format!("{}…", &body[..limit]),
+                "cut at the limit"
+            );
+        }
     }
 }
 
