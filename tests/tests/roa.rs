@@ -1,59 +1,28 @@
-//! ROA (resource-oriented) calls through the runtime: path templates with
-//! percent-encoded segments, JSON bodies, V3 signing in headers. The
-//! descriptors mirror CS 2015-12-15 operations (`DescribeClusterDetail`,
-//! `ModifyClusterTags`) as the generator emits them.
+//! ROA (resource-oriented) calls of a generated product, CS 2015-12-15,
+//! through its public client: path templates with percent-encoded segments,
+//! JSON bodies, V3 signing in headers, and path values refused before
+//! sending.
+//!
+//! Needs the `catalog` feature, which compiles the CS module:
+//! `cargo test -p alibabacloud-tests --features catalog --test roa`.
 
 mod support;
 
-use alibabacloud_sdk::__private::client::Client;
-use alibabacloud_sdk::__private::operation::{ApiStyle, OperationDescriptor, ProductDescriptor};
-use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::credentials::Credentials;
-use alibabacloud_sdk::error::Error;
+use alibabacloud_sdk::cs::types::Tag;
+use alibabacloud_sdk::cs::Client;
+use alibabacloud_sdk::error::{Error, ValidationProblem};
 use alibabacloud_sdk::{Config, SignatureVersion};
 use sha2::{Digest, Sha256};
 use support::CaptureTransport;
 
-static CS: ProductDescriptor = ProductDescriptor {
-    name: "CS",
-    code: "cs",
-    version: "2015-12-15",
-    style: ApiStyle::Roa,
-    endpoints: &[],
-};
-
-static DESCRIBE_CLUSTER_DETAIL: OperationDescriptor = OperationDescriptor {
-    product: &CS,
-    action: "DescribeClusterDetail",
-    methods: &["GET"],
-    path: "/clusters/{ClusterId}",
-    auth: &["AK"],
-    operation_type: "read",
-    ram_action: None,
-    ram_access_level: None,
-    deprecated: false,
-    response_body: true,
-};
-
-static MODIFY_CLUSTER_TAGS: OperationDescriptor = OperationDescriptor {
-    product: &CS,
-    action: "ModifyClusterTags",
-    methods: &["POST"],
-    path: "/clusters/{ClusterId}/tags",
-    auth: &["AK"],
-    operation_type: "write",
-    ram_action: None,
-    ram_access_level: None,
-    deprecated: false,
-    response_body: true,
-};
-
-fn client(transport: &CaptureTransport, signature: SignatureVersion) -> Client {
+fn client(transport: &CaptureTransport, signature: SignatureVersion, validate: bool) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
             .credentials(Credentials::new("testid", "testsecret"))
             .signature_version(signature)
+            .validate_requests(validate)
             .transport(transport.clone())
             .build()
             .unwrap(),
@@ -64,14 +33,14 @@ fn client(transport: &CaptureTransport, signature: SignatureVersion) -> Client {
 async fn path_segments_are_percent_encoded_and_signed_with_v3() {
     let transport = CaptureTransport::new(r#"{"cluster_id":"c/1 x"}"#);
     // Even with V1 configured: ROA has no V1 form, so V3 is used.
-    let c = client(&transport, SignatureVersion::V1);
-    let mut params = Params::default();
-    params.plain(Location::Path, "ClusterId", &Some("c/1 x~".to_string()));
-    let response = c
-        .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &params)
+    let c = client(&transport, SignatureVersion::V1, true);
+    let out = c
+        .describe_cluster_detail()
+        .cluster_id("c/1 x~")
+        .send()
         .await
         .unwrap();
-    assert_eq!(response.status, 200);
+    assert_eq!(out.cluster_id(), Some("c/1 x"));
     let sent = &transport.requests()[0];
     assert_eq!(sent.method, "GET");
     assert_eq!(
@@ -90,12 +59,13 @@ async fn path_segments_are_percent_encoded_and_signed_with_v3() {
 #[tokio::test]
 async fn json_body_travels_whole_with_its_hash() {
     let transport = CaptureTransport::new(r#"{}"#);
-    let c = client(&transport, SignatureVersion::V3);
-    let mut params = Params::default();
-    params.plain(Location::Path, "ClusterId", &Some("c1".to_string()));
-    let tags = vec![serde_json::json!({"key": "env", "value": "prod"})];
-    params.json(Location::Body, "body", &tags);
-    c.execute_raw(&MODIFY_CLUSTER_TAGS, &params).await.unwrap();
+    let c = client(&transport, SignatureVersion::V3, true);
+    c.modify_cluster_tags()
+        .cluster_id("c1")
+        .body([Tag::default().with_key("env").with_value("prod")])
+        .send()
+        .await
+        .unwrap();
     let sent = &transport.requests()[0];
     assert_eq!(sent.method, "POST");
     assert_eq!(
@@ -119,9 +89,21 @@ async fn json_body_travels_whole_with_its_hash() {
 #[tokio::test]
 async fn unset_path_parameter_is_a_clear_error() {
     let transport = CaptureTransport::new("{}");
-    let c = client(&transport, SignatureVersion::V3);
-    let err = c
-        .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &Params::default())
+    // Validated: the spec says ClusterId is required.
+    let err = client(&transport, SignatureVersion::V3, true)
+        .describe_cluster_detail()
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Validation(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.parameter(), "ClusterId");
+    assert_eq!(e.problem(), &ValidationProblem::Missing);
+    // Not validated: the runtime still cannot build the path.
+    let err = client(&transport, SignatureVersion::V3, false)
+        .describe_cluster_detail()
+        .send()
         .await
         .unwrap_err();
     let Error::Config(e) = &err else {
@@ -138,17 +120,17 @@ async fn unset_path_parameter_is_a_clear_error() {
 #[tokio::test]
 async fn path_values_that_would_change_the_resource_are_refused() {
     let transport = CaptureTransport::new("{}");
-    let c = client(&transport, SignatureVersion::V3);
+    let c = client(&transport, SignatureVersion::V3, false);
     for bad in ["", ".", ".."] {
-        let mut params = Params::default();
-        params.plain(Location::Path, "ClusterId", &Some(bad.to_string()));
         let err = c
-            .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &params)
+            .describe_cluster_detail()
+            .cluster_id(bad)
+            .send()
             .await
             .unwrap_err();
         assert!(
             err.to_string().contains("would change the resource path"),
-            "{err}"
+            "{bad:?}: {err}"
         );
     }
     assert!(transport.requests().is_empty());
