@@ -385,10 +385,11 @@ fn render_product(input: &SpecInput, is_default: bool, keep_ir: bool) -> Rendere
         files.push(GeneratedFile {
             tree: Tree::Source,
             path: module.join(format!("{}.rs", op.module.trim_start_matches("r#"))),
-            contents: render::render_file(
+            contents: render::render_file_with_docs(
                 &product.spec_path,
                 &format!("operation {}", op.name),
-                emit::operation_module(&product, op),
+                &emit::operation_module_docs(&product, op),
+                emit::operation_module(op),
             )
             .map_err(bug)?,
         });

@@ -61,7 +61,7 @@ fn client_token_operations_are_marked_and_documented() {
         "{create}"
     );
     assert!(
-        create.contains("Idempotent: when `ClientToken` is not set"),
+        create.contains("| Idempotent | `ClientToken`: the SDK sends a new UUID in it when unset"),
         "{create}"
     );
     let delete = text("delete_thing.rs");

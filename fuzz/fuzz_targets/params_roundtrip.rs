@@ -15,7 +15,7 @@ use alibabacloud_mock::wire::Incoming;
 use alibabacloud_sdk::credentials::Credentials;
 use alibabacloud_sdk::error::DispatchError;
 use alibabacloud_sdk::__private::client::Client;
-use alibabacloud_sdk::__private::operation::Operation;
+use alibabacloud_sdk::__private::operation::OperationSpec;
 use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::r_kvstore::DescribeRegionsRequest;
 use alibabacloud_sdk::transport::{HttpRequest, HttpResponse, Transport, TransportFuture};

@@ -35,11 +35,11 @@
 //! let replay = ReplayTransport::new([
 //!     // Page one is throttled once, then served; page two follows.
 //!     Rule::operation::<DescribeInstancesRequest>()
-//!         .match_requests(|r| r.page_number.unwrap_or(1) == 1)
+//!         .match_requests(|r| r.page_number().unwrap_or(1) == 1)
 //!         .then_error("Throttling.User", 400)
 //!         .then_output(move || first_page.clone()),
 //!     Rule::operation::<DescribeInstancesRequest>()
-//!         .match_requests(|r| r.page_number == Some(2))
+//!         .match_requests(|r| r.page_number() == Some(2))
 //!         .then_output(move || second_page.clone()),
 //! ]);
 //! let config = Config::builder()

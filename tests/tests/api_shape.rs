@@ -86,12 +86,22 @@ async fn requests_built_by_hand_encode_like_the_builder() {
     let c = client(transport.clone());
     // What the typed replay rules of `test_util` see: the request struct.
     let runtime = alibabacloud_sdk::__private::client::Client::new(c.config().clone());
-    let mut request = DescribeInstancesRequest::default();
-    request.region_id = Some("cn-hangzhou".into());
-    request.page_size = Some(50);
-    request.tags = vec![r_kvstore::describe_instances::Tag::default()
-        .key("env")
-        .value("prod")];
+    // Every model type reads through accessors and nested ones are built
+    // with `with_` setters; a request is built by its builder.
+    let request: DescribeInstancesRequest = c
+        .describe_instances()
+        .region_id("cn-hangzhou")
+        .page_size(50)
+        .tags([r_kvstore::describe_instances::Tag::default()
+            .with_key("env")
+            .with_value("prod")])
+        .request()
+        .clone();
+    assert_eq!(request.region_id(), Some("cn-hangzhou"));
+    assert_eq!(request.page_size(), Some(50));
+    assert_eq!(request.tags()[0].key(), Some("env"));
+    assert_eq!(request.tags()[0].value(), Some("prod"));
+    assert_eq!(request.instance_ids(), None);
     let out = runtime.execute(request).await.unwrap();
     assert_eq!(out.total_count(), Some(0));
     assert!(out.instances().is_empty());
@@ -107,12 +117,12 @@ async fn requests_built_by_hand_encode_like_the_builder() {
     let builder = c
         .modify_security_group_configuration()
         .db_instance_id("r-1");
-    let expected = {
-        let mut r = ModifySecurityGroupConfigurationRequest::default();
-        r.db_instance_id = Some("r-1".into());
-        r
-    };
-    assert_eq!(builder.request(), &expected);
+    assert_eq!(builder.request().db_instance_id(), Some("r-1"));
+    assert_eq!(builder.request().security_group_id(), None);
+    assert_ne!(
+        builder.request(),
+        &ModifySecurityGroupConfigurationRequest::default()
+    );
 }
 
 #[tokio::test]
@@ -163,7 +173,9 @@ async fn invalid_parameters_fail_before_sending() {
         .region_id("cn-hangzhou")
         .resource_type("DISK")
         .resource_ids(["r-1"])
-        .tags([r_kvstore::tag_resources::Tag::default().key("k").value("v")])
+        .tags([r_kvstore::tag_resources::Tag::default()
+            .with_key("k")
+            .with_value("v")])
         .send()
         .await
         .unwrap_err();

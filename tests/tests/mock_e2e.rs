@@ -4,7 +4,7 @@
 //! clients at once losing no update.
 
 use alibabacloud_mock::{MockConfig, MockServer};
-use alibabacloud_sdk::__private::operation::Operation;
+use alibabacloud_sdk::__private::operation::OperationSpec;
 use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::credentials::Credentials;
 use alibabacloud_sdk::error::OperationError;
@@ -287,7 +287,7 @@ async fn server_side_parameter_checks_reached_by_raw_calls() {
             async move {
                 let r = raw
                     .execute_raw(
-                        <modify_security_group_configuration::ModifySecurityGroupConfigurationRequest as Operation>::DESCRIPTOR,
+                        <modify_security_group_configuration::ModifySecurityGroupConfigurationRequest as OperationSpec>::DESCRIPTOR,
                         &params,
                     )
                     .await;

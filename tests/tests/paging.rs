@@ -54,10 +54,10 @@ async fn a_failing_page_ends_the_stream() {
 async fn items_flatten_pages_and_requests_follow_the_page_numbers() {
     let replay = ReplayTransport::new([
         Rule::operation::<DescribeInstancesRequest>()
-            .match_requests(|r| r.page_number.is_none())
+            .match_requests(|r| r.page_number().is_none())
             .then_output(|| page(1, &["r-1", "r-2"])),
         Rule::operation::<DescribeInstancesRequest>()
-            .match_requests(|r| r.page_number == Some(2) && r.page_size == Some(2))
+            .match_requests(|r| r.page_number() == Some(2) && r.page_size() == Some(2))
             .then_output(|| page(2, &["r-3", "r-4"])),
     ]);
     let ids: Vec<String> = client(&replay)

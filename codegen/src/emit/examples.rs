@@ -29,8 +29,30 @@ pub fn response_example_tests(p: &Product) -> TokenStream {
             }
         })
     });
+    // The call each operation's docs show (`no_run` there): compiled here,
+    // for every product, so a generator change cannot ship an example that
+    // does not build.
+    let calls = p.operations.iter().map(|op| {
+        let text = format!(
+            "{{ {} let _ = response; }}",
+            super::operation_docs::example_call(op).join("\n")
+        );
+        text.parse::<TokenStream>().unwrap_or_else(|e| {
+            let message = format!("generator bug: the example of {} is not Rust: {e}", op.name);
+            quote!(compile_error!(#message);)
+        })
+    });
     quote! {
         #(#tests)*
+
+        /// The documented call of every operation, compiled, never run.
+        #[allow(dead_code, deprecated)]
+        async fn documented_calls(
+            client: alibabacloud_sdk::#product::Client,
+        ) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+            #(#calls)*
+            Ok(())
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod error;
 mod examples;
 mod operation;
+mod operation_docs;
 mod product;
 mod request;
 mod response;
@@ -12,6 +13,7 @@ pub(crate) mod verbatim;
 
 pub use examples::{example_tests_root, response_example_tests};
 pub use operation::operation_module;
+pub use operation_docs::module_docs as operation_module_docs;
 pub use product::{generated_root, product_module, types_module};
 
 use proc_macro2::TokenStream;
@@ -30,7 +32,7 @@ pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
 }
 
 /// Doc lines as rustdoc wants them: a leading space, tabs expanded.
-pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+pub fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|line| {
             let line = line.replace('\t', "    ");

@@ -1,68 +1,52 @@
 //! One operation's module: descriptor, request, builder, response, error.
 
 use super::error::error_enum;
-use super::request::{location, paginated, param_struct, request, setter};
+use super::request::{location, paginated, param_docs, param_struct, request, setter};
 use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
 use super::verbatim::Method;
-use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Operation, OperationType, Product};
+use super::{doc_attrs, ident};
+use crate::ir::{Operation, OperationType};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The whole module file of `op`.
-pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
-    let module_doc = inner_doc_attrs(&operation_module_docs(product, op));
+pub fn operation_module(op: &Operation) -> TokenStream {
     let descriptor = descriptor(op);
-    let request = request(op);
+    let (request, operation_impl) = request(op);
     let paginated = paginated(op);
     let builder = builder(op);
     let keys = WrapperKeys::collect(std::iter::once(&op.response).chain(&op.response_structs));
-    let response = response_struct(&op.response, &keys, Serialize::WithFeature);
-    let nested = op
-        .response_structs
-        .iter()
-        .map(|s| response_struct(s, &keys, Serialize::WithFeature));
+    let (responses, response_plumbing): (Vec<_>, Vec<_>) = std::iter::once(&op.response)
+        .chain(&op.response_structs)
+        .map(|s| response_struct(s, &keys, Serialize::WithFeature))
+        .unzip();
     let wrapper_keys = keys.module();
     let enums = op.enums.iter().map(response_enum);
     let shared_enums = op.shared_enums.iter().map(|name| {
         let name = ident(name);
         quote!(pub use super::types::#name;)
     });
-    let objects = op.param_structs.iter().map(param_struct);
+    let (objects, object_plumbing): (Vec<_>, Vec<_>) =
+        op.param_structs.iter().map(param_struct).unzip();
     let error = error_enum(op);
+    // What users read first, in the order they use it; the wire plumbing
+    // (descriptor, trait impls, readers) after it.
     quote! {
-        #module_doc
         use crate::__private as rt;
-        #descriptor
         #request
-        #paginated
         #builder
         #(#objects)*
-        #response
-        #(#nested)*
+        #(#responses)*
         #(#enums)*
         #(#shared_enums)*
-        #wrapper_keys
         #error
+        #descriptor
+        #operation_impl
+        #paginated
+        #(#object_plumbing)*
+        #(#response_plumbing)*
+        #wrapper_keys
     }
-}
-
-/// The inner `//!` docs of an operation module.
-fn operation_module_docs(product: &Product, op: &Operation) -> String {
-    let mut text = format!("`{}` ({} {}).", op.name, product.name, product.version);
-    if !op.docs.is_empty() {
-        text.push_str("\n\n");
-        text.push_str(&op.docs);
-    }
-    if let Some(token) = &op.client_token {
-        text.push_str(&format!(
-            "\n\nIdempotent: when `{}` is not set, the SDK sends a new UUID in it, the \
-             same on every attempt, so the call is retried after sending (5xx, \
-             timeouts) like a read operation.",
-            token.wire_name
-        ));
-    }
-    text
 }
 
 fn descriptor(op: &Operation) -> TokenStream {
@@ -122,11 +106,12 @@ fn builder(op: &Operation) -> TokenStream {
     let request = ident(&op.request_type);
     let response = ident(&op.response_type);
     let error = ident(&op.error_type);
-    let setters = op.params.iter().map(|p| {
-        let field = p.ident.trim_start_matches("r#");
-        let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", op.request_type);
-        setter(&p.ident, &p.ty, &doc, "self.request")
-    });
+    // A setter says all a caller needs: what it is, required or not, limits
+    // and allowed values (the same text as the request's accessor).
+    let setters = op
+        .params
+        .iter()
+        .map(|p| setter(&p.ident, &p.ident, &p.ty, &param_docs(p), "self.request"));
     let doc = doc_attrs(&format!(
         "Fluent builder for `{}`: set parameters, then [`send`]({}::send).",
         op.name, op.builder_type

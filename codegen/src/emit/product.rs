@@ -25,12 +25,12 @@ pub fn product_module(product: &Product) -> TokenStream {
     let methods = product.operations.iter().map(|op| {
         let m = ident(&op.module);
         let builder = ident(&op.builder_type);
-        let first = op.docs.split("\n\n").next().unwrap_or("").to_string();
-        let text = if first.is_empty() || first.starts_with(crate::ir::FACTS_MARK) {
-            format!("`{}`.", op.name)
-        } else {
-            format!("{first}\n\nAction `{}`.", op.name)
-        };
+        let text = format!(
+            "{}\n\nAction `{}`: see [`{module}`]({module}) for its parameters, errors and an example.",
+            super::operation_docs::summary(op),
+            op.name,
+            module = op.module.trim_start_matches("r#"),
+        );
         let docs = doc_attrs(&text);
         let deprecated = if op.deprecated {
             quote!(#[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")])
@@ -207,7 +207,7 @@ pub fn types_module(product: &Product) -> TokenStream {
     use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
     let keys = WrapperKeys::collect(product.types.iter());
     let structs = product.types.iter().map(|s| {
-        let body = response_struct(s, &keys, Serialize::Always);
+        let (public, plumbing) = response_struct(s, &keys, Serialize::Always);
         let name = ident(&s.name);
         let members = s.fields.iter().map(|fd| {
             let f = ident(&fd.ident);
@@ -215,7 +215,8 @@ pub fn types_module(product: &Product) -> TokenStream {
             quote!(rt::params::flat_member(prefix, #wire, &self.#f, out);)
         });
         quote! {
-            #body
+            #public
+            #plumbing
 
             impl rt::params::FlatParam for #name {
                 #[inline] fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {

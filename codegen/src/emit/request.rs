@@ -8,16 +8,16 @@ use crate::ir::{Check, Encoding, Location, Operation, Pagination, Param, StructT
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The request struct and its `Operation` impl.
-pub(crate) fn request(op: &Operation) -> TokenStream {
+/// The request struct with its accessors, and apart from them its
+/// `Operation` impls (plumbing).
+pub(crate) fn request(op: &Operation) -> (TokenStream, TokenStream) {
     let name = ident(&op.request_type);
     let response = ident(&op.response_type);
     let error = ident(&op.error_type);
     let fields = op.params.iter().map(|p| {
         let f = ident(&p.ident);
         let ty = field_type(&p.ty);
-        let docs = doc_attrs(&param_docs(p));
-        quote! { #docs pub #f: #ty, }
+        quote! { #f: #ty, }
     });
     let checks = op.params.iter().map(validation);
     let writes = op.params.iter().map(write_param);
@@ -34,21 +34,24 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
         "Parameters of `{}`, as its builder [`{}`] sets them.",
         op.name, op.builder_type
     );
-    let field_names: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| format!("pub {}", p.ident))
-        .collect();
     let field_lines: Vec<FieldText> = op
         .params
         .iter()
-        .zip(&field_names)
-        .map(|(p, name)| FieldText {
-            docs: doc_lines(&param_docs(p)),
-            name,
+        .map(|p| FieldText {
+            docs: Vec::new(),
+            name: &p.ident,
             ty: field_type_text(&p.ty),
         })
         .collect();
+    let getters = op
+        .params
+        .iter()
+        .map(|p| getter(&p.ident, &p.ty, &param_docs(p)));
+    let getters = quote! {
+        impl #name {
+            #(#getters)*
+        }
+    };
     let definition = verbatim::struct_definition(
         &doc_lines(&doc_text),
         &[
@@ -89,10 +92,103 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
             }
         }
     });
-    quote! {
-        #definition
-        #operation_impl
+    (quote!(#definition #getters), operation_impl)
+}
+
+/// A read accessor for a field stored as [`field_type`]: the same return
+/// types as response accessors (`Option<&str>`, slices, `Option<&T>`).
+pub(crate) fn getter(field_ident: &str, ty: &Type, docs: &str) -> TokenStream {
+    let (ret, body) = match ty {
+        Type::String => (
+            "::std::option::Option<&str>".to_string(),
+            format!("self.{field_ident}.as_deref()"),
+        ),
+        Type::List(item) => (
+            format!("&[{}]", rust_type_text(item)),
+            format!("&self.{field_ident}"),
+        ),
+        Type::Map(_) => (
+            format!("&{}", rust_type_text(ty)),
+            format!("&self.{field_ident}"),
+        ),
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => (
+            format!("::std::option::Option<{}>", rust_type_text(ty)),
+            format!("self.{field_ident}"),
+        ),
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => (
+            format!("::std::option::Option<&{}>", rust_type_text(ty)),
+            format!("self.{field_ident}.as_ref()"),
+        ),
+    };
+    let verbatim = Method {
+        attrs: &["#[inline]"],
+        head: "pub fn",
+        docs: &doc_lines(docs),
+        name: field_ident,
+        params: &["&self"],
+        ret: &ret,
+        body: &[body],
     }
+    .verbatim();
+    if let Some(tokens) = verbatim {
+        return tokens;
+    }
+    let f = ident(field_ident);
+    let docs = doc_attrs(docs);
+    match ty {
+        Type::String => quote! {
+            #docs
+            #[inline] pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() }
+        },
+        Type::List(item) => {
+            let item = rust_type(item);
+            quote! {
+                #docs
+                #[inline] pub fn #f(&self) -> &[#item] { &self.#f }
+            }
+        }
+        Type::Map(_) => {
+            let ty = rust_type(ty);
+            quote! {
+                #docs
+                #[inline] pub fn #f(&self) -> &#ty { &self.#f }
+            }
+        }
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
+            let ty = rust_type(ty);
+            quote! {
+                #docs
+                #[inline] pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
+            }
+        }
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
+            let ty = rust_type(ty);
+            quote! {
+                #docs
+                #[inline] pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
+            }
+        }
+    }
+}
+
+/// A parameter object member's docs: its description, then facts always,
+/// so no accessor lacks rustdoc where the spec is silent.
+fn member_docs(fd: &crate::ir::Field) -> String {
+    let mut facts = format!("Wire name `{}`", fd.wire_name);
+    if fd.required {
+        facts.push_str("; required");
+    }
+    facts.push('.');
+    if fd.docs.is_empty() {
+        facts
+    } else {
+        format!("{}\n\n{facts}", fd.docs)
+    }
+}
+
+/// The `with_` setter name of a field (`r#type` gives `with_type`).
+pub(crate) fn with_name(field_ident: &str) -> String {
+    format!("with_{}", field_ident.trim_start_matches("r#"))
 }
 
 /// The `Operation` and `OperationSpec` impls as text (see `verbatim`) in the
@@ -167,6 +263,19 @@ fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
 
 pub(crate) fn param_docs(p: &Param) -> String {
     let mut facts = vec![format!("Wire name `{}`", p.wire_name)];
+    facts.extend(param_limits(p));
+    let facts = format!("{}.", facts.join("; "));
+    if p.docs.is_empty() {
+        facts
+    } else {
+        format!("{}\n\n{facts}", p.docs)
+    }
+}
+
+/// What the spec requires of a parameter, in words: `required`, item and
+/// length limits, allowed values, bounds and pattern.
+pub(crate) fn param_limits(p: &Param) -> Vec<String> {
+    let mut facts = Vec::new();
     if p.required {
         facts.push("required".to_string());
     }
@@ -194,12 +303,7 @@ pub(crate) fn param_docs(p: &Param) -> String {
             _ => {}
         }
     }
-    let facts = format!("{}.", facts.join("; "));
-    if p.docs.is_empty() {
-        facts
-    } else {
-        format!("{}\n\n{facts}", p.docs)
-    }
+    facts
 }
 
 fn validation(p: &Param) -> TokenStream {
@@ -376,9 +480,10 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
     }
 }
 
-/// A parameter object (`Tag` of `Tag.N.Key`): public fields, setters, and
-/// both wire spellings (numbered keys and JSON).
-pub(crate) fn param_struct(s: &StructType) -> TokenStream {
+/// A parameter object (`Tag` of `Tag.N.Key`): private fields read by
+/// accessors and set by `with_` setters, as every model type, and both wire
+/// spellings (numbered keys and JSON).
+pub(crate) fn param_struct(s: &StructType) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let docs = doc_attrs(&s.docs);
     let fields = s.fields.iter().map(|fd| {
@@ -390,40 +495,36 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         } else {
             quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
         };
-        // Facts always, so no field lacks rustdoc where the spec is silent.
-        let mut facts = format!("Wire name `{}`", fd.wire_name);
-        if fd.required {
-            facts.push_str("; required");
-        }
-        facts.push('.');
-        let text = if fd.docs.is_empty() {
-            facts
-        } else {
-            format!("{}\n\n{facts}", fd.docs)
-        };
-        let docs = doc_attrs(&text);
-        quote! { #docs #skip pub #f: #ty, }
+        quote! { #skip #f: #ty, }
     });
+    let getters = s
+        .fields
+        .iter()
+        .map(|fd| getter(&fd.ident, &fd.ty, &member_docs(fd)));
     let members = s.fields.iter().map(|fd| {
         let f = ident(&fd.ident);
         let wire = &fd.wire_name;
         quote!(rt::params::flat_member(prefix, #wire, &self.#f, out);)
     });
     let setters = s.fields.iter().map(|fd| {
-        let field = fd.ident.trim_start_matches("r#");
-        let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", s.name);
-        setter(&fd.ident, &fd.ty, &doc, "self")
+        let doc = format!(
+            "Sets [`{0}`](Self::{0}()).",
+            fd.ident.trim_start_matches("r#")
+        );
+        setter(&with_name(&fd.ident), &fd.ident, &fd.ty, &doc, "self")
     });
-    quote! {
+    let public = quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {
+            #(#getters)*
             #(#setters)*
         }
-
+    };
+    let plumbing = quote! {
         impl rt::validate::Checkable for #name {
             #[inline] fn is_set(&self) -> bool {
                 true
@@ -435,11 +536,19 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
                 #(#members)*
             }
         }
-    }
+    };
+    (public, plumbing)
 }
 
-/// A by-value setter for field `field_ident` of `target` (`self` or `self.request`).
-pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> TokenStream {
+/// A by-value setter `method` for field `field_ident` of `target` (`self` or
+/// `self.request`).
+pub(crate) fn setter(
+    method: &str,
+    field_ident: &str,
+    ty: &Type,
+    docs: &str,
+    target: &str,
+) -> TokenStream {
     // The common cases as text (see `verbatim`); tokens otherwise.
     let text_form = match ty {
         Type::String => Some((
@@ -458,7 +567,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
             attrs: &["#[inline]"],
             head: "pub fn",
             docs: &doc_lines(docs),
-            name: field_ident,
+            name: method,
             params: &["mut self", &param],
             ret: "Self",
             body: &[
@@ -472,6 +581,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
         }
     }
     let f = ident(field_ident);
+    let m = ident(method);
     let target: TokenStream = target
         .parse()
         .expect("a setter's target is `self` or a field path");
@@ -479,7 +589,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
     match ty {
         Type::String => quote! {
             #docs
-            #[inline] pub fn #f(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            #[inline] pub fn #m(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 #target.#f = ::std::option::Option::Some(value.into());
                 self
             }
@@ -488,7 +598,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
             let item = rust_type(item);
             quote! {
                 #docs
-                #[inline] pub fn #f<I, V>(mut self, values: I) -> Self
+                #[inline] pub fn #m<I, V>(mut self, values: I) -> Self
                 where
                     I: ::std::iter::IntoIterator<Item = V>,
                     V: ::std::convert::Into<#item>,
@@ -502,7 +612,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
             let value = rust_type(value);
             quote! {
                 #docs
-                #[inline] pub fn #f<I, K, V>(mut self, entries: I) -> Self
+                #[inline] pub fn #m<I, K, V>(mut self, entries: I) -> Self
                 where
                     I: ::std::iter::IntoIterator<Item = (K, V)>,
                     K: ::std::convert::Into<::std::string::String>,
@@ -517,7 +627,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
             let ty = rust_type(ty);
             quote! {
                 #docs
-                #[inline] pub fn #f(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                #[inline] pub fn #m(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                     #target.#f = ::std::option::Option::Some(value.into());
                     self
                 }
@@ -527,7 +637,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> 
             let ty = rust_type(other);
             quote! {
                 #docs
-                #[inline] pub fn #f(mut self, value: #ty) -> Self {
+                #[inline] pub fn #m(mut self, value: #ty) -> Self {
                     #target.#f = ::std::option::Option::Some(value);
                     self
                 }

@@ -25,11 +25,14 @@ pub(crate) enum Serialize {
 
 /// A response struct (the body or a nested object). `keys` names the
 /// wrapper-key marker of each wrapper field's inner key.
+/// A response struct: its definition and accessors (what users read), and
+/// apart from them its reader and writer impls (plumbing), so a module can
+/// put the public items first.
 pub(crate) fn response_struct(
     s: &StructType,
     keys: &WrapperKeys,
     serialize: Serialize,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let transparent = s.whole_body;
     let accessors = s.fields.iter().map(accessor);
@@ -64,17 +67,15 @@ pub(crate) fn response_struct(
             pub struct #name { #(#fields)* }
         }
     });
-    quote! {
+    let public = quote! {
         #definition
 
         impl #name {
             #(#accessors)*
             #(#setters)*
         }
-
-        #reader
-        #writer
-    }
+    };
+    (public, quote!(#reader #writer))
 }
 
 /// `Serialize`, written out like the reader: the wire names in field order,

@@ -365,6 +365,12 @@ pub(super) fn lower_operation(
             max_items: schema.max_items,
             max_length: schema.max_length,
             allowed,
+            example: schema
+                .example
+                .as_ref()
+                .and_then(json_scalar_text)
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty() && !e.contains('\n')),
             docs: field_docs(schema),
         });
     }
@@ -465,7 +471,11 @@ pub(super) fn lower_operation(
         builder_type,
         response_type,
         error_type,
-        docs: operation_docs(api, &ctx.docs.info, name, ram),
+        docs: operation_docs(api),
+        reference: format!(
+            "https://api.alibabacloud.com/document/{}/{}/{name}",
+            ctx.docs.info.product, ctx.docs.info.version
+        ),
         deprecated: api.deprecated == Some(true),
         methods: api.methods.iter().map(|m| Method::from_spec(m)).collect(),
         auth: api
@@ -698,54 +708,17 @@ fn widen(schema: &mut Schema, example: &serde_json::Value, path: &str, notes: &m
     }
 }
 
-/// The first words of the facts paragraph every operation's docs end with.
-pub const FACTS_MARK: &str = "Operation facts:";
-
-/// Our overlay text (or the spec's, where it has any), then the facts:
-/// kind, methods, RAM action, and the link to Alibaba's API reference,
-/// which is `https://api.alibabacloud.com/document/<Product>/<Version>/<Action>`.
-pub(super) fn operation_docs(
-    api: &Api,
-    info: &crate::spec::Info,
-    name: &str,
-    ram: Option<(&str, Option<&str>)>,
-) -> String {
-    let mut parts = Vec::new();
+/// Our own description of an operation (from `docs.toml`; imported specs
+/// hold no prose), or empty. The facts are written by the emitter from the
+/// IR's fields.
+pub(super) fn operation_docs(api: &Api) -> String {
+    let mut parts: Vec<String> = Vec::new();
     for text in [&api.summary, &api.description].into_iter().flatten() {
         let doc = rustdoc(text);
         if !doc.is_empty() && !parts.contains(&doc) {
             parts.push(doc);
         }
     }
-    let mut facts = vec![
-        match api.operation_type.as_deref() {
-            Some("read") => "a read".to_string(),
-            Some("write") => "a write".to_string(),
-            Some("readAndWrite") => "a read-and-write".to_string(),
-            _ => "an".to_string(),
-        } + " operation",
-    ];
-    if !api.methods.is_empty() {
-        let methods: Vec<String> = api.methods.iter().map(|m| m.to_ascii_uppercase()).collect();
-        facts.push(format!("HTTP {}", methods.join(" or ")));
-    }
-    if let Some(path) = api.path.as_deref().filter(|p| *p != "/") {
-        facts.push(format!("path `{path}`"));
-    }
-    if let Some((action, level)) = ram.filter(|r| !r.0.is_empty()) {
-        match level {
-            Some(level) => facts.push(format!("RAM action `{action}` (access level `{level}`)")),
-            None => facts.push(format!("RAM action `{action}`")),
-        }
-    }
-    if api.deprecated == Some(true) {
-        facts.push("deprecated".to_string());
-    }
-    parts.push(format!("{FACTS_MARK} {}.", facts.join("; ")));
-    parts.push(format!(
-        "API reference: <https://api.alibabacloud.com/document/{}/{}/{name}>",
-        info.product, info.version
-    ));
     parts.join("\n\n")
 }
 

@@ -12,7 +12,7 @@ mod paging;
 mod shared_enums;
 mod types;
 
-pub use lower::{lower, product_module, versioned_module, BUILDER_METHODS, FACTS_MARK};
+pub use lower::{lower, product_module, versioned_module, BUILDER_METHODS};
 use serde::Serialize;
 
 /// A product at one API version, ready to emit.
@@ -80,8 +80,10 @@ pub struct Operation {
     pub response_type: String,
     /// Error enum name.
     pub error_type: String,
-    /// Rustdoc text.
+    /// Our own description (`docs.toml`), or empty.
     pub docs: String,
+    /// Alibaba's API reference page of the operation.
+    pub reference: String,
     /// Marked deprecated in the spec.
     pub deprecated: bool,
     /// Accepted HTTP methods, in spec order.
@@ -437,6 +439,9 @@ pub struct Param {
     pub max_length: Option<u64>,
     /// Closed set of allowed values; empty when open.
     pub allowed: Vec<String>,
+    /// The spec's example value, one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
     /// What is checked before sending, in order.
     pub checks: Vec<Check>,
     /// Rustdoc text.

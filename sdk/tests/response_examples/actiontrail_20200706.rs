@@ -440,3 +440,243 @@ fn update_trail() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::actiontrail_20200706::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .create_advanced_query_history()
+            .simple_query(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_advanced_query_template()
+            .template_sql("event.errorCode: * AND event.userIdentity.accessKeyId: *")
+            .simple_query(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_delivery_history_job()
+            .trail_name("trail-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_trail().name("trail-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_advanced_query_history()
+            .query_id("query-uIkIvLiVSuCKqg0yoa****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_advanced_query_template().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_data_event_selector()
+            .trail_name("trail-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_delivery_history_job().job_id(16602).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_trail().name("my-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_advanced_query_history().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_advanced_query_template().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_resource_life_cycle_events().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_scenes().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_search_templates()
+            .scene_id("sc-lpYrjKouRfy3MK-wteJW_Q")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_trails().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_alert_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_log_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_insight().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_access_key_last_used_events()
+            .access_key("LTAI****************")
+            .service_name("Ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_access_key_last_used_info()
+            .access_key("LTAI****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_access_key_last_used_ips()
+            .access_key("LTAI****************")
+            .service_name("Ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_access_key_last_used_products()
+            .access_key("LTAI****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_access_key_last_used_resources()
+            .access_key("LTAI4Fz1ykT4qxgNMvN6****")
+            .service_name("Ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_advanced_query_template()
+            .template_id("utpl-N9fpjnFBSWauSXhVNP****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_data_event_selector()
+            .trail_name("trail-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_delivery_history_job().job_id(16602).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_global_events_storage_region().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_governance_metrics().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_trail_status().name("trail-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_data_event_selectors().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_data_event_services().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_delivery_history_jobs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.lookup_events().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_data_event_selector()
+            .trail_name("trail-name")
+            .event_selectors(
+                "[{\"EventName\":{\"Equals\":[\"GetObject\",\"CopyObject\",\"AppendObject\"]},\"ReadWriteType\":\"All\",\"ServiceName\":\"Oss\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.start_logging().name("trail-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.stop_logging().name("trail-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_advanced_query_template()
+            .template_id("utpl-QNL3dpYkQcyjZxrIQC****")
+            .simple_query(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_global_events_storage_region()
+            .storage_region("ap-southeast-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_trail().name("trail-test").send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -935,3 +935,635 @@ fn update_server_group_servers_attribute() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::alb_20200616::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_entries_to_acl()
+            .acl_id("nacl-hp34s2h0xx1ht4nwo****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_servers_to_server_group()
+            .server_group_id("sgp-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .apply_health_check_template_to_server_group()
+            .health_check_template_id("hct-bp1qjwo61pqz3ahltv****")
+            .server_group_id("sgp-n80wyad08u0tox****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_acls_with_listener()
+            .acl_ids(["value"])
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .acl_type("White")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_additional_certificates_with_listener()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_common_bandwidth_package_to_load_balancer()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("alb-d676fho813rmu3****")
+            .bandwidth_package_id("cbwp-bp1pzf0ym72pu3y76****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_shift_load_balancer_zones()
+            .load_balancer_id("alb-o9ulmq5hgn68jk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_a_scripts()
+            .listener_id("lsn-6hfq3zs0x04ibn****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_acl().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_health_check_template()
+            .health_check_template_name("HealthCheckTemplate1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_listener()
+            .load_balancer_id("alb-n5qw04uq8vavfe****")
+            .listener_protocol("HTTP")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer()
+            .vpc_id("vpc-bp1b49rqrybk45nio****")
+            .address_type("Internet")
+            .load_balancer_edition("Standard")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_rule()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .priority(10)
+            .rule_name("rule-doc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_rules()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_security_policy()
+            .tls_versions(["value"])
+            .security_policy_name("test-secrity")
+            .ciphers(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_server_group()
+            .server_group_name("sg-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_a_scripts().a_script_ids(["value"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_acl()
+            .acl_id("nacl-hp34s2h0xx1ht4nwo****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_health_check_templates()
+            .health_check_template_ids(["acl-123"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_listener()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_load_balancer()
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_rule().rule_id("rule-doc****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_rules().rule_ids(["value"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_security_policy()
+            .security_policy_id("spy-n0kn923****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_server_group()
+            .server_group_id("sgp-cige6j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_capacity_reservation()
+            .load_balancer_id("alb-o9ulmq5hgn68jk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_common_bandwidth_package_from_load_balancer()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("alb-d676fho813rmu3****")
+            .bandwidth_package_id("cbwp-bp1pzf0ym72pu3y76****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_deletion_protection()
+            .resource_id("re-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_load_balancer_access_log()
+            .load_balancer_id("lb-bp1b6c719dfa08ex*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_load_balancer_ipv6_internet()
+            .load_balancer_id("alb-chugtlrj1iusjh****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .dissociate_acls_from_listener()
+            .acl_ids(["value"])
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .dissociate_additional_certificates_from_listener()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_deletion_protection()
+            .resource_id("re-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_load_balancer_access_log()
+            .load_balancer_id("alb-bd6oylbckp6k9x****")
+            .log_project("sls-setter")
+            .log_store("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_load_balancer_ipv6_internet()
+            .load_balancer_id("alb-o2cvudgo6rlqz7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_health_check_template_attribute()
+            .health_check_template_id("hct-x4jazoyi6tvsq9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_listener_attribute()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_listener_health_status()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_load_balancer_attribute()
+            .load_balancer_id("alb-o9ulmq5hgn68jk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_a_scripts().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_acl_entries()
+            .acl_id("nacl-hp34s2h0xx1ht4nwo****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_acl_relations().acl_ids(["value"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_acls().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_asyn_jobs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_health_check_templates().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_listener_certificates()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_listeners().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_load_balancers().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_security_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_security_policy_relations()
+            .security_policy_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_server_group_servers().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_server_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_system_security_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_keys()
+            .resource_type("loadbalancer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("loadbalancer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_values().tag_key("test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .load_balancer_join_security_group()
+            .security_group_ids(["value"])
+            .load_balancer_id("alb-h7kcw4g4nnvtqp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .load_balancer_leave_security_group()
+            .security_group_ids(["value"])
+            .load_balancer_id("alb-iv9gj3lpak6fbj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_capacity_reservation()
+            .load_balancer_id("alb-iv9gj3spak6fbj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resource_group()
+            .resource_type("ACL")
+            .resource_id("acl-hp34s2h0xx1ht4nwo****")
+            .new_resource_group_id("rg-9gLOoK****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_entries_from_acl()
+            .acl_id("nacl-hp34s2h0xx1ht4nwo****")
+            .entries(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_servers_from_server_group()
+            .server_group_id("sgp-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .replace_servers_in_server_group()
+            .server_group_id("sgp-5114d593o96qxy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_listener()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_shift_load_balancer_zones()
+            .load_balancer_id("alb-o9ulmq5hgn68jk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_listener()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("loadbalancer")
+            .resource_ids(["acl-123"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .un_tag_resources()
+            .resource_type("loadbalancer")
+            .resource_ids(["acl-123"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_a_scripts().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_acl_attribute()
+            .acl_id("nacl-hp34s2h0xx1ht4nwo****")
+            .acl_name("test-acl")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_health_check_template_attribute()
+            .health_check_template_id("hct-bp1qjwo61pqz3ahltv0mw")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_listener_attribute()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_listener_log_config()
+            .listener_id("lsr-bp1bpn0kn908w4nbw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_address_type_config()
+            .load_balancer_id("lb-bp1o94dp5i6ea****")
+            .address_type("Internet")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_attribute()
+            .load_balancer_id("alb-o9ulmq5hgn68jk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_edition()
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .load_balancer_edition("Standard")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_zones()
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_rule_attribute()
+            .rule_id("rule-4dp5i6ea****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_rules_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_security_policy_attribute()
+            .security_policy_id("spy-n0kn923****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_server_group_attribute()
+            .server_group_id("sgp-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_server_group_servers_attribute()
+            .server_group_id("sgp-atstuj3rtop****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

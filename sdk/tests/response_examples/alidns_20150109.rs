@@ -2295,3 +2295,1576 @@ fn update_rsp_domain_server_prohibit_status_for_gateway() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::alidns_20150109::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_custom_line()
+            .domain_name("example.com")
+            .line_name("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_dns_cache_domain()
+            .domain_name("dns.example.com")
+            .instance_id("dns-cn-j6666")
+            .cache_ttl_min(30)
+            .cache_ttl_max(86400)
+            .source_protocol("UDP")
+            .source_edns("SUPPORT")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_dns_gtm_access_strategy()
+            .instance_id("instance1")
+            .strategy_name("testStrategyName")
+            .default_addr_pool_type("ipv4")
+            .default_min_available_addr_num(1)
+            .strategy_mode("geo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_dns_gtm_address_pool()
+            .instance_id("instance1")
+            .name("test")
+            .r#type("ipv4")
+            .lba_strategy("all_rr")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_dns_gtm_monitor()
+            .addr_pool_id("pool1")
+            .protocol_type("http")
+            .interval(60)
+            .evaluation_count(1)
+            .timeout(30000)
+            .monitor_extend_info(
+                "{\\\"code\\\":200,\\\"path\\\":\\\"\\\\index.htm\\\",\\\"host\\\":\\\"aliyun.com\\\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.add_domain().domain_name("dns-example.top").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_domain_backup()
+            .domain_name("test.aliyun.com")
+            .period_type("HOUR")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.add_domain_group().group_name("MyGroup").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_domain_record()
+            .domain_name("example.com")
+            .rr("www")
+            .r#type("A")
+            .value("192.0.2.254")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_gtm_access_strategy()
+            .instance_id("instance1")
+            .strategy_name("value")
+            .default_addr_pool_id("hrsix")
+            .failover_addr_pool_id("hrsyw")
+            .access_lines("[\"default\", \"drpeng\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_gtm_address_pool()
+            .instance_id("gtm-cn-xxxxxxx")
+            .name("Alibaba Cloud cluster")
+            .r#type("IP")
+            .min_available_addr_num(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_gtm_monitor()
+            .addr_pool_id("xxxx")
+            .protocol_type("HTTP")
+            .interval(60)
+            .evaluation_count(3)
+            .timeout(3000)
+            .monitor_extend_info(
+                "{\\\"code\\\":200,\\\"path\\\":\\\"/index.htm\\\",\\\"host\\\":\\\"aliyun.com\\\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_gtm_recovery_plan()
+            .name("name-example")
+            .fault_addr_pool("[\"hra0or\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.add_recursion_record().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.add_recursion_zone().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_rsp_domain_server_hold_status_for_gateway()
+            .client_token("token123")
+            .domain_name("dns-example.top")
+            .status_msg("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .bind_instance_domains()
+            .instance_id("sdfasdf")
+            .domain_names("example.com,example.net")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_domain_group()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_domain_of_dns_product()
+            .instance_id("i-7sb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .copy_gtm_config()
+            .source_id("gtm-cn-0pp1j84v60d")
+            .target_id("gtm-cn-v0h1gaujg06")
+            .copy_type("INSTANCE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cloud_gtm_address()
+            .name("Address-1")
+            .r#type("IPv4")
+            .address("223.5.XX.XX")
+            .enable_status("enable")
+            .available_mode("auto")
+            .health_judgement("p50_ok")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cloud_gtm_address_pool().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cloud_gtm_instance_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cloud_gtm_monitor_template()
+            .name("Ping-IPv4")
+            .ip_version("IPv4")
+            .protocol("ping")
+            .interval(60)
+            .timeout(5000)
+            .evaluation_count(2)
+            .failure_rate(50)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_pdns_app_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_pdns_udp_ip_segment().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cloud_gtm_address()
+            .address_id("addr-895182181143688192")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_cloud_gtm_address_pool().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_cloud_gtm_instance_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cloud_gtm_monitor_template()
+            .template_id("mtp-89518052425100**80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_custom_lines().line_ids("1234,1235").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dns_cache_domain()
+            .domain_name("dns-example.top")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dns_gtm_access_strategy()
+            .strategy_id("testStrategyId1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dns_gtm_address_pool()
+            .addr_pool_id("testpool1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_domain().domain_name("example.com").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_domain_group().group_id("2223").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_domain_record().record_id("9999985").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_gtm_access_strategy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_gtm_address_pool()
+            .addr_pool_id("1234")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_recursion_record().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_recursion_zone().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_sub_domain_records()
+            .domain_name("example.com")
+            .rr("www")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_batch_result_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_batch_result_detail().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cloud_gtm_address()
+            .address_id("addr-89518218114368**92")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_address_pool().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_address_pool_reference().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_address_reference().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_global_alert().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_instance_config_alert().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cloud_gtm_instance_config_full_info()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cloud_gtm_monitor_template()
+            .template_id("mtp-89518052425100**80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_summary().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cloud_gtm_system_lines().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_custom_line().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_custom_lines()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dnsslb_sub_domains()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dns_cache_domains().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_access_strategies()
+            .instance_id("instance1")
+            .strategy_mode("geo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_access_strategy()
+            .strategy_id("strategyId1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_access_strategy_available_config()
+            .instance_id("instance1")
+            .strategy_mode("geo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_addr_attribute_info()
+            .r#type("ipv4")
+            .addrs("[\"1.1.1.1\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_address_pool_available_config()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dns_gtm_available_alert_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_instance()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_instance_address_pool()
+            .addr_pool_id("testpool1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_instance_address_pools()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_instance_status()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_instance_system_cname()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dns_gtm_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_logs()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dns_gtm_monitor_available_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_gtm_monitor_config()
+            .monitor_config_id("MonitorConfigId1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dns_product_instance()
+            .instance_id("i-8fxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dns_product_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_doh_account_statistics().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_doh_domain_statistics()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_doh_domain_statistics_summary().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_doh_sub_domain_statistics()
+            .sub_domain("www.example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_doh_sub_domain_statistics_summary().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_doh_user_info().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_dnssec_info()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_info()
+            .domain_name("dns-example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_logs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_ns()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_record_info()
+            .record_id("9999985")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_records()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_resolve_statistics_summary()
+            .start_date("2023-03-01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_statistics()
+            .start_date("2019-07-04")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_statistics_summary()
+            .start_date("2019-07-04")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domains().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_access_strategies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_access_strategy()
+            .strategy_id("hra0hs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_access_strategy_available_config()
+            .instance_id("gtm-cn-xxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_available_alert_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_instance()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_instance_address_pool()
+            .addr_pool_id("1234")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_instance_address_pools()
+            .instance_id("gtmtest")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_instance_status()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_instance_system_cname()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_logs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_monitor_available_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_monitor_config()
+            .monitor_config_id("100")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_gtm_recovery_plan_available_config()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_gtm_recovery_plans().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_domains()
+            .instance_id("weriwieru")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_internet_dns_logs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_isp_flush_cache_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_isp_flush_cache_remain_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_isp_flush_cache_task()
+            .task_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_isp_flush_cache_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_account_summary().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_app_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_app_keys().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_operate_logs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_request_statistic().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_request_statistics().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_threat_logs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_threat_statistic().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_threat_statistics().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_udp_ip_segments().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_pdns_user_info().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_record_logs()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_record_resolve_statistics_summary()
+            .domain_name("example.com")
+            .start_date("2023-03-29")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_record_statistics()
+            .start_date("2019-07-04")
+            .domain_name("dns-example.com")
+            .rr("www")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_record_statistics_summary()
+            .start_date("2019-07-04")
+            .domain_name("dns-example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_recursion_record().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_recursion_zone().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_sub_domain_records()
+            .sub_domain("a.www.example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_support_lines().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().resource_type("DOMAIN").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_transfer_domains()
+            .transfer_type("IN")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .execute_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_main_domain_name()
+            .input_string("www.example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_txt_record_for_verify()
+            .r#type("ADD_SUB_DOMAIN")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cloud_gtm_address_pools().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_cloud_gtm_addresses()
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_cloud_gtm_alert_logs()
+            .start_timestamp(1611328826977)
+            .end_timestamp(1711328826977)
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cloud_gtm_available_alert_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cloud_gtm_instance_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cloud_gtm_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cloud_gtm_monitor_nodes().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_cloud_gtm_monitor_templates()
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_recursion_records()
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_recursion_zones()
+            .page_number(1)
+            .page_size(10)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_resources().resource_type("DOMAIN").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_hichina_domain_dns()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_domain_resource_group()
+            .resource_id("example.com")
+            .new_resource_group_id("rg-aekzzk7hx3glaoq")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_gtm_resource_group()
+            .resource_id("rg-aekzzk7hx3*****")
+            .new_resource_group_id("AgIDE1MA_XXX")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.operate_batch_domain().r#type("RR_ADD").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.pause_pdns_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .preview_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.remove_pdns_app_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.remove_pdns_udp_ip_segment().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_rsp_domain_server_hold_status_for_gateway()
+            .client_token("asdf")
+            .domain_name("example.com")
+            .status_msg("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.replace_cloud_gtm_address_pool_address().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .replace_cloud_gtm_instance_config_address_pool()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.resume_pdns_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.retrieve_domain().domain_name("example.com").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rollback_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.search_cloud_gtm_address_pools().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .search_cloud_gtm_addresses()
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.search_cloud_gtm_instance_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.search_cloud_gtm_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .search_cloud_gtm_monitor_templates()
+            .page_number(1)
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .search_recursion_records()
+            .page_number(1)
+            .page_size(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .search_recursion_zones()
+            .page_number(1)
+            .page_size(5)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_dnsslb_status()
+            .sub_domain("www.example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_dns_gtm_access_mode()
+            .strategy_id("strategyId")
+            .access_mode("auto")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_dns_gtm_monitor_status()
+            .monitor_config_id("MonitorConfigId1")
+            .status("open")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_domain_dnssec_status()
+            .domain_name("example.com")
+            .status("ON")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_domain_record_status()
+            .record_id("9999985")
+            .status("Disable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_gtm_access_mode()
+            .strategy_id("hra0hx")
+            .access_mode("AUTO")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_gtm_monitor_status()
+            .monitor_config_id("abc1234")
+            .status("OPEN")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .submit_isp_flush_cache_task()
+            .domain_name("value")
+            .isps(["value"])
+            .client_token("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_dns_gtm_instance_strategy_mode()
+            .instance_id("instance1")
+            .strategy_mode("GEO")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("DOMAIN")
+            .resource_ids(["dns-example.com"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transfer_domain()
+            .domain_names("test1.com,test2.com")
+            .target_user_id(12345678)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unbind_instance_domains()
+            .domain_names("example.com,example.net")
+            .instance_id("123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("DOMAIN")
+            .resource_ids(["****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_app_key_state().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_address()
+            .address_id("addr-89518218114368**92")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_address_enable_status()
+            .address_id("addr-89518218114368**92")
+            .enable_status("enable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_address_manual_available_status()
+            .address_id("addr-89518218114368**92")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_address_pool_basic_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_address_pool_enable_status()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_address_pool_lb_strategy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_address_pool_remark().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_address_remark()
+            .address_id("addr-89518218114368**92")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_global_alert().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_instance_config_alert().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_instance_config_basic().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_instance_config_enable_status()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_instance_config_lb_strategy()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_instance_config_remark().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cloud_gtm_instance_name().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_monitor_template()
+            .template_id("mtp-89518052425100**80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cloud_gtm_monitor_template_remark()
+            .template_id("mtp-89518052455928**00")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_custom_line().line_id(1234).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dnsslb_weight()
+            .record_id("9999985")
+            .weight(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_cache_domain()
+            .domain_name("dns.example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_cache_domain_remark()
+            .domain_name("dns-example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_gtm_access_strategy()
+            .strategy_id("StrategyId1")
+            .strategy_name("StrategyName1")
+            .default_addr_pool_type("ipv4")
+            .default_min_available_addr_num(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_gtm_address_pool()
+            .addr_pool_id("testpool1")
+            .lba_strategy("all_rr")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_gtm_instance_global_config()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dns_gtm_monitor()
+            .monitor_config_id("MonitorConfigId1")
+            .protocol_type("http")
+            .monitor_extend_info(
+                "{\\\"code\\\":200,\\\"path\\\":\\\"\\\\index.htm\\\",\\\"host\\\":\\\"aliyun.com\\\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_domain_group()
+            .group_id("2223")
+            .group_name("NewName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_domain_record()
+            .record_id("9999985")
+            .rr("www")
+            .r#type("A")
+            .value("192.0.2.254")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_domain_record_remark()
+            .record_id("12345678")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_domain_remark()
+            .domain_name("mydomain.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gtm_access_strategy()
+            .strategy_id("hrmxc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gtm_address_pool()
+            .addr_pool_id("1234abc")
+            .r#type("IP")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gtm_instance_global_config()
+            .instance_id("instance1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gtm_monitor()
+            .monitor_config_id("1234abc")
+            .protocol_type("HTTP")
+            .monitor_extend_info(
+                "{\\\"code\\\":200,\\\"path\\\":\\\"\\\\index.htm\\\",\\\"host\\\":\\\"aliyun.com\\\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gtm_recovery_plan()
+            .recovery_plan_id(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_isp_flush_cache_instance_config()
+            .instance_id("value")
+            .instance_name("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_record().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_record_enable_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_record_remark().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_record_weight().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_recursion_record_weight_enable_status()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_zone_effective_scope().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_zone_proxy_pattern().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_recursion_zone_remark().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_rsp_domain_server_prohibit_status_for_gateway()
+            .client_token("asdf")
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .validate_dns_gtm_cname_rr_can_use()
+            .instance_id("value")
+            .cname_rr("value")
+            .cname_type("value")
+            .cname_mode("value")
+            .cname_zone("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.validate_pdns_udp_ip_segment().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

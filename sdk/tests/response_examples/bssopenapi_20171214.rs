@@ -1056,3 +1056,722 @@ fn upgrade_resource_package() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::bssopenapi_20171214::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_account_relation()
+            .relation_type("enterprise_group")
+            .parent_user_id(1738376485192612)
+            .child_user_id(1512996702208737)
+            .request_id("32324242444")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_cost_unit_resource()
+            .from_unit_user_id(273394581313325532)
+            .from_unit_id(0)
+            .to_unit_user_id(241021678450941490)
+            .to_unit_id(186419)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .apply_invoice()
+            .invoice_amount(124132)
+            .customer_id(124132423)
+            .address_id(237958367)
+            .apply_user_nick("test")
+            .selected_ids([384752367])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.cancel_order().order_id("73465432785").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_reseller_consume_amount()
+            .adjust_type("increase/decrease")
+            .amount("10.00")
+            .currency("CNY")
+            .business_type("quota_amount_adjust")
+            .source("system")
+            .out_biz_id("1647396865")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .confirm_relation()
+            .confirm_code("child_agree")
+            .request_id("request_id")
+            .permission_codes(["SYNCHRONIZE_FINANCE_IDENTITY"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .convert_charge_type()
+            .subscription_type("Subscription")
+            .product_code("rds")
+            .instance_id("rm-kasjgfjshgf")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_ag_account().login_email("email").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cost_unit().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instance()
+            .product_code("rds")
+            .subscription_type("Subscription")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_reseller_user_quota()
+            .amount("100")
+            .currency("CNY")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_resource_package()
+            .product_code("ossbag")
+            .package_type("FPT_ossbag_absolute_Storage_sh")
+            .specification("40")
+            .duration(6)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_savings_plans_instance()
+            .pay_mode("total")
+            .r#type("universal")
+            .pool_value("0.1")
+            .duration("1")
+            .commodity_code("savingplan_common_public_cn")
+            .pricing_cycle("Year")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cost_unit()
+            .owner_uid(2135342)
+            .unit_id(376348)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cost_budgets_summary().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_amortized_cost_by_amortization_period()
+            .billing_cycle("2022-10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_amortized_cost_by_consume_period()
+            .billing_cycle("2022-10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_bill()
+            .billing_cycle("2020-03")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pricing_module()
+            .product_code("rds")
+            .subscription_type("Subscription")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_product_amortized_cost_by_amortization_period()
+            .billing_cycle("2022-10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_product_amortized_cost_by_consume_period()
+            .billing_cycle("2022-10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_coverage_detail()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .resource_type("RI")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_coverage_total()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .resource_type("RI")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_package_product()
+            .product_code("ossbag")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_usage_detail()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .resource_type("RI")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_usage_total()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .resource_type("RI")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_savings_plans_coverage_detail()
+            .start_period("2021-07-15 13:40:45")
+            .period_type("DAY")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_savings_plans_coverage_total()
+            .start_period("2021-07-15 00:00:00")
+            .period_type("HOUR")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_savings_plans_usage_detail()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_savings_plans_usage_total()
+            .start_period("2021-01-01 00:00:00")
+            .period_type("HOUR")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_split_item_bill()
+            .billing_cycle("2020-03")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_account_relation().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_customer_account_info().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_customer_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_order_detail().order_id("32453453").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_pay_as_you_go_price()
+            .product_code("ecs")
+            .subscription_type("PayAsYouGo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_resource_package_price()
+            .product_code("ossbag")
+            .package_type("FPT_ossbag_periodMonthlyAcc_NetworkOut_finance_common")
+            .specification("500")
+            .duration(6)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_subscription_price()
+            .subscription_type("Subscription")
+            .product_code("ecs")
+            .order_type("NewOrder")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.inquiry_price_refund_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_relation()
+            .relation_operation("ADD")
+            .request_id("request_id")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_cost_unit().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance()
+            .product_code("rds")
+            .subscription_type("Subscription")
+            .modify_type("Upgrade")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_account_balance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_account_bill()
+            .billing_cycle("2018-07")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_account_transaction_details().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_account_transactions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_available_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_bill().billing_cycle("2018-07").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_bill_overview()
+            .billing_cycle("2018-07")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_bill_to_oss_subscription().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_cash_coupons().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_commodity_list().product_code("ecs").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_cost_unit()
+            .owner_uid(28394563429587)
+            .parent_unit_id(-1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_cost_unit_resource()
+            .owner_uid(23453245)
+            .unit_id(235325)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_customer_address_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_dp_utilization_detail()
+            .start_time("2019-05-23 12:00:00")
+            .end_time("2019-05-23 12:00:00")
+            .include_share(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_evaluate_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_financial_account_info()
+            .user_id(1990699401005016)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_instance_bill()
+            .billing_cycle("2020-03")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_instance_by_tag()
+            .resource_type("instance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_instance_gaap_cost()
+            .billing_cycle("2020-03")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_invoicing_customer_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_orders().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_permission_list().relation_id(51463).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_prepaid_cards().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_price_entity_list()
+            .commodity_code("ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_product_list().page_num(1).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_ri_utilization_detail()
+            .ri_commodity_code("ecsRi")
+            .start_time("2019-05-23 12:00:00")
+            .end_time("2019-05-23 12:00:00")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_redeem().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_relation_list()
+            .user_id(1990699401005016)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_reseller_available_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_reseller_user_alarm_threshold().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_resource_package_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_savings_plans_deduct_log().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_savings_plans_discount()
+            .pay_mode("total")
+            .spn_type("universal")
+            .cycle("1:Year")
+            .commodity_code("ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_savings_plans_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_settle_bill().billing_cycle("2018-07").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_sku_price_list()
+            .commodity_code("ecs")
+            .price_entity_code("instance_type")
+            .page_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_split_item_bill()
+            .billing_cycle("2020-03")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_user_oms_data()
+            .table("rds")
+            .data_type("Hour")
+            .start_time("2020-02-20T12:00:00Z")
+            .end_time("2020-02-21T12:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.refund_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_instance()
+            .product_code("ecs")
+            .subscription_type("PayAsYouGo")
+            .instance_ids("rm-xxxxxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .relieve_account_relation()
+            .request_id("request_id")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_change_instance()
+            .product_code("rds")
+            .instance_id("rm-skjdhaskjdh")
+            .renew_period(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_instance()
+            .product_code("rds")
+            .instance_id("rm-skjdhaskjdh")
+            .renew_period(6)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_resource_package()
+            .instance_id("lskd****sljhsdj")
+            .duration(1)
+            .pricing_cycle("Month")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_all_expiration_day()
+            .unify_expire_day("10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_renewal()
+            .instance_ids("rm-askjdhaskfjh")
+            .product_code("rds")
+            .renewal_status("AutoRenewal")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_reseller_user_alarm_threshold()
+            .alarm_type("quota_low_balance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.set_reseller_user_quota().amount("750").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_reseller_user_status()
+            .status("Freeze")
+            .business_type("FREEZE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .subscribe_bill_to_oss()
+            .subscribe_bucket("xxxxxx-bucket")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("instance")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unsubscribe_bill_to_oss()
+            .subscribe_type("BillingItemDetailForBillingPeriod")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("instance")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_resource_package()
+            .instance_id("OSSBAG-cn-0xl*****x002")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1848,3 +1848,1214 @@ fn verify_domain_owner() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::cdn_20180510::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_cdn_domain()
+            .cdn_type("unitcell")
+            .domain_name(".example.com")
+            .sources("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_fc_trigger()
+            .trigger_arn(
+                "acs:fc:cn-beijing: 1234567890:services/FCTestService/functions/printEvent/triggers/testtrigger",
+            )
+            .event_meta_name("LogFileCreated")
+            .event_meta_version("1.0.0")
+            .source_arn("acs:cdn:*:1234567890:domain/example.com")
+            .role_arn("acs:ram:: 1234567890:role/aliyuncdneventnotificationrole")
+            .notes("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_add_cdn_domain()
+            .cdn_type("web")
+            .domain_name("example.com,aliyundoc.com")
+            .sources("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_delete_cdn_domain_config()
+            .domain_names("example.com,example.org")
+            .function_names("referer_white_list_set,https_force")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_describe_cdn_ip_info()
+            .ip_addr_list("111.XXX.XXX.230,47.XXX.XXX.243")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_set_cdn_domain_config()
+            .domain_names("www.example.com")
+            .functions(
+                "[{\"functionArgs\": [{\"argName\": \"key\",\"argValue\": \"Content-Encoding\"},{\"argName\": \"value\",\"argValue\": \"gzip\"}],\"functionName\": \"set_resp_header\"} ]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_start_cdn_domain()
+            .domain_names("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_stop_cdn_domain()
+            .domain_names("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_update_cdn_domain()
+            .domain_name("example.com,example.org")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_cdn_domain_exist()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_cdn_domain_icp()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cdn_certificate_signing_request()
+            .common_name("CommonName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cdn_deliver_task()
+            .name("Domain name report")
+            .reports(
+                "\\[{\\\\\"reportId\\\\\":1,\\\\\"conditions\\\\\":\\[{\\\\\"field\\\\\":\\\\\"prov\\\\\",\\\\\"op\\\\\":\\\\\"in\\\\\",\\\\\"value\\\\\":\\[\\\\\"Heilongjiang\\\\\",\\\\\"Beijing\\\\\"]}]}]",
+            )
+            .deliver(
+                "{\"email\":{\"subject\":\"the email subject\",\"to\":\\[\"username@example.com\",\"username@example.org\"]}}",
+            )
+            .schedule(
+                "{\\\\\"schedName\\\\\":\\\\\"The name of the tracking task\\\\\",\\\\\"description\\\\\":\\\\\"The description\\\\\",\\\\\"crontab\\\\\":\\\\\"000\\*\\*?\\\\\",\\\\\"frequency\\\\\":\\\\\"d\\\\\",\\\\\"status\\\\\":\\\\\"enable\\\\\",\\\\\"effectiveFrom\\\\\":\\\\\"2020-09-17T00:00:00Z\\\\\",\\\\\"effectiveEnd\\\\\":\\\\\"2020-11-17T00:00:00Z\\\\\"}\"",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cdn_sub_task().report_ids("1,3,5").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_real_time_log_delivery()
+            .project("ProjectName")
+            .logstore("LogstoreName")
+            .region("cn-shanghai")
+            .domain("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_usage_detail_data_export_task()
+            .start_time("2019-12-10T20:00:00Z")
+            .end_time("2019-12-10T21:00:00Z")
+            .r#type("flow")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_user_usage_data_export_task()
+            .start_time("2015-12-10T20:00:00Z")
+            .end_time("2015-12-10T21:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_cdn_deliver_task().deliver_id(1).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cdn_domain()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_cdn_sub_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_fc_trigger()
+            .trigger_arn("acs:cdn:{RegionID}:{AccountID}:{Filter}")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_real_time_log_logstore()
+            .project("ProjectName")
+            .logstore("LogstoreName")
+            .region("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_realtime_log_delivery()
+            .domain("example.com")
+            .project("ProjectName")
+            .logstore("LogstoreName")
+            .region("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_specific_config()
+            .domain_name("example.com")
+            .config_id("2317")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_specific_staging_config()
+            .domain_name("example.com")
+            .config_id("2317")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_usage_detail_data_export_task()
+            .task_id("10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_user_usage_data_export_task()
+            .task_id("10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_blocked_regions().language("zh").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_certificate_detail()
+            .cert_name("cert-15480655xxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_certificate_detail_by_id()
+            .cert_id("12345")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_certificate_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_condition_ipb_info()
+            .data_id("condition_region_config_cn")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_deleted_domains().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_deliver_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_domain_by_certificate()
+            .ssl_pub("******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_domain_configs()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_domain_detail()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_domain_logs()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_domain_staging_config()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_full_domains_block_ip_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_full_domains_block_ip_history()
+            .ip_list("1.XXX.XXX.1,2.XXX.XXX.2")
+            .start_time("2023-04-24T17:00:00Z")
+            .end_time("2023-04-24T19:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_https_domain_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_order_commodity_code()
+            .commodity_code("xxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_region_and_isp().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_report()
+            .report_id(1)
+            .start_time("2020-09-17T00:00:00Z")
+            .end_time("2020-09-17T01:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_report_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_sm_certificate_detail()
+            .cert_identifier("648****-cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_sm_certificate_list()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_ssl_certificate_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_sec_func_info()
+            .sec_func_type("CipherSuiteGroupStrict")
+            .lang("zh")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_sub_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_types().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_user_bill_history()
+            .start_time("2018-09-30T16:00:00Z")
+            .end_time("2018-10-31T16:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_user_bill_prediction().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_user_bill_type()
+            .start_time("2018-09-30T16:00:00Z")
+            .end_time("2018-10-31T16:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_user_configs()
+            .function_name("domain_business_control")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_user_domains_by_func()
+            .func_id(7)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_user_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cdn_user_resource_package().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cdn_waf_domain()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_certificate_info_by_id()
+            .cert_id("1644xx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_custom_log_config()
+            .config_id("123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_average_response_time().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_bps_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_bps_data_by_layer().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_bps_data_by_time_stamp()
+            .domain_name("example.com")
+            .time_point("2019-11-30T05:40:00Z")
+            .isp_names("uni***,tele***")
+            .location_names("liaoning,guangxi")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_cc_activity_log().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_certificate_info()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_cname()
+            .domain_name(
+                "pay.slci6c.mbolsos.com,mch.b7r2v7.mbolsos.com,p.h99e.mbolsos.com,p.xmko.mbolsos.com,p.f2kd.mbolsos.com",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_custom_log_config()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_detail_data_by_layer()
+            .field("bps,ipv6_traf,traf,http_code,qps")
+            .domain_name("example.com")
+            .start_time("2020-07-05T22:00:00Z")
+            .end_time("2020-07-05T22:05:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_hit_rate_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_http_code_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_http_code_data_by_layer().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_isp_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_max95_bps_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_multi_usage_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_path_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_pv_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_qps_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_qps_data_by_layer().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_bps_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_byte_hit_rate_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_detail_data()
+            .domain_name("example.com")
+            .start_time("2019-11-30T05:33:00Z")
+            .end_time("2019-11-30T05:40:00Z")
+            .field("qps")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_http_code_data()
+            .domain_name("example.com,example.org")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_qps_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_req_hit_rate_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_src_bps_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_src_http_code_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_src_traffic_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_real_time_traffic_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_realtime_log_delivery()
+            .domain("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_region_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_req_hit_rate_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_src_bps_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_src_http_code_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_src_qps_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_src_top_url_visit()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_src_traffic_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_top_client_ip_visit().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_top_refer_visit()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_top_url_visit()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domain_traffic_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_usage_data()
+            .start_time("2015-12-10T20:00:00Z")
+            .end_time("2015-12-10T22:00:00Z")
+            .field("bps")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_uv_data()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_verify_data()
+            .domain_name("www.yourdomain.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domains_by_source()
+            .sources("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_domains_usage_by_day().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_es_exception_data()
+            .start_time("2021-02-17T20:00:00Z")
+            .end_time("2021-02-18T20:00:00Z")
+            .rule_id("212896**")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_es_execute_data()
+            .start_time("2021-02-17T20:00:00Z")
+            .end_time("2021-02-18T20:00:00Z")
+            .rule_id("212896**")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_fc_trigger()
+            .trigger_arn("acs:cdn:{RegionID}:{AccountID}:{Filter}")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_ip_info().ip("192.168.0.1").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_ip_status().ips("ip1_ip2").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_l2_vips_by_domain()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_preload_detail_by_id()
+            .task_id("15423123921")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_range_data_by_locate_and_isp_service()
+            .domain_names("example.com")
+            .start_time("2019-11-30T05:33:00Z")
+            .end_time("2019-11-30T05:40:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_realtime_delivery_acc().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_refresh_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_refresh_task_by_id()
+            .task_id("12345678")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_refresh_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_staging_ip().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_tag_resources()
+            .resource_type("DOMAIN")
+            .resource_ids(["1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_top_domains_by_flow().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_cdn_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_certificate_expire_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_configs().config("oss").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_domains().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_tags().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_usage_data_export_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_usage_detail_data_export_task()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_vips_by_domain()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_verify_content()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_realtime_log_delivery()
+            .domain("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_realtime_log_delivery()
+            .domain("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_domains_by_log_config_id()
+            .config_id("123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_fc_trigger()
+            .event_meta_name("LogFileCreated")
+            .event_meta_version("1.0.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_realtime_log_delivery().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_realtime_log_delivery_domains()
+            .project("ProjectName")
+            .logstore("LogstoreName")
+            .region("ch-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_realtime_log_delivery_infos().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_resources().resource_type("DOMAIN").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_user_custom_log_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cdn_domain()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cdn_domain_owner()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cdn_domain_schdm_by_property()
+            .domain_name("example.com")
+            .property("{\"coverage\":\"overseas\"}")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cdn_service()
+            .internet_charge_type("PayByTraffic")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_realtime_log_delivery()
+            .project("testProject")
+            .logstore("TestLog")
+            .region("ch-shanghai")
+            .domain("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_cdn_service()
+            .internet_charge_type("PayByTraffic")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .publish_staging_config_to_production()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .push_object_cache()
+            .object_path("example.com/image/1.png\\nexample.org/image/2.png")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .refresh_object_cache_by_cache_tag()
+            .domain_name("example.com")
+            .cache_tag("tag1,tag2")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .refresh_object_caches()
+            .object_path(
+                "http://example.com/image/1.png\\nhttp://aliyundoc.com/image/2.png",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rollback_staging_config()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_cdn_domain_csr_certificate()
+            .server_certificate(
+                "----BEGIN CERTIFICATE----- MIIFz****-----END CERTIFICATE-----",
+            )
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_cdn_domain_sm_certificate()
+            .domain_name("example.com")
+            .cert_identifier("1234****-cn-hangzhou")
+            .ssl_protocol("on")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_cdn_domain_ssl_certificate()
+            .domain_name("example.com")
+            .ssl_protocol("off")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_cdn_domain_staging_config()
+            .domain_name("example.com")
+            .functions(
+                "[{\"functionArgs\":[{\"argName\":\"enable\",\"argValue\":\"on\"},{\"argName\":\"pri\",\"argValue\":\"1\"},{\"argName\":\"rule\",\"argValue\":\"xxx\"}],\"functionName\":\"edge_function\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_cdn_full_domains_block_ip()
+            .ip_list("1.XXX.XXX.1,2.XXX.XXX.2")
+            .operation_type("block")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_req_header_config()
+            .domain_name("example.com")
+            .key("testkey")
+            .value("testvalue")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_waiting_room_config()
+            .domain_name("example.com")
+            .wait_uri(".*/aaa/bbb$")
+            .allow_pct(30)
+            .max_time_wait(30)
+            .gap_time(20)
+            .wait_url("https://example.com/waitingroom.html")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_cdn_domain()
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.stop_cdn_domain().domain_name("example.com").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("DOMAIN")
+            .resource_ids(["1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("DOMAIN")
+            .resource_ids(["example.com"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cdn_deliver_task().deliver_id(3).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cdn_sub_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_fc_trigger()
+            .trigger_arn(
+                "acs:fc:cn-beijing: 1234567890:services/FCTestService/functions/printEvent/triggers/testtrigger",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .verify_domain_owner()
+            .domain_name("example.com")
+            .verify_type("dnsCheck")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1771,3 +1771,1128 @@ fn uninstall_monitoring_agent() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::cms_20190101::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client.add_tags().group_ids(["7301****"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .apply_metric_rule_template()
+            .group_id(123456)
+            .template_ids("700****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.batch_create_instant_site_monitor().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .batch_export()
+            .namespace("acs_ecs_dashboard")
+            .metric("cpu_idle")
+            .cursor(
+                "eyJidWNrZXRzIjo0LCJjdXJzb3IiOiIxNjQxNDU0MzIwMDAwMWUxY2YxNWY0NTU0MTliZjllYTY4OWQ2ODI1OTU1Yzc1NmZjMDQ2OTMxMzczMzM2MzUzMTMxMzEzMzM0MzMzODM5MzEzMTMwMjQyYzY5MmQ3NTY2MzYzMjY3NmI2ZjM5MzU2YjY4MzAzMTYyNzg3MTcwNjkzMTM3MjQyYyIsImN1cnNvclZlcnNpb24iOiJxdWVyeSIsImVuZFRpbWUiOjE2NDE0NTQ3OTU4MjMsImV4cG9ydEVuZFRpbWUiOjE2NDE0NTQ3OTU4MjMsImV4cG9ydFN0YXJ0VGltZSI6MTY0MTQ1NDE5NTgyMywiZXhwcmVzc1JhbmdlIjpmYWxzZSwiaGFzTmV4dCI6dHJ1ZSwiaW5wdXRNZXRyaWMiOiJDUFVVdGlsaXphdGlvbiIsImlucHV0TmFtZXNwYWNlIjoiYWNzX2Vjc19kYXNoYm9hcmQiLCJsaW1pdCI6MTAwMCwibG9nVGltZU1vZGUiOnRydWUsIm1hdGNoZXJzIjp7ImNoYWluIjpbeyJsYWJlbCI6InVzZXJJZCIsIm9wZXJhdG9yIjoiRVFVQUxTIiwidmFsdWUiOiIxNzM2NTExMTM0Mzg5MTEwIn1dfSwibWV0cmljIjoiQ1BVVXRpbGl6YXRpb24iLCJtZXRyaWNUeXBlIjoiTUVUUklDIiwibmFtZXNwYWNlIjoiYWNzX2Vjc19kYXNoYm9hcmQiLCJuZXh0UGtBZGFwdGVyIjp7fSwib2Zmc2V0IjowLCJwYXJlbnRVaWQiOjEyNzA2NzY2Nzk1NDY3MDQsInN0YXJ0VGltZSI6MTY0MTQ1NDE5NTgyMywic3RlcCI6LTEsInRpbWVvdXQiOjEyMCwid2luZG93Ijo2****",
+            )
+            .length(1000)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_dynamic_tag_group()
+            .tag_key("ecs_instance")
+            .contact_group_list(["ECS_Group"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_group_metric_rules().group_id(123456).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_group_monitoring_agent_process()
+            .group_id("123456")
+            .process_name("test1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_host_availability()
+            .group_id(123456)
+            .task_name("task1")
+            .task_type("HTTP")
+            .alert_config_notify_type(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_hybrid_monitor_namespace()
+            .namespace("aliyun")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_hybrid_monitor_sls_group()
+            .sls_group_name("Logstore_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_hybrid_monitor_task()
+            .namespace("aliyun")
+            .task_type("aliyun_fc")
+            .collect_target_type("aliyun_fc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instant_site_monitor()
+            .address("http://www.aliyun.com")
+            .task_type("HTTP")
+            .task_name("task1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_metric_rule_black_list()
+            .name("Blacklist-01")
+            .namespace("acs_ecs_dashboard")
+            .category("ecs")
+            .instances(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_metric_rule_resources()
+            .resources("[{\"instanceId\":\"i-a2d5q7pm3f9yr29e****\"}]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_metric_rule_template()
+            .name("Template1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitor_agent_process()
+            .process_name("AliYunDun")
+            .instance_id("i-2ze2d6j5uhg20x47****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitor_group()
+            .group_name("ECS_Group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitor_group_by_resource_group_id()
+            .region_id("cn-hangzhou")
+            .resource_group_id("rg-acfmw3ty5y7****")
+            .resource_group_name("CloudMonitor")
+            .contact_group_list(["ECS_Group"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitor_group_instances()
+            .group_id("3607****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitor_group_notify_policy()
+            .policy_type("PauseNotify")
+            .group_id("7301****")
+            .start_time(1622949300000)
+            .end_time(1623208500000)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_monitoring_agent_process()
+            .instance_id("i-2ze51wjtwox01r8g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_site_monitor()
+            .address("https://www.aliyun.com")
+            .task_type("HTTPS")
+            .task_name("HanZhou_ECS1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cursor()
+            .namespace("acs_ecs_dashboard")
+            .metric("cpu_idle")
+            .period(60)
+            .start_time("1641627000000")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_contact().contact_name("test-01").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_contact_group()
+            .contact_group_name("contact_group_2019_templatedfkXQ")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_custom_metric()
+            .group_id("3607****")
+            .metric_name("AdvanceCredit")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dynamic_tag_group()
+            .dynamic_tag_rule_id("6b882d9a-5117-42e2-9d0c-4749a0c6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_event_rule_targets()
+            .rule_name("testRule")
+            .ids(["1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_event_rules().rule_names(["rule1"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_exporter_output()
+            .dest_name("testName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_exporter_rule()
+            .rule_name("myRuleName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_group_monitoring_agent_process()
+            .group_id("123456")
+            .id("48F83746-C817-478C-9B06-7158F56B****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_host_availability().ids([12456]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_hybrid_monitor_namespace()
+            .namespace("aliyun")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_hybrid_monitor_sls_group()
+            .sls_group_name("Logstore_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_hybrid_monitor_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_log_monitor().log_id(12345).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_rule_black_list()
+            .id("a9ad2ac2-3ed9-11ed-b878-0242ac12****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_rule_resources()
+            .rule_id("rr-bp18017n6iolv****")
+            .resources("[{\"instanceId\":\"i-uf6hm9lnlzsarrc7****\"}]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_rule_targets()
+            .rule_id("ruleId-xxxxxx")
+            .target_ids(["12345"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_rule_template()
+            .template_id("123****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_rules()
+            .ids(["ab05733c97b7ce239fb1b53393dc1697c7e12****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_monitor_group().group_id(123456).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_monitor_group_dynamic_rule()
+            .group_id(123456)
+            .category("ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_monitor_group_instances()
+            .group_id(123456)
+            .instance_id_list("i-a2d5q7pm3f912****,i-a2d5q7pm3f222****")
+            .category("ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_monitor_group_notify_policy()
+            .policy_type("PauseNotify")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_monitoring_agent_process()
+            .instance_id("i-KpVny6l****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_site_monitors()
+            .task_ids(
+                "01adacc2-ece5-41b6-afa2-3143ab5d****,43bd1ead-514f-4524-813e-228ce091****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_metric_rule_list()
+            .product("ecs")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_alert_history_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_alert_log_count()
+            .group_by("product")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_alert_log_histogram().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_alert_log_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_alerting_metric_rule_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_contact_group_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_contact_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_contact_list_by_contact_group()
+            .contact_group_name("CloudMonitor")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_custom_event_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_custom_event_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_custom_event_histogram().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_custom_metric_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dynamic_tag_rule_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_event_rule_attribute()
+            .rule_name("testRule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_event_rule_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_event_rule_target_list()
+            .rule_name("testRule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_exporter_output_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_exporter_rule_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_group_monitoring_agent_process()
+            .group_id("12345")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_host_availability_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_hybrid_monitor_data_list()
+            .namespace("default-aliyun")
+            .prom_sql("AliyunEcs_cpu_total")
+            .start(1653804865)
+            .end(1653805225)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_hybrid_monitor_namespace_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_hybrid_monitor_sls_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_hybrid_monitor_task_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_log_monitor_attribute()
+            .metric_name("cpu_total")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_log_monitor_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_metric_data()
+            .namespace("acs_ecs_dashboard")
+            .metric_name("cpu_idle")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_metric_last()
+            .namespace("acs_ecs_dashboard")
+            .metric_name("CPUUtilization")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_metric_list()
+            .namespace("acs_ecs_dashboard")
+            .metric_name("cpu_idle")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_meta_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_rule_black_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_rule_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_rule_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_metric_rule_targets()
+            .rule_id("ae06917_75a8c43178ab66****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_rule_template_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_metric_rule_template_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_metric_top()
+            .namespace("acs_ecs_dashboard")
+            .metric_name("cpu_idle")
+            .orderby("Average")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitor_group_categories()
+            .group_id(123456)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitor_group_dynamic_rules()
+            .group_id(123456)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitor_group_instance_attribute()
+            .group_id(123456)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitor_group_instances()
+            .group_id(12345)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitor_group_notify_policy_list()
+            .policy_type("PauseNotify")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitor_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitor_resource_quota_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitoring_agent_access_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitoring_agent_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitoring_agent_hosts().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_monitoring_agent_processes()
+            .instance_id("i-hp3hl3cx1pbahzy8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitoring_agent_statuses().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitoring_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_product_resource_tag_key_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_products_of_active_metric_rule().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_project_meta().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_site_monitor_attribute()
+            .task_id("cc641dff-c19d-45f3-ad0a-818a0c4f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_site_monitor_data()
+            .task_id("49f7b317-7645-4cc9-94fd-ea42e522****")
+            .metric_name("Availability")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_site_monitor_isp_city_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_site_monitor_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_site_monitor_log()
+            .task_ids("afa5c3ce-f944-4363-9edb-ce919a29****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_site_monitor_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_site_monitor_statistics()
+            .task_id("ef4cdc8b-9dc7-43e7-810e-f950e56c****")
+            .metric_name("Availability")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_synthetic_probe_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_system_event_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_system_event_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_system_event_histogram().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_system_event_meta_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tag_key_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tag_value_list().tag_key("tagKey1").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_unhealthy_host_availability()
+            .ids([123456])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_active_metric_rule().product("ecs").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_event_rules()
+            .rule_names(["ruleName1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_host_availability().ids([12345]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_metric_rules()
+            .rule_ids(["detect_87****_HTTP_HttpLatency"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_site_monitors()
+            .task_ids(
+                "49f7b317-7645-4cc9-94fd-ea42e522****,49f7b317-7645-4cc9-94fd-ea42e522****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_active_metric_rule().product("ecs").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_event_rules()
+            .rule_names(["ruleName1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_host_availability().ids([123456]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_metric_rule_black_list()
+            .id("a9ad2ac2-3ed9-11ed-b878-0242ac12****")
+            .is_enable(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_metric_rules()
+            .rule_ids(["ab05733c97b7ce239fb1b53393dc1697c123****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_site_monitors()
+            .task_ids(
+                "49f7b317-7645-4cc9-94fd-ea42e522****,49f7b317-7645-4cc9-94fd-ea42e522****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.install_monitoring_agent().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_group_monitoring_agent_process()
+            .id("92E3065F-0980-4E31-9AA0-BA6****")
+            .group_id("6780****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_host_availability()
+            .group_id(123456)
+            .id(12345)
+            .task_name("task2")
+            .alert_config_notify_type(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_host_info()
+            .instance_id("host-R_NSWNV****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_hybrid_monitor_namespace()
+            .namespace("aliyun")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_hybrid_monitor_sls_group()
+            .sls_group_name("Logstore_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_hybrid_monitor_task()
+            .task_id("36****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_metric_rule_black_list()
+            .id("93514c96-ceb8-47d8-8ee3-93b6d98b****")
+            .name("Blacklist-02")
+            .namespace("acs_ecs_dashboard")
+            .category("ecs")
+            .instances(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_metric_rule_template()
+            .template_id(123456)
+            .rest_version(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_monitor_group().group_id("123456").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_monitor_group_instances()
+            .group_id(12345)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_site_monitor()
+            .task_id("2c8dbdf9-a3ab-46a1-85a4-f094965e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_contact()
+            .contact_name("Alice")
+            .describe("ECS_Instance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_contact_group()
+            .contact_group_name("ECS_Group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_custom_event().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_custom_event_rule()
+            .group_id("7378****")
+            .rule_id("CustomRuleId1")
+            .rule_name("CustomeRule")
+            .event_name("HostDown")
+            .contact_groups("ECS_Group")
+            .threshold("99")
+            .level("CRITICAL")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_custom_metric().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_custom_metric_rule()
+            .rule_id("MyRuleId1")
+            .metric_name("cpu_total")
+            .resources(
+                "[{\"groupId\":7378****,\"dimension\":\"instanceId=i-hp3543t5e4sudb3s****\"}]",
+            )
+            .contact_groups("ECS_Group")
+            .threshold("90")
+            .level("CRITICAL")
+            .evaluation_count(3)
+            .statistics("Average")
+            .comparison_operator(">=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_event_rule().rule_name("myRuleName").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_event_rule_targets()
+            .rule_name("testEventRule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_exporter_output()
+            .dest_name("exporterConfig")
+            .config_json(
+                "{ \"endpoint\": \"http://cn-qingdao-share.log.aliyuncs.com\", \"project\": \"exporter\", \"logstore\": \"exporter\",\"ak\": \"LTAIp*******\", \"userId\": \"17754********\", \"as\": \"TxHwuJ8yAb3AU******\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_exporter_rule().dst_names(["distName1"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_group_metric_rule()
+            .group_id("17285****")
+            .rule_id("123456")
+            .rule_name("Rule_01")
+            .namespace("acs_ecs_dashboard")
+            .metric_name("cpu_total")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_hybrid_monitor_metric_data()
+            .namespace("default-aliyun")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_log_monitor()
+            .sls_region_id("cn-hangzhou")
+            .sls_project("test-project")
+            .sls_logstore("test-logstore")
+            .metric_name("cpu_total")
+            .value_filter_relation("and")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_metric_rule_targets()
+            .rule_id("ae06917_75a8c43178ab66****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_monitor_group_dynamic_rule()
+            .group_id(123456)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_monitoring_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_resource_metric_rule()
+            .rule_id("a151cd6023eacee2f0978e03863cc1697c89508****")
+            .rule_name("test123")
+            .namespace("acs_ecs_dashboard")
+            .metric_name("cpu_total")
+            .contact_groups("ECS_Group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_resource_metric_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.remove_tags().group_ids(["12345"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_dry_run_system_event()
+            .product("ecs")
+            .event_name("Agent_Status_Stopped")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .uninstall_monitoring_agent()
+            .instance_id("host-****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

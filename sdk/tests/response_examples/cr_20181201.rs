@@ -1265,3 +1265,1056 @@ fn update_storage_domain_routing_rule() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::cr_20181201::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .cancel_artifact_build_task()
+            .instance_id("cri-shac42yvqzvq****")
+            .build_task_id("i2ei-12****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_repo_build_record()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .build_record_id("74FDBA62-30C0-4F22-BE7B-F1D36FD1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_repo_sync_task()
+            .instance_id("cri-xkx6vujuhay0****")
+            .sync_task_id("rst-biu4u4pm4it5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_resource_group()
+            .resource_id("cri-8qong6ve5p3mhlgt")
+            .resource_region_id("cn-shenzhen-finance-1")
+            .resource_group_id("rg-aekz5nlvlaksnvi")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_artifact_build_rule()
+            .instance_id("cri-cxreylqvcyje****")
+            .scope_type("REPOSITORY")
+            .scope_id("crr-pmajihou6cg0****")
+            .artifact_type("ACCELERATED_IMAGE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_artifact_lifecycle_rule()
+            .instance_id("cri-gbwfk7qbgrxe****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_artifact_subscription_rule()
+            .instance_id("cri-c0o11woew0k****")
+            .source_provider("DOCKER_HUB")
+            .source_repo_name("nginx")
+            .namespace_name("test-ns")
+            .repo_name("test-repo")
+            .tag_regexp("release-v.*")
+            .tag_count(1)
+            .platforms(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_artifact_subscription_task()
+            .instance_id("cri-4ec5xvj4j0l****")
+            .rule_id("crasr-88s7vmelc3m****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_build_record_by_record()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .repo_id("crr-hnoq7j93or3k****")
+            .build_record_id("0A311FC5-B8C6-4332-80E4-539EB73****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_build_record_by_rule()
+            .instance_id("cri-asd6vujuhay0****")
+            .repo_id("crr-8dz3aedjqlmk****")
+            .build_rule_id("crbr-1j95g4bu2s1i****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_chain()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_chart_namespace()
+            .instance_id("cri-xkx6vujuhay0****")
+            .namespace_name("namespace01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_chart_repository()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_name("repo01")
+            .repo_namespace_name("namespace01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instance_endpoint_acl_policy()
+            .instance_id("cri-xkx6vujuhay0****")
+            .endpoint_type("internet")
+            .entry("192.168.1.1/32")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instance_vpc_endpoint_linked_vpc()
+            .instance_id("cri-xkx6vujuhay0****")
+            .vpc_id("vpc-uf6pa68zxnnlc48dd****")
+            .vswitch_id("vsw-uf6u0kn8x2gbzxfn2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_namespace()
+            .instance_id("cri-xkx6vujuhay0****")
+            .namespace_name("namespace1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_build_rule()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_id("crr-8dz3aedjqlmk****")
+            .push_type("GIT_BRANCH")
+            .push_name("master")
+            .image_tag("v0.9.5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_source_code_repo()
+            .instance_id("cri-shac42yvqzvq****")
+            .repo_id("crr-gzsrlevmvoaq****")
+            .code_repo_type("GITHUB")
+            .code_repo_namespace_name("namespace")
+            .code_repo_name("repo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_sync_rule()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .namespace_name("ns1")
+            .target_region_id("cn-shanghai")
+            .target_instance_id("cri-ibxs3piklys3****")
+            .target_namespace_name("ns1")
+            .tag_filter(".*")
+            .sync_scope("REPO")
+            .sync_rule_name("rule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_sync_task()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .repo_id("crr-iql7jalx4g0****")
+            .tag("tag1")
+            .target_region_id("cn-hangzhou")
+            .target_instance_id("cri-ibxs3piklys3****")
+            .target_namespace("ns1")
+            .target_repo_name("repo1")
+            .target_tag("tag1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_sync_task_by_rule()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .repo_id("crr-hnoq7j93or3k****")
+            .tag("1.24")
+            .sync_rule_id("crsr-o8n4dijbumgq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_tag()
+            .instance_id("cri-shac42yvqzv****")
+            .namespace_name("ns")
+            .repo_name("repo1")
+            .from_tag("v1")
+            .to_tag("v2")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_tag_scan_task()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_id("crr-xwvi3osiy4ff****")
+            .tag("1.24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repo_trigger()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_id("crr-xwvi3osiy4ff****")
+            .trigger_name("trigger1")
+            .trigger_url("http://www.mysite.com")
+            .trigger_type("ALL")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_repository()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_name("repo1")
+            .repo_namespace_name("namespace01")
+            .repo_type("PRIVATE")
+            .summary("repo1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scan_rule()
+            .instance_id("cri-dqwc**********")
+            .rule_name("default")
+            .scan_scope("INSTANCE")
+            .trigger_type("MANUAL")
+            .repo_tag_filter_pattern(".*")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_storage_domain_routing_rule()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_artifact_lifecycle_rule()
+            .instance_id("cri-brlg4cbj2ylkrqqq")
+            .rule_id("cralr-3v8pao9k7chb8q62")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_artifact_subscription_rule()
+            .instance_id("cri-c0o11woew0k****")
+            .rule_id("crasr-mdbpung4i1rm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_chain()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .chain_id("chi-02ymhtwl3cq8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_chart_namespace()
+            .instance_id("cri-xkx6vujuhay0****")
+            .namespace_name("ns2")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_chart_release()
+            .instance_id("cri-xkx6vujuhay0****")
+            .chart("chart3")
+            .release("0.1.0")
+            .repo_name("repo1")
+            .repo_namespace_name("ns1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_chart_repository()
+            .instance_id("cri-xkx6vujuhay****")
+            .repo_namespace_name("namespace01")
+            .repo_name("repo01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_event_center_rule().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instance_endpoint_acl_policy()
+            .instance_id("cri-xkx6vujuhay0****")
+            .endpoint_type("internet")
+            .entry("127.0.0.1/32")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instance_vpc_endpoint_linked_vpc()
+            .instance_id("cri-xkx6vujuhay0****")
+            .vpc_id("vpc-uf6pa68zxnnlc48dd****")
+            .vswitch_id("vpc-uf6pa68zxnnlc48dd****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_namespace()
+            .instance_id("cri-xkx6vujuhay0****")
+            .namespace_name("ns3")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_repo_build_rule()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_id("crr-xwvi3osiy4ff****")
+            .build_rule_id("crbr-36tffn0kouvi****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_repo_sync_rule()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .sync_rule_id("crsr-gk5p2ns1kzns****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_repo_tag()
+            .instance_id("cri-xkx6vujuhay****")
+            .repo_id("crr-xwvi3osiy4ff****")
+            .tag("1.24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_repo_trigger()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_id("crr-xwvi3osiy4ff****")
+            .trigger_id("crw-0z4pf81pgz35****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_repository()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_scan_rule().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_storage_domain_routing_rule()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .rule_id("crsdr-n6pbhgjxtla***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_build_rule()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_build_task()
+            .instance_id("cri-shac42yvqzvq****")
+            .build_task_id("i2a-1yu****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_lifecycle_rule()
+            .instance_id("cri-hpdfkc6utbaq****")
+            .rule_id("cralr-a18bkiajy81****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_subscription_rule()
+            .instance_id("cri-c0o11woew0k****")
+            .rule_id("crasr-mdbpung4i1rm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_subscription_task()
+            .instance_id("cri-xkx6vujuhay0****")
+            .task_id("crast-40le4es9yh0p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_artifact_subscription_task_result()
+            .instance_id("cri-90fxryf9pwf****")
+            .task_id("crast-y64sq01bgad****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_authorization_token()
+            .instance_id("cri-kmsiwlxxdcvaduwb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_chain()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .chain_id("chi-0ops0gsmw5x2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_chart_namespace()
+            .instance_id("cri-xkx6vujuhay0****")
+            .namespace_name("ns1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_chart_repository()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_namespace_name("test")
+            .repo_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_instance_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance_endpoint()
+            .instance_id("cri-xkx6vujuhay0****")
+            .endpoint_type("internet")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance_usage()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance_vpc_endpoint()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_namespace()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_build_record()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .build_record_id("a78ec6fb-16ea-4649-93b7-f52afba7d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_build_record_status()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-jnzm47ihjmgc****")
+            .build_record_id("a78ec6fb-16ea-4649-93b7-f52afba7d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_source_code_repo()
+            .instance_id("cri-shac42yvqzvq****")
+            .repo_id("crr-gzsrlevmvoaq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_sync_task()
+            .instance_id("cri-sgedpenzw80e****")
+            .sync_task_id("rst-zxjkiv5oil6f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_tag()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .tag("1.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_tag_scan_status()
+            .instance_id("cri-2j88dtld8yel****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repo_tag_scan_summary()
+            .instance_id("cri-2j88dtld8yel****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_repository()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_scan_rule()
+            .instance_id("cri-xkx6vujuhay0****")
+            .scan_rule_id("crscnr-2sdveqjhpzdcafyq")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_storage_domain_routing_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_artifact_build_task_log()
+            .instance_id("cri-shac42yvqzvq****")
+            .build_task_id("i2a-1yu****")
+            .page(1)
+            .page_size(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_artifact_lifecycle_rule()
+            .instance_id("cri-eztul9ucz76q****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_artifact_subscription_rule()
+            .instance_id("cri-c0o11woew0k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_artifact_subscription_task()
+            .instance_id("cri-m9ob8792vm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_chain()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_chain_instance()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_chart_namespace()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_chart_release()
+            .instance_id("cri-xkx6vujuhay0****")
+            .repo_name("repo1")
+            .repo_namespace_name("ns1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_chart_repository()
+            .instance_id("cri-xkx6vujuhay0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_event_center_record()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_event_center_rule_name()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_instance_endpoint()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_instance_region().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_namespace()
+            .instance_id("cri-94klsruryslx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_build_record()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_build_record_log()
+            .instance_id("cri-nmbv37dlv5d3****")
+            .build_record_id("C5B4D5D7-A1C6-4E9B-ABD2-401361C4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_build_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_sync_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_sync_task()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_tag()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_tag_scan_result()
+            .instance_id("cri-2j88dtld8yel****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repo_trigger()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_repository()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_scan_baseline_by_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_scan_malicious_file_by_task().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_scan_rule().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("Instance")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_login_password()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .password("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("Instance")
+            .resource_ids(["value"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("Instance")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_artifact_lifecycle_rule()
+            .instance_id("cri-r6ym0lerldp****")
+            .rule_id("cralr-luq6qiegzvx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_artifact_subscription_rule()
+            .instance_id("cri-c0o11woew0k****")
+            .rule_id("crasr-mdbpung4i1rm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_chain()
+            .instance_id("cri-4cdrlqmhn4gm****")
+            .chain_id("chi-02ymhtwl3cq8****")
+            .name("test")
+            .chain_config("chainconfig")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_chart_namespace()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .namespace_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_chart_repository()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_namespace_name("test")
+            .repo_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_event_center_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .rule_id("crecr-n6pbhgjxt*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_instance_endpoint_status()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .endpoint_type("internet")
+            .enable(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_namespace()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .namespace_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_repo_build_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .build_rule_id("crbr-ly77w5i3t31f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_repo_source_code_repo()
+            .instance_id("cri-shac42yvqzvq****")
+            .repo_id("crr-gzsrlevmvoa****")
+            .code_repo_type("GITHUB")
+            .code_repo_namespace_name("namespace")
+            .code_repo_name("repo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_repo_trigger()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_id("crr-tquyps22md8p****")
+            .trigger_id("crw-k7bdx4kt52ty****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_repository()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .repo_type("PUBLIC")
+            .summary("test repo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_scan_rule()
+            .instance_id("cri-4abntrj42twd****")
+            .scan_rule_id("crscnr-3qmkeiuggfpjkfrq")
+            .rule_name("scan-test")
+            .scan_scope("INSTANCE")
+            .trigger_type("AUTO")
+            .repo_tag_filter_pattern("prod-.*")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_storage_domain_routing_rule()
+            .instance_id("cri-kmsiwlxxdcva****")
+            .rule_id("crsdr-b6thg027zmk1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

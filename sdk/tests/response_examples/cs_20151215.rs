@@ -1312,3 +1312,943 @@ fn upgrade_cluster_nodepool() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::cs_20151215::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .attach_instances()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_instances_to_node_pool()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_cluster_upgrade()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_component_upgrade()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .component_id("metric-server")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.cancel_operation_plan().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_task()
+            .task_id("T-62ccd14aacb8db06ca00****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_control_plane_log_enable()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.check_service_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .clean_cluster_user_permissions()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .uid("2xxxxxxxxxxxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .clean_user_permissions()
+            .uid("26562443851650****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_autoscaling_config()
+            .cluster_id("c0XXXXXXX10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cluster().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_cluster_diagnosis().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cluster_inspect_config()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cluster_node_pool()
+            .cluster_id("c61da77e8bfbc4c4c999af2b51b65****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_kubernetes_trigger().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_template().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_trigger()
+            .cluster_id("c68deb844dc6d480eb775be611fdf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_alert_contact().contact_ids([1]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_alert_contact_group()
+            .contact_group_ids([1])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cluster()
+            .cluster_id("c905d1364c2dd4b6284a3f41790c4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cluster_inspect_config()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cluster_nodepool()
+            .cluster_id("c61da77e8bfbc4c4c999af2b51b65****")
+            .nodepool_id("np30db56bcac7843dca90b999c8928****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_cluster_nodes()
+            .cluster_id("c850429a2287b4d968e27e87a4921****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_kubernetes_trigger()
+            .id("c5cdf7e3938bc4f8eb0e44b21a80f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_policy_instance()
+            .cluster_id("c8155823d057948c69a****")
+            .policy_name("ACKAllowedRepos")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_template()
+            .template_id("20663627-81ee-4cfe-9b69-c96fcb84a674")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_trigger()
+            .cluster_id("c68deb844dc6d480eb775be611fdf****")
+            .id("123407")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deploy_policy_instance()
+            .cluster_id("c8155823d057948c69a****")
+            .policy_name("ACKNoEnvVarSecrets")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_addon().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_addons().region("cn-beijing").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_addon_instance()
+            .cluster_id("cd06bbf8a86764a31bcac76136691****")
+            .addon_name("terway-eniip")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_addon_metadata()
+            .cluster_id("c71d616e629ff40d5b42d7bb87770****")
+            .component_id("coredns")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_addon_upgrade_status()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .component_id("cloud-controller-manager")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_addons_upgrade_status()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .component_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_addons_version()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_attach_scripts()
+            .cluster_id("ca375a93a30474552ad2a0ebe183e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_detail()
+            .cluster_id("cdde1f21ae22e483ebcb068a6eb7f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_events()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_logs()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_node_pool_detail()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_node_pools()
+            .cluster_id("cc0f87de0b8fb403f86e10e204f83****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_nodes()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_resources()
+            .cluster_id("cb95aa626a47740afbf6aa099b65****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cluster_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_user_kubeconfig()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_v2_user_kubeconfig()
+            .cluster_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cluster_vuls().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_clusters().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_clusters_for_region()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_clusters_v1().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_events().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_events_for_region()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_external_agent()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_kubernetes_version_metadata()
+            .region("cn-beijing")
+            .cluster_type("Kubernetes")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_node_pool_vuls()
+            .cluster_id("c17e742cee942410486f237293d66****")
+            .nodepool_id("np38f32fdbc60e4a1e957ffde77846****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_policy_details()
+            .policy_name("ACKAllowedRepos")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_policy_governance_in_cluster()
+            .cluster_id("c8155823d057948c69a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_policy_instances()
+            .cluster_id("c8155823d057948c69a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_policy_instances_status()
+            .cluster_id("c8155823d057948c69a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resources_delete_protection()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .resource_type("namespaces")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_subaccount_k8s_cluster_user_config()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8f****")
+            .uid("26562443851650****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_task_info()
+            .task_id("T-5faa48fb31b6b8078d00****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_template_attribute()
+            .template_id("874ec485-e7e6-4373-8a3b-47bde8a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_templates().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_trigger()
+            .cluster_id("c5cdf7e3938bc4f8eb0e44b21a80f****")
+            .namespace("default")
+            .name("web-server")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_cluster_namespaces()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_permission().uid("21175****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_quota().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .fix_node_pool_vuls()
+            .cluster_id("cf62854ac2130470897be7a27ed1f****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_cluster_addon_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cluster_audit_project()
+            .clusterid("cad1230511cbb4db4a488e58518******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cluster_check()
+            .cluster_id("ce0da5a1d627e4e9e9f96cae8ad07****")
+            .check_id(
+                "1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_cluster_diagnosis_check_items().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_cluster_diagnosis_result().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cluster_inspect_config()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cluster_inspect_report_detail()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .report_id("782df89346054a0000562063a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_kubernetes_trigger()
+            .cluster_id("c5cdf7e3938bc4f8eb0e44b21a80f****")
+            .namespace("default")
+            .name("web-server")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_upgrade_status()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.grant_permissions().uid("2367****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_cluster_addons()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_addons().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cluster_addon_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cluster_checks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_cluster_inspect_reports()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_cluster_kubeconfig_states().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_operation_plans().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_operation_plans_for_region()
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_ids(["[\"xxxxx\""])
+            .resource_type("CLUSTER")
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_user_kube_config_states().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .migrate_cluster()
+            .cluster_id("c21e0591548ba4c10bdb535d6572b****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cluster()
+            .cluster_id("cb95aa626a47740afbf6aa099b65****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cluster_addon()
+            .cluster_id("c71d616e629ff40d5b42d7bb87770****")
+            .component_id("coredns")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cluster_node_pool()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .nodepool_id("p31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cluster_tags()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_node_pool_node_config()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .nodepool_id("np8d8c9c2cd0f64e89884f82a5fbcd****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_policy_instance()
+            .cluster_id("c8155823d057948c69a****")
+            .policy_name("ACKAllowedRepos")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.open_ack_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .pause_cluster_upgrade()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .pause_component_upgrade()
+            .clusterid("c82e6987e2961451182edacd74faf****")
+            .componentid("metric-server")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .pause_task()
+            .task_id("T-62a944794ee141074400****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_node_pool_nodes()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .nodepool_id("np97de2cfb1ba042398dd8f5504c94****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .repair_cluster_node_pool()
+            .cluster_id("c2273b7f4a30d4ef6b43e0926cdd8****")
+            .nodepool_id("np613940c3593c4bea96faa8600cb9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_component_upgrade()
+            .clusterid("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .componentid("metric-server")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_task()
+            .task_id("T-62a944794ee141074400****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_upgrade_cluster()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_k8s_cluster_kube_config()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.run_cluster_check().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .run_cluster_inspect()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .scale_cluster_node_pool()
+            .cluster_id("c23421cfa74454bc8b37163fd19af****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.scan_cluster_vuls().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_alert()
+            .cluster_id("c245ff43c717f494489f42f5f1575e98d")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_alert()
+            .cluster_id("c7f9c85baee73452883b3299a0107****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .sync_cluster_node_pool()
+            .cluster_id("c905d1364c2dd4b6284a3f41790c4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .un_install_cluster_addons()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_ids(["value"])
+            .resource_type("CLUSTER")
+            .tag_keys(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_cluster_audit_log_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_cluster_inspect_config()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_contact_group_for_alert().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_control_plane_log()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_k8s_cluster_user_config_expire()
+            .cluster_id("c5b5e80b0b64a4bf6939d2d8fbbc5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_resources_delete_protection()
+            .cluster_id("c850429a2287b4d968e27e87a4921****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_template()
+            .template_id("72d20cf8-a533-4ea9-a10d-e7630d3d2708")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_user_permissions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_cluster()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_cluster_addons()
+            .cluster_id("cf4299b79b3e34226abfdc80a4bda****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_cluster_nodepool()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1430,3 +1430,1091 @@ fn upgrade_db_instance_kernel_version() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::dds_20151201::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .allocate_db_instance_srv_network_address()
+            .db_instance_id("dds-2ze5eb9514e31364")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_node_private_network_address()
+            .db_instance_id("dds-bp1fa5efaa93****")
+            .node_id("d-bp124beeb0ac****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_public_network_address()
+            .db_instance_id("dds-bp11483712c1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_active_operation_tasks()
+            .ids("1508850,1508310,1507849,1506274,1505811")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_cloud_resource_authorized()
+            .db_instance_id("dds-bp18f7d6b6a7****")
+            .target_region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_recovery_condition()
+            .source_db_instance("dds-bp1378****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.check_service_linked_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_account()
+            .db_instance_id("dds-uf6e9433e955xxxx")
+            .account_name("admin1")
+            .account_password("Test123456!")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_backup()
+            .db_instance_id("d-bp2235****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_instance()
+            .region_id("cn-hangzhou")
+            .engine_version("4.0")
+            .db_instance_class("dds.mongo.standard")
+            .db_instance_storage(10)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("aizy")
+            .g_ip_list("27.18.86.18,183.92.40.129")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_node()
+            .db_instance_id("dds-bp11501cd7b5****")
+            .node_class("dds.shard.mid")
+            .node_type("mongos")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_node_batch()
+            .db_instance_id("dds-bp18b0934e70****")
+            .nodes_info(
+                "{\"Shards\":[{\"DBInstanceClass\":\"mdb.shard.4x.large.d\",\"Storage\":20}]}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_node_role_tag()
+            .db_instance_id("dds-2ze09d7be1fxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sharding_db_instance()
+            .region_id("cn-hangzhou")
+            .engine("MongoDB")
+            .engine_version("3.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_backup()
+            .db_instance_id("dds-bp11483712c1****")
+            .backup_id("5664****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_instance()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_security_group_id("g-qxieqf40xjst1ngpr3jz")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_node()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .node_id("s-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_accounts()
+            .db_instance_id("dds-bp1fd530f271****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_maintenance_config()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_task()
+            .region("cn-shanghai")
+            .task_type("rds_apsaradb_ha")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_active_operation_task_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_task_region()
+            .task_type("rds_apsaradb_upgrade")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_active_operation_task_type().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_active_operation_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_audit_log_filter()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_audit_policy()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_audit_records()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .start_time("2019-03-13T12:11:14Z")
+            .end_time("2019-03-13T13:11:14Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_availability_zones()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_engine_version()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_resource()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_d_bs()
+            .source_db_instance("dds-bp2286****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_policy()
+            .db_instance_id("dds-bp16cb162771****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_storage()
+            .db_instance_id("dds-2zeb2d64cb46xxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_tasks()
+            .db_instance_id("dds-2zeb2d64cb46xxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backups()
+            .db_instance_id("dds-bp1a7009eb24****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_backups()
+            .db_instance_id("dds-bp16cb162771****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_recover_time()
+            .db_instance_id("dds-bp18f7d6b6a7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_attribute()
+            .db_instance_id("dds-bp11483712c1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_encryption_key()
+            .db_instance_id("dds-bp2235****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_monitor()
+            .db_instance_id("dds-bp1143f90ff3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_performance()
+            .db_instance_id("dds-bp2635****")
+            .key("CpuUsage")
+            .start_time("2022-06-13T10:58Z")
+            .end_time("2022-06-13T11:58Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_ssl()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_spec_info()
+            .instance_class("mdb.shard.4x.large.d")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_db_instance_switch_log().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_tde_info()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_db_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instances_overview()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_error_log_records()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .start_time("2019-01-01T12:10Z")
+            .end_time("2019-01-02T12:10Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("dds-2ze6069764423m0l")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks()
+            .from_start_time("2023-03-15T03:41:26Z")
+            .to_start_time("2023-03-16T07:21:31Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks_stat()
+            .region_id("cn-beijing")
+            .from_start_time("2023-04-16T02:46:21Z")
+            .to_start_time("2023-05-16T02:15:52Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_auto_renewal_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_recover_time()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_kernel_release_notes().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_kms_keys().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_mongo_db_log_config()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_modification_history()
+            .db_instance_id("dds-bp2235****")
+            .start_time("2019-01-01T12:10:10Z")
+            .end_time("2019-01-02T12:10:10Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_templates()
+            .engine("mongodb")
+            .engine_version("5.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameters()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_price()
+            .order_type("BUY")
+            .db_instances(
+                "[ { \"DBInstanceId\":\"dds-bp1b6e54e7cc****\", \"RegionId\":\"cn-hangzhou\", \"ZoneId\":\"cn-hangzhou-h\", \"Engine\":\"MongoDB\", \"EngineVersion\":\" 5.0\", \"DBInstanceClass\":\"mdb.shard.2x.xlarge.d\", \"DBInstanceStorage\":30, \"ChargeType\":\"PrePaid\", \"Period\":1, \"StorageType\":\"cloud_essd1\" } ]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_rds_v_switchs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_rds_vpcs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_renewal_price()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_replica_set_role()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_restore_db_instance_list()
+            .db_instance_id("dds-bp114f14849d****")
+            .creation_time_after("2024-07-24T14:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_role_tag_status()
+            .db_instance_id("dds-wz9760547de1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_role_zone_info()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_running_log_records()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .start_time("2019-01-01T12:10Z")
+            .end_time("2019-01-01T13:10Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_group_configuration()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_ips()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_sharding_network_address()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_slow_log_records()
+            .db_instance_id("dds-bp1fc7e65108****")
+            .start_time("2021-08-15T14:13Z")
+            .end_time("2021-08-16T14:13Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_encryption_key_list()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_vpcs_for_mongo_db().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.destroy_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .evaluate_resource()
+            .region_id("cn-hangzhou")
+            .zone_id("cn-hangzhou-h")
+            .engine_version("3.4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .migrate_available_zone()
+            .db_instance_id("dds-bp1ece71ff2f****")
+            .zone_id("cn-hangzhou-b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .migrate_to_other_zone()
+            .instance_id("dds-bp2658****")
+            .zone_id("cn-hangzhou-b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_description()
+            .db_instance_id("dds-bp2356****")
+            .account_name("root")
+            .account_description("superadmin")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_active_operation_maintenance_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_active_operation_tasks()
+            .ids("11111,22222")
+            .switch_time("2019-10-17T18:50:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_audit_log_filter()
+            .db_instance_id("dds-bp12c5b040dc****")
+            .filter("insert,query,update,delete")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_audit_policy()
+            .db_instance_id("dds-bp1785659e3f****")
+            .audit_status("enable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_backup_expire_time()
+            .db_instance_id("dds-bp16cb162771****")
+            .backup_id("260032xxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_backup_policy()
+            .db_instance_id("dds-bp16cb162771****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_attribute()
+            .db_instance_id("dds-7xv0912d85924194")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_config()
+            .db_instance_id("dds-bp1ea17b41ab****")
+            .config_name("manual_check")
+            .config_value("0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_connection_string()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .current_connection_string("s-bpxxxxxxxx.mongodb.rds.aliyuncs.com")
+            .new_connection_string("aliyuntest111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_description()
+            .db_instance_id("dds-bp2234****")
+            .db_instance_description("testdata")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_disk_type()
+            .db_instance_id("dds-bp1fa5efaa93****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_maintain_time()
+            .db_instance_id("dds-bpac2345****")
+            .maintain_start_time("01:00Z")
+            .maintain_end_time("02:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_monitor()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .granularity("1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_net_expire_time()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .classic_expend_expired_days(30)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_network_type()
+            .db_instance_id("dds-bp11483712c1****")
+            .network_type("VPC")
+            .zone_id("cn-hangzhou-b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_ssl()
+            .db_instance_id("dds-bp2235****")
+            .ssl_action("Open")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_spec()
+            .db_instance_id("dds-bp1ea17b41ab****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_tde()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .tde_status("enabled")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("dps")
+            .global_security_group_id("g-fwjk62egbsrp4sftxmmr")
+            .g_ip_list("27.16.214.10,111.60.117.181")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_name()
+            .region_id("cn-hangzhou")
+            .global_ig_name("prod_baoxian_k8s")
+            .global_security_group_id("g-xmtncwkrzqqoe59dzljb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("dds-2ze6069764423m0l")
+            .global_security_group_id("g-u0qdtybfvxhaxrrhk4n7")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_auto_renewal_attribute()
+            .region_id("cn-hangzhou")
+            .db_instance_id("dds-bp15da1923e3****")
+            .auto_renew("true")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_vpc_auth_mode()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_node_spec()
+            .db_instance_id("dds-bp1c0b990184****")
+            .node_id("s-bp143e1b1637****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_node_spec_batch()
+            .db_instance_id("dds-bp1337621e8f****")
+            .nodes_info(
+                "{\"Shards\":[{\"DBInstanceClass\":\"dds.shard.mid\",\"DBInstanceName\":\"d-bp14ae4572fd****\",\"Storage\":20},{\"DBInstanceClass\":\"dds.shard.mid\",\"DBInstanceName\":\"d-bp19f4f92dc5****\",\"Storage\":30}]}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_parameters()
+            .db_instance_id("dds-bp19f409d75****")
+            .parameters(
+                "{\"operationProfiling.mode\":\"all\",\"operationProfiling.slowOpThresholdMs\":\"200\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_resource_group()
+            .db_instance_id("dds-bp1366caac83****")
+            .resource_group_id("rg-acfmyiu4ekp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_configuration()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .security_group_id("sg-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_ips()
+            .db_instance_id("dds-bp*****")
+            .security_ips("127.0.0.1/24,127.0.0.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_srv_network_address()
+            .db_instance_id("dds-bp1fd530f271****")
+            .new_connection_string("aliyuntest111")
+            .connection_type("VPC")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_task_info()
+            .region_id("cn-hangzhou")
+            .task_id("t-83br18hlpdrw3uxxxx")
+            .step_name("exec_task")
+            .task_action("modifySwitchTime")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_node_private_network_address()
+            .db_instance_id("dds-bp1a7009eb24****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_public_network_address()
+            .db_instance_id("dds-bp2235****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_db_instance()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .period(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_account_password()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .account_name("root")
+            .account_password("Ali!123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_db_instance()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_node()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .role_id("6025****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_db_instance_ha()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .resource_ids(["dds-bpxxxxxxxx"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transfer_cluster_backup()
+            .db_instance_id("dds-bp2235****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_instance_charge_type()
+            .instance_id("dds-2ze55b3ec56c****")
+            .charge_type("PrePaid")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_to_pre_paid()
+            .instance_id("dds-bp1366caac83****")
+            .period(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .resource_ids(["dds-bpxxxxxxxx"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_db_instance_engine_version()
+            .db_instance_id("dds-bpxxxxxxxx")
+            .engine_version("3.4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_db_instance_kernel_version()
+            .db_instance_id("dds-bp2235****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

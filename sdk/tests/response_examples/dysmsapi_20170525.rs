@@ -616,3 +616,514 @@ fn valid_phone_code() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::dysmsapi_20170525::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_short_url()
+            .source_url("https://www.****.com/product/sms")
+            .short_url_name("The Alibaba Cloud Short Link service.")
+            .effective_days("7")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_sms_sign()
+            .sign_name("Aliyun")
+            .sign_source(1)
+            .remark("This is the abbreviation of our company.")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_sms_template()
+            .template_type(1)
+            .template_name("Aliyun Test")
+            .template_content(
+                "You are applying for mobile registration. The verification code is: ${code}, valid for 5 minutes!",
+            )
+            .remark("Apply for a template to send verification codes.")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_signature_qualification()
+            .signature_name("示例值示例值")
+            .qualification_id(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_mobiles_card_support()
+            .template_code("CARD_SMS_****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .conversion_data_intl()
+            .conversion_rate("0.53")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_card_sms_template()
+            .template_name("Aliyun Image and Text Template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sms_app_icp_record()
+            .app_icp_record_pic("123456/test1719383196031.jpg")
+            .app_service_name("示例值示例值示例值")
+            .app_principal_unit_name("示例值示例值示例值")
+            .app_icp_license_number("示例值示例值")
+            .app_approval_date("2025-05-22")
+            .domain(
+                "https://alicom-ops.alibaba-inc.com/dyorder/audit-domain/rule_manage",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sms_authorization_letter()
+            .authorization_letter_pic("1000088*****/1234qfac.png")
+            .sign_list(["value"])
+            .authorization_letter_exp_date("2023-01-01~2026-01-01")
+            .authorization("阿里云有限公司")
+            .organization_code("9****************A")
+            .proxy_authorization("xxx公司")
+            .authorization_letter_name("xxx公司授权书")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sms_sign()
+            .sign_name("Aliyun")
+            .qualification_id(1)
+            .sign_source(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sms_template()
+            .template_name("aliyunCode")
+            .template_content(
+                "You are applying for mobile registration. The verification code is: ${code}. It is valid for 5 minutes!",
+            )
+            .template_type(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_sms_trademark()
+            .trademark_pic("123456/test1719383196031.jpg")
+            .trademark_registration_number("766905")
+            .trademark_name("示例值示例值示例值")
+            .trademark_applicant_name("示例值示例值")
+            .trademark_eff_exp_date("2010-12-14~2030-12-13")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_short_url()
+            .source_url("https://www.****.com/product/sms")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_sms_qualification()
+            .qualification_group_id(1)
+            .order_id(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_sms_sign().sign_name("Aliyun").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_sms_template()
+            .template_code("SMS_152550****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_card_sms_details()
+            .send_date("20240112")
+            .phone_number("1390000****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_card_sms_link()
+            .card_template_code("CARD_SMS_****")
+            .sign_name_json("[\\\"aliyun\\\", \\\"aliyun2\\\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_media_resource_id()
+            .resource_type(1)
+            .oss_key(
+                "oss://alicom-fc-media/1947741454322274/alicom-fc-media/pic/202205191526575398603697152.png",
+            )
+            .file_size(12)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_oss_info_for_card_template().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_oss_info_for_upload_file().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_qualification_oss_info()
+            .biz_type("dysms")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_sms_ocr_oss_info().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_sms_sign().sign_name("Aliyun").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_sms_template()
+            .template_code("SMS_20375****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("TEMPLATE")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_sms_sign()
+            .sign_name("Aliyun")
+            .sign_source(1)
+            .remark("This is the abbreviation of our company.")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_sms_template()
+            .template_type(1)
+            .template_name("aliyun verification code")
+            .template_code("SMS_15255****")
+            .template_content(
+                "You are applying for mobile registration. The verification code is: ${code}, valid for 5 minutes!",
+            )
+            .remark("Modify the parameters of the template.")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_card_sms_template()
+            .template_code("CARD_SMS_4139")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_card_sms_template_report()
+            .template_codes(["value"])
+            .start_date("2020-10-10 00:00:01")
+            .end_date("2020-10-11 00:00:01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_mobiles_card_support()
+            .template_code("CARD_SMS_0000")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_send_details()
+            .phone_number("1390000****")
+            .send_date("20181228")
+            .page_size(10)
+            .current_page(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_send_statistics()
+            .is_globe(1)
+            .start_date("20201002")
+            .end_date("20201003")
+            .page_index(1)
+            .page_size(10)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_short_url()
+            .short_url("http://****.cn/6y8uy7")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_single_sms_qualification()
+            .qualification_group_id(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_sms_app_icp_record()
+            .app_icp_record_id_list([1])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_authorization_letter().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_qualification_record().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_sign().sign_name("Aliyun").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_sign_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .query_sms_template()
+            .template_code("SMS_1525***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_template_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.query_sms_trademark().trademark_id_list([1]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .required_phone_code()
+            .phone_no("137****1234")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_batch_card_sms()
+            .card_template_code("CARD_SMS_3245")
+            .fallback_type("SMS")
+            .phone_number_json("[\\\"1390000****\\\",\\\"1370000****\\\"]\"")
+            .sign_name_json("[\\\"aliyun\\\",\\\"aliyuncode\\\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_batch_sms()
+            .phone_number_json("[\"1590000****\",\"1350000****\"]")
+            .sign_name_json("[\"Aliyun\",\"Alibaba\"]")
+            .template_code("SMS_15255****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_card_sms()
+            .sign_name("aliyun")
+            .card_template_code("CARD_SMS_70")
+            .fallback_type("SMS")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_sms()
+            .phone_numbers("1390000****")
+            .sign_name("Aliyun")
+            .template_code("SMS_15305****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .sms_conversion_intl()
+            .message_id("1008030300****")
+            .delivered(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .submit_sms_qualification()
+            .qualification_name("示例值示例值示例值")
+            .use_by_self(true)
+            .company_type("COMPANY")
+            .company_name("示例值示例值")
+            .organization_code("910X********0012")
+            .bussiness_license_exp_date("2023-01-01~2033-01-01")
+            .legal_person_name("示例值示例值")
+            .legal_person_id_card_no("511391********5123")
+            .legal_person_id_card_eff_time("2023-01-01~2033-01-01")
+            .legal_person_id_card_type("identityCard")
+            .admin_id_card_pic("123456/111.png")
+            .admin_id_card_front_face("123456/111.png")
+            .admin_name("示例值示例值")
+            .admin_id_card_no("511391********5123")
+            .admin_id_card_type("identityCard")
+            .admin_id_card_exp_date("2023-01-01~2033-01-01")
+            .admin_phone_no("137****1234")
+            .certify_code("1234")
+            .whether_share(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("TEMPLATE")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("TEMPLATE")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_sms_qualification()
+            .qualification_group_id(1)
+            .order_id(1)
+            .admin_phone_no("137********")
+            .certify_code("1234")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_sms_sign()
+            .sign_name("阿里云验证码")
+            .qualification_id(1)
+            .sign_source(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_sms_template()
+            .template_name("验证码")
+            .template_code("SMS_152550****")
+            .template_content(
+                "您正在申请手机注册，验证码为：${code}，5分钟内有效！",
+            )
+            .template_type(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .valid_phone_code()
+            .phone_no("137****1234")
+            .certify_code("1234")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

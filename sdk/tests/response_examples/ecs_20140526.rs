@@ -3190,3 +3190,3051 @@ fn untag_resources() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::ecs_20140526::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .accept_inquired_system_event()
+            .region_id("cn-hangzhou")
+            .event_id("e-2zeielxl1qzq8slb****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .activate_router_interface()
+            .region_id("value")
+            .router_interface_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_bandwidth_package_ips()
+            .region_id("value")
+            .bandwidth_package_id("value")
+            .ip_count("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_tags()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .resource_id("i-bp1gtjxuuvwj17zr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_dedicated_hosts()
+            .region_id("cn-hangzhou")
+            .dedicated_host_type("ddh.c5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.allocate_eip_address().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_public_ip_address()
+            .instance_id("i-bp1gtjxuuvwj17zr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .apply_auto_snapshot_policy()
+            .region_id("cn-hangzhou")
+            .auto_snapshot_policy_id("sp-bp14yziiuvu3s6jn****")
+            .disk_ids(
+                "[\"d-bp14k9cxvr5uzy54****\", \"d-bp1dtj8v7x6u08iw****\", \"d-bp1c0tyj9tfli2r8****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .assign_ipv6_addresses()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp1iqejowblx6h8j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .assign_private_ip_addresses()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_eip_address()
+            .allocation_id("value")
+            .instance_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_ha_vip()
+            .region_id("value")
+            .ha_vip_id("value")
+            .instance_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_classic_link_vpc()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp1gtjxuuvwj17zr****")
+            .vpc_id("vpc-bp1j4z1sr8zxu4l8u****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_disk()
+            .instance_id("i-bp1dq5lozx5f4pmd****")
+            .disk_id("d-bp1j4l5axzdy6ftk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_instance_ram_role()
+            .region_id("cn-hangzhou")
+            .ram_role_name("testRamRoleName")
+            .instance_ids(
+                "[“i-bp14ss25xca5ex1u****”, “i-bp154z5o1qjalfse****”, “i-bp10ws62o04ubhvi****”…]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_key_pair()
+            .region_id("cn-hangzhou")
+            .key_pair_name("testKeyPairName")
+            .instance_ids(
+                "[\"i-bp1gtjxuuvwj17zr****\", \"i-bp17b7zrsbjwvmfy****\", … \"i-bp1h6jmbefj1ytos****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_network_interface()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp17pdijfczax1huji****")
+            .instance_id("i-bp16qstyvxj9gpqw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .authorize_security_group()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .authorize_security_group_egress()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_auto_snapshot_policy()
+            .region_id("cn-hangzhou")
+            .disk_ids(
+                "[\"d-bp14k9cxvr5uzy54****\", \"d-bp1dtj8v7x6u08iw****\", \"d-bp1c0tyj9tfli2r8****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_copy_image()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp1caf3yicx5jlfl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_image_pipeline_execution()
+            .region_id("cn-hangzhou")
+            .execution_id("exec-5fb8facb8ed7427c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_physical_connection()
+            .region_id("value")
+            .physical_connection_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_simulated_system_events()
+            .region_id("cn-hangzhou")
+            .event_ids(["e-xhskHun1256****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_task()
+            .region_id("cn-hangzhou")
+            .task_id("t-bp198jigq7l0h5ac****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .connect_router_interface()
+            .region_id("value")
+            .router_interface_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .convert_nat_public_ip_to_eip()
+            .instance_id("i-bp171jr36ge2ulvk****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .copy_image()
+            .image_id("m-bp1h46wfpjsjastc****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .copy_snapshot()
+            .region_id("cn-chengdu")
+            .destination_region_id("us-east-1")
+            .snapshot_id("s-bp67acfmxazb4p****")
+            .destination_snapshot_name("CopySnapshotDemo")
+            .destination_snapshot_description("CopySnapshotDemo")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_activation().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_auto_provisioning_group()
+            .region_id("cn-hangzhou")
+            .total_target_capacity("60")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_auto_snapshot_policy()
+            .region_id("cn-hangzhou")
+            .time_points("[\"0\", \"1\", … \"23\"]")
+            .repeat_weekdays("[\"1\",\"2\"]")
+            .retention_days(30)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_capacity_reservation()
+            .region_id("cn-hangzhou")
+            .instance_amount(2)
+            .instance_type("ecs.g6.xlarge")
+            .zone_ids(["cn-hangzhou-h"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_command()
+            .region_id("cn-hangzhou")
+            .name("testName")
+            .r#type("RunShellScript")
+            .command_content("ZWNobyAxMjM=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_dedicated_host_cluster()
+            .region_id("cn-hangzhou")
+            .zone_id("cn-hangzhou-f")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_deployment_set()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_diagnostic_metric_set()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .metric_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_diagnostic_report()
+            .region_id("cn-hangzhou")
+            .resource_id("i-uf6i0tv2refv8wz*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_disk().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_elasticity_assurance()
+            .region_id("cn-hangzhou")
+            .zone_ids(["cn-hangzhou-h"])
+            .instance_types(["ecs.c6.xlarge"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_forward_entry()
+            .region_id("value")
+            .forward_table_id("value")
+            .external_ip("value")
+            .external_port("value")
+            .internal_ip("value")
+            .internal_port("value")
+            .ip_protocol("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ha_vip()
+            .region_id("value")
+            .v_switch_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_hpc_cluster()
+            .region_id("cn-hangzhou")
+            .name("hpc-Cluster-01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_image().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_image_component()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_image_pipeline()
+            .region_id("cn-hangzhou")
+            .base_image_type("IMAGE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instance()
+            .region_id("cn-hangzhou")
+            .instance_type("ecs.g6.large")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_key_pair()
+            .region_id("cn-hangzhou")
+            .key_pair_name("testKeyPairName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_launch_template()
+            .region_id("cn-hangzhou")
+            .launch_template_name("testLaunchTemplateName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_launch_template_version()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_nat_gateway()
+            .region_id("value")
+            .vpc_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_network_interface()
+            .region_id("cn-hangzhou")
+            .v_switch_id("vsw-bp1s5fnvk4gn2tws03****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_network_interface_permission()
+            .region_id("cn-hangzhou")
+            .account_id(1234567890)
+            .network_interface_id("eni-bp14v2sdd3v8htln****")
+            .permission("InstanceAttach")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_physical_connection()
+            .region_id("value")
+            .access_point_id("value")
+            .line_operator("value")
+            .peer_location("value")
+            .client_token("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_port_range_list()
+            .region_id("cn-hangzhou")
+            .max_entries(10)
+            .port_range_list_name("PortRangeListNameSample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_prefix_list()
+            .region_id("cn-chengdu")
+            .max_entries(10)
+            .address_family("IPv4")
+            .prefix_list_name("PrefixListNameSample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_route_entry()
+            .route_table_id("value")
+            .destination_cidr_block("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_router_interface()
+            .region_id("value")
+            .role("value")
+            .opposite_region_id("value")
+            .spec("value")
+            .router_type("value")
+            .router_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_security_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_simulated_system_events()
+            .region_id("cn-hangzhou")
+            .event_type("SystemMaintenance.Reboot")
+            .not_before("2018-12-01T06:32:31Z")
+            .instance_ids(["i-bp1gtjxuuvwj17zr****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_snapshot()
+            .disk_id("d-bp1s5fnvk4gn2tws0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_snapshot_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_v_switch()
+            .zone_id("value")
+            .cidr_block("value")
+            .vpc_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_virtual_border_router()
+            .region_id("value")
+            .physical_connection_id("value")
+            .vlan_id(1)
+            .client_token("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_vpc().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deactivate_router_interface()
+            .region_id("value")
+            .router_interface_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_activation()
+            .region_id("cn-hangzhou")
+            .activation_id("4ECEEE12-56F1-4FBC-9AB1-890F1234****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_auto_provisioning_group()
+            .region_id("cn-hangzhou")
+            .auto_provisioning_group_id("apg-bpuf6jel2bbl62wh13****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_auto_snapshot_policy()
+            .region_id("cn-hangzhou")
+            .auto_snapshot_policy_id("sp-bp14yziiuvu3s6jn****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_bandwidth_package()
+            .region_id("value")
+            .bandwidth_package_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_command()
+            .region_id("cn-hangzhou")
+            .command_id("c-4d34302d02424c5c8e10281e3a31****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dedicated_host_cluster()
+            .region_id("cn-hangzhou")
+            .dedicated_host_cluster_id("dc-bp12wlf6am0vz9v2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_deployment_set()
+            .region_id("cn-hangzhou")
+            .deployment_set_id("ds-bp1g5ahlkal88d7x****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_diagnostic_metric_sets()
+            .region_id("cn-hangzhou")
+            .metric_set_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_diagnostic_reports()
+            .region_id("cn-hangzhou")
+            .report_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_disk()
+            .disk_id("d-bp14k9cxvr5uzy5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_forward_entry()
+            .region_id("value")
+            .forward_table_id("value")
+            .forward_entry_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ha_vip()
+            .region_id("value")
+            .ha_vip_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_hpc_cluster()
+            .region_id("cn-hangzhou")
+            .hpc_cluster_id("hpc-cxvr5uzy54j0ya****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_image()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_image_component()
+            .region_id("cn-hangzhou")
+            .image_component_id("ic-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_image_pipeline()
+            .region_id("cn-hangzhou")
+            .image_pipeline_id("ip-2ze5tsl5bp6nf2b3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instance()
+            .instance_id("i-bp1g6zv0ce8oghu7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instances()
+            .region_id("cn-hangzhou")
+            .instance_ids(["i-bp1g6zv0ce8oghu7****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_key_pairs()
+            .region_id("cn-hangzhou")
+            .key_pair_names(
+                "[\"skp-bp67acfmxazb41****\", \"skp-bp67acfmxazb42****\", … \"skp-bp67acfmxazb4p3***\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_launch_template()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_launch_template_version()
+            .region_id("cn-hangzhou")
+            .delete_versions([2])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_nat_gateway()
+            .region_id("value")
+            .nat_gateway_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_network_interface()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp14v2sdd3v8htln****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_network_interface_permission()
+            .region_id("value")
+            .network_interface_permission_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_physical_connection()
+            .region_id("value")
+            .physical_connection_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_port_range_list()
+            .region_id("cn-hangzhou")
+            .port_range_list_id("prl-2ze9743****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_prefix_list()
+            .region_id("cn-chengdu")
+            .prefix_list_id("pl-x1j1k5ykzqlixdcy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_route_entry()
+            .route_table_id("value")
+            .destination_cidr_block("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_router_interface()
+            .region_id("value")
+            .router_interface_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_security_group()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp1fg655nh68xyz9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_snapshot()
+            .snapshot_id("s-bp1c0doj0taqyzzl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_snapshot_group()
+            .region_id("cn-hangzhou")
+            .snapshot_group_id("ssg-j6c9lpuyxo2uxxny****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_v_switch().v_switch_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_virtual_border_router()
+            .region_id("value")
+            .vbr_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_vpc().vpc_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deregister_managed_instance()
+            .region_id("cn-hangzhou")
+            .instance_id("mi-hz01axdfas****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_access_points().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_account_attributes()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_activations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_provisioning_group_history()
+            .region_id("cn-hangzhou")
+            .auto_provisioning_group_id("apg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_provisioning_group_instances()
+            .region_id("cn-hangzhou")
+            .auto_provisioning_group_id("apg-uf6jel2bbl62wh13****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_provisioning_groups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_snapshot_policy_associations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_snapshot_policy_ex()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_resource()
+            .region_id("cn-hangzhou")
+            .destination_resource("InstanceType")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_bandwidth_limitation()
+            .region_id("cn-hangzhou")
+            .instance_type("ecs.g5.large")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_bandwidth_packages()
+            .region_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_capacity_reservation_instances()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("crp-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_capacity_reservations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_classic_link_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cloud_assistant_settings()
+            .setting_types(["value"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cloud_assistant_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_clusters().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_commands().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dedicated_host_auto_renew()
+            .dedicated_host_ids("dh-bp165p6xk2tlw61e****,dh-bp1f9vxmno****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dedicated_host_clusters()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dedicated_host_types()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dedicated_hosts()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_deployment_set_supported_instance_type_family()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_deployment_sets()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnostic_metric_sets()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnostic_metrics()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnostic_report_attributes()
+            .region_id("cn-hangzhou")
+            .report_id("dr-i-uf6i0tv2refv8wz*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnostic_reports()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_disk_default_kms_key_id()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_disk_encryption_by_default_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_disk_monitor_data()
+            .disk_id("d-bp1bq5g3dxxo1x4o****")
+            .start_time("2014-07-23T12:07:00Z")
+            .end_time("2014-07-23T12:09:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_disks().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_disks_full_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_eip_addresses().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eip_monitor_data()
+            .allocation_id("value")
+            .start_time("value")
+            .end_time("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_elasticity_assurance_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_elasticity_assurance_instances()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("eap-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_elasticity_assurances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eni_monitor_data()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp1a5zr3u7nq9cx****")
+            .start_time("2018-05-21T12:19:00Z")
+            .end_time("2018-05-21T12:22:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_forward_table_entries()
+            .region_id("value")
+            .forward_table_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_ha_vips().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_hpc_clusters()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_components()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_from_family()
+            .region_id("cn-hangzhou")
+            .image_family("hangzhou-daily-update")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_pipeline_executions()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_pipelines()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_share_permission()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp1caf3yicx5jlfl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_image_support_instance_types()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_images().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_attachment_attributes()
+            .region_id("cn-hangzhou")
+            .instance_ids(
+                "[\"i-bp67acfmxazb4****\", \"i-bp67acfmxazb5****\", \"i-bp67acfmxazb6****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_attribute()
+            .instance_id("i-uf6f5trc95ug8t33****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_history_events()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_maintenance_attributes()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_modification_price()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp1f2o4ldh8l****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_monitor_data()
+            .instance_id("i-bp1a36962lrhj4ab****")
+            .start_time("2014-10-29T23:00:00Z")
+            .end_time("2014-10-30T08:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_ram_role()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_type_families()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_instance_types().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_vnc_url()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp1hzoinajzkh91h****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instances_full_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_invocation_results()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_invocations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_key_pairs()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_launch_template_versions()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_launch_templates()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_limitation().limitation("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_managed_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_nat_gateways().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_interface_attribute()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_interface_permissions()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_interfaces()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_new_project_eip_monitor_data()
+            .allocation_id("value")
+            .start_time("value")
+            .end_time("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_physical_connections()
+            .region_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_port_range_list_associations()
+            .region_id("cn-hangzhou")
+            .port_range_list_id("prl-2ze9743****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_port_range_list_entries()
+            .region_id("cn-hangzhou")
+            .port_range_list_id("prl-2ze9743****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_port_range_lists()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_prefix_list_associations()
+            .region_id("cn-chengdu")
+            .prefix_list_id("pl-x1j1k5ykzqlixdcy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_prefix_list_attributes()
+            .region_id("cn-chengdu")
+            .prefix_list_id("pl-x1j1k5ykzqlixdcy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_prefix_lists()
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_price().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_recommend_instance_type()
+            .network_type("vpc")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_renewal_price()
+            .region_id("cn-hangzhou")
+            .resource_id("i-bp1f2o4ldh8l29zv****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_reserved_instance_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_reserved_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resource_by_tags()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_resources_modification()
+            .region_id("cn-hangzhou")
+            .resource_id("i-bp67acfmxazb4p****")
+            .destination_resource("InstanceType")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_route_tables().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_router_interfaces()
+            .region_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_group_attribute()
+            .security_group_id("sg-bp1gxw6bznjjvhu3****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_group_references()
+            .region_id("cn-hangzhou")
+            .security_group_ids(["sg-bp14vtedjtobkvi****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_groups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_send_file_results()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshot_groups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshot_links()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshot_monitor_data()
+            .region_id("cn-hangzhou")
+            .start_time("2019-05-10T00:00:00Z")
+            .end_time("2019-05-10T03:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshot_package()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshots()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshots_usage()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_spot_advice()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_spot_price_history()
+            .region_id("cn-hangzhou")
+            .network_type("vpc")
+            .instance_type("ecs.t1.xsmall")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_storage_capacity_units()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_task_attribute()
+            .region_id("cn-hangzhou")
+            .task_id("t-ce946ntx4wr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tasks().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_terminal_sessions()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_business_behavior()
+            .status_key("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_user_data()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp14bnftyqhxg9ij****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_v_routers().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_v_switches().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_virtual_border_routers()
+            .region_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_virtual_border_routers_for_physical_connection()
+            .region_id("value")
+            .physical_connection_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_vpcs().region_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_classic_link_vpc()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp67acfmxazb4p****")
+            .vpc_id("vpc-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_disk()
+            .instance_id("i-bp67acfmxazb4p****")
+            .disk_id("d-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_instance_ram_role()
+            .region_id("cn-hangzhou")
+            .instance_ids(
+                "[\"i-bp67acfmxazb4p****\", \"i-bp67acfmxazb5p****\", \"i-bp67acfmxazb6p****\"…]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_key_pair()
+            .region_id("cn-hangzhou")
+            .key_pair_name("testKeyPairName")
+            .instance_ids(
+                "[\"i-bp1d6tsvznfghy7y****\", \"i-bp1ippxbaql9zet7****\", … \"i-bp1ib7bcz07l****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_network_interface()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp67acfmxazb4p****")
+            .instance_id("i-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_activation()
+            .region_id("cn-hangzhou")
+            .activation_id("4ECEEE12-56F1-4FBC-9AB1-890F1234****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_disk_encryption_by_default()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_network_interface_qos()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp1iqejowblx6h8j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_disk_encryption_by_default()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_network_interface_qos()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-2zeh9atclduxvf1z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_physical_connection()
+            .region_id("value")
+            .physical_connection_id("value")
+            .client_token("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .end_terminal_session()
+            .region_id("cn-hangzhou")
+            .session_id("s-hz023od0x9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .export_image()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp67acfmxazb4p****")
+            .oss_bucket("testexportImage")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .export_snapshot()
+            .snapshot_id("value")
+            .region_id("value")
+            .oss_bucket("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance_console_output()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp1c1xhsrac2coiw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_instance_screenshot()
+            .region_id("cn-shenzhen")
+            .instance_id("i-bp1gbz20g229bvu5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.import_image().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .import_key_pair()
+            .region_id("cn-hangzhou")
+            .key_pair_name("testKeyPairName")
+            .public_key_body("ABC1234567")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_cloud_assistant()
+            .region_id("cn-hangzhou")
+            .instance_ids(["i-bp1iudwa5b1tqa****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .invoke_command()
+            .region_id("cn-hangzhou")
+            .command_id("c-e996287206324975b5fbe1d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.join_resource_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .join_security_group()
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .leave_security_group()
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_plugin_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_auto_provisioning_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_auto_snapshot_policy_ex()
+            .region_id("cn-hangzhou")
+            .auto_snapshot_policy_id("sp-bp12m37ccmxvbmi5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_bandwidth_package_spec()
+            .region_id("value")
+            .bandwidth_package_id("value")
+            .bandwidth("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_capacity_reservation()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("crp-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cloud_assistant_settings()
+            .region_id("cn-hangzhou")
+            .setting_type("SessionManagerDelivery")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_command()
+            .region_id("cn-hangzhou")
+            .command_id("c-hz01272yr52****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_dedicated_host_attribute()
+            .region_id("cn-hangzhou")
+            .dedicated_host_id("dh-bp165p6xk2tlw61e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_dedicated_host_auto_release_time()
+            .region_id("cn-hangzhou")
+            .dedicated_host_id("dh-bp165p6xk2tlw61e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_dedicated_host_auto_renew_attribute()
+            .dedicated_host_ids("dh-bp165p6xk2tlw61e****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_dedicated_host_cluster_attribute()
+            .region_id("cn-hangzhou")
+            .dedicated_host_cluster_id("dc-bp12wlf6am0vz9v2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_dedicated_hosts_charge_type()
+            .dedicated_host_ids(
+                "[\"dh-bp181e5064b5sotr****\",\"dh-bp18064b5sotrr9c****\"]",
+            )
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_deployment_set_attribute()
+            .deployment_set_id("ds-bp1frxuzdg87zh4p****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_diagnostic_metric_set()
+            .region_id("cn-hangzhou")
+            .metric_set_id("dms-uf6i0tv2refv8wz*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_disk_attribute().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_disk_charge_type()
+            .instance_id("i-bp1i778bq705cvx1****")
+            .region_id("cn-hangzhou")
+            .disk_ids(
+                "[“d-bp67acfmxazb4ph****”, “d-bp67acfmxazb4pi****”, … “d-bp67acfmxazb4pj****”]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_disk_default_kms_key_id()
+            .region_id("cn-hangzhou")
+            .kms_key_id("0e478b7a-4262-4802-b8cb-00d3fb40****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_disk_deployment()
+            .disk_id("d-bp131n0q38u3a4zi****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_disk_spec()
+            .disk_id("d-bp131n0q38u3a4zi****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_eip_address_attribute()
+            .allocation_id("value")
+            .bandwidth("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_elasticity_assurance()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("eap-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_elasticity_assurance_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_forward_entry()
+            .forward_table_id("value")
+            .forward_entry_id("value")
+            .region_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ha_vip_attribute()
+            .region_id("value")
+            .ha_vip_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_hpc_cluster_attribute()
+            .region_id("cn-hangzhou")
+            .hpc_cluster_id("hpc-b8bq705cvx1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_image_attribute()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp18ygjuqnwhechc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_image_share_group_permission()
+            .region_id("value")
+            .image_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_image_share_permission()
+            .region_id("cn-hangzhou")
+            .image_id("m-bp18ygjuqnwhechc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_attachment_attributes()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp67acfmxazb4****")
+            .private_pool_options_match_criteria("Open")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_attribute()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_auto_release_time()
+            .instance_id("i-bp1env7nl3mijm2t****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_auto_renew_attribute()
+            .instance_id("i-bp67acfmxazb4ph****,i-bp67acfmxazb4pi****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_charge_type()
+            .instance_ids("[\"i-bp67acfmxazb4p****\",\"i-bp67acfmxazb4d****\"]")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_clock_options()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_deployment()
+            .region_id("cn-hangzhou")
+            .instance_id("i-bp67acfmxazb4ph***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_maintenance_attributes()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_metadata_options()
+            .region_id("cn-hangzhou")
+            .http_endpoint("enabled")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_instance_network_options().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_network_spec()
+            .instance_id("i-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_spec()
+            .instance_id("i-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_vnc_passwd()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .region_id("cn-hangzhou")
+            .vnc_password("Ecs123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_vpc_attribute()
+            .instance_id("i-bp1iudwa5b1tqag1****")
+            .v_switch_id("vsw-bp1s5fnvk4gn3tw12****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_invocation_attribute()
+            .region_id("cn-hangzhou")
+            .invoke_id("t-hz0jdfwd9f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_launch_template_default_version()
+            .region_id("cn-hangzhou")
+            .default_version_number(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_managed_instance()
+            .region_id("cn-hangzhou")
+            .instance_id("mi-hz01nmcf****")
+            .instance_name("testInstanceName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_network_interface_attribute()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_physical_connection_attribute()
+            .region_id("value")
+            .physical_connection_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_port_range_list()
+            .region_id("cn-hangzhou")
+            .port_range_list_id("prl-2ze9743****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_prefix_list()
+            .region_id("cn-chengdu")
+            .prefix_list_id("pl-x1j1k5ykzqlixdcy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_prepay_instance_spec()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .region_id("cn-hangzhou")
+            .instance_type("ecs.g5.xlarge")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_reserved_instance_attribute()
+            .region_id("cn-hangzhou")
+            .reserved_instance_id("ecsri-uf61hdhue4kcorqsk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_reserved_instance_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_reserved_instances()
+            .region_id("cn-hangzhou")
+            .reserved_instance_ids(["ReservedInstanceId.1=\"ecsri-bp1cx3****\""])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_router_interface_attribute()
+            .region_id("value")
+            .router_interface_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_router_interface_spec()
+            .region_id("value")
+            .router_interface_id("value")
+            .spec("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_attribute()
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_egress_rule()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_policy()
+            .security_group_id("sg-bp67acfmxazb4ph****")
+            .region_id("cn-hangzhou")
+            .inner_access_policy("Drop")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_rule()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_snapshot_attribute()
+            .snapshot_id("s-bp199lyny9bb47pa****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_snapshot_category()
+            .snapshot_id("s-123**sd")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_snapshot_group()
+            .region_id("cn-hangzhou")
+            .snapshot_group_id("ssg-j6ciyh3k52qp7ovm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_storage_capacity_unit_attribute()
+            .region_id("cn-hangzhou")
+            .storage_capacity_unit_id("scu-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_user_business_behavior()
+            .status_key("value")
+            .status_value("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_router_attribute()
+            .v_router_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_switch_attribute()
+            .v_switch_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_virtual_border_router_attribute()
+            .region_id("value")
+            .vbr_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_vpc_attribute().vpc_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_snapshot_service()
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .purchase_elasticity_assurance()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("eap-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .purchase_reserved_instances_offering()
+            .region_id("cn-hangzhou")
+            .instance_type("ecs.g5.large")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .purchase_storage_capacity_unit()
+            .region_id("cn-hangzhou")
+            .capacity(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .re_activate_instances()
+            .instance_id("i-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .re_init_disk()
+            .disk_id("d-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reboot_instance()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reboot_instances()
+            .region_id("cn-hangzhou")
+            .instance_ids(["i-bp67acfmxazb4p****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .recover_virtual_border_router()
+            .region_id("value")
+            .vbr_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .redeploy_dedicated_host()
+            .region_id("cn-hangzhou")
+            .dedicated_host_id("dh-bp165p6xk2tlw61e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .redeploy_instance()
+            .instance_id("i-bp1azkttqpldxgted****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_capacity_reservation()
+            .region_id("cn-hangzhou")
+            .private_pool_options_id("crp-bp67acfmxazb4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_dedicated_host()
+            .region_id("cn-hangzhou")
+            .dedicated_host_id("dh-bp199lyny9b3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.release_eip_address().allocation_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_public_ip_address()
+            .public_ip_address("121.40.**.**")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_bandwidth_package_ips()
+            .region_id("value")
+            .bandwidth_package_id("value")
+            .removed_ip_addresses(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_tags()
+            .region_id("cn-shenzhen")
+            .resource_type("snapshot")
+            .resource_id("s-946ntx4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_dedicated_hosts()
+            .dedicated_host_ids("dh-bp199lyny9b3****")
+            .region_id("cn-hangzhou")
+            .period(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.renew_elasticity_assurances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_instance()
+            .instance_id("i-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.renew_reserved_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .replace_system_disk()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .report_instances_status()
+            .region_id("cn-hangzhou")
+            .description(
+                "The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.",
+            )
+            .instance_ids(["i-bp165p6xk2tmdhj0****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_disk()
+            .disk_id("d-bp199lyny9b3****")
+            .snapshot_id("s-bp199lyny9b3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_disk_default_kms_key_id()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.reset_disks().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resize_disk()
+            .disk_id("d-bp67acfmxazb4p****")
+            .new_size(1900)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_security_group()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_security_group_egress()
+            .region_id("cn-hangzhou")
+            .security_group_id("sg-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .run_command()
+            .region_id("cn-hangzhou")
+            .r#type("RunShellScript")
+            .command_content("ZWNobyAxMjM=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.run_instances().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_file()
+            .region_id("cn-hangzhou")
+            .name("file.txt")
+            .target_dir("/home")
+            .content(
+                "#!/bin/bash  echo \"Current User is :\"  echo $(ps | grep \"$$\" | awk '{print $2}')  --------  oss://bucketName/objectName",
+            )
+            .instance_ids(["i-bp185dy2o3o6n****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_image_pipeline_execution()
+            .region_id("cn-hangzhou")
+            .image_pipeline_id("ip-2ze5tsl5bp6nf2b3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_instance()
+            .instance_id("i-bp67acfmxazb4p****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_instances()
+            .region_id("cn-hangzhou")
+            .instance_ids(["i-bp67acfmxazb4p****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_terminal_session()
+            .region_id("cn-hangzhou")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_instance()
+            .instance_id("i-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_instances()
+            .region_id("cn-hangzhou")
+            .instance_ids(["i-bp67acfmxazb4p****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_invocation()
+            .region_id("cn-hangzhou")
+            .invoke_id("t-7d2a745b412b4601b2d47f6a768d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .resource_ids(["i-bp67acfmxazb4ph****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .terminate_physical_connection()
+            .region_id("value")
+            .physical_connection_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .terminate_virtual_border_router()
+            .region_id("value")
+            .vbr_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassign_ipv6_addresses()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp14v2sdd3v8ht****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassign_private_ip_addresses()
+            .region_id("cn-hangzhou")
+            .network_interface_id("eni-bp67acfmxazb4ph****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_eip_address()
+            .allocation_id("value")
+            .instance_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_ha_vip()
+            .region_id("value")
+            .ha_vip_id("value")
+            .instance_id("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .resource_ids(["i-bp67acfmxazb4ph****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -2064,3 +2064,1498 @@ fn create_instance() {
         alibabacloud_sdk::elasticsearch_20170613::create_instance::CreateInstanceResponse,
     >("elasticsearch 2017-06-13 createInstance", "{}", &[]);
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::elasticsearch_20170613::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .activate_zones()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_connectable_cluster()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_snapshot_repo()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_deletion()
+            .instance_id("es-cn-z2q1wk6z00007****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_logstash_deletion()
+            .instance_id("ls-cn-m7r1vsi2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_task()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .task_type("MigrateData")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.capacity_plan().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .close_diagnosis()
+            .instance_id("es-cn-s9dsk3k4k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .close_https()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .close_managed_index()
+            .instance_id("es-cn-m7r24d27d007q****")
+            .index("test-index1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_collector().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_component_index()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .name("template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_data_stream()
+            .instance_id("es-cn-nif24adwc0082****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ilm_policy()
+            .instance_id("es-cn-m7r23wodb006n****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_index_template()
+            .instance_id("es-cn-n6w24n9u900am****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_logstash().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_pipelines()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_snapshot()
+            .client_token("5A2CFF0E-5718-45B5-9D4D-70B3FF****")
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpc_endpoint()
+            .instance_id("es-cn-2r429tctl000d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deactivate_zones()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_collector()
+            .res_id("ct-cn-92z1h38882dal****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_component_index()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .name("template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_connected_cluster()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .connected_instance_id("es-cn-09k1rgid9000g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_data_stream()
+            .instance_id("es-cn-nif24adwc0082****")
+            .data_stream("ds-001")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_data_task()
+            .client_token("5A2CFF0E-5718-45B5-9D4D-70B3FF****")
+            .instance_id("es-cn-oew1oxiro000f****")
+            .task_id("et_cn_0oyg09o96ib40****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_deprecated_template()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .name("template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ilm_policy()
+            .instance_id("es-cn-nif24adwc0082****")
+            .policy_name("slm-history-ilm-policy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_index_template()
+            .instance_id("es-cn-nif24adwc0082****")
+            .index_template("index-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instance()
+            .instance_id("es-cn-t57p81n7ai89v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_logstash()
+            .instance_id("ls-cn-n6w1o5jq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_pipelines()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_snapshot_repo()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .repo_path("es-cn-n6w1rux8i000w****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpc_endpoint()
+            .instance_id("es-cn-2r429tctl000d****")
+            .endpoint_id("ep-bp18s6wy9420wdi4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ack_operator()
+            .cluster_id("c79acd3fbf462423fb6450e513bb6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_collector()
+            .res_id("ct-cn-rg31ahn82m0qd****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_component_index()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_connectable_clusters()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_deprecated_template()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .name("template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnose_report()
+            .instance_id("es-cn-mp91kzb8m0009****")
+            .report_id("scheduled__2020-09-15T00:40:00")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnosis_settings()
+            .instance_id("es-cn-68n1n8b7f000a****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_dynamic_settings().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_elasticsearch_health()
+            .instance_id("es-cn-tl325wxga000l****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ilm_policy()
+            .instance_id("es-cn-nif24adwc0082****")
+            .policy_name("policy-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_index_template()
+            .instance_id("es-cn-n6w24n9u900am****")
+            .index_template("data-stream-default")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance()
+            .instance_id("es-cn-3h4k3axh33th9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_kibana_settings()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_logstash()
+            .instance_id("ls-cn-s9dsk3k4k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pipeline()
+            .instance_id("ls-cn-oew1qbgl****")
+            .pipeline_id("pipeline_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pipeline_management_config()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snapshot_setting()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_templates()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_xpack_monitor_config()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .diagnose_instance()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_kibana_pvl_network()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_kibana_pvl_network()
+            .instance_id("es-cn-n6w1oxxx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .estimated_logstash_restart_time()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .estimated_restart_time()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_cluster_data_information().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_elastictask()
+            .instance_id("es-cn-6ja1ro4jt000c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_emon_grafana_alerts()
+            .project_id("es-133071096032****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_emon_grafana_dashboards()
+            .project_id("es-133071096032****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_emon_monitor_data()
+            .project_id("es-185320276651****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_open_store_usage()
+            .instance_id("es-cn-zvp2cqw1f0020****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_region_configuration().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_suggest_shrinkable_nodes()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .count(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_transferable_nodes()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .count(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.initialize_operation_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_ack_operator()
+            .cluster_id("c79acd3fbf462423fb6450e513bb6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_kibana_system_plugin()
+            .instance_id("es-cn-n6w1o1x0w00******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_logstash_system_plugin()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_system_plugin()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .install_user_plugins()
+            .instance_id("es-cn-i7m27ausp001l****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .interrupt_elasticsearch_task()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .interrupt_logstash_task()
+            .instance_id("ls-cn-4591f1y6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_ack_clusters().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ack_namespaces()
+            .cluster_id("c79acd3fbf462423fb6450e513bb6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_action_records().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_all_node()
+            .instance_id("es-cn-tl32cpgwa002l****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_alternative_snapshot_repos()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_available_es_instance_ids()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_collectors().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_component_indices()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_connected_clusters()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_data_streams()
+            .instance_id("es-cn-nif24adwc0082****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_data_tasks()
+            .instance_id("es-cn-oew1oxiro000f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_default_collector_configurations()
+            .res_type("fileBeat")
+            .res_version("6.8.5_with_community")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_deprecated_templates()
+            .instance_id("es-cn-t57p81n7ai89v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_diagnose_indices()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_diagnose_report()
+            .instance_id("es-cn-n6w1qu7ei000p****")
+            .start_time(1594569600000)
+            .end_time(1595174399999)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_diagnose_report_ids()
+            .instance_id("es-cn-n6w1qu7ei000p****")
+            .start_time(1595088000000)
+            .end_time(1595174399999)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_diagnosis_items().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_dict_information()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .bucket_name("search-cloud-test-cn-****")
+            .key("oss/dic_0.dic")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_dicts()
+            .analyzer_type("IK")
+            .instance_id("es-cn-0ju29ifnc0005****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_ecs_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_extendfiles()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ilm_policies()
+            .instance_id("es-cn-m7r23wodb006n****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_index_templates()
+            .instance_id("es-cn-nif24adwc0082****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_instance_history_events().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_instance_indices()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_kibana_plugins()
+            .instance_id("es-cn-oew1q8bev0002****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_kibana_pvl_network()
+            .instance_id("es-cn-mp91kzb8m0009****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_logstash().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_logstash_log()
+            .instance_id("ls-cn-v0h1kzca****")
+            .r#type("LOGSTASH_INSTANCE_LOG")
+            .query("host:10.7.xx.xx AND level:info AND content:opening")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_logstash_plugins()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_nodes()
+            .res_id("ct-cn-l871nd0u73c45****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_pipeline()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_pipeline_ids()
+            .instance_id("ls-cn-7g1umu96oit2e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_plugins()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_search_log()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .r#type("INSTANCELOG")
+            .query("host:172.16.**.** AND content:netty")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_shard_recoveries()
+            .instance_id("es-cn-7mz293m9a003j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_snapshot_repos_by_instance_id()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("INSTANCE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tags().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_vpc_endpoints()
+            .instance_id("es-cn-2r429tctl000d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .migrate_to_other_zone()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .dry_run(false)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_deploy_machine()
+            .res_id("ct-cn-xb1i7q79u65nk****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_elastictask()
+            .instance_id("es-cn-6ja1ro4jt000c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_maintain_time()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_white_ips()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resource_group()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_diagnosis()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_https()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .post_emon_try_alarm_rule()
+            .project_id("es-133071096032****")
+            .alarm_group_id("123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .recommend_templates()
+            .instance_id("es-cn-oew20apwz0007****")
+            .usage_scenario("general")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reinstall_collector()
+            .res_id("ct-cn-l871nd0u73c45****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_instance()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_logstash()
+            .instance_id("ls-cn-n6w1o5jq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_collector()
+            .res_id("ct-cn-77uqof2s7rg5c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_instance()
+            .instance_id("es-cn-nif1q8auz0003****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_logstash()
+            .instance_id("ls-cn-v0h1kzca****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_elasticsearch_task()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_logstash_task()
+            .instance_id("ls-cn-4591f1y6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rollover_data_stream()
+            .instance_id("es-cn-nif24adwc0082****")
+            .data_stream("ds-001")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .run_pipelines()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .shrink_node()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_collector()
+            .res_id("ct-cn-77uqof2s7rg5c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_collector()
+            .res_id("ct-cn-77uqof2s7rg5c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_pipelines()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transfer_node()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .trigger_network()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.turn_off_zone().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.turn_on_zone().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .uninstall_kibana_plugin()
+            .instance_id("es-cn-6ja1ro4jt000c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .uninstall_logstash_plugin()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .uninstall_plugin()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.untag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_admin_password()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_advanced_setting()
+            .instance_id("es-cn-09k1ruw79000u****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_aliws_dict()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_black_ips().instance_id("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_collector()
+            .res_id("ct-cn-77uqof2s7rg5c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_collector_name()
+            .res_id("ct-cn-77uqof2s7rg5c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_component_index()
+            .instance_id("es-cn-t57p81n7ai89v****")
+            .name("component-openstore-index-template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_description()
+            .instance_id("es-cn-n6w1ptcb30009****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_diagnosis_settings()
+            .instance_id("es-cn-45914gy290009****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dict()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_dynamic_settings().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_extend_config()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_extendfiles()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_hot_ik_dicts()
+            .instance_id("es-cn-oew1q8bev0002****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_ilm_policy()
+            .instance_id("es-cn-nif24adwc0082w2ka****")
+            .policy_name("my-policy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_index_template()
+            .instance_id("es-cn-n6w24n9u900am****")
+            .index_template("my-template")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_instance()
+            .instance_id("es-cn-n6w1ptcb30009****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_instance_charge_type()
+            .instance_id("es-cn-0pp1jxvcl000z****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_instance_settings()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_kibana_pvl_network()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_kibana_settings()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_kibana_white_ips()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_logstash()
+            .instance_id("ls-cn-n6w1o5jq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_logstash_charge_type()
+            .instance_id("ls-cn-n6w1o5jq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_logstash_description()
+            .instance_id("ls-cn-n6w1o5jq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_logstash_settings()
+            .instance_id("ls-cn-2r42btxr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_pipeline_management_config()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_pipelines()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_private_network_white_ips()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_public_network()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_public_white_ips()
+            .instance_id("es-cn-tl329rbpc0001****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_read_write_policy()
+            .instance_id("es-cn-oew1oxiro000f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_snapshot_setting()
+            .instance_id("es-cn-oew1rgiev0009****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_synonyms_dicts()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_template()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .template_name("dynamicSettings")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_white_ips()
+            .instance_id("es-cn-npk2154oi000b****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_xpack_monitor_config()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_engine_version()
+            .instance_id("es-cn-n6w1o1x0w001c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .validate_connection()
+            .instance_id("ls-cn-oew1qbgl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .validate_shrink_nodes()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .validate_slr_permission()
+            .rolename("AliyunServiceRoleForElasticsearchCollector")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .validate_transferable_nodes()
+            .instance_id("es-cn-nif1q9o8r0008****")
+            .node_type("WORKER")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_instance().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

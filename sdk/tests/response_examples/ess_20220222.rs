@@ -1045,3 +1045,808 @@ fn verify_user() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::ess_20220222::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .apply_eci_scaling_configuration()
+            .content("value")
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.apply_scaling_group().content("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_alb_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_db_instances()
+            .scaling_group_id("asg-bp1avr6ensitts3w****")
+            .db_instances(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_instances()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_load_balancers()
+            .scaling_group_id("asg-bp1avr6ensitts3w****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp1fo0dbtsbmqa9h****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_v_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_instance_refresh()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .region_id("cn-hangzhou")
+            .instance_refresh_task_id("ir-aca123sf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_resource_group()
+            .region_id("cn-hangzhou")
+            .resource_id("asg-bp17xb4x1vr29lgt****")
+            .new_resource_group_id("rg-aek2ckjqe3*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .complete_lifecycle_action()
+            .lifecycle_hook_id("ash-bp14g3ee6bt3sc98****")
+            .lifecycle_action_token("aaaa-bbbbb-cccc-ddddd")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_alarm()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_diagnose_report()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp1f2f6oxc2*******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_eci_scaling_configuration()
+            .scaling_group_id("asg-bp14wlu85wrpchm0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_lifecycle_hook()
+            .scaling_group_id("asg-bp1eyv4qn8ssgv43****")
+            .lifecycle_transition("SCALE_OUT")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_notification_configuration()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .notification_arn(
+                "acs:mns:cn-beijing:161456884340****:queue/modifyLifecycleHo****",
+            )
+            .notification_types(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scaling_configuration()
+            .scaling_group_id("asg-bp14wlu85wrpchm0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scaling_group()
+            .region_id("cn-qingdao")
+            .min_size(2)
+            .max_size(20)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scaling_rule()
+            .scaling_group_id("asg-bp1ffogfdauy0jw0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scheduled_task()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_alarm()
+            .region_id("cn-qingdao")
+            .alarm_task_id(
+                "asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_diagnose_report()
+            .region_id("cn-hangzhou")
+            .report_id("dr-j6c7wvdzk5103xxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_eci_scaling_configuration()
+            .scaling_configuration_id("asc-bp1bx8mzur534edp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_lifecycle_hook().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_notification_configuration()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .notification_arn("acs:ess:cn-beijing:161456884340****:cloudmonitor")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_scaling_configuration()
+            .scaling_configuration_id("asc-bp1bx8mzur534edp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_scaling_group()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_scaling_rule()
+            .scaling_rule_id("asr-bp163l21e07uhnyt****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_scheduled_task()
+            .scheduled_task_id("edRtShc57WGXdt8TlPbr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_alarms().region_id("cn-qingdao").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_alert_configuration()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_diagnose_reports()
+            .region_id("cn-shenzhen")
+            .scaling_group_id("asg-2vcis7yglxtm*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eci_scaling_configuration_detail()
+            .region_id("cn-beijing")
+            .scaling_configuration_id("asc-bp1ffogfdauy0nu5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eci_scaling_configurations()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_elastic_strength()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_refreshes()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_lifecycle_actions()
+            .scaling_activity_id("asa-bp17mug9t0pegagw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_lifecycle_hooks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_limitation().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_notification_configurations()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_notification_types().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pattern_types()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_activities()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_activity_detail()
+            .scaling_activity_id("asa-bp1c9djwrgxjyk31****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_configurations()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_group_detail()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_group_diagnose_details()
+            .region_id("cn-qingdao")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_groups()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scaling_rules()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_scheduled_tasks()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_alb_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_db_instances()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .db_instances(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_instances()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_load_balancers()
+            .scaling_group_id("asg-bp1ffogfdauy0jw0****")
+            .load_balancers(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_v_server_groups()
+            .region_id("cn-hangzhou")
+            .scaling_group_id("asg-bp1fo0dbtsbmqa9h****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_alarm()
+            .region_id("cn-qingdao")
+            .alarm_task_id(
+                "asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_scaling_group()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_alarm()
+            .region_id("cn-qingdao")
+            .alarm_task_id(
+                "asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_scaling_group()
+            .scaling_group_id("asg-bp14wlu85wrpchm0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enter_standby()
+            .scaling_group_id("asg-bp1fo0dbtsbmqa9h****")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .execute_scaling_rule()
+            .scaling_rule_ari(
+                "ari:acs:ess:cn-hangzhou:140692647406****:scalingrule/asr-bp1dvirgwkoowxk7****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .exit_standby()
+            .scaling_group_id("asg-bp1fo0dbtsbmqa9h****")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_keys()
+            .region_id("cn-hangzhou")
+            .resource_type("scalinggroup")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("scalinggroup")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_values()
+            .region_id("cn-hangzhou")
+            .resource_type("scalinggroup")
+            .key("ESS")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_alarm()
+            .region_id("cn-qingdao")
+            .alarm_task_id(
+                "asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_alert_configuration()
+            .scaling_group_id("asg-bp1eyv4qn8ssgv43****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_eci_scaling_configuration()
+            .scaling_configuration_id("asc-bp16har3jpj6fjbx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_attribute()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_lifecycle_hook().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_notification_configuration()
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .notification_arn("acs:ess:cn-beijing:161456884340****:cloudmonitor")
+            .notification_types(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_scaling_configuration()
+            .scaling_configuration_id("asc-bp16har3jpj6fjbx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_scaling_group()
+            .scaling_group_id("asg-bp1ffogfdauy0jw0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_scaling_rule()
+            .scaling_rule_id("asr-bp1dvirgwkoowxk7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_scheduled_task()
+            .scheduled_task_id("edRtShc57WGXdt8TlPbr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rebalance_instances()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .record_lifecycle_action_heartbeat()
+            .lifecycle_hook_id("ash-bp1fxuqyi98w0aib****")
+            .lifecycle_action_token("F324B880-900E-4968-85DD-81691113****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_instances()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_instance_refresh()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .instance_refresh_task_id("ir-a12ds234fasd*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resume_processes()
+            .scaling_group_id("asg-bp15oubotmrq11xe****")
+            .processes(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rollback_instance_refresh()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .instance_refresh_task_id("ir-a12ds234fasd*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .scale_with_adjustment()
+            .scaling_group_id("asg-j6c1o397427hyjdc****")
+            .adjustment_type("QuantityChangeInCapacity")
+            .adjustment_value(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_group_deletion_protection()
+            .group_deletion_protection(true)
+            .scaling_group_id("asg-bp1igpak5ft1flyp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_instance_health()
+            .instance_id("i-bp1ap6bro51a7fsa****")
+            .health_status("Healthy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_instances_protection()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .protected_from_scale_in(true)
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_instance_refresh()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .suspend_instance_refresh()
+            .scaling_group_id("asg-bp18p2yfxow2dloq****")
+            .region_id("cn-hangzhou")
+            .instance_refresh_task_id("ir-a12ds234fasd*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .suspend_processes()
+            .scaling_group_id("asg-bp15oubotmrq11xe****")
+            .processes(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("scalinggroup")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("scalinggroup")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.verify_authentication().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.verify_user().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

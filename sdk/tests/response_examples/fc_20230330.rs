@@ -684,3 +684,416 @@ fn update_trigger() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::fc_20230330::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client.change_resource_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_alias().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_custom_domain().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_function().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_layer_version()
+            .layer_name("my-layer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_session().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_trigger().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpc_binding()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_alias()
+            .function_name("my-func")
+            .alias_name("my-alias")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_async_invoke_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_concurrency_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_custom_domain()
+            .domain_name("foo.bar.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_function().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_function_version()
+            .function_name("my-func")
+            .version_id(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_layer_version()
+            .layer_name("my-layer")
+            .version(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_provision_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_scaling_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_session().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_trigger()
+            .function_name("my-func")
+            .trigger_name("my-trigger")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpc_binding()
+            .function_name("my-func")
+            .vpc_id("vpc-bp106zxlfj1fqc9")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_function_invocation().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_function_invocation().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_alias()
+            .function_name("my-func")
+            .alias_name("my-alias")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_async_invoke_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_async_task()
+            .function_name("my-func")
+            .task_id("e026ae92-61e5-472f-b32d-1c9e3c4e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_concurrency_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_custom_domain()
+            .domain_name("foo.bar.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_function().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_function_code().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_layer_version()
+            .layer_name("my-layer")
+            .version(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_layer_version_by_arn()
+            .arn("acs:fc:cn-shanghai:1234:layers/my-layer/versions/1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_provision_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_scaling_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_session().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_trigger()
+            .function_name("my-func")
+            .trigger_name("my-trigger")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.invoke_function().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_aliases().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_async_invoke_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_async_tasks().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_concurrency_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_custom_domains().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_function_versions()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_functions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_instances().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_layer_versions().layer_name("my-layer").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_layers().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_provision_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_scaling_configs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_sessions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("ALIYUN::FC:FUNCTION")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_triggers().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_vpc_bindings().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .publish_function_version()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_async_invoke_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_concurrency_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_layer_acl().layer_name("my-layer").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_provision_config()
+            .function_name("my-func")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_scaling_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_async_task()
+            .function_name("my-func")
+            .task_id("e026ae92-61e5-472f-b32d-1c9e3c4e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("function")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_alias()
+            .function_name("my-func")
+            .alias_name("my-alias")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_custom_domain()
+            .domain_name("foo.bar.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_function().function_name("my-func").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_session().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_trigger()
+            .function_name("my-func")
+            .trigger_name("my-trigger")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1034,3 +1034,769 @@ fn upload_certificate() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::kms_20160120::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .asymmetric_decrypt()
+            .ciphertext_blob(
+                "BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1W****==",
+            )
+            .key_id("5c438b18-05be-40ad-b6c2-3be6752c****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .algorithm("RSAES_OAEP_SHA_1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .asymmetric_encrypt()
+            .plaintext("SGVsbG8gd29ybGQ=")
+            .key_id("5c438b18-05be-40ad-b6c2-3be6752c****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .algorithm("RSAES_OAEP_SHA_1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .asymmetric_sign()
+            .key_id("5c438b18-05be-40ad-b6c2-3be6752c****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .algorithm("RSA_PSS_SHA_256")
+            .digest("ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiu****=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .asymmetric_verify()
+            .key_id("5c438b18-05be-40ad-b6c2-3be6752c****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .algorithm("RSA_PSS_SHA_256")
+            .digest("ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuy****=")
+            .value(
+                "M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_key_deletion()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .certificate_private_key_decrypt()
+            .certificate_id("12345678-1234-1234-1234-12345678****")
+            .algorithm("RSAES_OAEP_SHA_256")
+            .ciphertext_blob("ZOyIygCyaOW6Gj****MlNKiuyjfzw=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .certificate_private_key_sign()
+            .certificate_id("12345678-1234-1234-1234-12345678****")
+            .algorithm("ECDSA_SHA_256")
+            .message_type("RAW")
+            .message("VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .certificate_public_key_encrypt()
+            .certificate_id("12345678-1234-1234-1234-12345678****")
+            .algorithm("RSAES_OAEP_SHA_256")
+            .plaintext("VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .certificate_public_key_verify()
+            .certificate_id("12345678-1234-1234-1234-12345678****")
+            .algorithm("ECDSA_SHA_256")
+            .message("VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=")
+            .message_type("RAW")
+            .signature_value("ZOyIygCyaOW6Gj****MlNKiuyjfzw=")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .connect_kms_instance()
+            .kms_instance_id("kst-phzz64f722a1buamw0****")
+            .vpc_id("vpc-bp19z7cwmltad5dff****")
+            .zone_ids("cn-hangzhou-k,cn-hangzhou-j")
+            .v_switch_ids("vsw-bp1i512amda6d10a0****")
+            .km_provider("Aliyun")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_alias()
+            .key_id("7906979c-8e06-46a2-be2d-68e3ccbc****")
+            .alias_name("alias/example")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_application_access_point()
+            .name("aap_test")
+            .policies(
+                "[\"kst-hzz62ee817bvyyr5x****.efkd\",\"kst-hzz62ee817bvyyr5x****.eyyp\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_client_key()
+            .aap_name("aap_test")
+            .password("bcfefe15-46f0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_key_version()
+            .key_id("0b30658a-ed1a-4922-b8f7-a673ca9c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_network_rule()
+            .name("networkrule_test")
+            .r#type("Private")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_policy()
+            .name("policy_test")
+            .permissions(
+                "[\"RbacPermission/Template/CryptoServiceKeyUser\", \"RbacPermission/Template/CryptoServiceSecretUser\"]",
+            )
+            .resources(
+                "[\"secret/acs/ram/user/ram-secret\", \"secret/acs/ram/user/acr-master\", \"key/key-hzz63d9c8d3dfv8cv****\"]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_secret()
+            .secret_name("mydbconninfo")
+            .version_id("v1")
+            .secret_data("****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .decrypt()
+            .ciphertext_blob(
+                "DZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmaaSl+TztSIMe43nbTH/Z1Wr4XfLftKhAciUmDQXuMRl4WTvKhxjMThjK****",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_alias().alias_name("alias/example").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_application_access_point()
+            .name("aap_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_certificate()
+            .certificate_id("9a28de48-8d8b-484d-a766-dec4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_client_key()
+            .client_key_id("KAAP.66abf237-63f6-4625-b8cf-47e1086e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_key_material()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_network_rule()
+            .name("networkrule_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_policy().name("policy_test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_secret().secret_name("secret001").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_account_kms_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_application_access_point()
+            .name("aap_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_certificate()
+            .certificate_id("9a28de48-8d8b-484d-a766-dec4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_key()
+            .key_id("05754286-3ba2-4fa6-8d41-4323aca6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_key_version()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_rule()
+            .name("networkrule_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_policy().name("policy_test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_secret().secret_name("secret001").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_key()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_key()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .encrypt()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .plaintext("SGVsbG8gd29y****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .export_data_key()
+            .ciphertext_blob(
+                "ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901q********",
+            )
+            .public_key_blob(
+                "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAndKfC2ReLL2+y8a0+ZBBeAft/uBYo86GZiYJuflqgUzKxpyuvlo3uQkBv6b+nx+0tz8g8v7GhpPWMSW5L9mNHYsvYFsa7jTxsYdt17yj6GlUHPuMIs8hr5qbwl38IHU1iIa7nYWwE2fb3ePOvLDACRJVgGpU0yxioW80d2QD+9aU4jF5dlAahcfgsNzo2CXzCUc1+xbmNuq7Rp+H9VJB9dyYOwqnW3RhOLBo21FzpORapf0UiRlrHRpk1V6ez+aE1dofaYh/9bh0m6ioxj7j5hpZbWccuEZTMBKd+cbuBkRhJzc6Tti6qwZbDiu4fUwbZS0Tqpuo1UadiyxMW********",
+            )
+            .wrapping_key_spec("RSA_2048")
+            .wrapping_algorithm("RSAES_OAEP_SHA_256")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .generate_and_export_data_key()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .public_key_blob(
+                "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAndKfC2ReLL2+y8a0+ZBBeAft/uBYo86GZiYJuflqgUzKxpyuvlo3uQkBv6b+nx+0tz8g8v7GhpPWMSW5L9mNHYsvYFsa7jTxsYdt17yj6GlUHPuMIs8hr5qbwl38IHU1iIa7nYWwE2fb3ePOvLDACRJVgGpU0yxioW80d2QD+9aU4jF5dlAahcfgsNzo2CXzCUc1+xbmNuq7Rp+H9VJB9dyYOwqnW3RhOLBo21FzpORapf0UiRlrHRpk1V6ez+aE1dofaYh/9bh0m6ioxj7j5hpZbWccuEZTMBKd+cbuBkRhJzc6Tti6qwZbDiu4fUwbZS0Tqpuo1UadiyxMW********",
+            )
+            .wrapping_key_spec("RSA_2048")
+            .wrapping_algorithm("RSAES_OAEP_SHA_256")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .generate_data_key()
+            .key_id("7906979c-8e06-46a2-be2d-68e3ccbc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .generate_data_key_without_plaintext()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_certificate()
+            .certificate_id("9a28de48-8d8b-484d-a766-dec4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_client_key()
+            .client_key_id("KAAP.66abf237-63f6-4625-b8cf-47e1086e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_default_kms_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_key_policy()
+            .key_id("key-hzz630494463ejqjx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_kms_instance()
+            .kms_instance_id("kst-bjj62f5ba3dnpb6v8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_kms_instance_quota_infos().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_parameters_for_import()
+            .key_id("202b9877-5a25-46e3-a763-e20791b5****")
+            .wrapping_algorithm("RSAES_PKCS1_V1_5")
+            .wrapping_key_spec("RSA_2048")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_public_key()
+            .key_id("5c438b18-05be-40ad-b6c2-3be6752c****")
+            .key_version_id("2ab1a983-7072-4bbc-a582-584b5bd8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_random_password().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_secret_policy()
+            .secret_name("secret_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_secret_value().secret_name("secret001").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .import_key_material()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .encrypted_key_material(
+                "bCPZx7I6v6KXsqEpr2OXKxuj2CCRtKdwp75Bw+BGncYqBdfjFBYRtOE6HRlT0oeiRDWzwnw9OA54OL36smDJrq4Lo9x0CyYDiuKnRkcKtMtlzW0din7Pd7IlZWWRdVueiw2qpzl7PkUWQGTdsdbzpfJJQ+qj/cRIrk/E83UGyeyytSpgnb+lu0xEYcPajRyWNsbi98N3pqqQzHXNNHO2NJqHlnQgglqTiBEjkGeKFhfKmTc3vjulIdVa3EaVIN6lwWfgx+UUYSrvbA77WDYKlDsZ4SbK2/T7za9Tp1qU7Ynqba7OKGVVj7PMbiaO80AxWZnjUMYCgEp5w7V+seOXqw==",
+            )
+            .import_token("Base64String")
+            .key_material_expire_unix(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_aliases().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_aliases_by_key_id()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_application_access_points().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_client_keys().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_key_versions()
+            .key_id("0b30658a-ed1a-4922-b8f7-a673ca9c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_keys().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_kms_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_network_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_resource_tags()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_secret_version_ids()
+            .secret_name("secret001")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_secrets().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("key")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.open_kms_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_secret_value()
+            .version_id("00000000000000000000000000000000203")
+            .secret_name("secret001")
+            .secret_data("importantdata")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .re_encrypt()
+            .ciphertext_blob(
+                "ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901q********",
+            )
+            .destination_key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_kms_instance()
+            .kms_instance_id("kst-hzz6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.restore_secret().secret_name("secret001").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .rotate_secret()
+            .secret_name("RdsSecret/Mysql5.4/MyCred")
+            .version_id("000000123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .schedule_key_deletion()
+            .key_id("7906979c-8e06-46a2-be2d-68e3ccbc****")
+            .pending_window_in_days(7)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_deletion_protection()
+            .enable_deletion_protection(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_key_policy()
+            .key_id("key-hzz630494463ejqjx****")
+            .policy(
+                "{\"Statement\":[{\"Action\":[\"kms:*\"],\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::119285303511****:*\"]},\"Resource\":[\"*\"],\"Sid\":\"kms default key policy\"},{\"Action\":[\"kms:List*\",\"kms:Describe*\",\"kms:Create*\",\"kms:Enable*\",\"kms:Disable*\",\"kms:Get*\",\"kms:Set*\",\"kms:Update*\",\"kms:Delete*\",\"kms:Cancel*\",\"kms:TagResource\",\"kms:UntagResource\",\"kms:ImportKeyMaterial\",\"kms:ScheduleKeyDeletion\"],\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::119285303511****:user/for_test_policy\"]},\"Resource\":[\"*\"]}],\"Version\":\"1\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_secret_policy()
+            .secret_name("secret_test")
+            .policy(
+                "{\"Version\":\"1\",\"Statement\": [{\"Sid\":\"kms default secret policy\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\": [\"acs:ram::119285303511****:*\"]},\"Action\":[\"kms:*\"],\"Resource\": [\"*\"] }] }",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resource()
+            .tags(
+                "[{\"TagKey\":\"S1key1\",\"TagValue\":\"S1val1\"},{\"TagKey\":\"S1key2\",\"TagValue\":\"S2val2\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("key")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resource()
+            .tag_keys("[\"tagkey1\",\"tagkey2\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("key")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_alias()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .alias_name("alias/example")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_application_access_point()
+            .name("aap_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_certificate_status()
+            .certificate_id("9a28de48-8d8b-484d-a766-dec4****")
+            .status("INACTIVE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_key_description()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .description("key description example")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_kms_instance_bind_vpc()
+            .kms_instance_id("kst-phzz64f722a1buamw0****")
+            .bind_vpcs(
+                "[{\"VpcId\":\"vpc-bp1go9qvmj78j4f4c****\",\"VSwitchId\":\"vsw-bp16c5pvvcf0fp5b9****\",\"RegionId\":\"cn-hangzhou\",\"VpcOwnerId\":120708975881****},{\"VpcId\":\"vpc-bp14c07ucxg6h1xjm****\",\"VSwitchId\":\"vsw-bp1wujtnspi1l3gvu****\",\"RegionId\":\"cn-hangzhou\",\"VpcOwnerId\":119285303511****}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_network_rule()
+            .name("networkrule_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_policy().name("policy_test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_rotation_policy()
+            .key_id("1234abcd-12ab-34cd-56ef-12345678****")
+            .enable_automatic_rotation(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_secret().secret_name("secret001").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_secret_rotation_policy()
+            .secret_name("RdsSecret/Mysql5.4/MyCred")
+            .enable_automatic_rotation(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_secret_version_stage()
+            .secret_name("secret001")
+            .version_stage("ACSCurrent")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upload_certificate()
+            .certificate_id("12345678-1234-1234-1234-12345678****")
+            .certificate(
+                "-----BEGIN CERTIFICATE-----  (X.509 Certificate PEM Content)  -----END CERTIFICATE-----",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

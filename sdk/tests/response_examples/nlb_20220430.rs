@@ -550,3 +550,390 @@ fn update_server_group_servers_attribute() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::nlb_20220430::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_servers_to_server_group()
+            .server_group_id("sgp-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_additional_certificates_with_listener()
+            .additional_certificate_ids(["value"])
+            .listener_id("lsn-bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_common_bandwidth_package_to_load_balancer()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .bandwidth_package_id("cbwp-bp1pzf0ym72pu3y76****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_shift_load_balancer_zones()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_listener()
+            .listener_protocol("TCP")
+            .listener_port(80)
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .server_group_id("sgp-ppdpc14gdm3x4o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer()
+            .address_type("Internet")
+            .vpc_id("vpc-bp1b49rqrybk45nio****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_security_policy()
+            .tls_versions(["value"])
+            .ciphers(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_server_group()
+            .server_group_name("NLB_ServerGroup")
+            .vpc_id("vpc-bp15zckdt37pq72zv****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_listener()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_load_balancer()
+            .load_balancer_id("nlb-wb7r6dlwetvt5j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_security_policy()
+            .security_policy_id("tls-bp14bb1e7dll4f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_server_group()
+            .server_group_id("sgp-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_hd_monitor_region_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_common_bandwidth_package_from_load_balancer()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .bandwidth_package_id("cbwp-bp1pzf0ym72pu3y76****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_load_balancer_ipv6_internet()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disassociate_additional_certificates_with_listener()
+            .additional_certificate_ids(["value"])
+            .listener_id("lsn-bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_load_balancer_ipv6_internet()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_job_status()
+            .job_id("72dcd26b-f12d-4c27-b3af-18f6aed5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_listener_attribute()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@233")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_listener_health_status()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_load_balancer_attribute()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_asyn_jobs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_listener_certificates()
+            .listener_id("lsn-j49ht1jxxqyg45****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_listeners().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_load_balancers().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_security_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_server_group_servers().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_server_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_system_security_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("loadbalancer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .load_balancer_join_security_group()
+            .security_group_ids(["value"])
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .load_balancer_leave_security_group()
+            .security_group_ids(["value"])
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resource_group()
+            .new_resource_group_id("rg-aekzjcnrv3vvqhq")
+            .resource_type("loadbalancer")
+            .resource_id("nlb-nrnrxwd15en27r****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_servers_from_server_group()
+            .server_group_id("sgp-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_hd_monitor_region_config()
+            .log_project("hdmonitor-cn-hangzhou-223794579283657556")
+            .metric_store("hdmonitor-cn-hangzhou-metricStore-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_listener()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_shift_load_balancer_zones()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_listener()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@80")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_ids(["value"])
+            .resource_type("loadbalancer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_ids(["value"])
+            .resource_type("loadbalancer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_listener_attribute()
+            .listener_id("lsn-bp1bpn0kn908w4nbw****@443")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_address_type_config()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .address_type("Internet")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_attribute()
+            .load_balancer_id("nlb-wb7r6dlwetvt5j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_protection()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_load_balancer_zones()
+            .load_balancer_id("nlb-83ckzc8d4xlp8o****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_security_policy_attribute()
+            .security_policy_id("tls-bp14bb1e7dll4f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_server_group_attribute()
+            .server_group_id("sgp-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_server_group_servers_attribute()
+            .server_group_id("sgp-atstuj3rtoptyui****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -3069,3 +3069,2379 @@ fn upgrade_db_cluster_version_zonal() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::polardb_20170801::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .abort_db_cluster_migration()
+            .db_cluster_id("pc-bp150t3l1td9863q9")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_encryption_db_role_privilege()
+            .db_cluster_id("pc-******************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_firewall_rules()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_polar_fs_quota()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_sql_rate_limiting_rules()
+            .db_cluster_id("pc-**************")
+            .rule_name("testrule")
+            .rule_config(
+                "{\"id\":\"test\",\"enabled\":\"true\",\"match_mode\":\"0\",\"template\":\"dXBkYXRlIHQgc2V0IGEgPSAxIHdoZXJlIGlkID0gMQ==\",\"user\":\"\",\"database\":\"\",\"waiting\":1024,\"endpoint\":\"[{\"EndpointName\":\"pe-***********\",\"EndpointType\":\"Cluster\",\"DBEndpointDescription\":\"Cluster Address\"}]\",\"throttle_mode\":0,\"concurrency\":1}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_application_polar_fs()
+            .application_id("pa-**************")
+            .polar_fs_instance_id("pcs-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_active_operation_tasks()
+            .region_id("cn-beijing")
+            .task_ids("2355,2352")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.cancel_cron_job_policy_serverless().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_polar_fs_file_quota()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .file_path_ids("/path1,/path2")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_schedule_tasks()
+            .db_cluster_id("pc-**************")
+            .task_id("ec8c4723-eac5-4f12-becb-01ac08******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_account_name()
+            .db_cluster_id("pc-****************")
+            .account_name("test_acc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_account_name_zonal()
+            .db_cluster_id("pc-****************")
+            .account_name("test_acc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_connection_string()
+            .db_cluster_id("pc-****************")
+            .connection_string_prefix(
+                "pc-****************.pg.polardb.pre.rds.aliyuncs.com:5432",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_db_name()
+            .db_cluster_id("pc-****************")
+            .db_name("test_db")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_db_name_zonal()
+            .db_cluster_id("pc-****************")
+            .db_name("test_db")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_kms_authorized()
+            .db_cluster_id("pc-************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.check_service_linked_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .close_ai_task()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .close_db_cluster_migration()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .continue_db_cluster_migration()
+            .db_cluster_id("pc-k2ju1lnl5i4ohv501")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_ai_nodes().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_account()
+            .db_cluster_id("pc-**************")
+            .account_name("testacc")
+            .account_password("Test1111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_account_zonal()
+            .db_cluster_id("pc-**************")
+            .account_name("testacc")
+            .account_password("Test1111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_activation_code()
+            .aliyun_order_id("2233****445566")
+            .mac_address("12:34:56:78:98:00")
+            .name("testName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_application()
+            .application_type("supabase")
+            .architecture("x86")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_application_endpoint_address()
+            .application_id("pa-**************")
+            .endpoint_id("pa-**************")
+            .net_type("Public")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_backup()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cold_storage_instance()
+            .db_cluster_id("pc-wz9ye3xrtj60ua6d1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cron_job_policy_serverless()
+            .db_cluster_id("pc-xxxxxxxxxx")
+            .region_id("cn-hangzhou")
+            .cron_expression("0 0 13 * * ?")
+            .end_time("2021-09-23T01:01:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_cluster()
+            .region_id("cn-hangzhou")
+            .db_type("MySQL")
+            .db_version("5.6")
+            .pay_type("Postpaid")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_cluster_endpoint()
+            .db_cluster_id("pc-**************")
+            .endpoint_type("Custom")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_cluster_endpoint_zonal()
+            .db_cluster_id("pc-***************")
+            .endpoint_type("Custom")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_endpoint_address()
+            .db_cluster_id("pc-**************")
+            .db_endpoint_id("pe-**************")
+            .net_type("Public")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_link()
+            .db_cluster_id("pc-a************")
+            .db_link_name("dblink_test")
+            .target_db_account("testacc")
+            .target_db_passwd("Test1111")
+            .target_db_name("testdb2")
+            .source_db_name("testdb1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_db_nodes()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_database()
+            .db_cluster_id("pc-**************")
+            .db_name("testDB")
+            .character_set_name("utf8")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_database_zonal()
+            .db_cluster_id("pc-**************")
+            .db_name("testDB")
+            .character_set_name("utf8")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_extensions()
+            .db_cluster_id("pc-****************")
+            .db_names("testdb1,testdb2")
+            .account_name("testuser")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_global_data_network().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_database_network()
+            .db_cluster_id("pc-bp1q76364ird*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .g_ip_list("192.168.0.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_network_channel()
+            .db_cluster_id("pc-*****************")
+            .channel_name("ch4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_or_get_virtual_license_order()
+            .engine("PG")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_parameter_group()
+            .region_id("cn-hangzhou")
+            .db_type("MySQL")
+            .db_version("8.0")
+            .parameter_group_name("test_group")
+            .parameters(
+                "{\"wait_timeout\":\"86400\",\"innodb_old_blocks_time\":\"1000\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_service_linked_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_storage_plan()
+            .period("Month")
+            .used_time("3")
+            .storage_class("500")
+            .storage_type("Mainland")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_aidb_cluster()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_ai_nodes().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_account()
+            .db_cluster_id("pc-*************")
+            .account_name("testacc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_account_zonal()
+            .db_cluster_id("pc-*************")
+            .account_name("test_acc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_application()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_application_endpoint_address()
+            .application_id("pa-**************")
+            .endpoint_id("pa-**************")
+            .net_type("Public")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_backup()
+            .db_cluster_id("pc-**************")
+            .backup_id("11111111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_cluster()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_cluster_endpoint()
+            .db_cluster_id("pc-******************")
+            .db_endpoint_id("pe-******************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_cluster_endpoint_zonal()
+            .db_cluster_id("pc-**************")
+            .db_endpoint_id("pe-******************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_endpoint_address()
+            .db_cluster_id("pc-************")
+            .db_endpoint_id("pe-***************")
+            .net_type("Public")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_link()
+            .db_cluster_id("pc-**************")
+            .db_link_name("dblink_test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_db_nodes()
+            .db_cluster_id("pc-**************")
+            .db_node_ids(["pi-************"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_database()
+            .db_cluster_id("pc-*************")
+            .db_name("testdb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_database_zonal()
+            .db_cluster_id("pc-*************")
+            .db_name("testdb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_encryption_db_role_privilege()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_extensions()
+            .db_cluster_id("pc-**************")
+            .extensions("pase,hstore")
+            .db_names("auto_test_db")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_firewall_rules()
+            .db_cluster_id("pc-**************")
+            .rule_name_list("testrule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_global_data_network().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_global_database_network()
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_masking_rules()
+            .rule_name_list("testrule")
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_network_channel()
+            .db_cluster_id("pc-*************")
+            .channel_name("ch4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_parameter_group()
+            .region_id("cn-hangzhou")
+            .parameter_group_id("pcpg-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_polar_fs_quota()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_sql_rate_limiting_rules()
+            .db_cluster_id("pc-**************")
+            .rule_name_list("testrule")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_aidb_cluster_attribute()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_aidb_cluster_performance()
+            .db_cluster_id("pc-****************")
+            .key("PolarDBAIModelCall")
+            .start_time("2025-09-17T02:18:00Z")
+            .end_time("2025-09-23T01:01:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_aidb_clusters()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ai_task_status()
+            .db_cluster_id("pc-xxxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_accounts()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_accounts_zonal()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_activation_code_details()
+            .aliyun_order_id("2233****445566")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_activation_codes()
+            .aliyun_order_id("2233****445566")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_maintain_conf()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_tasks()
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_application_attribute()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_application_parameters()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_application_serverless_conf()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_applications()
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_auto_renew_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_cross_regions()
+            .db_cluster_id("pc-xxxxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_logs()
+            .db_cluster_id("pc-**************")
+            .start_time("2020-02-01T15:00Z")
+            .end_time("2020-02-12T15:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_policy()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_backup_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_tasks()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backups()
+            .db_cluster_id("pc-****************")
+            .start_time("2020-11-14T00:00Z")
+            .end_time("2020-11-16T00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_character_set_name()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_class_list()
+            .commodity_code("polardb_sub")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cold_storage_instance().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cron_job_policy_serverless()
+            .db_cluster_id("pc-****************")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cross_cloud_levels()
+            .project_id("pj-87681rbcef6******")
+            .db_type("MySQL")
+            .storage_type("LocalSsd")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_cross_cloud_region().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cross_cloud_region_mapping_to_aliyun()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_access_whitelist()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_attribute()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_audit_log_collector()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_available_resources()
+            .pay_type("Postpaid")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_connectivity()
+            .db_cluster_id("pc-xxxxxxxxxxxxx")
+            .source_ip_address("192.***.***.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_db_cluster_encryption_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_endpoints()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_endpoints_zonal()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_migration()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_monitor()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_net_info()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_parameters()
+            .db_cluster_id("pc-**********")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_performance()
+            .db_cluster_id("pc-****************")
+            .key("PolarDBDiskUsage")
+            .start_time("2020-09-23T01:01Z")
+            .end_time("2020-09-23T01:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_proxy()
+            .db_cluster_id("pc-2zek76tdi709m6mf4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_ssl()
+            .db_cluster_id("pc-************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_serverless_conf()
+            .db_cluster_id("pc-bp10gr51qasnl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_tde()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_version()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_version_zonal()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_clusters()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_clusters_with_backups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_clusters_zonal()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_initialize_variable()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_performance()
+            .db_instance_id("pi-*************")
+            .start_time("2022-11-15T16:00Z")
+            .end_time("2020-01-15T17:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_links()
+            .db_cluster_id("pc-a*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_log_files()
+            .db_cluster_id("pc-*************")
+            .log_type("HaSwitchLogList")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_mini_engine_versions()
+            .db_type("MySQL")
+            .db_version("5.6")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_node_performance()
+            .db_node_id("pi-*************")
+            .key("PolarDBDiskUsage")
+            .start_time("2020-09-23T01:00Z")
+            .end_time("2020-09-23T01:01Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_nodes_parameters()
+            .db_cluster_id("pc-****************")
+            .db_node_ids("pi-****************,pi-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_proxy_performance()
+            .db_cluster_id("pc-****************")
+            .key("PolarProxy_CpuUsage")
+            .start_time("2020-09-23T01:01Z")
+            .end_time("2020-09-24T02:08Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_das_config()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_databases()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_databases_zonal()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_cluster_attribute_zonal()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_detached_backups()
+            .db_cluster_id("pc-****************")
+            .start_time("2020-05-01T00:00Z")
+            .end_time("2020-05-14T00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_encryption_db_role_privilege()
+            .db_cluster_id("pc-wz9fb5nn44u1d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_encryption_db_secret().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_extensions()
+            .db_cluster_id("pc-**************")
+            .db_name("song")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_firewall_rules()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_global_data_network_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_database_network()
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_global_database_networks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ha_logs()
+            .db_cluster_id("pc-****************")
+            .log_type("HaSwitchLogList")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks()
+            .from_start_time("2025-01-02T11:31:03Z")
+            .to_start_time("2025-01-03T11:31:03Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks_stat()
+            .region_id("cn-beijing")
+            .from_start_time("2025-01-02T11:31:03Z")
+            .to_start_time("2025-01-03T12:31:03Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_license_order_details()
+            .aliyun_order_id("239618016570503")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_license_orders().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_local_available_recovery_time()
+            .db_cluster_id("pc-2ze3ngi149b313***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_log_backup_policy()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_masking_rules()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_meta_list()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_modify_parameter_log()
+            .db_cluster_id("pc-**************")
+            .end_time("2021-04-07T04:00Z")
+            .start_time("2020-11-14T00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_channel()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_group()
+            .region_id("cn-hangzhou")
+            .parameter_group_id("pcpg-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_groups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_templates()
+            .db_type("MySQL")
+            .db_version("5.7")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pending_maintenance_action()
+            .region("all")
+            .task_type("all")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_pending_maintenance_actions()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_polar_fs_attribute()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_polar_fs_quota()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_polar_sql_collector_policy()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_rds_v_switchs()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_rds_vpcs().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_resource_packages().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_sql_rate_limiting_rules()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_schedule_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_slow_log_records()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("pc-************")
+            .start_time("2022-11-15T16:00Z")
+            .end_time("2022-11-16T04:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_slow_logs()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("pc-****************")
+            .start_time("2021-05-01Z")
+            .end_time("2021-05-30Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_tasks()
+            .start_time("2020-11-30T00:00Z")
+            .end_time("2020-12-02T03:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_upgrade_report().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_user_encryption_key_list().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_v_switch_list()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_v_switches().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_vpcs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_db_cluster_orca()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_db_cluster_serverless()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_db_cluster_orca()
+            .db_cluster_id("pc-************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_db_cluster_serverless()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_firewall_rules()
+            .db_cluster_id("pc-************")
+            .rule_name_list("test111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_sql_rate_limiting_rules()
+            .db_cluster_id("pc-*****************")
+            .rule_name_list("testrule")
+            .enable(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .evaluate_region_resource()
+            .db_type("MySQL")
+            .db_version("8.0")
+            .db_node_class("polar.mysql.x4.large")
+            .need_max_scale_link("true")
+            .region_id("cn-hangzhou")
+            .zone_id("cn-hangzhou-g")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.execute_cross_cloud_open_api().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .failover_db_cluster()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .failover_db_cluster_zonal()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .generate_upgrade_report_for_sync_clone()
+            .source_db_cluster_id("pc-k2j96w169uhu868l8")
+            .db_version("5.6")
+            .creation_option("MigrationFromRDS")
+            .creation_category("Normal")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .grant_account_privilege()
+            .db_cluster_id("pc-****************")
+            .account_name("testacc")
+            .db_name("testdb_1,testdb_2")
+            .account_privilege("ReadWrite,ReadOnly")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .grant_account_privilege_zonal()
+            .db_cluster_id("pc-****************")
+            .account_name("testacc")
+            .db_name("testdb_1,testdb_2")
+            .account_privilege("ReadWrite,ReadOnly")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_orders().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("cluster")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources_for_region()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .manually_start_db_cluster()
+            .db_cluster_id("pc-xxxxxxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_aidb_cluster_description()
+            .db_cluster_id("pc-****************")
+            .db_cluster_description("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_description()
+            .db_cluster_id("pc-*************")
+            .account_name("testacc")
+            .account_description("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_description_zonal()
+            .db_cluster_id("pc-*************")
+            .account_name("testacc")
+            .account_description("testdes")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_lock_state()
+            .db_cluster_id("pc-***")
+            .account_name("your_account_name")
+            .account_lock_state("Lock")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_password()
+            .db_cluster_id("pc-************")
+            .account_name("testacc")
+            .new_account_password("Pw123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_password_zonal()
+            .db_cluster_id("pc-**************")
+            .account_name("testacc")
+            .new_account_password("Pw123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_active_operation_maintain_conf()
+            .region_id("cn-chengdu")
+            .cycle_type("Week")
+            .cycle_time("1")
+            .maintain_start_time("8:00Z")
+            .maintain_end_time("12:00Z")
+            .status(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_active_operation_tasks()
+            .region_id("cn-beijing")
+            .task_ids("11111,22222")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_application_description()
+            .application_id("pa-**************")
+            .description("my app")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_application_parameter()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_application_serverless_conf()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_application_whitelist()
+            .application_id("pa-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_auto_renew_attribute()
+            .db_cluster_ids("pc-***************")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_backup_policy()
+            .db_cluster_id("pc-bp13wz9586voc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_cron_job_policy_serverless()
+            .db_cluster_id("pc-************")
+            .region_id("cn-hangzhou")
+            .cron_expression("0 0 13 * * ?")
+            .end_time("2020-02-12T15:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_access_whitelist()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_and_nodes_parameters()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_db_cluster_arch().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_audit_log_collector()
+            .db_cluster_id("pc-***************")
+            .collector_status("Enable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_deletion()
+            .db_cluster_id("pc-bp1313h70cd5m****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_description()
+            .db_cluster_id("pc-**************")
+            .db_cluster_description("ClusterDescriptionTest")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_description_zonal()
+            .db_cluster_id("pc-**************")
+            .db_cluster_description("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_endpoint()
+            .db_cluster_id("pc-*************")
+            .db_endpoint_id("pe-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_endpoint_zonal()
+            .db_cluster_id("pc-**************")
+            .db_endpoint_id("pe-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_maintain_time()
+            .db_cluster_id("pc-***************")
+            .maintain_time("02:00Z-03:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_migration()
+            .db_cluster_id("pc-**************")
+            .source_rdsdb_instance_id("rm-************")
+            .new_master_instance_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_migration_endpoint()
+            .db_cluster_id("pc-bp1w68hcomx235jaz")
+            .migration_config(
+                "[{\\\"dtsJobId\\\":\\\"di4w4d9r12m38mb\\\",\\\"endpoint\\\":\\\"src\\\",\\\"endpointInstanceId\\\":\\\"pc-k2j96w169uhu868l8\\\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_monitor()
+            .db_cluster_id("pc-****************")
+            .period("5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_parameters()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_primary_zone()
+            .db_cluster_id("pc-**************")
+            .zone_id("cn-hangzhou-g")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_resource_group()
+            .db_cluster_id("pc-*************")
+            .new_resource_group_id("rg-**********")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_ssl()
+            .db_cluster_id("pc-************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_serverless_conf()
+            .db_cluster_id("pc-bp10gr51qasnl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_storage_performance()
+            .db_cluster_id("pc-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_storage_space()
+            .db_cluster_id("pc-*************")
+            .storage_space(50)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_tde()
+            .db_cluster_id("pc-************")
+            .tde_status("Enable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_cluster_vpc()
+            .db_cluster_id("pc-*************")
+            .v_switch_id("vsw-**********")
+            .existed_endpoint_switch_type("NONE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_description()
+            .db_cluster_id("pc-***************")
+            .db_name("testDB")
+            .db_description("DBDesc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_description_zonal()
+            .db_cluster_id("pc-**************")
+            .db_name("testDB")
+            .db_description("testdesc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_endpoint_address()
+            .db_cluster_id("pc-***************")
+            .db_endpoint_id("pe-****************")
+            .net_type("Public")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_node_class()
+            .db_cluster_id("pc-*************")
+            .modify_type("Upgrade")
+            .db_node_target_class("polar.mysql.x4.large")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_node_config()
+            .db_cluster_id("pc-**************")
+            .db_node_id("pi-****************")
+            .config_name("FailoverPriority")
+            .config_value("perfdb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_node_description()
+            .db_cluster_id("pc-***************")
+            .db_node_description("NodeDescriptionTest")
+            .db_node_id("pi-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_node_hot_replica_mode()
+            .db_cluster_id("pc-2vc327c2a14a3u858")
+            .db_node_id("pi-2ze28275h9x5r4wt1")
+            .hot_replica_mode("ON")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_node_scc_mode()
+            .db_cluster_id("pc-****************")
+            .db_node_id("pi-****************")
+            .scc_mode("ON")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_nodes_class()
+            .db_cluster_id("pc-*************")
+            .modify_type("Upgrade")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_nodes_parameters()
+            .db_cluster_id("pc-**************")
+            .db_node_ids("pi-****************， pi-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_encryption_db_role_privilege()
+            .db_cluster_id("pc-***************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_encryption_db_secret()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_firewall_rules()
+            .db_cluster_id("pc-*****************")
+            .rule_name("test")
+            .rule_config(
+                "{\"id\":\"test\",\"enabled\":\"true\",\"mode\":\"Collecting\",\"users\":{\"applies_to\":[]},\"endpoint\":\"[{\"EndpointName\":\"pe-************\",\"EndpointType\":\"Cluster\",\"DBEndpointDescription\":\"Cluster Address\"},{\"EndpointName\":\"pe-************\",\"EndpointType\":\"Custom\",\"DBEndpointDescription\":\"pc-************\"},{\"EndpointName\":\"pe-************\",\"EndpointType\":\"Custom\",\"DBEndpointDescription\":\"pc-************K\"}]\",\"type\":\"WhiteList\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_database_network()
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .g_ip_list("192.168.0.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_name()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("pc-*****************")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_log_backup_policy()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_masking_rules()
+            .db_cluster_id("pc-*****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_pending_maintenance_action()
+            .region_id("cn-hangzhou")
+            .ids("111111")
+            .switch_time("2020-06-09T22:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_resource_package()
+            .resource_package_id("pm-bp11b0i9389******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_sql_rate_limiting_rules()
+            .db_cluster_id("pc-**************")
+            .rule_name("testrule")
+            .rule_config(
+                "{\"id\":\"test\",\"enabled\":\"true\",\"match_mode\":\"0\",\"template\":\"dXBkYXRlIHQgc2V0IGEgPSAxIHdoZXJlIGlkID0gMQ==\",\"user\":\"\",\"database\":\"\",\"waiting\":1024,\"endpoint\":\"[{\"EndpointName\":\"pe-***********\",\"EndpointType\":\"Cluster\",\"DBEndpointDescription\":\"Cluster Address\"}]\",\"throttle_mode\":0,\"concurrency\":1}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_schedule_task()
+            .db_cluster_id("pc-****************")
+            .task_id("53879cdb-9a00-428e-acaf-ff4cff******")
+            .planned_start_time("2023-05-15T20:00:00Z")
+            .planned_end_time("2023-04-18T19:20:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_ai_task()
+            .db_cluster_id("pc-****************")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reactivate_db_cluster_backup()
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.refresh_db_cluster_storage_usage().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_db_cluster_from_gdn()
+            .db_cluster_id("pc-wz9fb5nn44u1d****")
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_account()
+            .db_cluster_id("pc-**************")
+            .account_name("testacc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_account_password()
+            .db_cluster_id("pc-***")
+            .account_name("your_account_name")
+            .account_password("Test1111")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_account_zonal()
+            .db_cluster_id("pc-****************")
+            .account_name("testacc")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_global_database_network()
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .db_cluster_id("pc-wz9fb5nn44u1d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_db_link()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_db_node()
+            .db_node_id("pi-*************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_db_node_zonal()
+            .db_node_id("pi-*************")
+            .db_cluster_id("pc-**************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restore_table()
+            .db_cluster_id("pc-bp***************")
+            .table_meta(
+                "[ { \"tables\":[ { \"name\":\"testtb\", \"type\":\"table\", \"newname\":\"testtb_restore\" } ], \"name\":\"testdb\", \"type\":\"db\", \"newname\":\"testdb_restore\" } ]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_account_privilege()
+            .db_cluster_id("pc-****************")
+            .account_name("testacc")
+            .db_name("testdb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_account_privilege_zonal()
+            .db_cluster_id("pc-**************")
+            .account_name("testacc")
+            .db_name("testdb")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_polar_fs_file_quota()
+            .polar_fs_instance_id("pfs-2ze0i74ka607*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_over_global_database_network()
+            .gdn_id("gdn-bp1fttxsrmv*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("cluster")
+            .resource_ids(["pc-*****************"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .temp_modify_db_node()
+            .db_cluster_id("pc-xxxxxxxxxx")
+            .operation_type("Modify")
+            .modify_type("TempUpgrade")
+            .restore_time("2021-09-23 18:16:00")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_db_cluster_pay_type()
+            .db_cluster_id("pc-bp10gr51qasnl****")
+            .pay_type("Prepaid")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("cluster")
+            .resource_ids(["pc-***************"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_extensions()
+            .db_cluster_id("pc-**************")
+            .extensions("postgres_fdw")
+            .db_names("auto_test_db")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_db_cluster_version()
+            .db_cluster_id("pc-****************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_db_cluster_version_zonal()
+            .db_cluster_id("pc-a************")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

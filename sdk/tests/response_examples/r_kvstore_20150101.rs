@@ -1606,3 +1606,1232 @@ fn upgrade_proxy() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::r_kvstore_20150101::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_sharding_node()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_direct_connection()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_instance_public_connection()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .connection_string_prefix("r-bp1zxszhcgatnx****")
+            .port("6379")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_active_operation_tasks()
+            .ids("1508850,1508310,1507849,1506274,1505811")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_cloud_resource_authorized()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_account()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("demoaccount")
+            .account_password("uWonno21****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_backup()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cache_analysis_task()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_distribute_cache()
+            .seed_sub_instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .g_ip_list("111.175.56.206,47.253.88.168,111.181.0.162")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_instance().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_instances()
+            .instances(
+                "[{\t\"RegionId\": \"cn-hangzhou\",\t\"izNo\": \"cn-hangzhou-b\",\t\"quantity\": 2,\t\"instanceType\": \"Redis\",\t\"instanceClass\": \"redis.master.small.default\",\t\"EngineVersion\": \"5.0\",\t\"ChargeType\": \"PostPaid\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_parameter_group()
+            .region_id("cn-hangzhou")
+            .category("enterprise")
+            .engine_type("redis")
+            .engine_version("6.0")
+            .parameter_group_name("tw_test1")
+            .parameters("{\"hz\":\"15\",\"#no_loose_disabled-commands\":\"flushall\"}")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_tair_instance()
+            .region_id("cn-hangzhou")
+            .instance_class("tair.scm.standard.4m.32d")
+            .vpc_id("vpc-bp1nme44gek34slfc****")
+            .v_switch_id("vsw-bp1e7clcw529l773d****")
+            .instance_type("tair_scm")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_tair_kv_cache_v_node()
+            .region_id("cn-beijing")
+            .zone_id("cn-beijing-f")
+            .instance_class("kvcache.cu.g4b.2")
+            .compute_unit_num(1)
+            .vk_name("tk-2ze4bba3c8fe****")
+            .v_switch_id("vsw-bp1e7clcw529l773d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_account()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("demoaccount")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_backup()
+            .backup_id("521****66")
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_security_group_id("g-kd2iop4aur9qwxnvh***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_parameter_group()
+            .parameter_group_id("rpg-sys-00*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_sharding_node()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_accounts()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_maintenance_config()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_active_operation_task()
+            .region("all")
+            .task_type("all")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_active_operation_task_count().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_active_operation_tasks().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_audit_log_config()
+            .region_id("cn-hanghzou")
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_audit_records()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2019-03-24T12:10:00Z")
+            .end_time("2019-03-25T12:10:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_resource()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_policy()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backup_tasks()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_backups()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2019-03-11T10:00Z")
+            .end_time("2019-03-14T18:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cache_analysis_report()
+            .instance_id("-bp1zxszhcgatnx****")
+            .date("2019-08-05Z")
+            .analysis_type("HotKey")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cache_analysis_report_list()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_backup_list()
+            .region_id("cn-zhangjiakou")
+            .instance_id("r-t4nj72oug5r5646qog")
+            .start_time("2018-12-03T07:01Z")
+            .end_time("2021-05-13T00:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_cluster_member_info()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_monitor()
+            .db_instance_id("r-bp1xp9esa45nll****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_net_info()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_node_direct_vip_info()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_db_instance_connectivity()
+            .db_instance_id("r-bp1r36hdqlrgt1****")
+            .src_ip("124.207.240.***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_dedicated_cluster_instance_list()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_encryption_key()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_encryption_key_list()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_engine_version()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_global_distribute_cache().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("r-t4n885e834f6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_history_events().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_events_stat()
+            .region_id("cn-beijing")
+            .archive_status("Archived")
+            .to_start_time("2022-02-02T11:31:03Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_monitor_values()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2022-11-06T00:00:00Z")
+            .end_time("2022-11-06T00:30:00Z")
+            .interval_for_history("01m")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks()
+            .from_start_time("2022-01-02T11:31:03Z")
+            .to_start_time("2022-03-02T11:31:03Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_history_tasks_stat()
+            .region_id("cn-beijing")
+            .from_start_time("2022-01-02T11:31:03Z")
+            .to_start_time("2022-02-02T11:31:03Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_attribute()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_auto_renewal_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_config()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_ssl()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_instance_tde_status()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_instances().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_instances_overview().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_intranet_attribute()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_logic_instance_topology()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_monitor_items().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_group()
+            .parameter_group_id("rpg-sys-00*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_group_support_param()
+            .engine_version("5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_group_template_list()
+            .category("standard")
+            .engine_version("5.0")
+            .engine_type("redis")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_groups()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_modification_history()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2022-09-05T08:49:27Z")
+            .end_time("2022-09-05T09:49:27Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameter_templates()
+            .character_type("logic")
+            .engine("Redis")
+            .engine_version("5.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_parameters()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_price().order_type("BUY").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_role_zone_info()
+            .instance_id("r-t4nlenc2p04uvb****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_running_log_records()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2018-12-03T07:01Z")
+            .end_time("2018-12-03T08:01Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_group_configuration()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_security_ips()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_service_linked_role_exists()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_slow_log_records()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .start_time("2019-03-10T14:11Z")
+            .end_time("2019-03-22T14:11Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_tair_kv_cache_infer_instances()
+            .region_id("cn-beijing")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .destroy_instance()
+            .instance_id("r-8vb2rhccnvd82f****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_additional_bandwidth()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .flush_expire_keys()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .flush_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .flush_instance_for_db()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .db_index(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .grant_account_privilege()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("demoaccount")
+            .account_privilege("RoleReadWrite")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.initialize_kvstore_permission().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .lock_db_instance_write()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .lock_reason("lock reason")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.master_node_shut_down_fail_over().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .migrate_to_other_zone()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .zone_id("cn-hangzhou-g")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_description()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("demoaccount")
+            .account_description("testescription")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_account_password()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("testaccount")
+            .old_account_password("oldPassWd999****")
+            .new_account_password("newPassWd888****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.modify_active_operation_maintain_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_active_operation_task()
+            .ids("11111,22222")
+            .switch_time("2019-10-17T18:50:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_active_operation_tasks()
+            .ids("1111721,1111718")
+            .switch_time("2019-10-17T18:50:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_audit_log_config()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_backup_expire_time()
+            .expect_expire_time("2025-07-06T07:25:57Z")
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_backup_policy()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .preferred_backup_time("07:00Z-08:00Z")
+            .preferred_backup_period("Tuesday")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_auto_upgrade()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .value("0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_connection_string()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .current_connection_string("r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_db_instance_monitor()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .interval("5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_event_info()
+            .region_id("cn-hangzhou")
+            .event_id("5422964")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .g_ip_list("192.168.0.1,10.10.10.10,172.16.0.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_name()
+            .region_id("cn-hangzhou")
+            .global_ig_name("test_123")
+            .global_security_group_id("g-kd2iop4aur9qwxnvh***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_security_ip_group_relation()
+            .region_id("cn-hangzhou")
+            .db_cluster_id("r-t4n885e834f6****")
+            .global_security_group_id("g-zsldxfiwjmti0kcm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_attribute()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_auto_renewal_attribute()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_bandwidth()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .target_intranet_bandwidth("260")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_config()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_maintain_time()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .maintain_start_time("03:00Z")
+            .maintain_end_time("04:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_major_version()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .major_version("5.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_minor_version()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_net_expire_time()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .connection_string("r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com")
+            .classic_expired_days(14)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_parameter()
+            .region_id("cn-hangzhou")
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_ssl()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .ssl_enabled("Disable")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_spec()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_tde()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .tde_status("Enabled")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_instance_vpc_auth_mode()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .vpc_auth_mode("Open")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_intranet_attribute()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_parameter_group()
+            .category("enterprise")
+            .parameter_group_id("sys-001****")
+            .parameter_group_name("testGroupName")
+            .parameters("{\"hz\":\"12\"}")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_resource_group()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .resource_group_id("rg-acfmyiu4ekp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_group_configuration()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .security_group_id("sg-bpcfmyiu4ekp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_security_ips()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .security_ips("100.64.***.0/24,10.101.11.***")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_task_info()
+            .region_id("cn-hangzhou")
+            .task_id("t-0mq3kfhn8i1nlt****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reboot_proxy()
+            .instance_id("r-bp1ymwrhvq79zj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_direct_connection()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_instance_public_connection()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .current_connection_string("r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_sub_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_additional_bandwidth()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .order_time_length("30")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .renew_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .period(6)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .reset_account_password()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .account_name("demoaccount")
+            .account_password("uWonno_221****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restart_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .restore_instance()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_instance_ha()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_instance_proxy()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_instance_zone_fail_over()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .switch_network()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .sync_dts_status()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .resource_ids(["r-bp1zxszhcgatnx****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_instance_charge_type()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .charge_type("PostPaid")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_to_ecs()
+            .instance_class("tair.rdb.1g")
+            .instance_id("r-bp1zxszhcgatnx****")
+            .engine_version("5.0")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_to_pre_paid()
+            .instance_id("r-bp1zxszhcgatnx****")
+            .period(12)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unlock_db_instance_write()
+            .db_instance_id("r-bp1zxszhcgatnx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("INSTANCE")
+            .resource_ids(["r-bp1zxszhcgatnx****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upgrade_proxy()
+            .instance_id("r-bp1vgja77wl7pb****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

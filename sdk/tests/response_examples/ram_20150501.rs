@@ -726,3 +726,280 @@ fn update_user() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::ram_20150501::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client.add_user_to_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.attach_policy_to_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.attach_policy_to_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.attach_policy_to_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.bind_mfa_device().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.change_password().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.clear_account_alias().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_access_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_login_profile().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_policy_version().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_virtual_mfa_device().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.decode_diagnostic_message().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_access_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_login_profile().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_policy_version().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_virtual_mfa_device().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.detach_policy_from_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.detach_policy_from_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.detach_policy_from_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_access_key_last_used().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_account_alias().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_login_profile().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_password_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_policy_version().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_security_preference().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_user_mfa_info().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_access_keys().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_entities_for_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_groups_for_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies_for_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies_for_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies_for_user().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policy_versions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_roles().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_resources().resource_type("role").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_users().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_users_for_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_virtual_mfa_devices().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.remove_user_from_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.set_account_alias().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.set_default_policy_version().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.set_password_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.set_security_preference().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().resource_type("role").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.unbind_mfa_device().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .resource_type("role")
+            .resource_names(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_access_key().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_login_profile().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_policy_description().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_role().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_user().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

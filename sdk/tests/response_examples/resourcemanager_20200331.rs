@@ -1254,3 +1254,764 @@ fn update_role() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::resourcemanager_20200331::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .accept_handshake()
+            .handshake_id("h-Ih8IuPfvV0t0****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_control_policy()
+            .policy_id("cp-jExXAqIYkwHN****")
+            .target_id("fd-ZDNPiT****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_policy()
+            .resource_group_id("rg-9gLOoK****")
+            .policy_type("System")
+            .policy_name("AdministratorAccess")
+            .principal_type("IMSUser")
+            .principal_name("alice@demo.onaliyun.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .bind_secure_mobile_phone()
+            .verification_code("123456")
+            .secure_mobile_phone("xx-13900001234")
+            .account_id("138660628348****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_change_account_email()
+            .account_id("181761095690****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_create_cloud_account()
+            .record_id("06950264-3f0d-4ca9-82dd-6ee7a3d33d6b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_handshake()
+            .handshake_id("h-ycm4rp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_promote_resource_account()
+            .record_id("06950264-3f0d-4ca9-82dd-6ee7a3d33d6b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_account_email()
+            .account_id("181761095690****")
+            .email("someone@example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_account_delete()
+            .account_id("179855839641****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_auto_grouping_rule()
+            .rule_name("Custom Transfer Rule for Online Resources of Project A")
+            .rule_type("associated_transfer")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_cloud_account()
+            .display_name("admin-****")
+            .email("someone@example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_control_policy()
+            .policy_name("ExampleControlPolicy")
+            .effect_scope("RAM")
+            .policy_document(
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"ram:UpdateRole\",\"ram:DeleteRole\",\"ram:AttachPolicyToRole\",\"ram:DetachPolicyFromRole\"],\"Resource\":\"acs:ram:*:*:role/ResourceDirectoryAccountAccessRole\"}]}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_folder().folder_name("rdFolder").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_policy()
+            .policy_name("OSS-Administrator")
+            .policy_document(
+                "{ \"Statement\": [{ \"Action\": [\"oss:*\"], \"Effect\": \"Allow\", \"Resource\": [\"acs:oss:*:*:*\"]}], \"Version\": \"1\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_policy_version()
+            .policy_name("OSS-Administrator")
+            .policy_document(
+                "{ \"Statement\": [{ \"Action\": [\"oss:*\"], \"Effect\": \"Allow\", \"Resource\": [\"acs:oss:*:*:*\"]}], \"Version\": \"1\"}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_resource_account()
+            .display_name("Dev")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_resource_group()
+            .name("my-project")
+            .display_name("my-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_role()
+            .role_name("ECSAdmin")
+            .assume_role_policy_document(
+                "{ \"Statement\": [ { \"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\", \"Principal\": { \"RAM\": \"acs:ram::12345678901234****:root\" } } ], \"Version\": \"1\" }",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_service_linked_role()
+            .service_name("polardb.aliyuncs.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .decline_handshake()
+            .handshake_id("h-ycm4rp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_account()
+            .account_id("169946124551****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_auto_grouping_rule()
+            .rule_id("gr-acfo******hy6a")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_control_policy()
+            .policy_id("cp-SImPt8GCEwiq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_folder().folder_id("fd-ae1in7****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_policy()
+            .policy_name("OSS-Administrator")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_policy_version()
+            .policy_name("OSS-Administrator")
+            .version_id("v3")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_resource_group()
+            .resource_group_id("rg-9gLOoK****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_role().role_name("ECSAdmin").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_service_linked_role()
+            .role_name("AliyunServiceRoleForPolarDB")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deregister_delegated_administrator()
+            .account_id("181761095690****")
+            .service_principal("cloudfw.aliyuncs.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.destroy_resource_directory().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_control_policy()
+            .policy_id("cp-jExXAqIYkwHN****")
+            .target_id("fd-ZDNPiT****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_policy()
+            .resource_group_id("rg-9gLOoK****")
+            .policy_type("Custom")
+            .policy_name("OSS-Administrator")
+            .principal_type("IMSUser")
+            .principal_name("alice@demo.onaliyun.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_associated_transfer().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_auto_grouping().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_control_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_resource_group_notification().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_associated_transfer().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_auto_grouping().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_control_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_resource_directory()
+            .enable_mode("CurrentAccount")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_resource_group_notification().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_account().account_id("181761095690****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_account_deletion_check_result()
+            .account_id("179855839641****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_account_deletion_status()
+            .account_id("169946124551****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_auto_grouping_rule()
+            .rule_id("gr-acfo******hy6a")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_auto_grouping_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_control_policy()
+            .policy_id("cp-SImPt8GCEwiq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_control_policy_enablement_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_folder().folder_id("fd-Jyl5U7****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_handshake().handshake_id("h-ycm4rp****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_payer_for_account()
+            .account_id("12323344****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_policy()
+            .policy_name("OSS-Administrator")
+            .policy_type("Custom")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_policy_version()
+            .policy_type("Custom")
+            .policy_name("OSS-Administrator")
+            .version_id("v3")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_resource_directory().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_resource_group()
+            .resource_group_id("rg-9gLOoK****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_resource_group_admin_setting().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_resource_group_notification_setting().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_resource_group_resource_counts().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_role().role_name("ECSAdmin").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_service_linked_role_deletion_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.init_resource_directory().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .invite_account_to_resource_directory()
+            .target_entity("someone@example.com")
+            .target_type("Email")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_accounts().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_accounts_for_parent().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_ancestors().child_id("fd-i1c9nr****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_associated_transfer_setting().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_auto_grouping_remediations()
+            .rule_id("gr-acfnugygwms32yy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_auto_grouping_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_control_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_control_policy_attachments_for_target()
+            .target_id("fd-ZDNPiT****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_delegated_administrators().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_delegated_services_for_account()
+            .account_id("138660628348****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_folders_for_parent().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_handshakes_for_account().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_handshakes_for_resource_directory().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policy_attachments().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_policy_versions()
+            .policy_type("Custom")
+            .policy_name("OSS-Administrator")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_resource_group_capability().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_resource_groups().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_resource_groups_with_auth_details().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_roles().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_keys().resource_type("Account").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_values()
+            .resource_type("Account")
+            .tag_key("k1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_target_attachments_for_control_policy()
+            .policy_id("cp-jExXAqIYkwHN****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_trusted_service_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .lookup_resource_group_events()
+            .event_category("MemberShipChange")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_account()
+            .account_id("12323344****")
+            .destination_folder_id("fd-bVaRIG****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resources()
+            .resource_group_id("rg-aekzmeobk5w****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .promote_resource_account()
+            .account_id("12323344****")
+            .email("someone@example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .register_delegated_administrator()
+            .account_id("181761095690****")
+            .service_principal("cloudfw.aliyuncs.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_cloud_account()
+            .account_id("177242285274****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resend_create_cloud_account_email()
+            .record_id("06950264-3f0d-4ca9-82dd-6ee7a3d33d6b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .resend_promote_resource_account_email()
+            .record_id("06950264-3f0d-4ca9-82dd-6ee7a3d33d6b")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .retry_change_account_email()
+            .account_id("181761095690****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .send_verification_code_for_bind_secure_mobile_phone()
+            .secure_mobile_phone("xx-13900001234")
+            .account_id("138660628348****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.send_verification_code_for_enable_rd().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_default_policy_version()
+            .policy_name("OSS-Administrator")
+            .version_id("v2")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_member_deletion_permission()
+            .status("Enabled")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().resource_ids(["value"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.untag_resources().resource_ids(["value"]).send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_account().account_id("12323344****").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_associated_transfer_setting().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_auto_grouping_config().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_auto_grouping_rule()
+            .rule_id("gr-acfo******hy6a")
+            .rule_name("Custom Transfer Rule for Online Resources of Project A")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_control_policy()
+            .policy_id("cp-jExXAqIYkwHN****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_folder()
+            .folder_id("fd-u8B321****")
+            .new_folder_name("rdFolder")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_resource_group()
+            .resource_group_id("rg-9gLOoK****")
+            .new_display_name("project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_resource_group_admin_setting()
+            .creator_as_admin(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_role().role_name("ECSAdmin").send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1023,3 +1023,857 @@ fn upload_server_certificate() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::slb_20140515::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .add_access_control_list_entry()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_backend_servers()
+            .load_balancer_id("lb-2ze7o5h52g02kkzz******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_listener_white_list_item()
+            .load_balancer_id("lb-bp1o94dp5i6ea*******")
+            .listener_port(80)
+            .source_items("192.168.XX.XX")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_tags()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1kuzyb******")
+            .tags(
+                "[{\"TagKey\":\"Key1\",\"TagValue\":\"Value1\"},{\"TagKey\":\"Key2\",\"TagValue\":\"Value2\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_v_server_group_backend_servers()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6******")
+            .backend_servers(
+                "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\" },{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"172.166.**.**\", \"Port\":\"80\",\"Description\":\"test-113\" }]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_access_control_list()
+            .region_id("cn-hangzhou")
+            .acl_name("rule1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_domain_extension()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1o94dp5i6earrxxxxxx")
+            .listener_port(443)
+            .domain("*.example1.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer_http_listener()
+            .load_balancer_id("lb-bp1c9vixxjh92q83tw*****")
+            .listener_port(80)
+            .health_check("on")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer_https_listener()
+            .load_balancer_id("lb-bp1o94dp5i6earr****")
+            .bandwidth(-1)
+            .listener_port(80)
+            .health_check("on")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer_tcp_listener()
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .listener_port(80)
+            .bandwidth(-1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_load_balancer_udp_listener()
+            .load_balancer_id("lb-bp1ygod3yctvg1y7****")
+            .listener_port(80)
+            .bandwidth(-1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_master_slave_server_group()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1hv944r69al4j******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_rules()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1ca0zt07t934w******")
+            .listener_port(443)
+            .rule_list(
+                "[{\"RuleName\":\"Rule2\",\"Domain\":\"test.com\",\"VServerGroupId\":\"rsp-bp114ni******\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_tls_cipher_policy()
+            .region_id("cn-hangzhou")
+            .name("TLSPolicy-test")
+            .ciphers(["AES256-SHA256"])
+            .tls_versions(["TLSv1.0"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_v_server_group()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1qjwo61pqz3ahl******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_access_control_list()
+            .region_id("cn-hangzhou")
+            .acl_id("acl-bp1l0kk4gxce43kz******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_access_logs_download_attribute()
+            .region_id("cn-hangzhou")
+            .logs_download_attributes(
+                "[{\"logProject\":\"my-project\", \"LogStore\":\"my-log-store\", \"LoadBalancerId\":\"lb-uf68ps3rekbljmdb0****\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ca_certificate()
+            .region_id("cn-hangzhou")
+            .ca_certificate_id("123157908xxxxxxx_15c73d77203_-986300114_-2110544xxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_domain_extension()
+            .region_id("cn-hangzhou")
+            .domain_extension_id("de-bp1rp7ta1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_load_balancer()
+            .load_balancer_id("lb-bp1h66tp5uat8********")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_load_balancer_listener()
+            .load_balancer_id("lb-bp13jaf5qli5xmg******")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_master_slave_server_group()
+            .region_id("cn-hangzhou")
+            .master_slave_server_group_id("rsp-cige6*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_rules()
+            .region_id("cn-hangzhou")
+            .rule_ids("[\"rule-bp1z9ce******\",\"rule-bp1tuc******4\"]")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_server_certificate()
+            .server_certificate_id("123157xxxxxxx_166f8204689_1714763408_709981430")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_tls_cipher_policy()
+            .region_id("cn-hangzhou")
+            .tls_cipher_policy_id("tls-bp1lp2076qx4ebridp******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_v_server_group()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6j*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_access_control_list_attribute()
+            .region_id("cn-hangzhou")
+            .acl_id("acl-bp1ut10zzvh1y8dfs****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_access_control_lists()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_access_logs_download_attribute()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_available_resource()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ca_certificates()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_extension_attribute()
+            .region_id("cn-hangzhou")
+            .domain_extension_id("de-bp1rp7ta1****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_domain_extensions()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .listener_port(443)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_health_status()
+            .load_balancer_id("lb-bp1qjwo61pqz3ah****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_high_defination_monitor()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_listener_access_control_attribute()
+            .load_balancer_id("lb-8vb86hxixo8lvsja8****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancer_attribute()
+            .load_balancer_id("lb-bp1b6c719dfa08ex****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancer_http_listener_attribute()
+            .load_balancer_id("lb-bp1uaunez0uho0zf0****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancer_https_listener_attribute()
+            .load_balancer_id("lb-bp1mxu5r8lau****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_load_balancer_listeners().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancer_tcp_listener_attribute()
+            .load_balancer_id("lb-bp1ygod3yctvg1y****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancer_udp_listener_attribute()
+            .load_balancer_id("lb-bp1rtfnodmywb43e*****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_load_balancers()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_master_slave_server_group_attribute()
+            .region_id("cn-hangzhou")
+            .master_slave_server_group_id("rsp-cige6j******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_master_slave_server_groups()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp14zi0n66zpg6o******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_rule_attribute()
+            .region_id("cn-hangzhou")
+            .rule_id("rule-bp1efemp9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_rules()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1ca0zt07t934****")
+            .listener_port(90)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_server_certificates().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_v_server_group_attribute()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_v_server_groups()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1o94dp5i6ea*******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_high_defination_monitor()
+            .region_id("cn-hangzhou")
+            .log_project("my-project")
+            .log_store("my-log-store")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tls_cipher_policies()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_high_defination_monitor()
+            .region_id("cn-hangzhou")
+            .log_project("my-project")
+            .log_store("my-log-store")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_load_balancer_instance_charge_type()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1b3jus5hpenznuu****")
+            .instance_charge_type("PayByCLCU")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_load_balancer_instance_spec()
+            .load_balancer_id("lb-bp1b6c719df*********")
+            .load_balancer_spec("slb.s2.small")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_load_balancer_internet_spec()
+            .load_balancer_id("lb-bp1b6c719dfa08ex******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_load_balancer_pay_type()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1b6c719dfa08ex*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_server_group_backend_servers()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6j****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resource_group()
+            .region_id("cn-beijing")
+            .resource_id("lb-uf6ghek7ds2btzt65****")
+            .resource_type("loadbalancer")
+            .new_resource_group_id("rg-aek2rpsek5h****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_access_control_list_entry()
+            .region_id("cn-hangzhou")
+            .acl_id("acl-bp1l0kk4gxce43k******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_backend_servers()
+            .load_balancer_id("lb-bp15lbk8uja8rvm4a****")
+            .backend_servers(
+                "[{\"ServerId\":\"i-bp1fq61enf4loa5i****\", \"Type\": \"ecs\",\"Weight\":\"100\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_listener_white_list_item()
+            .load_balancer_id("lb-8vb86hxixo8lvsja8****")
+            .listener_port(80)
+            .source_items("192.168.XX.XX")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_tags()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1l5j******")
+            .tags(
+                "[{\"TagKey\":\"Key1\",\"TagValue\":\"Value1\"},{\"TagKey\":\"Key2\",\"TagValue\":\"Value2\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_v_server_group_backend_servers()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6****")
+            .backend_servers(
+                "[{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"192.168.**.**\", \"Port\":\"80\",\"Description\":\"test-112\" },{ \"ServerId\": \"eni-xxxxxxxxx\", \"Weight\": \"100\", \"Type\": \"eni\", \"ServerIp\": \"172.166.**.**\", \"Port\":\"80\",\"Description\":\"test-113\" }]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_access_control_list_attribute()
+            .region_id("cn-hangzhou")
+            .acl_id("acl-bp1l0kk4gxce43k******")
+            .acl_name("test1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_access_logs_download_attribute()
+            .region_id("cn-hangzhou")
+            .logs_download_attributes(
+                "[{\"logProject\":\"my-project\", \"LogStore\":\"my-log-store\", \"LoadBalancerId\":\"lb-uf68ps3rekbljmdb0****\"}]",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_backend_servers()
+            .load_balancer_id("lb-bp1qjwo61pqz3a******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_ca_certificate_name()
+            .region_id("cn-hangzhou")
+            .ca_certificate_id("139a0******-cn-east-hangzhou-01")
+            .ca_certificate_name("mycacert02")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_domain_extension_attribute()
+            .region_id("cn-hangzhou")
+            .domain_extension_id("de-bp1rp7ta*****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_listener_access_control_status()
+            .load_balancer_id("lb-8vb86hxixo8lvsja8****")
+            .listener_port(80)
+            .access_control_status("open_white_list")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_delete_protection()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1b6c719dfa08e*****")
+            .delete_protection("off")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_http_listener_attribute()
+            .load_balancer_id("lb-bp1qjwo61pqz3ah*****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_https_listener_attribute()
+            .load_balancer_id("lb-sjhfdji****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_modification_protection()
+            .region_id("cn-hangzhou")
+            .load_balancer_id("lb-bp1b6c719dfa08e*****")
+            .modification_protection_status("ConsoleProtection")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_name()
+            .load_balancer_id("lb-bp1b6c719dfa08e******")
+            .load_balancer_name("test1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_status()
+            .load_balancer_id("lb-bp1b6c719dfa08e******")
+            .load_balancer_status("active")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_tcp_listener_attribute()
+            .load_balancer_id("lb-bp1ygod3yctvg1y****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_load_balancer_udp_listener_attribute()
+            .load_balancer_id("lb-bp1rtfnodmywb43ecu4sf-c****")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_rule()
+            .region_id("cn-hangzhou")
+            .rule_id("rule-3ejhkt****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_server_certificate_name()
+            .region_id("cn-hangzhou")
+            .server_certificate_id("139a0******-cn-east-hangzhou-01")
+            .server_certificate_name("mycert01")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_tls_cipher_policy_attribute()
+            .region_id("cn-hangzhou")
+            .tls_cipher_policy_id("tls-bp1lp2076qx4e******bridp")
+            .name("tls-policy*****-test")
+            .tls_versions(["TLSv1.0"])
+            .ciphers(["DES-CBC3-SHA"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_v_server_group_attribute()
+            .region_id("cn-hangzhou")
+            .v_server_group_id("rsp-cige6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_load_balancer_listener()
+            .load_balancer_id("lb-bp13jaf5qli5*********")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_load_balancer_listener()
+            .load_balancer_id("lb-bp13jaf5qli5xmg******")
+            .listener_port(80)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .resource_ids(["lb-bp16qjewdsunr41m1****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_type("instance")
+            .resource_ids(["lb-bp16qjewdsunr41m1****"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upload_ca_certificate()
+            .region_id("cn-hangzhou")
+            .ca_certificate("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .upload_server_certificate()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -1655,3 +1655,1439 @@ fn upsert_collection_policy() {
         alibabacloud_sdk::sls_20201230::upsert_collection_policy::UpsertCollectionPolicyResponse,
     >("Sls 2020-12-30 UpsertCollectionPolicy", "{}", &[]);
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::sls_20201230::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .apply_config_to_machine_group()
+            .project("ali-test-project")
+            .machine_group("sample-group")
+            .config_name("logtail-config-sample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.call_ai_tools().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.change_resource_group().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .consumer_group_heart_beat()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .consumer_group("consumer_group_test")
+            .consumer("consumer_1")
+            .body([1])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .consumer_group_update_check_point()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .consumer_group("consumer_group_test")
+            .consumer("consumer_1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_alert().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_annotation_data_set().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_annotation_label().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_config().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_consumer_group()
+            .logstore("aliyun-test-logstore")
+            .project("aliyun-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_dashboard()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_domain().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_download_job()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_etl().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_index()
+            .logstore("ali-logstore-test")
+            .project("ali-project-test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_log_store()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_logging().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_logtail_pipeline_config()
+            .project("test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_machine_group()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_max_compute_export()
+            .project("my-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_metric_store().project("my-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_oss_export().project("my-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_osshdfs_export()
+            .project("my-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_oss_ingestion()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_project().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_s3_ingestion().project("testproject").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_saved_search()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_scheduled_sql()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_sql_instance().project("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_store_view()
+            .project("example-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_ticket().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_alert()
+            .project("ali-test-project")
+            .alert_name("alert-0123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_annotation_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_annotation_data_set().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_annotation_label().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_collection_policy()
+            .policy_name("your_log_policy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_config()
+            .project("ali-test-project")
+            .config_name("logtail-config-sample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_consume_processor()
+            .project("value")
+            .processor_name("consume-processor-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_consumer_group()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .consumer_group("consumer-group-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dashboard()
+            .project("ali-test-project")
+            .dashboard_name("dashboard-1609294922657-434834")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_domain()
+            .project("ali-test-project")
+            .domain_name("example.com")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_download_job()
+            .download_job_name("download-123")
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_etl()
+            .project("ali-test-project")
+            .etl_name("etl-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_index()
+            .logstore("ali-test-logstore")
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ingest_processor()
+            .project("ali-test-project")
+            .processor_name("parse-nginx-log")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_log_store()
+            .project("ali-test-project")
+            .logstore("aliyun-test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_logging().project("test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_logtail_pipeline_config()
+            .project("test-project")
+            .config_name("test-config")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_machine_group()
+            .project("ali-test-project")
+            .machine_group("test-machine-group-4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_max_compute_export()
+            .project("my-project")
+            .mc_export_name("export-mc-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_metric_store()
+            .project("my-project")
+            .name("my_metric_store")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_oss_export()
+            .project("my-project")
+            .oss_export_name("export-oss-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_osshdfs_export()
+            .project("my-project")
+            .oss_export_name("export-osshdfs-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_oss_ingestion()
+            .project("ali-test-project")
+            .oss_ingestion_name("ingest-oss-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_project().project("ali-project-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_project_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_s3_ingestion()
+            .project("value")
+            .s3_ingestion_name("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_saved_search()
+            .project("ali-test-project")
+            .savedsearch_name("test-savedsearch-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_scheduled_sql()
+            .project("ali-test-project")
+            .scheduled_sql_name("sql-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_store_view()
+            .project("example-project")
+            .name("my_storeview")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_alert()
+            .project("ali-test-project")
+            .alert_name("alert-0123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_scheduled_sql()
+            .project("ali-test-project")
+            .scheduled_sql_name("sql-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_alert()
+            .project("ali-test-project")
+            .alert_name("alert-0123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_scheduled_sql()
+            .project("ali-test-project")
+            .scheduled_sql_name("sql-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_alert()
+            .project("ali-test-project")
+            .alert_name("alert-0123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_annotation_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_annotation_data_set().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_annotation_label().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_applied_configs()
+            .project("ali-test-project")
+            .machine_group("test-machine-group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_applied_machine_groups()
+            .project("ali-test-project")
+            .config_name("logtail-config-sample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_async_sql().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_check_point()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .consumer_group("consumer-group-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_collection_policy()
+            .policy_name("your_log_policy")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_config()
+            .project("ali-test-project")
+            .config_name("logtail-config-sample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_consume_processor()
+            .project("value")
+            .processor_name("consume-processor-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_context_logs()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .pack_id("85C897C740352DC6-808")
+            .pack_meta("2|MTY1NTcwNTUzODY5MTY0MDk1Mg==|3|0")
+            .back_lines(10)
+            .forward_lines(10)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cursor()
+            .project("ali-test-project")
+            .logstore("sls-test-logstore")
+            .shard_id(1)
+            .from("begin")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_cursor_time()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .shard_id(0)
+            .cursor("MTU0NzQ3MDY4MjM3NjUxMzQ0Ng==")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_dashboard()
+            .project("ali-test-project")
+            .dashboard_name("dashboard-1609294922657-434834")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_download_job()
+            .download_job_name("download-123")
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_etl().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_histograms()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .from(1409529600)
+            .to(1409569200)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_index()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_ingest_processor()
+            .project("ali-test-project")
+            .processor_name("parse-nginx-log")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_log_store()
+            .logstore("ali-test-logstore")
+            .project("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_log_store_metering_mode()
+            .project("projectName")
+            .logstore("logstoreName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_logging().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_logs()
+            .project("ali-test-project")
+            .logstore("example-logstore")
+            .from(1627268185)
+            .to(1627269085)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_logs_v2()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .accept_encoding("lz4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_logtail_pipeline_config()
+            .project("test-project")
+            .config_name("test-config")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_ml_service_results().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_machine_group()
+            .project("ali-test-project")
+            .machine_group("test-machine-group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_max_compute_export()
+            .project("my-project")
+            .mc_export_name("export-mc-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_metric_store()
+            .project("my-project")
+            .name("my_metric_store")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_metric_store_metering_mode()
+            .project("projectName")
+            .metric_store("metricStoreName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_oss_export()
+            .project("my-project")
+            .oss_export_name("export-oss-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_osshdfs_export()
+            .project("my-project")
+            .oss_export_name("export-osshdfs-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_oss_ingestion()
+            .project("ali-test-project")
+            .oss_ingestion_name("ingest-oss-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_project().project("ali-project-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_project_logs()
+            .project("ali-test-project")
+            .query(
+                "SELECT COUNT(*) as pv FROM nginx-moni where __time__ > 1646102500 and __time__ < 1646103400",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_project_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_s3_ingestion()
+            .project("test")
+            .s3_ingestion_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_saved_search()
+            .project("aliyun-test-project")
+            .savedsearch_name("savedsearch-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_scheduled_sql()
+            .project("ali-test-project")
+            .scheduled_sql_name("sql-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_sls_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_sql_instance().project("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_store_view()
+            .project("example-project")
+            .name("my_storeview")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_store_view_index()
+            .project("example-project")
+            .name("my_storeview")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_ai_tools().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_alerts().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_annotation_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_annotation_data_sets().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_annotation_labels().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_collection_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_config()
+            .project("ali-test-project")
+            .logstore_name("ali-test-logstore")
+            .offset(0)
+            .size(10)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_consume_processors().project("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_consumer_group()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_dashboard().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_domains().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_download_jobs()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_et_ls().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ingest_processors()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_log_stores()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_logtail_pipeline_config()
+            .project("test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_machine_group()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_machines()
+            .project("ali-test-project")
+            .machine_group("test-group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_max_compute_exports()
+            .project("my-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_metric_stores().project("my-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_oss_exports().project("my-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_osshdfs_exports().project("my-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_oss_ingestions()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_project().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_s3_ingestions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_saved_search()
+            .project("aliyun-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_scheduled_sq_ls()
+            .project("ali-test-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_shards()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_store_views()
+            .project("example-project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("project")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .merge_shard()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .shard(3)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.open_sls_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_annotation_data().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_consume_processor()
+            .project("value")
+            .processor_name("consume-processor-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_ingest_processor()
+            .project("ali-test-project")
+            .processor_name("parse-nginx-log")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_logs()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .x_log_compresstype("lz4")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.put_project_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_project_transfer_acceleration()
+            .project("value")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .put_webtracking()
+            .project("ali-test-project")
+            .logstore_name("ali-test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.refresh_token().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_config_from_machine_group()
+            .project("ali-test-project")
+            .machine_group("test-group")
+            .config_name("test-logtail")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .split_shard()
+            .project("ali-test-project")
+            .logstore("logstorename")
+            .shard(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.start_etl().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_max_compute_export()
+            .project("my-project")
+            .mc_export_name("export-mc-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_oss_export()
+            .project("my-project")
+            .oss_export_name("export-oss-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_osshdfs_export()
+            .project("my-project")
+            .oss_export_name("export-osshdfs-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_oss_ingestion()
+            .project("ali-test-project")
+            .oss_ingestion_name("ingest-oss-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.stop_etl().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_max_compute_export()
+            .project("my-project")
+            .mc_export_name("export-mc-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_oss_export()
+            .project("my-project")
+            .oss_export_name("export-oss-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_osshdfs_export()
+            .project("my-project")
+            .oss_export_name("export-osshdfs-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_oss_ingestion()
+            .project("ali-test-project")
+            .oss_ingestion_name("ingest-oss-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.submit_async_sql().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.tag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.untag_resources().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_alert()
+            .project("ali-test-project")
+            .alert_name("alert-0123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_annotation_data_set().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_annotation_label().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_config()
+            .project("ali-test-project")
+            .config_name("test-sample")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_consumer_group()
+            .project("ali-test-project")
+            .logstore("logstore-test")
+            .consumer_group("consumer-group-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dashboard()
+            .project("ali-test-project")
+            .dashboard_name("dashboard-1609294922657-434834")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_etl()
+            .project("ali-test-project")
+            .etl_name("etl-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_index()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_log_store()
+            .project("ali-test-project")
+            .logstore("test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_log_store_encryption()
+            .project("test-project")
+            .logstore("test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_log_store_metering_mode()
+            .project("projectName")
+            .logstore("logstoreName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_log_store_processor()
+            .project("ali-test-project")
+            .logstore("ali-test-logstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_logging().project("ali-test-project").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_logtail_pipeline_config()
+            .project("test-project")
+            .config_name("test-config")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_machine_group()
+            .project("ali-test-project")
+            .group_name("test-group")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_machine_group_machine()
+            .project("ali-test-project")
+            .machine_group("test-group")
+            .body(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_max_compute_export()
+            .project("my-project")
+            .mc_export_name("export-mc-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_metric_store()
+            .project("my-project")
+            .name("my_metric_store")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_metric_store_metering_mode()
+            .project("projectName")
+            .metric_store("metricStoreName")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_metric_store_processor()
+            .project("ali-test-project")
+            .metricstore("ali-test-metricstore")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_oss_export()
+            .project("my-project")
+            .oss_export_name("export-oss-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_osshdfs_export()
+            .project("my-project")
+            .oss_export_name("export-osshdfs-1234567890-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_oss_ingestion()
+            .project("ali-test-project")
+            .oss_ingestion_name("ingest-oss-123455")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_project().project("ali-project-test").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_saved_search()
+            .project("my-project")
+            .savedsearch_name("savedsearch-name")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_scheduled_sql()
+            .project("ali-test-project")
+            .scheduled_sql_name("sql-123456789-123456")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.update_sql_instance().project("value").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_store_view()
+            .project("example-project")
+            .name("my_storeview")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.upsert_collection_policy().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -44,3 +44,36 @@ fn get_caller_identity() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::sts_20150401::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .assume_role()
+            .role_arn("acs:ram::123456789012****:role/adminrole")
+            .role_session_name("alice")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .assume_role_with_oidc()
+            .role_session_name("TestOidcAssumedRoleSession")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.assume_role_with_saml().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_caller_identity().send().await?;
+        let _ = response;
+    }
+    Ok(())
+}

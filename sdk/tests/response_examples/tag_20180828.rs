@@ -363,3 +363,220 @@ fn update_associated_resource_rule() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::tag_20180828::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .attach_policy()
+            .policy_id("p-de62a0bf400e4b69****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_created_by_enabled()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.close_created_by().region_id("cn-shanghai").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_associated_resource_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_policy()
+            .policy_name("test")
+            .policy_content(
+                "{\"tags\":{\"CostCenter\":{\"tag_value\":{\"@@assign\":[\"Beijing\",\"Shanghai\"]},\"tag_key\":{\"@@assign\":\"CostCenter\"}}}}",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_associated_resource_rule().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_policy()
+            .policy_id("p-557cb141331f41c7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_tag()
+            .region_id("cn-hangzhou")
+            .key("Environment")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_policy()
+            .policy_id("p-a3381efe2fe34a75****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.disable_policy_type().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.enable_policy_type().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.generate_config_rule_report().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_config_rule_report().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_effective_policy().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_policy()
+            .policy_id("p-557cb141331f41c7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_policy_enable_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_associated_resource_rules().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_config_rules_for_target().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_policies_for_target().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_resources_by_tag()
+            .region_id("cn-shenzhen")
+            .resource_type("ALIYUN::VPC::VPC")
+            .tag_filter_key("k1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_support_resource_types().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_tag_keys().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_values()
+            .region_id("cn-hangzhou")
+            .key("k1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_targets_for_policy()
+            .policy_id("p-de62a0bf400e4b69****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_policy()
+            .policy_id("p-5732750813924f90****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.open_created_by().region_id("cn-shanghai").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .region_id("cn-hangzhou")
+            .tags("{\"k1\":\"v1\",\"k2\":\"v2\"}")
+            .resource_arns([
+                "arn:acs:vpc:cn-hangzhou:123456789****:vpc/vpc-bp19dd90tkt6tz7wu****",
+            ])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources()
+            .region_id("cn-hangzhou")
+            .resource_arns([
+                "arn:acs:vpc:cn-hangzhou:123456789****:vpc/vpc-bp19dd90tkt6tz7wu****",
+            ])
+            .tag_keys(["k1"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_associated_resource_rule()
+            .setting_name(
+                "rule:AssociateEip-UnassociateEip-TagInstance:Ecs-Instance:Vpc-Eip",
+            )
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -4334,3 +4334,3595 @@ fn withdraw_vpc_published_route_entries() {
         &[],
     );
 }
+
+/// The documented call of every operation, compiled, never run.
+#[allow(dead_code, deprecated)]
+async fn documented_calls(
+    client: alibabacloud_sdk::vpc_20160428::Client,
+) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    {
+        let response = client
+            .activate_router_interface()
+            .region_id("cn-hangzhou")
+            .router_interface_id("ri-2zeo3xzyf38r4urz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .active_flow_log()
+            .region_id("cn-qingdao")
+            .flow_log_id("fl-m5e8vhz2t21sel1nq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_bgp_network()
+            .region_id("cn-shanghai")
+            .dst_cidr_block("10.10.XX.XX/32")
+            .router_id("vrt-2zeo3xzyf38r4u******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_common_bandwidth_package_ip()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqasdf****")
+            .ip_instance_id("eip-2zeerraiwb7uqwed****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_common_bandwidth_package_ips()
+            .region_id("cn-shanghai")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqasdf****")
+            .ip_instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_global_acceleration_instance_ip()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-Ldefrgbttnyyf****")
+            .ip_instance_id("eip-rw434rwfdeaf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_ipv6_translator_acl_list_entry()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1dcdvfe2****")
+            .acl_entry_ip("12XX:0:0:XXXX::0102")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_public_ip_address_pool_cidr_block()
+            .public_ip_address_pool_id("pippool-6wetvn6fumkgycssx****")
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .add_sources_to_traffic_mirror_session()
+            .traffic_mirror_session_id("tms-j6cla50buc44ap8tu****")
+            .traffic_mirror_source_ids(["eni-j6ccmrl8z3xkvxgw****"])
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_eip_address()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_eip_address_pro()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_eip_segment_address()
+            .region_id("cn-hangzhou")
+            .eip_mask("28")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_ipv6_address()
+            .region_id("cn-hangzhou")
+            .v_switch_id("vsw-asdfjlnaue4g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_ipv6_internet_bandwidth()
+            .region_id("cn-huhehaote")
+            .ipv6_address_id("ipv6-2zen5j4axcp5l5qyy****")
+            .bandwidth(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .allocate_vpc_ipv6_cidr()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .apply_physical_connection_loa()
+            .region_id("cn-hangzhou")
+            .instance_id("pc-bp1qrb3044eqi****")
+            .company_name("company")
+            .line_type("FIBRE")
+            .si("company")
+            .construction_time("2022-02-28T16:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_eip_address()
+            .allocation_id("eip-2zeerraiwb7ujsxdc****")
+            .instance_id("i-2zebb08phyczzawe****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_eip_address_batch()
+            .region_id("cn-hangzhou")
+            .binded_instance_id("ngw-hp3akk9irtd69jad****")
+            .binded_instance_type("Nat")
+            .instance_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_ha_vip()
+            .region_id("cn-shanghai")
+            .ha_vip_id("havip-2zeo05qre24nhrqpy****")
+            .instance_id("i-faf344422ffsfad****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_network_acl()
+            .network_acl_id("nacl-a2do9e413e0sp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_physical_connection_to_virtual_border_router()
+            .region_id("cn-hangzhou")
+            .vbr_id("vbr-bp186tnz6rijyhj******")
+            .physical_connection_id("pc-bp1qrb3044eqixog****")
+            .vlan_id("123")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_route_table()
+            .region_id("cn-hangzhou")
+            .route_table_id("vtb-bp145q7glnuzdvzu2****")
+            .v_switch_id("vsw-25ncdvfaue4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_route_table_with_gateway()
+            .region_id("ap-southeast-6")
+            .route_table_id("vtb-5ts0ohchwkp3dydt2****")
+            .gateway_id("ipv4gw-5tsnc6s4ogsedtp3k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_route_tables_with_vpc_gateway_endpoint()
+            .endpoint_id("vpce-m5e371h5clm3uadih****")
+            .route_table_ids(["vtb-m5elgtm3aj586iitr****"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_vpc_cidr_block()
+            .region_id("ch-hangzhou")
+            .vpc_id("vpc-o6wrloqsdqc9io3mg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .associate_vpn_gateway_with_certificate()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1q8bgx4xnkm2ogj****")
+            .certificate_type("Signature")
+            .certificate_id("6bfe4218-ea1d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_dhcp_options_set_to_vpc()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .vpc_id("vpc-sfdkfdjkdf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .attach_vbr_to_vpconn()
+            .vpconn_id("pc-bp1mrgfbtmc9brre7****")
+            .vbr_id("vbr-bp133sn3nwjvu7twc****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_common_bandwidth_package_ip_bandwidth()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-bp13d0m4e2qv8xxxxxxxx")
+            .eip_id("eip-2zewysoansu0sxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .cancel_physical_connection()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mfjzm7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .change_resource_group()
+            .new_resource_group_id("rg-bp1drpcfz9srr393h****")
+            .resource_type("PHYSICALCONNECTION")
+            .resource_id("pc-bp16qjewdsunr41m1****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_can_allocate_vpc_private_ip_address()
+            .region_id("cn-qingdao")
+            .v_switch_id("vsw-m5ew3t46z2drmifnt****")
+            .private_ip_address("10.0.0.7")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .check_vpn_bgp_enabled()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .complete_physical_connection_loa()
+            .region_id("cn-shanghai")
+            .instance_id("pc-bp10tvlhnwkw****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .confirm_physical_connection()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .connect_router_interface()
+            .region_id("cn-hangzhou")
+            .router_interface_id("ri-2zeo3xzyf38r4urzd****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .convert_bandwidth_package()
+            .bandwidth_package_id("bwp-bp1xea10o8qxw4f****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .copy_network_acl_entries()
+            .region_id("cn-hangzhou")
+            .network_acl_id("nacl-a2do9e413e0spxxxxxxxx")
+            .source_network_acl_id("nacl-ghuo9ehg3e0spxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_bgp_group()
+            .region_id("cn-shanghai")
+            .router_id("vbr-bp1ctxy813985gkuk****")
+            .peer_asn(1)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_bgp_peer()
+            .region_id("cn-shanghai")
+            .bgp_group_id("bgpg-wz9f62v4fbg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_common_bandwidth_package()
+            .region_id("cn-hangzhou")
+            .bandwidth(1000)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_customer_gateway()
+            .region_id("cn-shanghai")
+            .ip_address("101.12.XX.XX")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_default_v_switch()
+            .zone_id("cn-hangzhou-b")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_default_vpc()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_dhcp_options_set()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_express_cloud_connection()
+            .region_id("cn-hangzhou")
+            .peer_location(
+                "\\*\\*city\\*\\*district/county\\*\\*road\\*\\*number\\*\\*property or building name\\*\\*building\\*\\*floor\\*\\*room number\\*\\*server rack number\\*\\*server rack name\\*\\*device\\*\\*port",
+            )
+            .idc_sp("CU")
+            .bandwidth(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_express_connect_traffic_qos()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_express_connect_traffic_qos_queue()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_type("High")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_express_connect_traffic_qos_rule()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_id("qos-queue-9nyx2u7n71s2rcy4n5")
+            .priority(1)
+            .protocol("ALL")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_failover_test_job()
+            .resource_type("PHYSICALCONNECTION")
+            .resource_ids(["value"])
+            .job_type("StartNow")
+            .job_duration(60)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_flow_log()
+            .region_id("cn-qingdao")
+            .resource_type("NetworkInterface")
+            .resource_id("eni-askldfas****")
+            .traffic_type("All")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_forward_entry()
+            .region_id("cn-hangzhou")
+            .forward_table_id("ftb-bp1mbjubq34hlcqpa****")
+            .external_ip("116.28.XX.XX")
+            .external_port("8080")
+            .internal_ip("192.168.XX.XX")
+            .internal_port("80")
+            .ip_protocol("TCP")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_full_nat_entry()
+            .full_nat_table_id("fulltb-gw88z7hhlv43rmb26****")
+            .network_interface_id("eni-gw8g131ef2dnbu3k****")
+            .nat_ip("192.168.XX.XX")
+            .access_ip("192.168.XX.XX")
+            .access_port("80")
+            .ip_protocol("TCP")
+            .region_id("eu-central-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_global_acceleration_instance()
+            .region_id("cn-hangzhou")
+            .service_location("china-mainland")
+            .bandwidth("10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ha_vip()
+            .region_id("cn-hangzhou")
+            .v_switch_id("vsw-asdfjlnaue4g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_high_reliable_physical_connection()
+            .high_reliable_type("MultiApMultiDevice")
+            .port_type("1000Base-T")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv6_translator()
+            .region_id("cm-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv6_translator_acl_list()
+            .region_id("cn-hangzhou")
+            .acl_name("test")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv6_translator_entry()
+            .region_id("cn-hangzhou")
+            .ipv6_translator_id("ipv6trans-bp1858ys57xxxxxx")
+            .allocate_ipv6_port(80)
+            .backend_ipv4_addr("46.22.xx.xx")
+            .backend_ipv4_port(80)
+            .trans_protocol("tcp")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipsec_server()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp17lofy9fd0dnvzv****")
+            .local_subnet("192.168.0.0/24")
+            .client_ip_pool("10.0.0.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv4_gateway()
+            .vpc_id("vpc-5tss06uvoyps5xoya****")
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv6_egress_only_rule()
+            .region_id("cn-huhehaote")
+            .ipv6_gateway_id("ipv6gw-hp3c2paq0ywauasza****")
+            .instance_id("ipv6-hp3nxjkfxn5pnhgl5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ipv6_gateway()
+            .region_id("cn-huhehaote")
+            .vpc_id("vpc-123sedrfswd23****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_nat_gateway()
+            .region_id("cn-hangzhou")
+            .vpc_id("vpc-bp1di7uewzmtvfuq8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_nat_ip()
+            .region_id("eu-central-1")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .nat_ip_cidr("192.168.0.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_nat_ip_cidr()
+            .region_id("eu-central-1")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .nat_ip_cidr("172.16.0.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_network_acl()
+            .vpc_id("vpc-dsfd34356vdf****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_physical_connection()
+            .region_id("cn-shanghai")
+            .access_point_id("ap-cn-beijing-ft-A")
+            .line_operator("CT")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_physical_connection_occupancy_order()
+            .region_id("cn-hangzhou")
+            .physical_connection_id("pc-bp1hp0wr072f6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_physical_connection_setup_order()
+            .region_id("cn-beijing")
+            .access_point_id("ap-cn-beijing-ft-A")
+            .line_operator("CT")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_public_ip_address_pool()
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_route_entries()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_route_entry()
+            .route_table_id("vtb-bp145q7glnuzd****")
+            .destination_cidr_block("192.168.0.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_route_table()
+            .region_id("cn-zhangjiakou")
+            .vpc_id("vpc-bp1qpo0kug3a20qqe****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_router_interface()
+            .region_id("cn-hangzhou")
+            .role("InitiatingSide")
+            .opposite_region_id("cn-shanghai")
+            .spec("Mini.2")
+            .router_type("VRouter")
+            .router_id("vbr-m5ebm6g9ptc9mly1c****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_snat_entry()
+            .region_id("cn-hangzhou")
+            .snat_table_id("stb-bp190wu8io1vgev****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ssl_vpn_client_cert()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_server_id("vss-m5et0q3iy1qex328w****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_ssl_vpn_server()
+            .region_id("cn-shanghai")
+            .vpn_gateway_id("vpn-bp1hgim8by0kc9nga****")
+            .client_ip_pool("192.168.1.0/24")
+            .local_subnet("10.0.0.0/8")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_traffic_mirror_filter()
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_traffic_mirror_filter_rules()
+            .traffic_mirror_filter_id("tmf-j6cmls82xnc86vtpe****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_traffic_mirror_session()
+            .traffic_mirror_target_id("eni-j6c8znm5l1yt4sox****")
+            .traffic_mirror_target_type("NetworkInterface")
+            .traffic_mirror_filter_id("tmf-j6cmls82xnc86vtpe****")
+            .priority(1)
+            .traffic_mirror_source_ids(["eni-j6c2fp57q8rr47rp****"])
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_v_switch()
+            .zone_id("cn-hangzhou-b")
+            .cidr_block("172.16.0.0/24")
+            .vpc_id("vpc-257gqcdfvx6n****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_v_switch_cidr_reservation()
+            .v_switch_id("vsw-25navfgbue4g****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vbr_ha()
+            .vbr_id("vbr-bp1jcg5cmxjbl9xgc****")
+            .peer_vbr_id("vbr-bp12mw1f8k3jgygk9****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vco_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w2jpkhi2eeop6q6****")
+            .route_dest("192.168.10.0/24")
+            .weight(100)
+            .next_hop("vco-p0w2jpkhi2eeop6q6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_virtual_border_router()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-2zextbehcx****")
+            .vlan_id(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_virtual_physical_connection()
+            .order_mode("PayByVirtualPhysicalConnectionOwner")
+            .vlan_id(4)
+            .spec("50M")
+            .vpconn_ali_uid(1210123456123456)
+            .physical_connection_id("pc-bp1ciz7ekd2grn1as****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.create_vpc().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpc_gateway_endpoint()
+            .vpc_id("vpc-bp1gsk7h12ew7oegk****")
+            .service_name("com.aliyun.cn-hangzhou.oss")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpc_prefix_list()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpconn_from_vbr()
+            .vbr_id("vbr-bp136flp1mf8mlq6r****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpn_attachment()
+            .region_id("cn-hangzhou")
+            .local_subnet("10.1.1.0/24,10.1.2.0/24")
+            .remote_subnet("10.1.3.0/24,10.1.4.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpn_connection()
+            .region_id("cn-shanghai")
+            .vpn_gateway_id("vpn-bp1q8bgx4xnkm****")
+            .local_subnet("10.10.1.0/24,10.10.2.0/24")
+            .remote_subnet("10.10.3.0/24,10.10.4.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpn_gateway()
+            .region_id("cn-hangzhou")
+            .vpc_id("vpc-bp1ub1yt9cvakoelj****")
+            .bandwidth(5)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpn_pbr_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_source("192.168.1.0/24")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .publish_vpc(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .create_vpn_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .publish_vpc(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deactivate_router_interface()
+            .region_id("cn-hangzhou")
+            .router_interface_id("ri-2zeo3xzyf38r4urz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deactive_flow_log()
+            .region_id("cn-qingdao")
+            .flow_log_id("fl-m5e8vhz2t21sel1nq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_bgp_group()
+            .region_id("cn-hangzhou")
+            .bgp_group_id("bgpg-bp1k25cyp26cllath****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_bgp_network()
+            .region_id("cn-hangzhou")
+            .dst_cidr_block("10.110.192.12/32")
+            .router_id("vrt-bp1lhl0taikrteen8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_bgp_peer()
+            .region_id("cn-shanghai")
+            .bgp_peer_id("bgp-wz977wcrmb69a********")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_common_bandwidth_package()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqk145pn4u")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_customer_gateway()
+            .region_id("cn-shanghai")
+            .customer_gateway_id("cgw-bp1pvpl9r9adju6l5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_dhcp_options_set()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_express_connect()
+            .region_id("cn-shanghai")
+            .router_interface_id("ri-119mfjz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_express_connect_traffic_qos()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_express_connect_traffic_qos_queue()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_id("qos-queue-9nyx2u7n71s2rcy4n5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_express_connect_traffic_qos_rule()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_id("qos-queue-9nyx2u7n71s2rcy4n5")
+            .rule_id("qos-rule-iugg0l9x27f2nocouj")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_failover_test_job()
+            .job_id("ftj-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_flow_log()
+            .region_id("cn-qingdao")
+            .flow_log_id("fl-m5e8vhz2t21sel1nq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_forward_entry()
+            .region_id("cn-hangzhou")
+            .forward_table_id("ftb-8vbx8xu2lqj9qb334****")
+            .forward_entry_id("fwd-8vbn3bc8roygjp0gy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_full_nat_entry()
+            .full_nat_table_id("fulltb-gw88z7hhlv43rmb26****")
+            .full_nat_entry_id("fullnat-gw8fz23jezpbblf1j****")
+            .region_id("eu-central-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_global_acceleration_instance()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-asdfsl22s****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ha_vip()
+            .region_id("cn-shanghai")
+            .ha_vip_id("havip-2zeo05qre24nhrqpy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_translator()
+            .region_id("cn-hangzhou")
+            .ipv6_translator_id("ipv6trans-bp1i8ahxut1ie****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_translator_acl_list()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1de2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_translator_entry()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipsec_server()
+            .region_id("cn-hangzhou")
+            .ipsec_server_id("iss-bp1jougp8cfsbo8y9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv4_gateway()
+            .ipv4_gateway_id("ipv4gw-5tsnc6s4ogsedtp3k****")
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_egress_only_rule()
+            .region_id("cn-huhehaote")
+            .ipv6_egress_only_rule_id("ipv6py-hp3w98rmlbqp0xxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_gateway()
+            .region_id("cn-huhehaote")
+            .ipv6_gateway_id("ipv6gw-hp3y0l3ln89j8****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ipv6_internet_bandwidth()
+            .region_id("cn-huhehaote")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_nat_gateway()
+            .region_id("cn-hangzhou")
+            .nat_gateway_id("ngw-bp1uewa15k4iy5770****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_nat_ip().region_id("cn-qingdao").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_nat_ip_cidr()
+            .region_id("eu-central-1")
+            .nat_ip_cidr("172.16.0.0/24")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_network_acl()
+            .network_acl_id("nacl-bp1lhl0taikrbgnh****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_physical_connection()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mfjzm7*********")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_public_ip_address_pool()
+            .public_ip_address_pool_id("pippool-6wetvn6fumkgycssx****")
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_public_ip_address_pool_cidr_block()
+            .public_ip_address_pool_id("pippool-6wetvn6fumkgycssx****")
+            .cidr_block("47.0.XX.XX/24")
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_route_entries()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.delete_route_entry().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_route_table()
+            .region_id("cn-hangzhou")
+            .route_table_id("vtb-bp145q7glnuzdvzu2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_router_interface()
+            .region_id("cn-shanghai")
+            .router_interface_id("ri-2zeo3xzyf38r4urz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_snat_entry()
+            .region_id("cn-hangzhou")
+            .snat_table_id("stb-bp190wu8io1vgev80****")
+            .snat_entry_id("snat-bp1vcgcf8tm0plqcg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ssl_vpn_client_cert()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_client_cert_id("vsc-bp1n8wcf134yl0osr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_ssl_vpn_server()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_server_id("vss-bp18q7hzj6largv4v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_traffic_mirror_filter()
+            .traffic_mirror_filter_id("tmf-j6cmls82xnc86vtpe****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_traffic_mirror_filter_rules()
+            .traffic_mirror_filter_id("tmf-j6cmls82xnc86vtpe****")
+            .traffic_mirror_filter_rule_ids(["tmr-j6cbmubn323k7jlq3****"])
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_traffic_mirror_session()
+            .traffic_mirror_session_id("tms-j6cla50buc44ap8tu****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_v_switch()
+            .v_switch_id("vsw-asdfjlna****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_v_switch_cidr_reservation()
+            .v_switch_cidr_reservation_id("vcr-bp1m12saqteraw3rp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vbr_ha()
+            .instance_id("vbrha-sa1******")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vco_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w5112fgnl2ihlmf****")
+            .route_dest("192.168.10.0/24")
+            .weight(100)
+            .next_hop("vco-p0w5112fgnl2ihlmf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_virtual_border_router()
+            .region_id("cn-shanghai")
+            .vbr_id("vbr-bp12mw1f8k3jgygk9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpc()
+            .vpc_id("vpc-bp1m7v25emi1h5mtc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpc_gateway_endpoint()
+            .endpoint_id("vpce-bp1w1dmdqjpwul0v3****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpc_prefix_list()
+            .prefix_list_id("pl-0b78hw45f****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpn_attachment()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w7gtr14m09r9lkr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpn_connection()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-bp1bbi27hojx80nck****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpn_gateway()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1q8bgx4xnkm2ogj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpn_pbr_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_source("192.168.1.0/24")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .delete_vpn_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .deletion_protection()
+            .region_id("cn-hangzhou")
+            .protection_enable(true)
+            .r#type("EIP")
+            .instance_id("eip-uf6id7gvguruxe41v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe95_traffic()
+            .region_id("cn-hangzhou")
+            .resource_type("cbwp")
+            .instance_id("cbwp-wz9j19xrwf78fvz7*****")
+            .day("2022-10-22")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_access_points()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_bgp_groups()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_bgp_networks()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_bgp_peers()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_common_bandwidth_packages()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_customer_gateway()
+            .region_id("cn-shanghai")
+            .customer_gateway_id("cgw-bp1pvpl9r9adju6l5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_customer_gateways()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ec_grant_relation()
+            .instance_type("VBR")
+            .instance_id("vbr-bp12mw1f8k3jgygk9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eip_addresses()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eip_gateway_info()
+            .instance_id("eni-bp1d66qjxb3qoin3****")
+            .region_id("cn-zhangjiakou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eip_monitor_data()
+            .allocation_id("eip-2zeerraiwb7uj6idcfv****")
+            .start_time("2020-01-05T01:05:05Z")
+            .end_time("2020-01-05T03:05:10Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_eip_segment()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_express_connect_traffic_qos()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_express_connect_traffic_qos_queue()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_express_connect_traffic_qos_rule()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_failover_test_job()
+            .job_id("ftj-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_failover_test_jobs().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_flow_logs()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_forward_table_entries()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_global_acceleration_instances()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_grant_rules_to_cen()
+            .region_id("cn-hangzhou")
+            .instance_id("vpc-bp18sth14qii3pnvc****")
+            .instance_type("VPC")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_grant_rules_to_ecr()
+            .region_id("cn-hangzhou")
+            .instance_id("vbr-xxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_ha_vips().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_high_definition_monitor_log_attribute()
+            .region_id("cn-hangzhou")
+            .instance_id("eip-wz9fi6qboho9fwgx7****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_translator_acl_list_attributes()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1de2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_translator_acl_lists()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_translator_entries()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_translators()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_addresses()
+            .region_id("cn-huhehaote")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_egress_only_rules()
+            .region_id("cn-huhehaote")
+            .ipv6_gateway_id("ipv6gw-bp1rhhs9zjlxukc5e****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_gateway_attribute()
+            .region_id("cn-huhehaote")
+            .ipv6_gateway_id("ipv6gw-hp3y0l3ln89j8cdvf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ipv6_gateways()
+            .region_id("cn-huhehaote")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_nat_gateway_associate_network_interfaces()
+            .region_id("cn-hangzhou")
+            .nat_gateway_id("ngw-bp1uewa15k4iy5770****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_nat_gateways()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_acl_attributes()
+            .network_acl_id("nacl-a2do9e413e0spzasx****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_network_acls()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_physical_connection_loa()
+            .region_id("cn-hangzhou")
+            .instance_id("pc-bp1ca4wca27ex****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_physical_connections()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_public_ip_address()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_route_entry_list()
+            .region_id("cn-hangzhou")
+            .route_table_id("vtb-bp1r9pvl4xen8s9ju****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_route_table_list()
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_route_tables().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_router_interface_attribute()
+            .region_id("cn-qingdao")
+            .instance_id("ri-m5egfc10sednwk2yt****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_router_interfaces()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_server_related_global_acceleration_instances()
+            .region_id("cn-hangzhou")
+            .server_id("i-12s3sdf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_snat_table_entries()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ssl_vpn_client_cert()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_client_cert_id("vsc-bp17r58rjf5r1gjyr****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ssl_vpn_client_certs()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ssl_vpn_clients()
+            .region_id("eu-central-1")
+            .vpn_gateway_id("vpn-gw8gfb947ctddabja****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_ssl_vpn_servers()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tag_keys().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_tag_keys_for_express_connect()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_tags().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_v_routers()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_v_switch_attributes()
+            .v_switch_id("vsw-25naue4g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_v_switches().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_vbr_ha().region_id("cn-shanghai").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vco_route_entries()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w2jpkhi2eeop6q6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_virtual_border_routers()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_virtual_border_routers_for_physical_connection()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mfj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpc_attribute()
+            .vpc_id("vpc-bp18sth14qii3pnv****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpc_grant_rules_to_ecr()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_vpcs().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_attachments()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_connection()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-bp1bbi27hojx80nck****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_connection_logs()
+            .region_id("eu-central-1")
+            .vpn_connection_id("vco-m5evqnds4y459flt3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_connections()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_cross_account_authorizations()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w2jpkhi2eeop6q6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_gateway()
+            .region_id("cn-zhangjiakou")
+            .vpn_gateway_id("vpn-bp1r3v1xqkl0w519g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_gateway_available_zones()
+            .region_id("cn-hangzhou")
+            .spec("5M")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_gateways()
+            .region_id("cn-zhangjiakou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_pbr_route_entries()
+            .region_id("cn-zhangjiakou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_route_entries()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1cmw7jh1nfe43m9****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .describe_vpn_ssl_server_logs()
+            .region_id("cn-hangzhou")
+            .vpn_ssl_server_id("vss-bp155e9yclsg1xgq4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.describe_zones().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .detach_dhcp_options_set_from_vpc()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .vpc_id("vpc-dfdgrgthhy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .diagnose_vpn_connections()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .diagnose_vpn_gateway()
+            .region_id("cn-qingdao")
+            .resource_id("vco-uf66xniofskqtuoz1****")
+            .resource_type("IPsec")
+            .vpn_gateway_id("vpn-m5efhj0k1p47ctuhl****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_nat_gateway_ecs_metric()
+            .region_id("cn-chengdu")
+            .nat_gateway_id("ngw-2vc53wynunp35lw1y****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .disable_vpc_classic_link()
+            .region_id("cn-hangzhou")
+            .vpc_id("vpc-bp1m7v25emi1h5mtc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .dissociate_route_table_from_gateway()
+            .region_id("ap-southeast-6")
+            .route_table_id("vtb-5ts0ohchwkp3dydt2****")
+            .gateway_id("ipv4gw-5tsnc6s4ogsedtp3k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .dissociate_route_tables_from_vpc_gateway_endpoint()
+            .endpoint_id("vpce-m5e371h5clm3uadih****")
+            .route_table_ids(["vtb-m5elgtm3aj586iitr****"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .dissociate_vpn_gateway_with_certificate()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1q8bgx4xnkm2ogj****")
+            .certificate_type("Encryption")
+            .certificate_id("6bfe4218-ea1d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .download_vpn_connection_config()
+            .region_id("cn-shanghai")
+            .vpn_connection_id("vco-bp1bbi27hojx80nck****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_nat_gateway_ecs_metric()
+            .region_id("cn-chengdu")
+            .nat_gateway_id("ngw-2vc53wynunp35lw1y****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_physical_connection()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mfjz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_vpc_classic_link()
+            .region_id("cn-hangzhou")
+            .vpc_id("vpc-bp1m7v25emi1h5mtc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .enable_vpc_ipv4_gateway()
+            .ipv4_gateway_id("ipv4gw-5tsp9lumsxoqizvq2****")
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_dhcp_options_set()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_flow_log_service_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_ipv4_gateway_attribute()
+            .region_id("ap-southeast-6")
+            .ipv4_gateway_id("ipv4gw-5tsnc6s4ogsedtp3k****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_nat_gateway_attribute()
+            .region_id("cn-qingdao")
+            .nat_gateway_id("ngw-bp1b0lic8uz4r6vf2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_physical_connection_service_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_public_ip_address_pool_service_status()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.get_traffic_mirror_service_status().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_v_switch_cidr_reservation_usage()
+            .v_switch_cidr_reservation_id("vcr-bp1m12saqteraw3rp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_vpc_gateway_endpoint_attribute()
+            .endpoint_id("vpce-bp1w1dmdqjpwul0v3****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_vpc_prefix_list_associations()
+            .prefix_list_id("pl-0b7hwu67****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_vpc_prefix_list_entries()
+            .prefix_list_id("pl-0b7hwu67****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_vpc_route_entry_summary()
+            .vpc_id("vpc-bp15zckdt37pq72****")
+            .route_entry_type("Custom")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .get_vpn_gateway_diagnose_result()
+            .region_id("cn-qingdao")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .grant_instance_to_cen()
+            .region_id("cn-hangzhou")
+            .instance_id("vpc-uf6o8d1dj8sjwxi6o****")
+            .instance_type("VPC")
+            .cen_id("cen-7qthudw0ll6jmc****")
+            .cen_owner_id(123456789)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .grant_instance_to_vbr()
+            .region_id("cn-hangzhou")
+            .vbr_owner_uid(1210123456123456)
+            .instance_id("vpc-bp1lqhq93q8evjpky****")
+            .grant_type("All")
+            .vbr_region_no("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_business_access_points().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_business_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_dhcp_options_sets()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_enhanhced_nat_gateway_available_zones()
+            .region_id("me-east-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_full_nat_entries()
+            .region_id("eu-central-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_gateway_route_table_entries()
+            .region_id("ap-southeast-6")
+            .gateway_route_table_id("vtb-5ts0ohchwkp3dydt2****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_geographic_sub_regions().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ipsec_server_logs()
+            .region_id("cn-hangzhou")
+            .ipsec_server_id("iss-2zei2n5q5zhirfh73****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ipsec_servers()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_ipv4_gateways()
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_nat_ip_cidrs()
+            .region_id("eu-central-1")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_nat_ips()
+            .region_id("eu-central-1")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_physical_connection_features()
+            .region_id("cn-hangzhou")
+            .physical_connection_id("pc-bp1qrb3044eqixog****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.list_prefix_lists().region_id("cn-hangzhou").send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_public_ip_address_pool_cidr_blocks()
+            .public_ip_address_pool_id("pippool-6wetvn6fumkgycssx****")
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_public_ip_address_pools()
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources()
+            .resource_type("VPC")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_tag_resources_for_express_connect()
+            .resource_type("PHYSICALCONNECTION")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_traffic_mirror_filters()
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_traffic_mirror_sessions()
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_v_switch_cidr_reservations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_virtual_physical_connections()
+            .region_id("cn-shanghai")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_vpc_endpoint_services_by_end_user()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_vpc_gateway_endpoints()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_vpc_published_route_entries()
+            .region_id("cn-hangzhou")
+            .route_table_id("vtb-bp145q7glnuzd****")
+            .target_type("ECR")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .list_vpn_certificate_associations()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_bgp_group_attribute()
+            .region_id("cn-shanghai")
+            .bgp_group_id("bgpg-wz9f62v4fbg2g****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_bgp_peer_attribute()
+            .region_id("cn-shanghai")
+            .bgp_peer_id("bgp-m5eoyp2mwegk8ce9v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_common_bandwidth_package_attribute()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqk145****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_common_bandwidth_package_ip_bandwidth()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2zep6hw5d6y8exscd****")
+            .eip_id("eip-2zewysoansu0svfbg****")
+            .bandwidth("500")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_common_bandwidth_package_spec()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqk145****")
+            .bandwidth("1000")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_customer_gateway_attribute()
+            .region_id("cn-shanghai")
+            .customer_gateway_id("cgw-bp1pvpl9r9adju6l5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_eip_address_attribute()
+            .allocation_id("eip-2zeerraiwb7uj6i0d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_eip_forward_mode()
+            .region_id("cn-hangzhou")
+            .instance_id("eip-j5ebhbw3br92fy****")
+            .mode("BINDED")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_express_cloud_connection_attribute()
+            .region_id("cn-hangzhou")
+            .ecc_id("ecc-bp1t9osmuln*******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_express_cloud_connection_bandwidth()
+            .region_id("cn-hangzhou")
+            .ecc_id("ecc-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_express_connect_traffic_qos()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_express_connect_traffic_qos_queue()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_id("qos-queue-9nyx2u7n71s2rcy4n5")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_express_connect_traffic_qos_rule()
+            .region_id("cn-shanghai")
+            .qos_id("qos-2giu0a6vd5x0mv4700")
+            .queue_id("qos-queue-9nyx2u7n71s2rcy4n5")
+            .rule_id("qos-rule-iugg0l9x27f2nocouj")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_flow_log_attribute()
+            .region_id("cn-qingdao")
+            .flow_log_id("fl-m5e8vhz2t21sel1nq****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_forward_entry()
+            .forward_table_id("ftb-8vbx8xu2lqj9qb334****")
+            .forward_entry_id("fwd-8vbn3bc8roygjp0gy****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_full_nat_entry_attribute()
+            .full_nat_table_id("fulltb-gw88z7hhlv43rmb26****")
+            .full_nat_entry_id("fullnat-gw8fz23jezpbblf1j****")
+            .region_id("eu-central-1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_acceleration_instance_attributes()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-14fdsf3****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_global_acceleration_instance_spec()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-32s33s****")
+            .bandwidth("10")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ha_vip_attribute()
+            .region_id("cn-shanghai")
+            .ha_vip_id("havip-2zeo05qre24nhrqp****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_translator_acl_attribute()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1de2****")
+            .acl_name("acl1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_translator_acl_list_entry()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1b4z3tleyhq1s50****")
+            .acl_entry_id("ipv6transaclentry-bp1jzyn7ra8pyxehd****")
+            .acl_entry_comment("client IP")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_translator_attribute()
+            .region_id("cn-hangzhou")
+            .ipv6_translator_id("ipv6trans-bp1858ys****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_translator_bandwidth()
+            .region_id("cn-hangzhou")
+            .ipv6_translator_id("ipv6trans-bp1858ys****")
+            .bandwidth(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_translator_entry()
+            .region_id("cn-hangzhou")
+            .ipv6_translator_entry_id("ipv6trans-bp1858ys****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_address_attribute()
+            .region_id("cn-huhehaote")
+            .ipv6_address_id("ipv6-hp32vv2klzw4yerdf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_gateway_attribute()
+            .region_id("cn-huhehaote")
+            .ipv6_gateway_id("ipv6gw-hp39kh1ya51yzp2lu****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ipv6_internet_bandwidth()
+            .region_id("cn-huhehaote")
+            .bandwidth(4)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_nat_gateway_attribute()
+            .region_id("cn-hangzhou")
+            .nat_gateway_id("ngw-2ze0dcn4mq31qx2jc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_nat_gateway_spec()
+            .region_id("cn-hangzhou")
+            .nat_gateway_id("ngw-bp1uewa15k4iy5770****")
+            .spec("Middle")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_nat_ip_attribute()
+            .region_id("eu-central-1")
+            .nat_ip_id("vpcnatip-gw8e1n11f44wpg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_nat_ip_cidr_attribute()
+            .region_id("eu-central-1")
+            .nat_gateway_id("ngw-gw8v16wgvtq26vh59****")
+            .nat_ip_cidr("172.16.0.0/24")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_network_acl_attributes()
+            .network_acl_id("acl-bp1lhl0taikrxxxxxxxx")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_physical_connection_attribute()
+            .region_id("cn-shanghai")
+            .physical_connection_id("pc-119mfjzm******")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_route_entry()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_route_table_attributes()
+            .route_table_id("vtb-bp145q7glnuzdvzu2****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_router_interface_attribute()
+            .region_id("cn-shanghai")
+            .router_interface_id("ri-2zeo3xzyf38r4urz****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_router_interface_spec()
+            .region_id("cn-hangzhou")
+            .router_interface_id("ri-2zeo3xzyf38r4urzd****")
+            .spec("Small.1")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_snat_entry()
+            .region_id("cn-hangzhou")
+            .snat_table_id("stb-8vbczigrhop8x5u3t****")
+            .snat_entry_id("snat-bp1vcgcf8tm0plqcg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ssl_vpn_client_cert()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_client_cert_id("vsc-bp1n8wcf134yl0osrc****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_ssl_vpn_server()
+            .region_id("cn-hangzhou")
+            .ssl_vpn_server_id("vss-bp18q7hzj6largv4v****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_tunnel_attribute()
+            .vpn_connection_id("vco-gw69vm1i71y354****")
+            .tunnel_id("tun-gbyz2e070xzo93****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_router_attribute()
+            .v_router_id("vrt-gw0p7zigake75znix****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_switch_attribute()
+            .v_switch_id("vsw-25nacdfvue4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_v_switch_cidr_reservation_attribute()
+            .v_switch_cidr_reservation_id("vcr-bp1m12saqteraw3rp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vco_route_entry_weight()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w2jpkhi2eeop6q6****")
+            .route_dest("192.168.10.0/24")
+            .weight(100)
+            .new_weight(0)
+            .next_hop("vco-p0w2jpkhi2eeop6q6****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_virtual_border_router_attribute()
+            .region_id("cn-shanghai")
+            .vbr_id("vbr-bp1lhl0taikrte****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpc_attribute()
+            .vpc_id("vpc-bp1qtbach57ywecf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpc_prefix_list()
+            .prefix_list_id("pl-0b7hwu67****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_attachment_attribute()
+            .region_id("cn-hangzhou")
+            .vpn_connection_id("vco-p0w5112fgnl2ihlmf****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_connection_attribute()
+            .region_id("cn-shanghai")
+            .vpn_connection_id("vco-bp1bbi27hojx80nck****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_gateway_attribute()
+            .region_id("cn-shanghai")
+            .vpn_gateway_id("vpn-bp1q8bgx4xnkm2ogj****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_pbr_route_entry_attribute()
+            .region_id("cn-heyuan")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_source("192.168.1.0/24")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .priority(5)
+            .weight(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_pbr_route_entry_priority()
+            .region_id("cn-henyuan")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_source("192.168.1.0/24")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .new_priority(10)
+            .weight(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_pbr_route_entry_weight()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_source("192.168.1.0/24")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .new_weight(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .modify_vpn_route_entry_weight()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .weight(0)
+            .new_weight(100)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_resource_group()
+            .resource_id("vpc-hp31psbg8ec3023s6****")
+            .resource_type("vpc")
+            .new_resource_group_id("rg-acfm3peow3k****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .move_vpn_resource_group()
+            .instance_id("vpn-8vb3lzn7biepthri8****")
+            .resource_type("VpnGateway")
+            .new_resource_group_id("rg-acfmzs372yg****")
+            .region_id("cn-zhangjiakou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_flow_log_service()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_physical_connection_service()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .open_public_ip_address_pool_service()
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client.open_traffic_mirror_service().send().await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .publish_vpc_route_entries()
+            .region_id("cn-hangzhou")
+            .target_type("ECR")
+            .target_instance_id("ecr-dhw2xsds5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .publish_vpn_route_entry()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id("vpn-bp1a3kqjiiq9legfx****")
+            .route_dest("10.0.0.0/24")
+            .next_hop("vco-bp15oes1py4i66rmd****")
+            .route_type("pbr")
+            .publish_vpc(true)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .recover_physical_connection()
+            .instance_id("pc-bp1mrgfbtmc9brre7****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .recover_virtual_border_router()
+            .region_id("cn-shanghai")
+            .vbr_id("vbr-bp1lhl0taikrte****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_eip_address()
+            .allocation_id("eip-2zeerraiwb7uj6i0d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_eip_segment_address()
+            .region_id("cn-hangzhou")
+            .segment_instance_id("eipsg-2zett8ba055tbsxme****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .release_ipv6_address()
+            .region_id("cn-hangzhou")
+            .ipv6_address_id("ipv6-2zen5j4axcp5l5qyy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_common_bandwidth_package_ip()
+            .region_id("cn-hangzhou")
+            .bandwidth_package_id("cbwp-2ze2ic1xd2qeqk145****")
+            .ip_instance_id("eip-2zeerraiwb7uj6i0d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_global_acceleration_instance_ip()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-m5ex47zwya1sejyni****")
+            .ip_instance_id("eip-bp13e9i2qst4g6jzi****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_ipv6_translator_acl_list_entry()
+            .region_id("cn-hangzhou")
+            .acl_id("ipv6transacl-bp1de2****")
+            .acl_entry_id("ipv6transaclentry-bp105jrs****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .remove_sources_from_traffic_mirror_session()
+            .traffic_mirror_session_id("tms-j6cla50buc44ap8tu****")
+            .traffic_mirror_source_ids(["eni-j6c8znm5l1yt4sox****"])
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .replace_vpc_dhcp_options_set()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .vpc_id("vpc-dsferghthth****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .retry_vpc_prefix_list_association()
+            .prefix_list_id("pl-0b7hwu67****")
+            .resource_type("vpcRouteTable")
+            .resource_id("vtb-bp1drpcfz9srr393h****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_instance_from_cen()
+            .region_id("cn-hangzhou")
+            .instance_id("vpc-uf6o8d1dj8sjwxi6o****")
+            .instance_type("VPC")
+            .cen_id("cen-7qthudw0ll6jmc****")
+            .cen_owner_id(123456789)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .revoke_instance_from_vbr()
+            .region_id("cn-hangzhou")
+            .vbr_owner_uid("1210123456123456")
+            .instance_id("vpc-bp1brjuegjc88v3u9****")
+            .grant_type("ALL")
+            .vbr_region_no("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .second_apply_physical_connection_loa()
+            .region_id("cn-hangzhou")
+            .instance_id("pc-bp1qrb3044eqi****")
+            .company_name("company")
+            .line_type("FIBRE")
+            .si("company")
+            .construction_time("2022-02-28T16:00:00Z")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .set_high_definition_monitor_log_status()
+            .region_id("cn-hangzhou")
+            .log_project("hdmonitor-cn-shenzhen")
+            .log_store("hdmonitor")
+            .instance_id("eip-wz9fi6qboho9fwgx7****")
+            .status("ON")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .start_failover_test_job()
+            .job_id("ftj-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .stop_failover_test_job()
+            .job_id("ftj-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources()
+            .resource_type("VPC")
+            .resource_ids(["vpc-bp16qjewdsunr41m1****"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .tag_resources_for_express_connect()
+            .resource_type("PHYSICALCONNECTION")
+            .region_id("cn-hangzhou")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .terminate_physical_connection()
+            .region_id("cn-hangzhou")
+            .physical_connection_id("pc-119mfjzm****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .terminate_virtual_border_router()
+            .region_id("cn-shanghai")
+            .vbr_id("vbr-bp15zckdt37pq72****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .transform_eip_segment_to_public_ip_address_pool()
+            .instance_id("eipsg-2zett8ba055tbsxme****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .un_tag_resources()
+            .resource_type("VPC")
+            .resource_ids(["vpc-bp16qjewdsunr41m1****"])
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_eip_address()
+            .allocation_id("eip-2zeerraiwb7uj6i0d****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_global_acceleration_instance()
+            .region_id("cn-hangzhou")
+            .global_acceleration_instance_id("ga-1sxeedefrr33****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_ha_vip()
+            .region_id("cn-shanghai")
+            .ha_vip_id("havip-2zeo05qre24nhrqpy****")
+            .instance_id("i-faf344422ffsfad****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_network_acl()
+            .network_acl_id("nacl-a2do9e413e0sp****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_physical_connection_from_virtual_border_router()
+            .region_id("cn-hangzhou")
+            .vbr_id("vbr-bp16ksp61j7e0tkn*****")
+            .physical_connection_id("pc-bp1qrb3044eqixog****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_route_table()
+            .region_id("cn-hangzhou")
+            .route_table_id("vtb-bp145q7glnuzdvzu2****")
+            .v_switch_id("vsw-25naue4****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .unassociate_vpc_cidr_block()
+            .region_id("ch-hangzhou")
+            .vpc_id("vpc-o6wrloqsdqc9io3mg****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .untag_resources_for_express_connect()
+            .resource_type("PHYSICALCONNECTION")
+            .region_id("cn-hangzhou")
+            .resource_ids(["value"])
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_dhcp_options_set_attribute()
+            .region_id("cn-hangzhou")
+            .dhcp_options_set_id("dopt-o6w0df4epg9zo8isy****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_failover_test_job()
+            .job_id("ftj-xxxxxxxxx")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_gateway_route_table_entry_attribute()
+            .region_id("ap-southeast-6")
+            .destination_cidr_block("47.100.XX.XX/16")
+            .next_hop_type("EcsInstance")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_ipsec_server()
+            .region_id("cn-shanghai")
+            .ipsec_server_id("iss-bp1bo3xuvcxo7ixll****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_ipv4_gateway_attribute()
+            .ipv4_gateway_id("ipv4gw-5tsnc6s4ogsedtp3k****")
+            .region_id("ap-southeast-6")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_nat_gateway_nat_type()
+            .region_id("cn-qingdao")
+            .nat_gateway_id("ngw-bp1b0lic8uz4r6vf2****")
+            .v_switch_id("vsw-bp17nszybg8epodke****")
+            .nat_type("Enhanced")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_network_acl_entries()
+            .network_acl_id("nacl-bp1lhl0taikrzxsc****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_public_ip_address_pool_attribute()
+            .public_ip_address_pool_id("pippool-6wetvn6fumkgycssx****")
+            .region_id("cn-chengdu")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_traffic_mirror_filter_attribute()
+            .traffic_mirror_filter_id("tmf-j6cmls82xnc86vtpe****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_traffic_mirror_filter_rule_attribute()
+            .traffic_mirror_filter_rule_id("tmr-j6c89rzmtd3hhdugq****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_traffic_mirror_session_attribute()
+            .traffic_mirror_session_id("tms-j6cla50buc44ap8tu****")
+            .region_id("cn-hongkong")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_virtual_border_bandwidth()
+            .region_id("cn-shanghai")
+            .virtual_border_router_id("vbr-bp15zckdt37pq72****")
+            .bandwidth(2)
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_virtual_physical_connection()
+            .vlan_id(1)
+            .instance_id("pc-bp1mrgfbtmc9brre7****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .update_vpc_gateway_endpoint_attribute()
+            .endpoint_id("vpce-bp1w1dmdqjpwul0v3****")
+            .region_id("cn-hangzhou")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .vpc_describe_vpc_nat_gateway_network_interface_quota()
+            .send()
+            .await?;
+        let _ = response;
+    }
+    {
+        let response = client
+            .withdraw_vpc_published_route_entries()
+            .region_id("cn-hangzhou")
+            .target_type("ECR")
+            .target_instance_id("ecr-dhw2xsds5****")
+            .send()
+            .await?;
+        let _ = response;
+    }
+    Ok(())
+}

@@ -316,7 +316,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `CreateAdvancedQueryHistory`.
+    /// Read and write; requires `SimpleQuery`.
+    ///
+    /// Action `CreateAdvancedQueryHistory`: see [`create_advanced_query_history`](create_advanced_query_history) for its parameters, errors and an example.
     pub fn create_advanced_query_history(
         &self,
     ) -> create_advanced_query_history::CreateAdvancedQueryHistoryBuilder {
@@ -325,7 +327,9 @@ impl Client {
         )
     }
 
-    /// `CreateAdvancedQueryTemplate`.
+    /// Read and write; requires `TemplateSql`, `SimpleQuery`.
+    ///
+    /// Action `CreateAdvancedQueryTemplate`: see [`create_advanced_query_template`](create_advanced_query_template) for its parameters, errors and an example.
     pub fn create_advanced_query_template(
         &self,
     ) -> create_advanced_query_template::CreateAdvancedQueryTemplateBuilder {
@@ -334,7 +338,9 @@ impl Client {
         )
     }
 
-    /// `CreateDeliveryHistoryJob`.
+    /// Write, idempotent; requires `TrailName`.
+    ///
+    /// Action `CreateDeliveryHistoryJob`: see [`create_delivery_history_job`](create_delivery_history_job) for its parameters, errors and an example.
     pub fn create_delivery_history_job(
         &self,
     ) -> create_delivery_history_job::CreateDeliveryHistoryJobBuilder {
@@ -343,12 +349,16 @@ impl Client {
         )
     }
 
-    /// `CreateTrail`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `CreateTrail`: see [`create_trail`](create_trail) for its parameters, errors and an example.
     pub fn create_trail(&self) -> create_trail::CreateTrailBuilder {
         create_trail::CreateTrailBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAdvancedQueryHistory`.
+    /// Read and write; requires `QueryId`.
+    ///
+    /// Action `DeleteAdvancedQueryHistory`: see [`delete_advanced_query_history`](delete_advanced_query_history) for its parameters, errors and an example.
     pub fn delete_advanced_query_history(
         &self,
     ) -> delete_advanced_query_history::DeleteAdvancedQueryHistoryBuilder {
@@ -357,7 +367,9 @@ impl Client {
         )
     }
 
-    /// `DeleteAdvancedQueryTemplate`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DeleteAdvancedQueryTemplate`: see [`delete_advanced_query_template`](delete_advanced_query_template) for its parameters, errors and an example.
     pub fn delete_advanced_query_template(
         &self,
     ) -> delete_advanced_query_template::DeleteAdvancedQueryTemplateBuilder {
@@ -366,7 +378,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDataEventSelector`.
+    /// Read and write; requires `TrailName`.
+    ///
+    /// Action `DeleteDataEventSelector`: see [`delete_data_event_selector`](delete_data_event_selector) for its parameters, errors and an example.
     pub fn delete_data_event_selector(
         &self,
     ) -> delete_data_event_selector::DeleteDataEventSelectorBuilder {
@@ -375,7 +389,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDeliveryHistoryJob`.
+    /// Write; requires `JobId`.
+    ///
+    /// Action `DeleteDeliveryHistoryJob`: see [`delete_delivery_history_job`](delete_delivery_history_job) for its parameters, errors and an example.
     pub fn delete_delivery_history_job(
         &self,
     ) -> delete_delivery_history_job::DeleteDeliveryHistoryJobBuilder {
@@ -384,12 +400,16 @@ impl Client {
         )
     }
 
-    /// `DeleteTrail`.
+    /// Unspecified kind; requires `Name`.
+    ///
+    /// Action `DeleteTrail`: see [`delete_trail`](delete_trail) for its parameters, errors and an example.
     pub fn delete_trail(&self) -> delete_trail::DeleteTrailBuilder {
         delete_trail::DeleteTrailBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAdvancedQueryHistory`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAdvancedQueryHistory`: see [`describe_advanced_query_history`](describe_advanced_query_history) for its parameters, errors and an example.
     pub fn describe_advanced_query_history(
         &self,
     ) -> describe_advanced_query_history::DescribeAdvancedQueryHistoryBuilder {
@@ -398,7 +418,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAdvancedQueryTemplate`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAdvancedQueryTemplate`: see [`describe_advanced_query_template`](describe_advanced_query_template) for its parameters, errors and an example.
     pub fn describe_advanced_query_template(
         &self,
     ) -> describe_advanced_query_template::DescribeAdvancedQueryTemplateBuilder {
@@ -407,12 +429,16 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeResourceLifeCycleEvents`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeResourceLifeCycleEvents`: see [`describe_resource_life_cycle_events`](describe_resource_life_cycle_events) for its parameters, errors and an example.
     pub fn describe_resource_life_cycle_events(
         &self,
     ) -> describe_resource_life_cycle_events::DescribeResourceLifeCycleEventsBuilder {
@@ -421,12 +447,16 @@ impl Client {
         )
     }
 
-    /// `DescribeScenes`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeScenes`: see [`describe_scenes`](describe_scenes) for its parameters, errors and an example.
     pub fn describe_scenes(&self) -> describe_scenes::DescribeScenesBuilder {
         describe_scenes::DescribeScenesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSearchTemplates`.
+    /// Read; requires `SceneId`.
+    ///
+    /// Action `DescribeSearchTemplates`: see [`describe_search_templates`](describe_search_templates) for its parameters, errors and an example.
     pub fn describe_search_templates(
         &self,
     ) -> describe_search_templates::DescribeSearchTemplatesBuilder {
@@ -435,31 +465,41 @@ impl Client {
         )
     }
 
-    /// `DescribeTrails`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeTrails`: see [`describe_trails`](describe_trails) for its parameters, errors and an example.
     pub fn describe_trails(&self) -> describe_trails::DescribeTrailsBuilder {
         describe_trails::DescribeTrailsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserAlertCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserAlertCount`: see [`describe_user_alert_count`](describe_user_alert_count) for its parameters, errors and an example.
     pub fn describe_user_alert_count(
         &self,
     ) -> describe_user_alert_count::DescribeUserAlertCountBuilder {
         describe_user_alert_count::DescribeUserAlertCountBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserLogCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserLogCount`: see [`describe_user_log_count`](describe_user_log_count) for its parameters, errors and an example.
     pub fn describe_user_log_count(
         &self,
     ) -> describe_user_log_count::DescribeUserLogCountBuilder {
         describe_user_log_count::DescribeUserLogCountBuilder::new(self.inner.clone())
     }
 
-    /// `EnableInsight`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `EnableInsight`: see [`enable_insight`](enable_insight) for its parameters, errors and an example.
     pub fn enable_insight(&self) -> enable_insight::EnableInsightBuilder {
         enable_insight::EnableInsightBuilder::new(self.inner.clone())
     }
 
-    /// `GetAccessKeyLastUsedEvents`.
+    /// Read, paged; requires `AccessKey`, `ServiceName`.
+    ///
+    /// Action `GetAccessKeyLastUsedEvents`: see [`get_access_key_last_used_events`](get_access_key_last_used_events) for its parameters, errors and an example.
     pub fn get_access_key_last_used_events(
         &self,
     ) -> get_access_key_last_used_events::GetAccessKeyLastUsedEventsBuilder {
@@ -468,7 +508,9 @@ impl Client {
         )
     }
 
-    /// `GetAccessKeyLastUsedInfo`.
+    /// Read; requires `AccessKey`.
+    ///
+    /// Action `GetAccessKeyLastUsedInfo`: see [`get_access_key_last_used_info`](get_access_key_last_used_info) for its parameters, errors and an example.
     pub fn get_access_key_last_used_info(
         &self,
     ) -> get_access_key_last_used_info::GetAccessKeyLastUsedInfoBuilder {
@@ -477,7 +519,9 @@ impl Client {
         )
     }
 
-    /// `GetAccessKeyLastUsedIps`.
+    /// Read, paged; requires `AccessKey`, `ServiceName`.
+    ///
+    /// Action `GetAccessKeyLastUsedIps`: see [`get_access_key_last_used_ips`](get_access_key_last_used_ips) for its parameters, errors and an example.
     pub fn get_access_key_last_used_ips(
         &self,
     ) -> get_access_key_last_used_ips::GetAccessKeyLastUsedIpsBuilder {
@@ -486,7 +530,9 @@ impl Client {
         )
     }
 
-    /// `GetAccessKeyLastUsedProducts`.
+    /// Read; requires `AccessKey`.
+    ///
+    /// Action `GetAccessKeyLastUsedProducts`: see [`get_access_key_last_used_products`](get_access_key_last_used_products) for its parameters, errors and an example.
     pub fn get_access_key_last_used_products(
         &self,
     ) -> get_access_key_last_used_products::GetAccessKeyLastUsedProductsBuilder {
@@ -495,7 +541,9 @@ impl Client {
         )
     }
 
-    /// `GetAccessKeyLastUsedResources`.
+    /// Read, paged; requires `AccessKey`, `ServiceName`.
+    ///
+    /// Action `GetAccessKeyLastUsedResources`: see [`get_access_key_last_used_resources`](get_access_key_last_used_resources) for its parameters, errors and an example.
     pub fn get_access_key_last_used_resources(
         &self,
     ) -> get_access_key_last_used_resources::GetAccessKeyLastUsedResourcesBuilder {
@@ -504,7 +552,9 @@ impl Client {
         )
     }
 
-    /// `GetAdvancedQueryTemplate`.
+    /// Read; requires `TemplateId`.
+    ///
+    /// Action `GetAdvancedQueryTemplate`: see [`get_advanced_query_template`](get_advanced_query_template) for its parameters, errors and an example.
     pub fn get_advanced_query_template(
         &self,
     ) -> get_advanced_query_template::GetAdvancedQueryTemplateBuilder {
@@ -513,21 +563,27 @@ impl Client {
         )
     }
 
-    /// `GetDataEventSelector`.
+    /// Read; requires `TrailName`.
+    ///
+    /// Action `GetDataEventSelector`: see [`get_data_event_selector`](get_data_event_selector) for its parameters, errors and an example.
     pub fn get_data_event_selector(
         &self,
     ) -> get_data_event_selector::GetDataEventSelectorBuilder {
         get_data_event_selector::GetDataEventSelectorBuilder::new(self.inner.clone())
     }
 
-    /// `GetDeliveryHistoryJob`.
+    /// Read; requires `JobId`.
+    ///
+    /// Action `GetDeliveryHistoryJob`: see [`get_delivery_history_job`](get_delivery_history_job) for its parameters, errors and an example.
     pub fn get_delivery_history_job(
         &self,
     ) -> get_delivery_history_job::GetDeliveryHistoryJobBuilder {
         get_delivery_history_job::GetDeliveryHistoryJobBuilder::new(self.inner.clone())
     }
 
-    /// `GetGlobalEventsStorageRegion`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetGlobalEventsStorageRegion`: see [`get_global_events_storage_region`](get_global_events_storage_region) for its parameters, errors and an example.
     pub fn get_global_events_storage_region(
         &self,
     ) -> get_global_events_storage_region::GetGlobalEventsStorageRegionBuilder {
@@ -536,33 +592,43 @@ impl Client {
         )
     }
 
-    /// `GetGovernanceMetrics`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetGovernanceMetrics`: see [`get_governance_metrics`](get_governance_metrics) for its parameters, errors and an example.
     pub fn get_governance_metrics(
         &self,
     ) -> get_governance_metrics::GetGovernanceMetricsBuilder {
         get_governance_metrics::GetGovernanceMetricsBuilder::new(self.inner.clone())
     }
 
-    /// `GetTrailStatus`.
+    /// Read; requires `Name`.
+    ///
+    /// Action `GetTrailStatus`: see [`get_trail_status`](get_trail_status) for its parameters, errors and an example.
     pub fn get_trail_status(&self) -> get_trail_status::GetTrailStatusBuilder {
         get_trail_status::GetTrailStatusBuilder::new(self.inner.clone())
     }
 
-    /// `ListDataEventSelectors`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListDataEventSelectors`: see [`list_data_event_selectors`](list_data_event_selectors) for its parameters, errors and an example.
     pub fn list_data_event_selectors(
         &self,
     ) -> list_data_event_selectors::ListDataEventSelectorsBuilder {
         list_data_event_selectors::ListDataEventSelectorsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDataEventServices`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListDataEventServices`: see [`list_data_event_services`](list_data_event_services) for its parameters, errors and an example.
     pub fn list_data_event_services(
         &self,
     ) -> list_data_event_services::ListDataEventServicesBuilder {
         list_data_event_services::ListDataEventServicesBuilder::new(self.inner.clone())
     }
 
-    /// `ListDeliveryHistoryJobs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListDeliveryHistoryJobs`: see [`list_delivery_history_jobs`](list_delivery_history_jobs) for its parameters, errors and an example.
     pub fn list_delivery_history_jobs(
         &self,
     ) -> list_delivery_history_jobs::ListDeliveryHistoryJobsBuilder {
@@ -571,29 +637,39 @@ impl Client {
         )
     }
 
-    /// `LookupEvents`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `LookupEvents`: see [`lookup_events`](lookup_events) for its parameters, errors and an example.
     pub fn lookup_events(&self) -> lookup_events::LookupEventsBuilder {
         lookup_events::LookupEventsBuilder::new(self.inner.clone())
     }
 
-    /// `PutDataEventSelector`.
+    /// Read and write; requires `TrailName`, `EventSelectors`.
+    ///
+    /// Action `PutDataEventSelector`: see [`put_data_event_selector`](put_data_event_selector) for its parameters, errors and an example.
     pub fn put_data_event_selector(
         &self,
     ) -> put_data_event_selector::PutDataEventSelectorBuilder {
         put_data_event_selector::PutDataEventSelectorBuilder::new(self.inner.clone())
     }
 
-    /// `StartLogging`.
+    /// Unspecified kind; requires `Name`.
+    ///
+    /// Action `StartLogging`: see [`start_logging`](start_logging) for its parameters, errors and an example.
     pub fn start_logging(&self) -> start_logging::StartLoggingBuilder {
         start_logging::StartLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `StopLogging`.
+    /// Unspecified kind; requires `Name`.
+    ///
+    /// Action `StopLogging`: see [`stop_logging`](stop_logging) for its parameters, errors and an example.
     pub fn stop_logging(&self) -> stop_logging::StopLoggingBuilder {
         stop_logging::StopLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAdvancedQueryTemplate`.
+    /// Read and write; requires `TemplateId`, `SimpleQuery`.
+    ///
+    /// Action `UpdateAdvancedQueryTemplate`: see [`update_advanced_query_template`](update_advanced_query_template) for its parameters, errors and an example.
     pub fn update_advanced_query_template(
         &self,
     ) -> update_advanced_query_template::UpdateAdvancedQueryTemplateBuilder {
@@ -602,7 +678,9 @@ impl Client {
         )
     }
 
-    /// `UpdateGlobalEventsStorageRegion`.
+    /// Write; requires `StorageRegion`.
+    ///
+    /// Action `UpdateGlobalEventsStorageRegion`: see [`update_global_events_storage_region`](update_global_events_storage_region) for its parameters, errors and an example.
     pub fn update_global_events_storage_region(
         &self,
     ) -> update_global_events_storage_region::UpdateGlobalEventsStorageRegionBuilder {
@@ -611,7 +689,9 @@ impl Client {
         )
     }
 
-    /// `UpdateTrail`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `UpdateTrail`: see [`update_trail`](update_trail) for its parameters, errors and an example.
     pub fn update_trail(&self) -> update_trail::UpdateTrailBuilder {
         update_trail::UpdateTrailBuilder::new(self.inner.clone())
     }

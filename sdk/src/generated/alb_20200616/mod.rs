@@ -596,12 +596,16 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddEntriesToAcl`.
+    /// Write, idempotent; requires `AclId`, `AclEntries`.
+    ///
+    /// Action `AddEntriesToAcl`: see [`add_entries_to_acl`](add_entries_to_acl) for its parameters, errors and an example.
     pub fn add_entries_to_acl(&self) -> add_entries_to_acl::AddEntriesToAclBuilder {
         add_entries_to_acl::AddEntriesToAclBuilder::new(self.inner.clone())
     }
 
-    /// `AddServersToServerGroup`.
+    /// Write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `AddServersToServerGroup`: see [`add_servers_to_server_group`](add_servers_to_server_group) for its parameters, errors and an example.
     pub fn add_servers_to_server_group(
         &self,
     ) -> add_servers_to_server_group::AddServersToServerGroupBuilder {
@@ -610,7 +614,9 @@ impl Client {
         )
     }
 
-    /// `ApplyHealthCheckTemplateToServerGroup`.
+    /// Write, idempotent; requires `HealthCheckTemplateId`, `ServerGroupId`.
+    ///
+    /// Action `ApplyHealthCheckTemplateToServerGroup`: see [`apply_health_check_template_to_server_group`](apply_health_check_template_to_server_group) for its parameters, errors and an example.
     pub fn apply_health_check_template_to_server_group(
         &self,
     ) -> apply_health_check_template_to_server_group::ApplyHealthCheckTemplateToServerGroupBuilder {
@@ -619,7 +625,9 @@ impl Client {
         )
     }
 
-    /// `AssociateAclsWithListener`.
+    /// Write, idempotent; requires `AclIds`, `ListenerId`, `AclType`.
+    ///
+    /// Action `AssociateAclsWithListener`: see [`associate_acls_with_listener`](associate_acls_with_listener) for its parameters, errors and an example.
     pub fn associate_acls_with_listener(
         &self,
     ) -> associate_acls_with_listener::AssociateAclsWithListenerBuilder {
@@ -628,7 +636,9 @@ impl Client {
         )
     }
 
-    /// `AssociateAdditionalCertificatesWithListener`.
+    /// Write, idempotent; requires `ListenerId`, `Certificates`.
+    ///
+    /// Action `AssociateAdditionalCertificatesWithListener`: see [`associate_additional_certificates_with_listener`](associate_additional_certificates_with_listener) for its parameters, errors and an example.
     pub fn associate_additional_certificates_with_listener(
         &self,
     ) -> associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerBuilder {
@@ -637,7 +647,9 @@ impl Client {
         )
     }
 
-    /// `AttachCommonBandwidthPackageToLoadBalancer`.
+    /// Read and write, idempotent; requires `RegionId`, `LoadBalancerId`, `BandwidthPackageId`.
+    ///
+    /// Action `AttachCommonBandwidthPackageToLoadBalancer`: see [`attach_common_bandwidth_package_to_load_balancer`](attach_common_bandwidth_package_to_load_balancer) for its parameters, errors and an example.
     pub fn attach_common_bandwidth_package_to_load_balancer(
         &self,
     ) -> attach_common_bandwidth_package_to_load_balancer::AttachCommonBandwidthPackageToLoadBalancerBuilder {
@@ -646,7 +658,9 @@ impl Client {
         )
     }
 
-    /// `CancelShiftLoadBalancerZones`.
+    /// Write, idempotent; requires `LoadBalancerId`, `ZoneMappings`.
+    ///
+    /// Action `CancelShiftLoadBalancerZones`: see [`cancel_shift_load_balancer_zones`](cancel_shift_load_balancer_zones) for its parameters, errors and an example.
     pub fn cancel_shift_load_balancer_zones(
         &self,
     ) -> cancel_shift_load_balancer_zones::CancelShiftLoadBalancerZonesBuilder {
@@ -655,17 +669,23 @@ impl Client {
         )
     }
 
-    /// `CreateAScripts`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `CreateAScripts`: see [`create_a_scripts`](create_a_scripts) for its parameters, errors and an example.
     pub fn create_a_scripts(&self) -> create_a_scripts::CreateAScriptsBuilder {
         create_a_scripts::CreateAScriptsBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAcl`.
+    /// Write, idempotent; no required parameters.
+    ///
+    /// Action `CreateAcl`: see [`create_acl`](create_acl) for its parameters, errors and an example.
     pub fn create_acl(&self) -> create_acl::CreateAclBuilder {
         create_acl::CreateAclBuilder::new(self.inner.clone())
     }
 
-    /// `CreateHealthCheckTemplate`.
+    /// Read and write, idempotent; requires `HealthCheckTemplateName`.
+    ///
+    /// Action `CreateHealthCheckTemplate`: see [`create_health_check_template`](create_health_check_template) for its parameters, errors and an example.
     pub fn create_health_check_template(
         &self,
     ) -> create_health_check_template::CreateHealthCheckTemplateBuilder {
@@ -674,51 +694,69 @@ impl Client {
         )
     }
 
-    /// `CreateListener`.
+    /// Write, idempotent; requires `LoadBalancerId`, `ListenerProtocol`, `ListenerPort`, `DefaultActions`.
+    ///
+    /// Action `CreateListener`: see [`create_listener`](create_listener) for its parameters, errors and an example.
     pub fn create_listener(&self) -> create_listener::CreateListenerBuilder {
         create_listener::CreateListenerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLoadBalancer`.
+    /// Write, idempotent; requires `VpcId`, `AddressType`, `ZoneMappings`, `LoadBalancerEdition` and 1 more.
+    ///
+    /// Action `CreateLoadBalancer`: see [`create_load_balancer`](create_load_balancer) for its parameters, errors and an example.
     pub fn create_load_balancer(
         &self,
     ) -> create_load_balancer::CreateLoadBalancerBuilder {
         create_load_balancer::CreateLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRule`.
+    /// Write, idempotent; requires `ListenerId`, `Priority`, `RuleActions`, `RuleConditions` and 1 more.
+    ///
+    /// Action `CreateRule`: see [`create_rule`](create_rule) for its parameters, errors and an example.
     pub fn create_rule(&self) -> create_rule::CreateRuleBuilder {
         create_rule::CreateRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRules`.
+    /// Write, idempotent; requires `ListenerId`, `Rules`.
+    ///
+    /// Action `CreateRules`: see [`create_rules`](create_rules) for its parameters, errors and an example.
     pub fn create_rules(&self) -> create_rules::CreateRulesBuilder {
         create_rules::CreateRulesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSecurityPolicy`.
+    /// Write, idempotent; requires `TLSVersions`, `SecurityPolicyName`, `Ciphers`.
+    ///
+    /// Action `CreateSecurityPolicy`: see [`create_security_policy`](create_security_policy) for its parameters, errors and an example.
     pub fn create_security_policy(
         &self,
     ) -> create_security_policy::CreateSecurityPolicyBuilder {
         create_security_policy::CreateSecurityPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateServerGroup`.
+    /// Write, idempotent; requires `ServerGroupName`, `HealthCheckConfig`.
+    ///
+    /// Action `CreateServerGroup`: see [`create_server_group`](create_server_group) for its parameters, errors and an example.
     pub fn create_server_group(&self) -> create_server_group::CreateServerGroupBuilder {
         create_server_group::CreateServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAScripts`.
+    /// Write, idempotent; requires `AScriptIds`.
+    ///
+    /// Action `DeleteAScripts`: see [`delete_a_scripts`](delete_a_scripts) for its parameters, errors and an example.
     pub fn delete_a_scripts(&self) -> delete_a_scripts::DeleteAScriptsBuilder {
         delete_a_scripts::DeleteAScriptsBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAcl`.
+    /// Write, idempotent; requires `AclId`.
+    ///
+    /// Action `DeleteAcl`: see [`delete_acl`](delete_acl) for its parameters, errors and an example.
     pub fn delete_acl(&self) -> delete_acl::DeleteAclBuilder {
         delete_acl::DeleteAclBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteHealthCheckTemplates`.
+    /// Write, idempotent; requires `HealthCheckTemplateIds`.
+    ///
+    /// Action `DeleteHealthCheckTemplates`: see [`delete_health_check_templates`](delete_health_check_templates) for its parameters, errors and an example.
     pub fn delete_health_check_templates(
         &self,
     ) -> delete_health_check_templates::DeleteHealthCheckTemplatesBuilder {
@@ -727,41 +765,55 @@ impl Client {
         )
     }
 
-    /// `DeleteListener`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `DeleteListener`: see [`delete_listener`](delete_listener) for its parameters, errors and an example.
     pub fn delete_listener(&self) -> delete_listener::DeleteListenerBuilder {
         delete_listener::DeleteListenerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLoadBalancer`.
+    /// Write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `DeleteLoadBalancer`: see [`delete_load_balancer`](delete_load_balancer) for its parameters, errors and an example.
     pub fn delete_load_balancer(
         &self,
     ) -> delete_load_balancer::DeleteLoadBalancerBuilder {
         delete_load_balancer::DeleteLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRule`.
+    /// Write, idempotent; requires `RuleId`.
+    ///
+    /// Action `DeleteRule`: see [`delete_rule`](delete_rule) for its parameters, errors and an example.
     pub fn delete_rule(&self) -> delete_rule::DeleteRuleBuilder {
         delete_rule::DeleteRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRules`.
+    /// Write, idempotent; requires `RuleIds`.
+    ///
+    /// Action `DeleteRules`: see [`delete_rules`](delete_rules) for its parameters, errors and an example.
     pub fn delete_rules(&self) -> delete_rules::DeleteRulesBuilder {
         delete_rules::DeleteRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSecurityPolicy`.
+    /// Write, idempotent; requires `SecurityPolicyId`.
+    ///
+    /// Action `DeleteSecurityPolicy`: see [`delete_security_policy`](delete_security_policy) for its parameters, errors and an example.
     pub fn delete_security_policy(
         &self,
     ) -> delete_security_policy::DeleteSecurityPolicyBuilder {
         delete_security_policy::DeleteSecurityPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteServerGroup`.
+    /// Write, idempotent; requires `ServerGroupId`.
+    ///
+    /// Action `DeleteServerGroup`: see [`delete_server_group`](delete_server_group) for its parameters, errors and an example.
     pub fn delete_server_group(&self) -> delete_server_group::DeleteServerGroupBuilder {
         delete_server_group::DeleteServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCapacityReservation`.
+    /// Read; requires `LoadBalancerId`.
+    ///
+    /// Action `DescribeCapacityReservation`: see [`describe_capacity_reservation`](describe_capacity_reservation) for its parameters, errors and an example.
     pub fn describe_capacity_reservation(
         &self,
     ) -> describe_capacity_reservation::DescribeCapacityReservationBuilder {
@@ -770,17 +822,23 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeZones`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachCommonBandwidthPackageFromLoadBalancer`.
+    /// Read and write, idempotent; requires `RegionId`, `LoadBalancerId`, `BandwidthPackageId`.
+    ///
+    /// Action `DetachCommonBandwidthPackageFromLoadBalancer`: see [`detach_common_bandwidth_package_from_load_balancer`](detach_common_bandwidth_package_from_load_balancer) for its parameters, errors and an example.
     pub fn detach_common_bandwidth_package_from_load_balancer(
         &self,
     ) -> detach_common_bandwidth_package_from_load_balancer::DetachCommonBandwidthPackageFromLoadBalancerBuilder {
@@ -789,7 +847,9 @@ impl Client {
         )
     }
 
-    /// `DisableDeletionProtection`.
+    /// Write, idempotent; requires `ResourceId`.
+    ///
+    /// Action `DisableDeletionProtection`: see [`disable_deletion_protection`](disable_deletion_protection) for its parameters, errors and an example.
     pub fn disable_deletion_protection(
         &self,
     ) -> disable_deletion_protection::DisableDeletionProtectionBuilder {
@@ -798,7 +858,9 @@ impl Client {
         )
     }
 
-    /// `DisableLoadBalancerAccessLog`.
+    /// Write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `DisableLoadBalancerAccessLog`: see [`disable_load_balancer_access_log`](disable_load_balancer_access_log) for its parameters, errors and an example.
     pub fn disable_load_balancer_access_log(
         &self,
     ) -> disable_load_balancer_access_log::DisableLoadBalancerAccessLogBuilder {
@@ -807,7 +869,9 @@ impl Client {
         )
     }
 
-    /// `DisableLoadBalancerIpv6Internet`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `DisableLoadBalancerIpv6Internet`: see [`disable_load_balancer_ipv6_internet`](disable_load_balancer_ipv6_internet) for its parameters, errors and an example.
     pub fn disable_load_balancer_ipv6_internet(
         &self,
     ) -> disable_load_balancer_ipv6_internet::DisableLoadBalancerIpv6InternetBuilder {
@@ -816,7 +880,9 @@ impl Client {
         )
     }
 
-    /// `DissociateAclsFromListener`.
+    /// Write, idempotent; requires `AclIds`, `ListenerId`.
+    ///
+    /// Action `DissociateAclsFromListener`: see [`dissociate_acls_from_listener`](dissociate_acls_from_listener) for its parameters, errors and an example.
     pub fn dissociate_acls_from_listener(
         &self,
     ) -> dissociate_acls_from_listener::DissociateAclsFromListenerBuilder {
@@ -825,7 +891,9 @@ impl Client {
         )
     }
 
-    /// `DissociateAdditionalCertificatesFromListener`.
+    /// Write, idempotent; requires `ListenerId`, `Certificates`.
+    ///
+    /// Action `DissociateAdditionalCertificatesFromListener`: see [`dissociate_additional_certificates_from_listener`](dissociate_additional_certificates_from_listener) for its parameters, errors and an example.
     pub fn dissociate_additional_certificates_from_listener(
         &self,
     ) -> dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerBuilder {
@@ -834,7 +902,9 @@ impl Client {
         )
     }
 
-    /// `EnableDeletionProtection`.
+    /// Write, idempotent; requires `ResourceId`.
+    ///
+    /// Action `EnableDeletionProtection`: see [`enable_deletion_protection`](enable_deletion_protection) for its parameters, errors and an example.
     pub fn enable_deletion_protection(
         &self,
     ) -> enable_deletion_protection::EnableDeletionProtectionBuilder {
@@ -843,7 +913,9 @@ impl Client {
         )
     }
 
-    /// `EnableLoadBalancerAccessLog`.
+    /// Write, idempotent; requires `LoadBalancerId`, `LogProject`, `LogStore`.
+    ///
+    /// Action `EnableLoadBalancerAccessLog`: see [`enable_load_balancer_access_log`](enable_load_balancer_access_log) for its parameters, errors and an example.
     pub fn enable_load_balancer_access_log(
         &self,
     ) -> enable_load_balancer_access_log::EnableLoadBalancerAccessLogBuilder {
@@ -852,7 +924,9 @@ impl Client {
         )
     }
 
-    /// `EnableLoadBalancerIpv6Internet`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `EnableLoadBalancerIpv6Internet`: see [`enable_load_balancer_ipv6_internet`](enable_load_balancer_ipv6_internet) for its parameters, errors and an example.
     pub fn enable_load_balancer_ipv6_internet(
         &self,
     ) -> enable_load_balancer_ipv6_internet::EnableLoadBalancerIpv6InternetBuilder {
@@ -861,7 +935,9 @@ impl Client {
         )
     }
 
-    /// `GetHealthCheckTemplateAttribute`.
+    /// Read; requires `HealthCheckTemplateId`.
+    ///
+    /// Action `GetHealthCheckTemplateAttribute`: see [`get_health_check_template_attribute`](get_health_check_template_attribute) for its parameters, errors and an example.
     pub fn get_health_check_template_attribute(
         &self,
     ) -> get_health_check_template_attribute::GetHealthCheckTemplateAttributeBuilder {
@@ -870,14 +946,18 @@ impl Client {
         )
     }
 
-    /// `GetListenerAttribute`.
+    /// Read; requires `ListenerId`.
+    ///
+    /// Action `GetListenerAttribute`: see [`get_listener_attribute`](get_listener_attribute) for its parameters, errors and an example.
     pub fn get_listener_attribute(
         &self,
     ) -> get_listener_attribute::GetListenerAttributeBuilder {
         get_listener_attribute::GetListenerAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `GetListenerHealthStatus`.
+    /// Read, paged; requires `ListenerId`.
+    ///
+    /// Action `GetListenerHealthStatus`: see [`get_listener_health_status`](get_listener_health_status) for its parameters, errors and an example.
     pub fn get_listener_health_status(
         &self,
     ) -> get_listener_health_status::GetListenerHealthStatusBuilder {
@@ -886,7 +966,9 @@ impl Client {
         )
     }
 
-    /// `GetLoadBalancerAttribute`.
+    /// Read; requires `LoadBalancerId`.
+    ///
+    /// Action `GetLoadBalancerAttribute`: see [`get_load_balancer_attribute`](get_load_balancer_attribute) for its parameters, errors and an example.
     pub fn get_load_balancer_attribute(
         &self,
     ) -> get_load_balancer_attribute::GetLoadBalancerAttributeBuilder {
@@ -895,32 +977,44 @@ impl Client {
         )
     }
 
-    /// `ListAScripts`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAScripts`: see [`list_a_scripts`](list_a_scripts) for its parameters, errors and an example.
     pub fn list_a_scripts(&self) -> list_a_scripts::ListAScriptsBuilder {
         list_a_scripts::ListAScriptsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAclEntries`.
+    /// Read, paged; requires `AclId`.
+    ///
+    /// Action `ListAclEntries`: see [`list_acl_entries`](list_acl_entries) for its parameters, errors and an example.
     pub fn list_acl_entries(&self) -> list_acl_entries::ListAclEntriesBuilder {
         list_acl_entries::ListAclEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `ListAclRelations`.
+    /// Read; requires `AclIds`.
+    ///
+    /// Action `ListAclRelations`: see [`list_acl_relations`](list_acl_relations) for its parameters, errors and an example.
     pub fn list_acl_relations(&self) -> list_acl_relations::ListAclRelationsBuilder {
         list_acl_relations::ListAclRelationsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAcls`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAcls`: see [`list_acls`](list_acls) for its parameters, errors and an example.
     pub fn list_acls(&self) -> list_acls::ListAclsBuilder {
         list_acls::ListAclsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAsynJobs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAsynJobs`: see [`list_asyn_jobs`](list_asyn_jobs) for its parameters, errors and an example.
     pub fn list_asyn_jobs(&self) -> list_asyn_jobs::ListAsynJobsBuilder {
         list_asyn_jobs::ListAsynJobsBuilder::new(self.inner.clone())
     }
 
-    /// `ListHealthCheckTemplates`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListHealthCheckTemplates`: see [`list_health_check_templates`](list_health_check_templates) for its parameters, errors and an example.
     pub fn list_health_check_templates(
         &self,
     ) -> list_health_check_templates::ListHealthCheckTemplatesBuilder {
@@ -929,7 +1023,9 @@ impl Client {
         )
     }
 
-    /// `ListListenerCertificates`.
+    /// Read, paged; requires `ListenerId`.
+    ///
+    /// Action `ListListenerCertificates`: see [`list_listener_certificates`](list_listener_certificates) for its parameters, errors and an example.
     pub fn list_listener_certificates(
         &self,
     ) -> list_listener_certificates::ListListenerCertificatesBuilder {
@@ -938,29 +1034,39 @@ impl Client {
         )
     }
 
-    /// `ListListeners`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListListeners`: see [`list_listeners`](list_listeners) for its parameters, errors and an example.
     pub fn list_listeners(&self) -> list_listeners::ListListenersBuilder {
         list_listeners::ListListenersBuilder::new(self.inner.clone())
     }
 
-    /// `ListLoadBalancers`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListLoadBalancers`: see [`list_load_balancers`](list_load_balancers) for its parameters, errors and an example.
     pub fn list_load_balancers(&self) -> list_load_balancers::ListLoadBalancersBuilder {
         list_load_balancers::ListLoadBalancersBuilder::new(self.inner.clone())
     }
 
-    /// `ListRules`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListRules`: see [`list_rules`](list_rules) for its parameters, errors and an example.
     pub fn list_rules(&self) -> list_rules::ListRulesBuilder {
         list_rules::ListRulesBuilder::new(self.inner.clone())
     }
 
-    /// `ListSecurityPolicies`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListSecurityPolicies`: see [`list_security_policies`](list_security_policies) for its parameters, errors and an example.
     pub fn list_security_policies(
         &self,
     ) -> list_security_policies::ListSecurityPoliciesBuilder {
         list_security_policies::ListSecurityPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListSecurityPolicyRelations`.
+    /// Read; requires `SecurityPolicyIds`.
+    ///
+    /// Action `ListSecurityPolicyRelations`: see [`list_security_policy_relations`](list_security_policy_relations) for its parameters, errors and an example.
     pub fn list_security_policy_relations(
         &self,
     ) -> list_security_policy_relations::ListSecurityPolicyRelationsBuilder {
@@ -969,19 +1075,25 @@ impl Client {
         )
     }
 
-    /// `ListServerGroupServers`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListServerGroupServers`: see [`list_server_group_servers`](list_server_group_servers) for its parameters, errors and an example.
     pub fn list_server_group_servers(
         &self,
     ) -> list_server_group_servers::ListServerGroupServersBuilder {
         list_server_group_servers::ListServerGroupServersBuilder::new(self.inner.clone())
     }
 
-    /// `ListServerGroups`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListServerGroups`: see [`list_server_groups`](list_server_groups) for its parameters, errors and an example.
     pub fn list_server_groups(&self) -> list_server_groups::ListServerGroupsBuilder {
         list_server_groups::ListServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSystemSecurityPolicies`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListSystemSecurityPolicies`: see [`list_system_security_policies`](list_system_security_policies) for its parameters, errors and an example.
     pub fn list_system_security_policies(
         &self,
     ) -> list_system_security_policies::ListSystemSecurityPoliciesBuilder {
@@ -990,22 +1102,30 @@ impl Client {
         )
     }
 
-    /// `ListTagKeys`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagKeys`: see [`list_tag_keys`](list_tag_keys) for its parameters, errors and an example.
     pub fn list_tag_keys(&self) -> list_tag_keys::ListTagKeysBuilder {
         list_tag_keys::ListTagKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagValues`.
+    /// Read, paged; requires `TagKey`.
+    ///
+    /// Action `ListTagValues`: see [`list_tag_values`](list_tag_values) for its parameters, errors and an example.
     pub fn list_tag_values(&self) -> list_tag_values::ListTagValuesBuilder {
         list_tag_values::ListTagValuesBuilder::new(self.inner.clone())
     }
 
-    /// `LoadBalancerJoinSecurityGroup`.
+    /// Write, idempotent; requires `SecurityGroupIds`, `LoadBalancerId`.
+    ///
+    /// Action `LoadBalancerJoinSecurityGroup`: see [`load_balancer_join_security_group`](load_balancer_join_security_group) for its parameters, errors and an example.
     pub fn load_balancer_join_security_group(
         &self,
     ) -> load_balancer_join_security_group::LoadBalancerJoinSecurityGroupBuilder {
@@ -1014,7 +1134,9 @@ impl Client {
         )
     }
 
-    /// `LoadBalancerLeaveSecurityGroup`.
+    /// Write, idempotent; requires `SecurityGroupIds`, `LoadBalancerId`.
+    ///
+    /// Action `LoadBalancerLeaveSecurityGroup`: see [`load_balancer_leave_security_group`](load_balancer_leave_security_group) for its parameters, errors and an example.
     pub fn load_balancer_leave_security_group(
         &self,
     ) -> load_balancer_leave_security_group::LoadBalancerLeaveSecurityGroupBuilder {
@@ -1023,7 +1145,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCapacityReservation`.
+    /// Write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `ModifyCapacityReservation`: see [`modify_capacity_reservation`](modify_capacity_reservation) for its parameters, errors and an example.
     pub fn modify_capacity_reservation(
         &self,
     ) -> modify_capacity_reservation::ModifyCapacityReservationBuilder {
@@ -1032,19 +1156,25 @@ impl Client {
         )
     }
 
-    /// `MoveResourceGroup`.
+    /// Write; requires `ResourceType`, `ResourceId`, `NewResourceGroupId`.
+    ///
+    /// Action `MoveResourceGroup`: see [`move_resource_group`](move_resource_group) for its parameters, errors and an example.
     pub fn move_resource_group(&self) -> move_resource_group::MoveResourceGroupBuilder {
         move_resource_group::MoveResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveEntriesFromAcl`.
+    /// Write, idempotent; requires `AclId`, `Entries`.
+    ///
+    /// Action `RemoveEntriesFromAcl`: see [`remove_entries_from_acl`](remove_entries_from_acl) for its parameters, errors and an example.
     pub fn remove_entries_from_acl(
         &self,
     ) -> remove_entries_from_acl::RemoveEntriesFromAclBuilder {
         remove_entries_from_acl::RemoveEntriesFromAclBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveServersFromServerGroup`.
+    /// Write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `RemoveServersFromServerGroup`: see [`remove_servers_from_server_group`](remove_servers_from_server_group) for its parameters, errors and an example.
     pub fn remove_servers_from_server_group(
         &self,
     ) -> remove_servers_from_server_group::RemoveServersFromServerGroupBuilder {
@@ -1053,7 +1183,9 @@ impl Client {
         )
     }
 
-    /// `ReplaceServersInServerGroup`.
+    /// Write, idempotent; requires `ServerGroupId`, `AddedServers`, `RemovedServers`.
+    ///
+    /// Action `ReplaceServersInServerGroup`: see [`replace_servers_in_server_group`](replace_servers_in_server_group) for its parameters, errors and an example.
     pub fn replace_servers_in_server_group(
         &self,
     ) -> replace_servers_in_server_group::ReplaceServersInServerGroupBuilder {
@@ -1062,12 +1194,16 @@ impl Client {
         )
     }
 
-    /// `StartListener`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `StartListener`: see [`start_listener`](start_listener) for its parameters, errors and an example.
     pub fn start_listener(&self) -> start_listener::StartListenerBuilder {
         start_listener::StartListenerBuilder::new(self.inner.clone())
     }
 
-    /// `StartShiftLoadBalancerZones`.
+    /// Write, idempotent; requires `LoadBalancerId`, `ZoneMappings`.
+    ///
+    /// Action `StartShiftLoadBalancerZones`: see [`start_shift_load_balancer_zones`](start_shift_load_balancer_zones) for its parameters, errors and an example.
     pub fn start_shift_load_balancer_zones(
         &self,
     ) -> start_shift_load_balancer_zones::StartShiftLoadBalancerZonesBuilder {
@@ -1076,34 +1212,46 @@ impl Client {
         )
     }
 
-    /// `StopListener`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `StopListener`: see [`stop_listener`](stop_listener) for its parameters, errors and an example.
     pub fn stop_listener(&self) -> stop_listener::StopListenerBuilder {
         stop_listener::StopListenerBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UnTagResources`.
+    /// Write; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UnTagResources`: see [`un_tag_resources`](un_tag_resources) for its parameters, errors and an example.
     pub fn un_tag_resources(&self) -> un_tag_resources::UnTagResourcesBuilder {
         un_tag_resources::UnTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAScripts`.
+    /// Write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateAScripts`: see [`update_a_scripts`](update_a_scripts) for its parameters, errors and an example.
     pub fn update_a_scripts(&self) -> update_a_scripts::UpdateAScriptsBuilder {
         update_a_scripts::UpdateAScriptsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAclAttribute`.
+    /// Write, idempotent; requires `AclId`, `AclName`.
+    ///
+    /// Action `UpdateAclAttribute`: see [`update_acl_attribute`](update_acl_attribute) for its parameters, errors and an example.
     pub fn update_acl_attribute(
         &self,
     ) -> update_acl_attribute::UpdateAclAttributeBuilder {
         update_acl_attribute::UpdateAclAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateHealthCheckTemplateAttribute`.
+    /// Write, idempotent; requires `HealthCheckTemplateId`.
+    ///
+    /// Action `UpdateHealthCheckTemplateAttribute`: see [`update_health_check_template_attribute`](update_health_check_template_attribute) for its parameters, errors and an example.
     pub fn update_health_check_template_attribute(
         &self,
     ) -> update_health_check_template_attribute::UpdateHealthCheckTemplateAttributeBuilder {
@@ -1112,7 +1260,9 @@ impl Client {
         )
     }
 
-    /// `UpdateListenerAttribute`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `UpdateListenerAttribute`: see [`update_listener_attribute`](update_listener_attribute) for its parameters, errors and an example.
     pub fn update_listener_attribute(
         &self,
     ) -> update_listener_attribute::UpdateListenerAttributeBuilder {
@@ -1121,7 +1271,9 @@ impl Client {
         )
     }
 
-    /// `UpdateListenerLogConfig`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `UpdateListenerLogConfig`: see [`update_listener_log_config`](update_listener_log_config) for its parameters, errors and an example.
     pub fn update_listener_log_config(
         &self,
     ) -> update_listener_log_config::UpdateListenerLogConfigBuilder {
@@ -1130,7 +1282,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerAddressTypeConfig`.
+    /// Write, idempotent; requires `LoadBalancerId`, `AddressType`.
+    ///
+    /// Action `UpdateLoadBalancerAddressTypeConfig`: see [`update_load_balancer_address_type_config`](update_load_balancer_address_type_config) for its parameters, errors and an example.
     pub fn update_load_balancer_address_type_config(
         &self,
     ) -> update_load_balancer_address_type_config::UpdateLoadBalancerAddressTypeConfigBuilder {
@@ -1139,7 +1293,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerAttribute`.
+    /// Write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `UpdateLoadBalancerAttribute`: see [`update_load_balancer_attribute`](update_load_balancer_attribute) for its parameters, errors and an example.
     pub fn update_load_balancer_attribute(
         &self,
     ) -> update_load_balancer_attribute::UpdateLoadBalancerAttributeBuilder {
@@ -1148,7 +1304,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerEdition`.
+    /// Unspecified kind, idempotent; requires `LoadBalancerId`, `LoadBalancerEdition`.
+    ///
+    /// Action `UpdateLoadBalancerEdition`: see [`update_load_balancer_edition`](update_load_balancer_edition) for its parameters, errors and an example.
     pub fn update_load_balancer_edition(
         &self,
     ) -> update_load_balancer_edition::UpdateLoadBalancerEditionBuilder {
@@ -1157,7 +1315,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerZones`.
+    /// Write, idempotent; requires `LoadBalancerId`, `ZoneMappings`.
+    ///
+    /// Action `UpdateLoadBalancerZones`: see [`update_load_balancer_zones`](update_load_balancer_zones) for its parameters, errors and an example.
     pub fn update_load_balancer_zones(
         &self,
     ) -> update_load_balancer_zones::UpdateLoadBalancerZonesBuilder {
@@ -1166,21 +1326,27 @@ impl Client {
         )
     }
 
-    /// `UpdateRuleAttribute`.
+    /// Write, idempotent; requires `RuleId`.
+    ///
+    /// Action `UpdateRuleAttribute`: see [`update_rule_attribute`](update_rule_attribute) for its parameters, errors and an example.
     pub fn update_rule_attribute(
         &self,
     ) -> update_rule_attribute::UpdateRuleAttributeBuilder {
         update_rule_attribute::UpdateRuleAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRulesAttribute`.
+    /// Write, idempotent; requires `Rules`.
+    ///
+    /// Action `UpdateRulesAttribute`: see [`update_rules_attribute`](update_rules_attribute) for its parameters, errors and an example.
     pub fn update_rules_attribute(
         &self,
     ) -> update_rules_attribute::UpdateRulesAttributeBuilder {
         update_rules_attribute::UpdateRulesAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSecurityPolicyAttribute`.
+    /// Write, idempotent; requires `SecurityPolicyId`.
+    ///
+    /// Action `UpdateSecurityPolicyAttribute`: see [`update_security_policy_attribute`](update_security_policy_attribute) for its parameters, errors and an example.
     pub fn update_security_policy_attribute(
         &self,
     ) -> update_security_policy_attribute::UpdateSecurityPolicyAttributeBuilder {
@@ -1189,7 +1355,9 @@ impl Client {
         )
     }
 
-    /// `UpdateServerGroupAttribute`.
+    /// Write, idempotent; requires `ServerGroupId`.
+    ///
+    /// Action `UpdateServerGroupAttribute`: see [`update_server_group_attribute`](update_server_group_attribute) for its parameters, errors and an example.
     pub fn update_server_group_attribute(
         &self,
     ) -> update_server_group_attribute::UpdateServerGroupAttributeBuilder {
@@ -1198,7 +1366,9 @@ impl Client {
         )
     }
 
-    /// `UpdateServerGroupServersAttribute`.
+    /// Write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `UpdateServerGroupServersAttribute`: see [`update_server_group_servers_attribute`](update_server_group_servers_attribute) for its parameters, errors and an example.
     pub fn update_server_group_servers_attribute(
         &self,
     ) -> update_server_group_servers_attribute::UpdateServerGroupServersAttributeBuilder {

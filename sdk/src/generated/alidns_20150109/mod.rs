@@ -1478,19 +1478,25 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddCustomLine`.
+    /// Read and write; requires `DomainName`, `LineName`, `IpSegment`.
+    ///
+    /// Action `AddCustomLine`: see [`add_custom_line`](add_custom_line) for its parameters, errors and an example.
     pub fn add_custom_line(&self) -> add_custom_line::AddCustomLineBuilder {
         add_custom_line::AddCustomLineBuilder::new(self.inner.clone())
     }
 
-    /// `AddDnsCacheDomain`.
+    /// Read and write; requires `DomainName`, `InstanceId`, `CacheTtlMin`, `CacheTtlMax` and 3 more.
+    ///
+    /// Action `AddDnsCacheDomain`: see [`add_dns_cache_domain`](add_dns_cache_domain) for its parameters, errors and an example.
     pub fn add_dns_cache_domain(
         &self,
     ) -> add_dns_cache_domain::AddDnsCacheDomainBuilder {
         add_dns_cache_domain::AddDnsCacheDomainBuilder::new(self.inner.clone())
     }
 
-    /// `AddDnsGtmAccessStrategy`.
+    /// Read and write; requires `InstanceId`, `StrategyName`, `DefaultAddrPoolType`, `DefaultMinAvailableAddrNum` and 2 more.
+    ///
+    /// Action `AddDnsGtmAccessStrategy`: see [`add_dns_gtm_access_strategy`](add_dns_gtm_access_strategy) for its parameters, errors and an example.
     pub fn add_dns_gtm_access_strategy(
         &self,
     ) -> add_dns_gtm_access_strategy::AddDnsGtmAccessStrategyBuilder {
@@ -1499,77 +1505,103 @@ impl Client {
         )
     }
 
-    /// `AddDnsGtmAddressPool`.
+    /// Read and write; requires `InstanceId`, `Name`, `Type`, `LbaStrategy` and 1 more.
+    ///
+    /// Action `AddDnsGtmAddressPool`: see [`add_dns_gtm_address_pool`](add_dns_gtm_address_pool) for its parameters, errors and an example.
     pub fn add_dns_gtm_address_pool(
         &self,
     ) -> add_dns_gtm_address_pool::AddDnsGtmAddressPoolBuilder {
         add_dns_gtm_address_pool::AddDnsGtmAddressPoolBuilder::new(self.inner.clone())
     }
 
-    /// `AddDnsGtmMonitor`.
+    /// Read and write; requires `AddrPoolId`, `ProtocolType`, `Interval`, `EvaluationCount` and 3 more.
+    ///
+    /// Action `AddDnsGtmMonitor`: see [`add_dns_gtm_monitor`](add_dns_gtm_monitor) for its parameters, errors and an example.
     pub fn add_dns_gtm_monitor(&self) -> add_dns_gtm_monitor::AddDnsGtmMonitorBuilder {
         add_dns_gtm_monitor::AddDnsGtmMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `AddDomain`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `AddDomain`: see [`add_domain`](add_domain) for its parameters, errors and an example.
     pub fn add_domain(&self) -> add_domain::AddDomainBuilder {
         add_domain::AddDomainBuilder::new(self.inner.clone())
     }
 
-    /// `AddDomainBackup`.
+    /// Read and write; requires `DomainName`, `PeriodType`.
+    ///
+    /// Action `AddDomainBackup`: see [`add_domain_backup`](add_domain_backup) for its parameters, errors and an example.
     pub fn add_domain_backup(&self) -> add_domain_backup::AddDomainBackupBuilder {
         add_domain_backup::AddDomainBackupBuilder::new(self.inner.clone())
     }
 
-    /// `AddDomainGroup`.
+    /// Read and write; requires `GroupName`.
+    ///
+    /// Action `AddDomainGroup`: see [`add_domain_group`](add_domain_group) for its parameters, errors and an example.
     pub fn add_domain_group(&self) -> add_domain_group::AddDomainGroupBuilder {
         add_domain_group::AddDomainGroupBuilder::new(self.inner.clone())
     }
 
-    /// `AddDomainRecord`.
+    /// Read and write; requires `DomainName`, `RR`, `Type`, `Value`.
+    ///
+    /// Action `AddDomainRecord`: see [`add_domain_record`](add_domain_record) for its parameters, errors and an example.
     pub fn add_domain_record(&self) -> add_domain_record::AddDomainRecordBuilder {
         add_domain_record::AddDomainRecordBuilder::new(self.inner.clone())
     }
 
-    /// `AddGtmAccessStrategy`.
+    /// Read and write; requires `InstanceId`, `StrategyName`, `DefaultAddrPoolId`, `FailoverAddrPoolId` and 1 more.
+    ///
+    /// Action `AddGtmAccessStrategy`: see [`add_gtm_access_strategy`](add_gtm_access_strategy) for its parameters, errors and an example.
     pub fn add_gtm_access_strategy(
         &self,
     ) -> add_gtm_access_strategy::AddGtmAccessStrategyBuilder {
         add_gtm_access_strategy::AddGtmAccessStrategyBuilder::new(self.inner.clone())
     }
 
-    /// `AddGtmAddressPool`.
+    /// Read and write; requires `InstanceId`, `Name`, `Type`, `MinAvailableAddrNum` and 1 more.
+    ///
+    /// Action `AddGtmAddressPool`: see [`add_gtm_address_pool`](add_gtm_address_pool) for its parameters, errors and an example.
     pub fn add_gtm_address_pool(
         &self,
     ) -> add_gtm_address_pool::AddGtmAddressPoolBuilder {
         add_gtm_address_pool::AddGtmAddressPoolBuilder::new(self.inner.clone())
     }
 
-    /// `AddGtmMonitor`.
+    /// Read and write; requires `AddrPoolId`, `ProtocolType`, `Interval`, `EvaluationCount` and 3 more.
+    ///
+    /// Action `AddGtmMonitor`: see [`add_gtm_monitor`](add_gtm_monitor) for its parameters, errors and an example.
     pub fn add_gtm_monitor(&self) -> add_gtm_monitor::AddGtmMonitorBuilder {
         add_gtm_monitor::AddGtmMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `AddGtmRecoveryPlan`.
+    /// Read and write; requires `Name`, `FaultAddrPool`.
+    ///
+    /// Action `AddGtmRecoveryPlan`: see [`add_gtm_recovery_plan`](add_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn add_gtm_recovery_plan(
         &self,
     ) -> add_gtm_recovery_plan::AddGtmRecoveryPlanBuilder {
         add_gtm_recovery_plan::AddGtmRecoveryPlanBuilder::new(self.inner.clone())
     }
 
-    /// `AddRecursionRecord`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `AddRecursionRecord`: see [`add_recursion_record`](add_recursion_record) for its parameters, errors and an example.
     pub fn add_recursion_record(
         &self,
     ) -> add_recursion_record::AddRecursionRecordBuilder {
         add_recursion_record::AddRecursionRecordBuilder::new(self.inner.clone())
     }
 
-    /// `AddRecursionZone`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `AddRecursionZone`: see [`add_recursion_zone`](add_recursion_zone) for its parameters, errors and an example.
     pub fn add_recursion_zone(&self) -> add_recursion_zone::AddRecursionZoneBuilder {
         add_recursion_zone::AddRecursionZoneBuilder::new(self.inner.clone())
     }
 
-    /// `AddRspDomainServerHoldStatusForGateway`.
+    /// Read and write, idempotent; requires `ClientToken`, `DomainName`, `StatusMsg`.
+    ///
+    /// Action `AddRspDomainServerHoldStatusForGateway`: see [`add_rsp_domain_server_hold_status_for_gateway`](add_rsp_domain_server_hold_status_for_gateway) for its parameters, errors and an example.
     pub fn add_rsp_domain_server_hold_status_for_gateway(
         &self,
     ) -> add_rsp_domain_server_hold_status_for_gateway::AddRspDomainServerHoldStatusForGatewayBuilder {
@@ -1578,19 +1610,25 @@ impl Client {
         )
     }
 
-    /// `BindInstanceDomains`.
+    /// Write; requires `InstanceId`, `DomainNames`.
+    ///
+    /// Action `BindInstanceDomains`: see [`bind_instance_domains`](bind_instance_domains) for its parameters, errors and an example.
     pub fn bind_instance_domains(
         &self,
     ) -> bind_instance_domains::BindInstanceDomainsBuilder {
         bind_instance_domains::BindInstanceDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeDomainGroup`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `ChangeDomainGroup`: see [`change_domain_group`](change_domain_group) for its parameters, errors and an example.
     pub fn change_domain_group(&self) -> change_domain_group::ChangeDomainGroupBuilder {
         change_domain_group::ChangeDomainGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeDomainOfDnsProduct`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `ChangeDomainOfDnsProduct`: see [`change_domain_of_dns_product`](change_domain_of_dns_product) for its parameters, errors and an example.
     pub fn change_domain_of_dns_product(
         &self,
     ) -> change_domain_of_dns_product::ChangeDomainOfDnsProductBuilder {
@@ -1599,19 +1637,25 @@ impl Client {
         )
     }
 
-    /// `CopyGtmConfig`.
+    /// Read and write; requires `SourceId`, `TargetId`, `CopyType`.
+    ///
+    /// Action `CopyGtmConfig`: see [`copy_gtm_config`](copy_gtm_config) for its parameters, errors and an example.
     pub fn copy_gtm_config(&self) -> copy_gtm_config::CopyGtmConfigBuilder {
         copy_gtm_config::CopyGtmConfigBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCloudGtmAddress`.
+    /// Read and write, idempotent; requires `Name`, `Type`, `Address`, `EnableStatus` and 2 more.
+    ///
+    /// Action `CreateCloudGtmAddress`: see [`create_cloud_gtm_address`](create_cloud_gtm_address) for its parameters, errors and an example.
     pub fn create_cloud_gtm_address(
         &self,
     ) -> create_cloud_gtm_address::CreateCloudGtmAddressBuilder {
         create_cloud_gtm_address::CreateCloudGtmAddressBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCloudGtmAddressPool`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `CreateCloudGtmAddressPool`: see [`create_cloud_gtm_address_pool`](create_cloud_gtm_address_pool) for its parameters, errors and an example.
     pub fn create_cloud_gtm_address_pool(
         &self,
     ) -> create_cloud_gtm_address_pool::CreateCloudGtmAddressPoolBuilder {
@@ -1620,7 +1664,9 @@ impl Client {
         )
     }
 
-    /// `CreateCloudGtmInstanceConfig`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `CreateCloudGtmInstanceConfig`: see [`create_cloud_gtm_instance_config`](create_cloud_gtm_instance_config) for its parameters, errors and an example.
     pub fn create_cloud_gtm_instance_config(
         &self,
     ) -> create_cloud_gtm_instance_config::CreateCloudGtmInstanceConfigBuilder {
@@ -1629,7 +1675,9 @@ impl Client {
         )
     }
 
-    /// `CreateCloudGtmMonitorTemplate`.
+    /// Read and write, idempotent; requires `Name`, `IpVersion`, `Protocol`, `Interval` and 4 more.
+    ///
+    /// Action `CreateCloudGtmMonitorTemplate`: see [`create_cloud_gtm_monitor_template`](create_cloud_gtm_monitor_template) for its parameters, errors and an example.
     pub fn create_cloud_gtm_monitor_template(
         &self,
     ) -> create_cloud_gtm_monitor_template::CreateCloudGtmMonitorTemplateBuilder {
@@ -1638,12 +1686,16 @@ impl Client {
         )
     }
 
-    /// `CreatePdnsAppKey`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreatePdnsAppKey`: see [`create_pdns_app_key`](create_pdns_app_key) for its parameters, errors and an example.
     pub fn create_pdns_app_key(&self) -> create_pdns_app_key::CreatePdnsAppKeyBuilder {
         create_pdns_app_key::CreatePdnsAppKeyBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePdnsUdpIpSegment`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreatePdnsUdpIpSegment`: see [`create_pdns_udp_ip_segment`](create_pdns_udp_ip_segment) for its parameters, errors and an example.
     pub fn create_pdns_udp_ip_segment(
         &self,
     ) -> create_pdns_udp_ip_segment::CreatePdnsUdpIpSegmentBuilder {
@@ -1652,14 +1704,18 @@ impl Client {
         )
     }
 
-    /// `DeleteCloudGtmAddress`.
+    /// Read and write, idempotent; requires `AddressId`.
+    ///
+    /// Action `DeleteCloudGtmAddress`: see [`delete_cloud_gtm_address`](delete_cloud_gtm_address) for its parameters, errors and an example.
     pub fn delete_cloud_gtm_address(
         &self,
     ) -> delete_cloud_gtm_address::DeleteCloudGtmAddressBuilder {
         delete_cloud_gtm_address::DeleteCloudGtmAddressBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCloudGtmAddressPool`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `DeleteCloudGtmAddressPool`: see [`delete_cloud_gtm_address_pool`](delete_cloud_gtm_address_pool) for its parameters, errors and an example.
     pub fn delete_cloud_gtm_address_pool(
         &self,
     ) -> delete_cloud_gtm_address_pool::DeleteCloudGtmAddressPoolBuilder {
@@ -1668,7 +1724,9 @@ impl Client {
         )
     }
 
-    /// `DeleteCloudGtmInstanceConfig`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `DeleteCloudGtmInstanceConfig`: see [`delete_cloud_gtm_instance_config`](delete_cloud_gtm_instance_config) for its parameters, errors and an example.
     pub fn delete_cloud_gtm_instance_config(
         &self,
     ) -> delete_cloud_gtm_instance_config::DeleteCloudGtmInstanceConfigBuilder {
@@ -1677,7 +1735,9 @@ impl Client {
         )
     }
 
-    /// `DeleteCloudGtmMonitorTemplate`.
+    /// Read and write, idempotent; requires `TemplateId`.
+    ///
+    /// Action `DeleteCloudGtmMonitorTemplate`: see [`delete_cloud_gtm_monitor_template`](delete_cloud_gtm_monitor_template) for its parameters, errors and an example.
     pub fn delete_cloud_gtm_monitor_template(
         &self,
     ) -> delete_cloud_gtm_monitor_template::DeleteCloudGtmMonitorTemplateBuilder {
@@ -1686,19 +1746,25 @@ impl Client {
         )
     }
 
-    /// `DeleteCustomLines`.
+    /// Read and write; requires `LineIds`.
+    ///
+    /// Action `DeleteCustomLines`: see [`delete_custom_lines`](delete_custom_lines) for its parameters, errors and an example.
     pub fn delete_custom_lines(&self) -> delete_custom_lines::DeleteCustomLinesBuilder {
         delete_custom_lines::DeleteCustomLinesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDnsCacheDomain`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `DeleteDnsCacheDomain`: see [`delete_dns_cache_domain`](delete_dns_cache_domain) for its parameters, errors and an example.
     pub fn delete_dns_cache_domain(
         &self,
     ) -> delete_dns_cache_domain::DeleteDnsCacheDomainBuilder {
         delete_dns_cache_domain::DeleteDnsCacheDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDnsGtmAccessStrategy`.
+    /// Read and write; requires `StrategyId`.
+    ///
+    /// Action `DeleteDnsGtmAccessStrategy`: see [`delete_dns_gtm_access_strategy`](delete_dns_gtm_access_strategy) for its parameters, errors and an example.
     pub fn delete_dns_gtm_access_strategy(
         &self,
     ) -> delete_dns_gtm_access_strategy::DeleteDnsGtmAccessStrategyBuilder {
@@ -1707,7 +1773,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDnsGtmAddressPool`.
+    /// Read and write; requires `AddrPoolId`.
+    ///
+    /// Action `DeleteDnsGtmAddressPool`: see [`delete_dns_gtm_address_pool`](delete_dns_gtm_address_pool) for its parameters, errors and an example.
     pub fn delete_dns_gtm_address_pool(
         &self,
     ) -> delete_dns_gtm_address_pool::DeleteDnsGtmAddressPoolBuilder {
@@ -1716,24 +1784,32 @@ impl Client {
         )
     }
 
-    /// `DeleteDomain`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `DeleteDomain`: see [`delete_domain`](delete_domain) for its parameters, errors and an example.
     pub fn delete_domain(&self) -> delete_domain::DeleteDomainBuilder {
         delete_domain::DeleteDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDomainGroup`.
+    /// Read and write; requires `GroupId`.
+    ///
+    /// Action `DeleteDomainGroup`: see [`delete_domain_group`](delete_domain_group) for its parameters, errors and an example.
     pub fn delete_domain_group(&self) -> delete_domain_group::DeleteDomainGroupBuilder {
         delete_domain_group::DeleteDomainGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDomainRecord`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `DeleteDomainRecord`: see [`delete_domain_record`](delete_domain_record) for its parameters, errors and an example.
     pub fn delete_domain_record(
         &self,
     ) -> delete_domain_record::DeleteDomainRecordBuilder {
         delete_domain_record::DeleteDomainRecordBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGtmAccessStrategy`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DeleteGtmAccessStrategy`: see [`delete_gtm_access_strategy`](delete_gtm_access_strategy) for its parameters, errors and an example.
     pub fn delete_gtm_access_strategy(
         &self,
     ) -> delete_gtm_access_strategy::DeleteGtmAccessStrategyBuilder {
@@ -1742,42 +1818,54 @@ impl Client {
         )
     }
 
-    /// `DeleteGtmAddressPool`.
+    /// Read and write; requires `AddrPoolId`.
+    ///
+    /// Action `DeleteGtmAddressPool`: see [`delete_gtm_address_pool`](delete_gtm_address_pool) for its parameters, errors and an example.
     pub fn delete_gtm_address_pool(
         &self,
     ) -> delete_gtm_address_pool::DeleteGtmAddressPoolBuilder {
         delete_gtm_address_pool::DeleteGtmAddressPoolBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `DeleteGtmRecoveryPlan`: see [`delete_gtm_recovery_plan`](delete_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn delete_gtm_recovery_plan(
         &self,
     ) -> delete_gtm_recovery_plan::DeleteGtmRecoveryPlanBuilder {
         delete_gtm_recovery_plan::DeleteGtmRecoveryPlanBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRecursionRecord`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `DeleteRecursionRecord`: see [`delete_recursion_record`](delete_recursion_record) for its parameters, errors and an example.
     pub fn delete_recursion_record(
         &self,
     ) -> delete_recursion_record::DeleteRecursionRecordBuilder {
         delete_recursion_record::DeleteRecursionRecordBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRecursionZone`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `DeleteRecursionZone`: see [`delete_recursion_zone`](delete_recursion_zone) for its parameters, errors and an example.
     pub fn delete_recursion_zone(
         &self,
     ) -> delete_recursion_zone::DeleteRecursionZoneBuilder {
         delete_recursion_zone::DeleteRecursionZoneBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSubDomainRecords`.
+    /// Read and write; requires `DomainName`, `RR`.
+    ///
+    /// Action `DeleteSubDomainRecords`: see [`delete_sub_domain_records`](delete_sub_domain_records) for its parameters, errors and an example.
     pub fn delete_sub_domain_records(
         &self,
     ) -> delete_sub_domain_records::DeleteSubDomainRecordsBuilder {
         delete_sub_domain_records::DeleteSubDomainRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBatchResultCount`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeBatchResultCount`: see [`describe_batch_result_count`](describe_batch_result_count) for its parameters, errors and an example.
     pub fn describe_batch_result_count(
         &self,
     ) -> describe_batch_result_count::DescribeBatchResultCountBuilder {
@@ -1786,7 +1874,9 @@ impl Client {
         )
     }
 
-    /// `DescribeBatchResultDetail`.
+    /// Read and write, paged; no required parameters.
+    ///
+    /// Action `DescribeBatchResultDetail`: see [`describe_batch_result_detail`](describe_batch_result_detail) for its parameters, errors and an example.
     pub fn describe_batch_result_detail(
         &self,
     ) -> describe_batch_result_detail::DescribeBatchResultDetailBuilder {
@@ -1795,7 +1885,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmAddress`.
+    /// Read, idempotent; requires `AddressId`.
+    ///
+    /// Action `DescribeCloudGtmAddress`: see [`describe_cloud_gtm_address`](describe_cloud_gtm_address) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_address(
         &self,
     ) -> describe_cloud_gtm_address::DescribeCloudGtmAddressBuilder {
@@ -1804,7 +1896,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmAddressPool`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmAddressPool`: see [`describe_cloud_gtm_address_pool`](describe_cloud_gtm_address_pool) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_address_pool(
         &self,
     ) -> describe_cloud_gtm_address_pool::DescribeCloudGtmAddressPoolBuilder {
@@ -1813,7 +1907,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmAddressPoolReference`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmAddressPoolReference`: see [`describe_cloud_gtm_address_pool_reference`](describe_cloud_gtm_address_pool_reference) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_address_pool_reference(
         &self,
     ) -> describe_cloud_gtm_address_pool_reference::DescribeCloudGtmAddressPoolReferenceBuilder {
@@ -1822,7 +1918,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmAddressReference`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmAddressReference`: see [`describe_cloud_gtm_address_reference`](describe_cloud_gtm_address_reference) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_address_reference(
         &self,
     ) -> describe_cloud_gtm_address_reference::DescribeCloudGtmAddressReferenceBuilder {
@@ -1831,7 +1929,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmGlobalAlert`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmGlobalAlert`: see [`describe_cloud_gtm_global_alert`](describe_cloud_gtm_global_alert) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_global_alert(
         &self,
     ) -> describe_cloud_gtm_global_alert::DescribeCloudGtmGlobalAlertBuilder {
@@ -1840,7 +1940,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmInstanceConfigAlert`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmInstanceConfigAlert`: see [`describe_cloud_gtm_instance_config_alert`](describe_cloud_gtm_instance_config_alert) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_instance_config_alert(
         &self,
     ) -> describe_cloud_gtm_instance_config_alert::DescribeCloudGtmInstanceConfigAlertBuilder {
@@ -1849,7 +1951,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmInstanceConfigFullInfo`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmInstanceConfigFullInfo`: see [`describe_cloud_gtm_instance_config_full_info`](describe_cloud_gtm_instance_config_full_info) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_instance_config_full_info(
         &self,
     ) -> describe_cloud_gtm_instance_config_full_info::DescribeCloudGtmInstanceConfigFullInfoBuilder {
@@ -1858,7 +1962,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmMonitorTemplate`.
+    /// Read; requires `TemplateId`.
+    ///
+    /// Action `DescribeCloudGtmMonitorTemplate`: see [`describe_cloud_gtm_monitor_template`](describe_cloud_gtm_monitor_template) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_monitor_template(
         &self,
     ) -> describe_cloud_gtm_monitor_template::DescribeCloudGtmMonitorTemplateBuilder {
@@ -1867,7 +1973,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmSummary`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmSummary`: see [`describe_cloud_gtm_summary`](describe_cloud_gtm_summary) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_summary(
         &self,
     ) -> describe_cloud_gtm_summary::DescribeCloudGtmSummaryBuilder {
@@ -1876,7 +1984,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudGtmSystemLines`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCloudGtmSystemLines`: see [`describe_cloud_gtm_system_lines`](describe_cloud_gtm_system_lines) for its parameters, errors and an example.
     pub fn describe_cloud_gtm_system_lines(
         &self,
     ) -> describe_cloud_gtm_system_lines::DescribeCloudGtmSystemLinesBuilder {
@@ -1885,21 +1995,27 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomLine`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCustomLine`: see [`describe_custom_line`](describe_custom_line) for its parameters, errors and an example.
     pub fn describe_custom_line(
         &self,
     ) -> describe_custom_line::DescribeCustomLineBuilder {
         describe_custom_line::DescribeCustomLineBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCustomLines`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCustomLines`: see [`describe_custom_lines`](describe_custom_lines) for its parameters, errors and an example.
     pub fn describe_custom_lines(
         &self,
     ) -> describe_custom_lines::DescribeCustomLinesBuilder {
         describe_custom_lines::DescribeCustomLinesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDNSSLBSubDomains`.
+    /// Read, paged; requires `DomainName`.
+    ///
+    /// Action `DescribeDNSSLBSubDomains`: see [`describe_dnsslb_sub_domains`](describe_dnsslb_sub_domains) for its parameters, errors and an example.
     pub fn describe_dnsslb_sub_domains(
         &self,
     ) -> describe_dnsslb_sub_domains::DescribeDnsslbSubDomainsBuilder {
@@ -1908,7 +2024,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsCacheDomains`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeDnsCacheDomains`: see [`describe_dns_cache_domains`](describe_dns_cache_domains) for its parameters, errors and an example.
     pub fn describe_dns_cache_domains(
         &self,
     ) -> describe_dns_cache_domains::DescribeDnsCacheDomainsBuilder {
@@ -1917,7 +2035,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAccessStrategies`.
+    /// Read and write; requires `InstanceId`, `StrategyMode`.
+    ///
+    /// Action `DescribeDnsGtmAccessStrategies`: see [`describe_dns_gtm_access_strategies`](describe_dns_gtm_access_strategies) for its parameters, errors and an example.
     pub fn describe_dns_gtm_access_strategies(
         &self,
     ) -> describe_dns_gtm_access_strategies::DescribeDnsGtmAccessStrategiesBuilder {
@@ -1926,7 +2046,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAccessStrategy`.
+    /// Read and write; requires `StrategyId`.
+    ///
+    /// Action `DescribeDnsGtmAccessStrategy`: see [`describe_dns_gtm_access_strategy`](describe_dns_gtm_access_strategy) for its parameters, errors and an example.
     pub fn describe_dns_gtm_access_strategy(
         &self,
     ) -> describe_dns_gtm_access_strategy::DescribeDnsGtmAccessStrategyBuilder {
@@ -1935,7 +2057,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAccessStrategyAvailableConfig`.
+    /// Read and write; requires `InstanceId`, `StrategyMode`.
+    ///
+    /// Action `DescribeDnsGtmAccessStrategyAvailableConfig`: see [`describe_dns_gtm_access_strategy_available_config`](describe_dns_gtm_access_strategy_available_config) for its parameters, errors and an example.
     pub fn describe_dns_gtm_access_strategy_available_config(
         &self,
     ) -> describe_dns_gtm_access_strategy_available_config::DescribeDnsGtmAccessStrategyAvailableConfigBuilder {
@@ -1944,7 +2068,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAddrAttributeInfo`.
+    /// Read and write; requires `Type`, `Addrs`.
+    ///
+    /// Action `DescribeDnsGtmAddrAttributeInfo`: see [`describe_dns_gtm_addr_attribute_info`](describe_dns_gtm_addr_attribute_info) for its parameters, errors and an example.
     pub fn describe_dns_gtm_addr_attribute_info(
         &self,
     ) -> describe_dns_gtm_addr_attribute_info::DescribeDnsGtmAddrAttributeInfoBuilder {
@@ -1953,7 +2079,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAddressPoolAvailableConfig`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmAddressPoolAvailableConfig`: see [`describe_dns_gtm_address_pool_available_config`](describe_dns_gtm_address_pool_available_config) for its parameters, errors and an example.
     pub fn describe_dns_gtm_address_pool_available_config(
         &self,
     ) -> describe_dns_gtm_address_pool_available_config::DescribeDnsGtmAddressPoolAvailableConfigBuilder {
@@ -1962,7 +2090,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmAvailableAlertGroup`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeDnsGtmAvailableAlertGroup`: see [`describe_dns_gtm_available_alert_group`](describe_dns_gtm_available_alert_group) for its parameters, errors and an example.
     pub fn describe_dns_gtm_available_alert_group(
         &self,
     ) -> describe_dns_gtm_available_alert_group::DescribeDnsGtmAvailableAlertGroupBuilder {
@@ -1971,14 +2101,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmInstance`: see [`describe_dns_gtm_instance`](describe_dns_gtm_instance) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instance(
         &self,
     ) -> describe_dns_gtm_instance::DescribeDnsGtmInstanceBuilder {
         describe_dns_gtm_instance::DescribeDnsGtmInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDnsGtmInstanceAddressPool`.
+    /// Read and write; requires `AddrPoolId`.
+    ///
+    /// Action `DescribeDnsGtmInstanceAddressPool`: see [`describe_dns_gtm_instance_address_pool`](describe_dns_gtm_instance_address_pool) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instance_address_pool(
         &self,
     ) -> describe_dns_gtm_instance_address_pool::DescribeDnsGtmInstanceAddressPoolBuilder {
@@ -1987,7 +2121,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmInstanceAddressPools`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmInstanceAddressPools`: see [`describe_dns_gtm_instance_address_pools`](describe_dns_gtm_instance_address_pools) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instance_address_pools(
         &self,
     ) -> describe_dns_gtm_instance_address_pools::DescribeDnsGtmInstanceAddressPoolsBuilder {
@@ -1996,7 +2132,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmInstanceStatus`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmInstanceStatus`: see [`describe_dns_gtm_instance_status`](describe_dns_gtm_instance_status) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instance_status(
         &self,
     ) -> describe_dns_gtm_instance_status::DescribeDnsGtmInstanceStatusBuilder {
@@ -2005,7 +2143,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmInstanceSystemCname`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmInstanceSystemCname`: see [`describe_dns_gtm_instance_system_cname`](describe_dns_gtm_instance_system_cname) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instance_system_cname(
         &self,
     ) -> describe_dns_gtm_instance_system_cname::DescribeDnsGtmInstanceSystemCnameBuilder {
@@ -2014,7 +2154,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmInstances`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeDnsGtmInstances`: see [`describe_dns_gtm_instances`](describe_dns_gtm_instances) for its parameters, errors and an example.
     pub fn describe_dns_gtm_instances(
         &self,
     ) -> describe_dns_gtm_instances::DescribeDnsGtmInstancesBuilder {
@@ -2023,14 +2165,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmLogs`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsGtmLogs`: see [`describe_dns_gtm_logs`](describe_dns_gtm_logs) for its parameters, errors and an example.
     pub fn describe_dns_gtm_logs(
         &self,
     ) -> describe_dns_gtm_logs::DescribeDnsGtmLogsBuilder {
         describe_dns_gtm_logs::DescribeDnsGtmLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDnsGtmMonitorAvailableConfig`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeDnsGtmMonitorAvailableConfig`: see [`describe_dns_gtm_monitor_available_config`](describe_dns_gtm_monitor_available_config) for its parameters, errors and an example.
     pub fn describe_dns_gtm_monitor_available_config(
         &self,
     ) -> describe_dns_gtm_monitor_available_config::DescribeDnsGtmMonitorAvailableConfigBuilder {
@@ -2039,7 +2185,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsGtmMonitorConfig`.
+    /// Read and write; requires `MonitorConfigId`.
+    ///
+    /// Action `DescribeDnsGtmMonitorConfig`: see [`describe_dns_gtm_monitor_config`](describe_dns_gtm_monitor_config) for its parameters, errors and an example.
     pub fn describe_dns_gtm_monitor_config(
         &self,
     ) -> describe_dns_gtm_monitor_config::DescribeDnsGtmMonitorConfigBuilder {
@@ -2048,7 +2196,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsProductInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDnsProductInstance`: see [`describe_dns_product_instance`](describe_dns_product_instance) for its parameters, errors and an example.
     pub fn describe_dns_product_instance(
         &self,
     ) -> describe_dns_product_instance::DescribeDnsProductInstanceBuilder {
@@ -2057,7 +2207,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDnsProductInstances`.
+    /// Read and write, paged; no required parameters.
+    ///
+    /// Action `DescribeDnsProductInstances`: see [`describe_dns_product_instances`](describe_dns_product_instances) for its parameters, errors and an example.
     pub fn describe_dns_product_instances(
         &self,
     ) -> describe_dns_product_instances::DescribeDnsProductInstancesBuilder {
@@ -2066,7 +2218,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDohAccountStatistics`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDohAccountStatistics`: see [`describe_doh_account_statistics`](describe_doh_account_statistics) for its parameters, errors and an example.
     pub fn describe_doh_account_statistics(
         &self,
     ) -> describe_doh_account_statistics::DescribeDohAccountStatisticsBuilder {
@@ -2075,7 +2229,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDohDomainStatistics`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDohDomainStatistics`: see [`describe_doh_domain_statistics`](describe_doh_domain_statistics) for its parameters, errors and an example.
     pub fn describe_doh_domain_statistics(
         &self,
     ) -> describe_doh_domain_statistics::DescribeDohDomainStatisticsBuilder {
@@ -2084,7 +2240,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDohDomainStatisticsSummary`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDohDomainStatisticsSummary`: see [`describe_doh_domain_statistics_summary`](describe_doh_domain_statistics_summary) for its parameters, errors and an example.
     pub fn describe_doh_domain_statistics_summary(
         &self,
     ) -> describe_doh_domain_statistics_summary::DescribeDohDomainStatisticsSummaryBuilder {
@@ -2093,7 +2251,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDohSubDomainStatistics`.
+    /// Read; requires `SubDomain`.
+    ///
+    /// Action `DescribeDohSubDomainStatistics`: see [`describe_doh_sub_domain_statistics`](describe_doh_sub_domain_statistics) for its parameters, errors and an example.
     pub fn describe_doh_sub_domain_statistics(
         &self,
     ) -> describe_doh_sub_domain_statistics::DescribeDohSubDomainStatisticsBuilder {
@@ -2102,7 +2262,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDohSubDomainStatisticsSummary`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDohSubDomainStatisticsSummary`: see [`describe_doh_sub_domain_statistics_summary`](describe_doh_sub_domain_statistics_summary) for its parameters, errors and an example.
     pub fn describe_doh_sub_domain_statistics_summary(
         &self,
     ) -> describe_doh_sub_domain_statistics_summary::DescribeDohSubDomainStatisticsSummaryBuilder {
@@ -2111,14 +2273,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDohUserInfo`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDohUserInfo`: see [`describe_doh_user_info`](describe_doh_user_info) for its parameters, errors and an example.
     pub fn describe_doh_user_info(
         &self,
     ) -> describe_doh_user_info::DescribeDohUserInfoBuilder {
         describe_doh_user_info::DescribeDohUserInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainDnssecInfo`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainDnssecInfo`: see [`describe_domain_dnssec_info`](describe_domain_dnssec_info) for its parameters, errors and an example.
     pub fn describe_domain_dnssec_info(
         &self,
     ) -> describe_domain_dnssec_info::DescribeDomainDnssecInfoBuilder {
@@ -2127,33 +2293,43 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainGroups`.
+    /// Read and write, paged; no required parameters.
+    ///
+    /// Action `DescribeDomainGroups`: see [`describe_domain_groups`](describe_domain_groups) for its parameters, errors and an example.
     pub fn describe_domain_groups(
         &self,
     ) -> describe_domain_groups::DescribeDomainGroupsBuilder {
         describe_domain_groups::DescribeDomainGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainInfo`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainInfo`: see [`describe_domain_info`](describe_domain_info) for its parameters, errors and an example.
     pub fn describe_domain_info(
         &self,
     ) -> describe_domain_info::DescribeDomainInfoBuilder {
         describe_domain_info::DescribeDomainInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainLogs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeDomainLogs`: see [`describe_domain_logs`](describe_domain_logs) for its parameters, errors and an example.
     pub fn describe_domain_logs(
         &self,
     ) -> describe_domain_logs::DescribeDomainLogsBuilder {
         describe_domain_logs::DescribeDomainLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainNs`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainNs`: see [`describe_domain_ns`](describe_domain_ns) for its parameters, errors and an example.
     pub fn describe_domain_ns(&self) -> describe_domain_ns::DescribeDomainNsBuilder {
         describe_domain_ns::DescribeDomainNsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainRecordInfo`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `DescribeDomainRecordInfo`: see [`describe_domain_record_info`](describe_domain_record_info) for its parameters, errors and an example.
     pub fn describe_domain_record_info(
         &self,
     ) -> describe_domain_record_info::DescribeDomainRecordInfoBuilder {
@@ -2162,14 +2338,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRecords`.
+    /// Read and write, paged; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRecords`: see [`describe_domain_records`](describe_domain_records) for its parameters, errors and an example.
     pub fn describe_domain_records(
         &self,
     ) -> describe_domain_records::DescribeDomainRecordsBuilder {
         describe_domain_records::DescribeDomainRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainResolveStatisticsSummary`.
+    /// Read; requires `StartDate`.
+    ///
+    /// Action `DescribeDomainResolveStatisticsSummary`: see [`describe_domain_resolve_statistics_summary`](describe_domain_resolve_statistics_summary) for its parameters, errors and an example.
     pub fn describe_domain_resolve_statistics_summary(
         &self,
     ) -> describe_domain_resolve_statistics_summary::DescribeDomainResolveStatisticsSummaryBuilder {
@@ -2178,7 +2358,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainStatistics`.
+    /// Read; requires `StartDate`.
+    ///
+    /// Action `DescribeDomainStatistics`: see [`describe_domain_statistics`](describe_domain_statistics) for its parameters, errors and an example.
     pub fn describe_domain_statistics(
         &self,
     ) -> describe_domain_statistics::DescribeDomainStatisticsBuilder {
@@ -2187,7 +2369,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainStatisticsSummary`.
+    /// Read; requires `StartDate`.
+    ///
+    /// Action `DescribeDomainStatisticsSummary`: see [`describe_domain_statistics_summary`](describe_domain_statistics_summary) for its parameters, errors and an example.
     pub fn describe_domain_statistics_summary(
         &self,
     ) -> describe_domain_statistics_summary::DescribeDomainStatisticsSummaryBuilder {
@@ -2196,12 +2380,16 @@ impl Client {
         )
     }
 
-    /// `DescribeDomains`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeDomains`: see [`describe_domains`](describe_domains) for its parameters, errors and an example.
     pub fn describe_domains(&self) -> describe_domains::DescribeDomainsBuilder {
         describe_domains::DescribeDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGtmAccessStrategies`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmAccessStrategies`: see [`describe_gtm_access_strategies`](describe_gtm_access_strategies) for its parameters, errors and an example.
     pub fn describe_gtm_access_strategies(
         &self,
     ) -> describe_gtm_access_strategies::DescribeGtmAccessStrategiesBuilder {
@@ -2210,7 +2398,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmAccessStrategy`.
+    /// Read and write; requires `StrategyId`.
+    ///
+    /// Action `DescribeGtmAccessStrategy`: see [`describe_gtm_access_strategy`](describe_gtm_access_strategy) for its parameters, errors and an example.
     pub fn describe_gtm_access_strategy(
         &self,
     ) -> describe_gtm_access_strategy::DescribeGtmAccessStrategyBuilder {
@@ -2219,7 +2409,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmAccessStrategyAvailableConfig`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeGtmAccessStrategyAvailableConfig`: see [`describe_gtm_access_strategy_available_config`](describe_gtm_access_strategy_available_config) for its parameters, errors and an example.
     pub fn describe_gtm_access_strategy_available_config(
         &self,
     ) -> describe_gtm_access_strategy_available_config::DescribeGtmAccessStrategyAvailableConfigBuilder {
@@ -2228,7 +2420,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmAvailableAlertGroup`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmAvailableAlertGroup`: see [`describe_gtm_available_alert_group`](describe_gtm_available_alert_group) for its parameters, errors and an example.
     pub fn describe_gtm_available_alert_group(
         &self,
     ) -> describe_gtm_available_alert_group::DescribeGtmAvailableAlertGroupBuilder {
@@ -2237,14 +2431,18 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeGtmInstance`: see [`describe_gtm_instance`](describe_gtm_instance) for its parameters, errors and an example.
     pub fn describe_gtm_instance(
         &self,
     ) -> describe_gtm_instance::DescribeGtmInstanceBuilder {
         describe_gtm_instance::DescribeGtmInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGtmInstanceAddressPool`.
+    /// Read and write; requires `AddrPoolId`.
+    ///
+    /// Action `DescribeGtmInstanceAddressPool`: see [`describe_gtm_instance_address_pool`](describe_gtm_instance_address_pool) for its parameters, errors and an example.
     pub fn describe_gtm_instance_address_pool(
         &self,
     ) -> describe_gtm_instance_address_pool::DescribeGtmInstanceAddressPoolBuilder {
@@ -2253,7 +2451,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmInstanceAddressPools`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeGtmInstanceAddressPools`: see [`describe_gtm_instance_address_pools`](describe_gtm_instance_address_pools) for its parameters, errors and an example.
     pub fn describe_gtm_instance_address_pools(
         &self,
     ) -> describe_gtm_instance_address_pools::DescribeGtmInstanceAddressPoolsBuilder {
@@ -2262,7 +2462,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmInstanceStatus`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeGtmInstanceStatus`: see [`describe_gtm_instance_status`](describe_gtm_instance_status) for its parameters, errors and an example.
     pub fn describe_gtm_instance_status(
         &self,
     ) -> describe_gtm_instance_status::DescribeGtmInstanceStatusBuilder {
@@ -2271,7 +2473,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmInstanceSystemCname`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeGtmInstanceSystemCname`: see [`describe_gtm_instance_system_cname`](describe_gtm_instance_system_cname) for its parameters, errors and an example.
     pub fn describe_gtm_instance_system_cname(
         &self,
     ) -> describe_gtm_instance_system_cname::DescribeGtmInstanceSystemCnameBuilder {
@@ -2280,19 +2484,25 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmInstances`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmInstances`: see [`describe_gtm_instances`](describe_gtm_instances) for its parameters, errors and an example.
     pub fn describe_gtm_instances(
         &self,
     ) -> describe_gtm_instances::DescribeGtmInstancesBuilder {
         describe_gtm_instances::DescribeGtmInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGtmLogs`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmLogs`: see [`describe_gtm_logs`](describe_gtm_logs) for its parameters, errors and an example.
     pub fn describe_gtm_logs(&self) -> describe_gtm_logs::DescribeGtmLogsBuilder {
         describe_gtm_logs::DescribeGtmLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGtmMonitorAvailableConfig`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmMonitorAvailableConfig`: see [`describe_gtm_monitor_available_config`](describe_gtm_monitor_available_config) for its parameters, errors and an example.
     pub fn describe_gtm_monitor_available_config(
         &self,
     ) -> describe_gtm_monitor_available_config::DescribeGtmMonitorAvailableConfigBuilder {
@@ -2301,7 +2511,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmMonitorConfig`.
+    /// Read and write; requires `MonitorConfigId`.
+    ///
+    /// Action `DescribeGtmMonitorConfig`: see [`describe_gtm_monitor_config`](describe_gtm_monitor_config) for its parameters, errors and an example.
     pub fn describe_gtm_monitor_config(
         &self,
     ) -> describe_gtm_monitor_config::DescribeGtmMonitorConfigBuilder {
@@ -2310,7 +2522,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `DescribeGtmRecoveryPlan`: see [`describe_gtm_recovery_plan`](describe_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn describe_gtm_recovery_plan(
         &self,
     ) -> describe_gtm_recovery_plan::DescribeGtmRecoveryPlanBuilder {
@@ -2319,7 +2533,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmRecoveryPlanAvailableConfig`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmRecoveryPlanAvailableConfig`: see [`describe_gtm_recovery_plan_available_config`](describe_gtm_recovery_plan_available_config) for its parameters, errors and an example.
     pub fn describe_gtm_recovery_plan_available_config(
         &self,
     ) -> describe_gtm_recovery_plan_available_config::DescribeGtmRecoveryPlanAvailableConfigBuilder {
@@ -2328,7 +2544,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGtmRecoveryPlans`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeGtmRecoveryPlans`: see [`describe_gtm_recovery_plans`](describe_gtm_recovery_plans) for its parameters, errors and an example.
     pub fn describe_gtm_recovery_plans(
         &self,
     ) -> describe_gtm_recovery_plans::DescribeGtmRecoveryPlansBuilder {
@@ -2337,7 +2555,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceDomains`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstanceDomains`: see [`describe_instance_domains`](describe_instance_domains) for its parameters, errors and an example.
     pub fn describe_instance_domains(
         &self,
     ) -> describe_instance_domains::DescribeInstanceDomainsBuilder {
@@ -2346,7 +2566,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInternetDnsLogs`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeInternetDnsLogs`: see [`describe_internet_dns_logs`](describe_internet_dns_logs) for its parameters, errors and an example.
     pub fn describe_internet_dns_logs(
         &self,
     ) -> describe_internet_dns_logs::DescribeInternetDnsLogsBuilder {
@@ -2355,7 +2577,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIspFlushCacheInstances`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeIspFlushCacheInstances`: see [`describe_isp_flush_cache_instances`](describe_isp_flush_cache_instances) for its parameters, errors and an example.
     pub fn describe_isp_flush_cache_instances(
         &self,
     ) -> describe_isp_flush_cache_instances::DescribeIspFlushCacheInstancesBuilder {
@@ -2364,7 +2588,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIspFlushCacheRemainQuota`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeIspFlushCacheRemainQuota`: see [`describe_isp_flush_cache_remain_quota`](describe_isp_flush_cache_remain_quota) for its parameters, errors and an example.
     pub fn describe_isp_flush_cache_remain_quota(
         &self,
     ) -> describe_isp_flush_cache_remain_quota::DescribeIspFlushCacheRemainQuotaBuilder {
@@ -2373,7 +2599,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIspFlushCacheTask`.
+    /// Read and write; requires `TaskId`.
+    ///
+    /// Action `DescribeIspFlushCacheTask`: see [`describe_isp_flush_cache_task`](describe_isp_flush_cache_task) for its parameters, errors and an example.
     pub fn describe_isp_flush_cache_task(
         &self,
     ) -> describe_isp_flush_cache_task::DescribeIspFlushCacheTaskBuilder {
@@ -2382,7 +2610,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIspFlushCacheTasks`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeIspFlushCacheTasks`: see [`describe_isp_flush_cache_tasks`](describe_isp_flush_cache_tasks) for its parameters, errors and an example.
     pub fn describe_isp_flush_cache_tasks(
         &self,
     ) -> describe_isp_flush_cache_tasks::DescribeIspFlushCacheTasksBuilder {
@@ -2391,7 +2621,9 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsAccountSummary`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribePdnsAccountSummary`: see [`describe_pdns_account_summary`](describe_pdns_account_summary) for its parameters, errors and an example.
     pub fn describe_pdns_account_summary(
         &self,
     ) -> describe_pdns_account_summary::DescribePdnsAccountSummaryBuilder {
@@ -2400,21 +2632,27 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsAppKey`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribePdnsAppKey`: see [`describe_pdns_app_key`](describe_pdns_app_key) for its parameters, errors and an example.
     pub fn describe_pdns_app_key(
         &self,
     ) -> describe_pdns_app_key::DescribePdnsAppKeyBuilder {
         describe_pdns_app_key::DescribePdnsAppKeyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePdnsAppKeys`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribePdnsAppKeys`: see [`describe_pdns_app_keys`](describe_pdns_app_keys) for its parameters, errors and an example.
     pub fn describe_pdns_app_keys(
         &self,
     ) -> describe_pdns_app_keys::DescribePdnsAppKeysBuilder {
         describe_pdns_app_keys::DescribePdnsAppKeysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePdnsOperateLogs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribePdnsOperateLogs`: see [`describe_pdns_operate_logs`](describe_pdns_operate_logs) for its parameters, errors and an example.
     pub fn describe_pdns_operate_logs(
         &self,
     ) -> describe_pdns_operate_logs::DescribePdnsOperateLogsBuilder {
@@ -2423,7 +2661,9 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsRequestStatistic`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribePdnsRequestStatistic`: see [`describe_pdns_request_statistic`](describe_pdns_request_statistic) for its parameters, errors and an example.
     pub fn describe_pdns_request_statistic(
         &self,
     ) -> describe_pdns_request_statistic::DescribePdnsRequestStatisticBuilder {
@@ -2432,7 +2672,9 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsRequestStatistics`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribePdnsRequestStatistics`: see [`describe_pdns_request_statistics`](describe_pdns_request_statistics) for its parameters, errors and an example.
     pub fn describe_pdns_request_statistics(
         &self,
     ) -> describe_pdns_request_statistics::DescribePdnsRequestStatisticsBuilder {
@@ -2441,14 +2683,18 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsThreatLogs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribePdnsThreatLogs`: see [`describe_pdns_threat_logs`](describe_pdns_threat_logs) for its parameters, errors and an example.
     pub fn describe_pdns_threat_logs(
         &self,
     ) -> describe_pdns_threat_logs::DescribePdnsThreatLogsBuilder {
         describe_pdns_threat_logs::DescribePdnsThreatLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePdnsThreatStatistic`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribePdnsThreatStatistic`: see [`describe_pdns_threat_statistic`](describe_pdns_threat_statistic) for its parameters, errors and an example.
     pub fn describe_pdns_threat_statistic(
         &self,
     ) -> describe_pdns_threat_statistic::DescribePdnsThreatStatisticBuilder {
@@ -2457,7 +2703,9 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsThreatStatistics`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribePdnsThreatStatistics`: see [`describe_pdns_threat_statistics`](describe_pdns_threat_statistics) for its parameters, errors and an example.
     pub fn describe_pdns_threat_statistics(
         &self,
     ) -> describe_pdns_threat_statistics::DescribePdnsThreatStatisticsBuilder {
@@ -2466,7 +2714,9 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsUdpIpSegments`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribePdnsUdpIpSegments`: see [`describe_pdns_udp_ip_segments`](describe_pdns_udp_ip_segments) for its parameters, errors and an example.
     pub fn describe_pdns_udp_ip_segments(
         &self,
     ) -> describe_pdns_udp_ip_segments::DescribePdnsUdpIpSegmentsBuilder {
@@ -2475,21 +2725,27 @@ impl Client {
         )
     }
 
-    /// `DescribePdnsUserInfo`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribePdnsUserInfo`: see [`describe_pdns_user_info`](describe_pdns_user_info) for its parameters, errors and an example.
     pub fn describe_pdns_user_info(
         &self,
     ) -> describe_pdns_user_info::DescribePdnsUserInfoBuilder {
         describe_pdns_user_info::DescribePdnsUserInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRecordLogs`.
+    /// Read, paged; requires `DomainName`.
+    ///
+    /// Action `DescribeRecordLogs`: see [`describe_record_logs`](describe_record_logs) for its parameters, errors and an example.
     pub fn describe_record_logs(
         &self,
     ) -> describe_record_logs::DescribeRecordLogsBuilder {
         describe_record_logs::DescribeRecordLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRecordResolveStatisticsSummary`.
+    /// Read; requires `DomainName`, `StartDate`.
+    ///
+    /// Action `DescribeRecordResolveStatisticsSummary`: see [`describe_record_resolve_statistics_summary`](describe_record_resolve_statistics_summary) for its parameters, errors and an example.
     pub fn describe_record_resolve_statistics_summary(
         &self,
     ) -> describe_record_resolve_statistics_summary::DescribeRecordResolveStatisticsSummaryBuilder {
@@ -2498,7 +2754,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRecordStatistics`.
+    /// Read; requires `StartDate`, `DomainName`, `Rr`.
+    ///
+    /// Action `DescribeRecordStatistics`: see [`describe_record_statistics`](describe_record_statistics) for its parameters, errors and an example.
     pub fn describe_record_statistics(
         &self,
     ) -> describe_record_statistics::DescribeRecordStatisticsBuilder {
@@ -2507,7 +2765,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRecordStatisticsSummary`.
+    /// Read; requires `StartDate`, `DomainName`.
+    ///
+    /// Action `DescribeRecordStatisticsSummary`: see [`describe_record_statistics_summary`](describe_record_statistics_summary) for its parameters, errors and an example.
     pub fn describe_record_statistics_summary(
         &self,
     ) -> describe_record_statistics_summary::DescribeRecordStatisticsSummaryBuilder {
@@ -2516,7 +2776,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRecursionRecord`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRecursionRecord`: see [`describe_recursion_record`](describe_recursion_record) for its parameters, errors and an example.
     pub fn describe_recursion_record(
         &self,
     ) -> describe_recursion_record::DescribeRecursionRecordBuilder {
@@ -2525,14 +2787,18 @@ impl Client {
         )
     }
 
-    /// `DescribeRecursionZone`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRecursionZone`: see [`describe_recursion_zone`](describe_recursion_zone) for its parameters, errors and an example.
     pub fn describe_recursion_zone(
         &self,
     ) -> describe_recursion_zone::DescribeRecursionZoneBuilder {
         describe_recursion_zone::DescribeRecursionZoneBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSubDomainRecords`.
+    /// Read, paged; requires `SubDomain`.
+    ///
+    /// Action `DescribeSubDomainRecords`: see [`describe_sub_domain_records`](describe_sub_domain_records) for its parameters, errors and an example.
     pub fn describe_sub_domain_records(
         &self,
     ) -> describe_sub_domain_records::DescribeSubDomainRecordsBuilder {
@@ -2541,19 +2807,25 @@ impl Client {
         )
     }
 
-    /// `DescribeSupportLines`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSupportLines`: see [`describe_support_lines`](describe_support_lines) for its parameters, errors and an example.
     pub fn describe_support_lines(
         &self,
     ) -> describe_support_lines::DescribeSupportLinesBuilder {
         describe_support_lines::DescribeSupportLinesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTags`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTransferDomains`.
+    /// Read, paged; requires `TransferType`.
+    ///
+    /// Action `DescribeTransferDomains`: see [`describe_transfer_domains`](describe_transfer_domains) for its parameters, errors and an example.
     pub fn describe_transfer_domains(
         &self,
     ) -> describe_transfer_domains::DescribeTransferDomainsBuilder {
@@ -2562,28 +2834,36 @@ impl Client {
         )
     }
 
-    /// `ExecuteGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `ExecuteGtmRecoveryPlan`: see [`execute_gtm_recovery_plan`](execute_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn execute_gtm_recovery_plan(
         &self,
     ) -> execute_gtm_recovery_plan::ExecuteGtmRecoveryPlanBuilder {
         execute_gtm_recovery_plan::ExecuteGtmRecoveryPlanBuilder::new(self.inner.clone())
     }
 
-    /// `GetMainDomainName`.
+    /// Read; requires `InputString`.
+    ///
+    /// Action `GetMainDomainName`: see [`get_main_domain_name`](get_main_domain_name) for its parameters, errors and an example.
     pub fn get_main_domain_name(
         &self,
     ) -> get_main_domain_name::GetMainDomainNameBuilder {
         get_main_domain_name::GetMainDomainNameBuilder::new(self.inner.clone())
     }
 
-    /// `GetTxtRecordForVerify`.
+    /// Read and write; requires `Type`.
+    ///
+    /// Action `GetTxtRecordForVerify`: see [`get_txt_record_for_verify`](get_txt_record_for_verify) for its parameters, errors and an example.
     pub fn get_txt_record_for_verify(
         &self,
     ) -> get_txt_record_for_verify::GetTxtRecordForVerifyBuilder {
         get_txt_record_for_verify::GetTxtRecordForVerifyBuilder::new(self.inner.clone())
     }
 
-    /// `ListCloudGtmAddressPools`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `ListCloudGtmAddressPools`: see [`list_cloud_gtm_address_pools`](list_cloud_gtm_address_pools) for its parameters, errors and an example.
     pub fn list_cloud_gtm_address_pools(
         &self,
     ) -> list_cloud_gtm_address_pools::ListCloudGtmAddressPoolsBuilder {
@@ -2592,21 +2872,27 @@ impl Client {
         )
     }
 
-    /// `ListCloudGtmAddresses`.
+    /// Read, idempotent; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `ListCloudGtmAddresses`: see [`list_cloud_gtm_addresses`](list_cloud_gtm_addresses) for its parameters, errors and an example.
     pub fn list_cloud_gtm_addresses(
         &self,
     ) -> list_cloud_gtm_addresses::ListCloudGtmAddressesBuilder {
         list_cloud_gtm_addresses::ListCloudGtmAddressesBuilder::new(self.inner.clone())
     }
 
-    /// `ListCloudGtmAlertLogs`.
+    /// Read; requires `StartTimestamp`, `EndTimestamp`, `PageNumber`, `PageSize`.
+    ///
+    /// Action `ListCloudGtmAlertLogs`: see [`list_cloud_gtm_alert_logs`](list_cloud_gtm_alert_logs) for its parameters, errors and an example.
     pub fn list_cloud_gtm_alert_logs(
         &self,
     ) -> list_cloud_gtm_alert_logs::ListCloudGtmAlertLogsBuilder {
         list_cloud_gtm_alert_logs::ListCloudGtmAlertLogsBuilder::new(self.inner.clone())
     }
 
-    /// `ListCloudGtmAvailableAlertGroups`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListCloudGtmAvailableAlertGroups`: see [`list_cloud_gtm_available_alert_groups`](list_cloud_gtm_available_alert_groups) for its parameters, errors and an example.
     pub fn list_cloud_gtm_available_alert_groups(
         &self,
     ) -> list_cloud_gtm_available_alert_groups::ListCloudGtmAvailableAlertGroupsBuilder {
@@ -2615,7 +2901,9 @@ impl Client {
         )
     }
 
-    /// `ListCloudGtmInstanceConfigs`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `ListCloudGtmInstanceConfigs`: see [`list_cloud_gtm_instance_configs`](list_cloud_gtm_instance_configs) for its parameters, errors and an example.
     pub fn list_cloud_gtm_instance_configs(
         &self,
     ) -> list_cloud_gtm_instance_configs::ListCloudGtmInstanceConfigsBuilder {
@@ -2624,14 +2912,18 @@ impl Client {
         )
     }
 
-    /// `ListCloudGtmInstances`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `ListCloudGtmInstances`: see [`list_cloud_gtm_instances`](list_cloud_gtm_instances) for its parameters, errors and an example.
     pub fn list_cloud_gtm_instances(
         &self,
     ) -> list_cloud_gtm_instances::ListCloudGtmInstancesBuilder {
         list_cloud_gtm_instances::ListCloudGtmInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ListCloudGtmMonitorNodes`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListCloudGtmMonitorNodes`: see [`list_cloud_gtm_monitor_nodes`](list_cloud_gtm_monitor_nodes) for its parameters, errors and an example.
     pub fn list_cloud_gtm_monitor_nodes(
         &self,
     ) -> list_cloud_gtm_monitor_nodes::ListCloudGtmMonitorNodesBuilder {
@@ -2640,7 +2932,9 @@ impl Client {
         )
     }
 
-    /// `ListCloudGtmMonitorTemplates`.
+    /// Read; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `ListCloudGtmMonitorTemplates`: see [`list_cloud_gtm_monitor_templates`](list_cloud_gtm_monitor_templates) for its parameters, errors and an example.
     pub fn list_cloud_gtm_monitor_templates(
         &self,
     ) -> list_cloud_gtm_monitor_templates::ListCloudGtmMonitorTemplatesBuilder {
@@ -2649,33 +2943,43 @@ impl Client {
         )
     }
 
-    /// `ListRecursionRecords`.
+    /// Read, paged; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `ListRecursionRecords`: see [`list_recursion_records`](list_recursion_records) for its parameters, errors and an example.
     pub fn list_recursion_records(
         &self,
     ) -> list_recursion_records::ListRecursionRecordsBuilder {
         list_recursion_records::ListRecursionRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `ListRecursionZones`.
+    /// Read, paged; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `ListRecursionZones`: see [`list_recursion_zones`](list_recursion_zones) for its parameters, errors and an example.
     pub fn list_recursion_zones(
         &self,
     ) -> list_recursion_zones::ListRecursionZonesBuilder {
         list_recursion_zones::ListRecursionZonesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHichinaDomainDNS`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `ModifyHichinaDomainDNS`: see [`modify_hichina_domain_dns`](modify_hichina_domain_dns) for its parameters, errors and an example.
     pub fn modify_hichina_domain_dns(
         &self,
     ) -> modify_hichina_domain_dns::ModifyHichinaDomainDnsBuilder {
         modify_hichina_domain_dns::ModifyHichinaDomainDnsBuilder::new(self.inner.clone())
     }
 
-    /// `MoveDomainResourceGroup`.
+    /// Read and write; requires `ResourceId`, `NewResourceGroupId`.
+    ///
+    /// Action `MoveDomainResourceGroup`: see [`move_domain_resource_group`](move_domain_resource_group) for its parameters, errors and an example.
     pub fn move_domain_resource_group(
         &self,
     ) -> move_domain_resource_group::MoveDomainResourceGroupBuilder {
@@ -2684,38 +2988,50 @@ impl Client {
         )
     }
 
-    /// `MoveGtmResourceGroup`.
+    /// Read and write; requires `ResourceId`, `NewResourceGroupId`.
+    ///
+    /// Action `MoveGtmResourceGroup`: see [`move_gtm_resource_group`](move_gtm_resource_group) for its parameters, errors and an example.
     pub fn move_gtm_resource_group(
         &self,
     ) -> move_gtm_resource_group::MoveGtmResourceGroupBuilder {
         move_gtm_resource_group::MoveGtmResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `OperateBatchDomain`.
+    /// Read and write; requires `Type`, `DomainRecordInfo`.
+    ///
+    /// Action `OperateBatchDomain`: see [`operate_batch_domain`](operate_batch_domain) for its parameters, errors and an example.
     pub fn operate_batch_domain(
         &self,
     ) -> operate_batch_domain::OperateBatchDomainBuilder {
         operate_batch_domain::OperateBatchDomainBuilder::new(self.inner.clone())
     }
 
-    /// `PausePdnsService`.
+    /// Write; no required parameters.
+    ///
+    /// Action `PausePdnsService`: see [`pause_pdns_service`](pause_pdns_service) for its parameters, errors and an example.
     pub fn pause_pdns_service(&self) -> pause_pdns_service::PausePdnsServiceBuilder {
         pause_pdns_service::PausePdnsServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PreviewGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `PreviewGtmRecoveryPlan`: see [`preview_gtm_recovery_plan`](preview_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn preview_gtm_recovery_plan(
         &self,
     ) -> preview_gtm_recovery_plan::PreviewGtmRecoveryPlanBuilder {
         preview_gtm_recovery_plan::PreviewGtmRecoveryPlanBuilder::new(self.inner.clone())
     }
 
-    /// `RemovePdnsAppKey`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `RemovePdnsAppKey`: see [`remove_pdns_app_key`](remove_pdns_app_key) for its parameters, errors and an example.
     pub fn remove_pdns_app_key(&self) -> remove_pdns_app_key::RemovePdnsAppKeyBuilder {
         remove_pdns_app_key::RemovePdnsAppKeyBuilder::new(self.inner.clone())
     }
 
-    /// `RemovePdnsUdpIpSegment`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `RemovePdnsUdpIpSegment`: see [`remove_pdns_udp_ip_segment`](remove_pdns_udp_ip_segment) for its parameters, errors and an example.
     pub fn remove_pdns_udp_ip_segment(
         &self,
     ) -> remove_pdns_udp_ip_segment::RemovePdnsUdpIpSegmentBuilder {
@@ -2724,7 +3040,9 @@ impl Client {
         )
     }
 
-    /// `RemoveRspDomainServerHoldStatusForGateway`.
+    /// Read and write, idempotent; requires `ClientToken`, `DomainName`, `StatusMsg`.
+    ///
+    /// Action `RemoveRspDomainServerHoldStatusForGateway`: see [`remove_rsp_domain_server_hold_status_for_gateway`](remove_rsp_domain_server_hold_status_for_gateway) for its parameters, errors and an example.
     pub fn remove_rsp_domain_server_hold_status_for_gateway(
         &self,
     ) -> remove_rsp_domain_server_hold_status_for_gateway::RemoveRspDomainServerHoldStatusForGatewayBuilder {
@@ -2733,7 +3051,9 @@ impl Client {
         )
     }
 
-    /// `ReplaceCloudGtmAddressPoolAddress`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `ReplaceCloudGtmAddressPoolAddress`: see [`replace_cloud_gtm_address_pool_address`](replace_cloud_gtm_address_pool_address) for its parameters, errors and an example.
     pub fn replace_cloud_gtm_address_pool_address(
         &self,
     ) -> replace_cloud_gtm_address_pool_address::ReplaceCloudGtmAddressPoolAddressBuilder {
@@ -2742,7 +3062,9 @@ impl Client {
         )
     }
 
-    /// `ReplaceCloudGtmInstanceConfigAddressPool`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `ReplaceCloudGtmInstanceConfigAddressPool`: see [`replace_cloud_gtm_instance_config_address_pool`](replace_cloud_gtm_instance_config_address_pool) for its parameters, errors and an example.
     pub fn replace_cloud_gtm_instance_config_address_pool(
         &self,
     ) -> replace_cloud_gtm_instance_config_address_pool::ReplaceCloudGtmInstanceConfigAddressPoolBuilder {
@@ -2751,17 +3073,23 @@ impl Client {
         )
     }
 
-    /// `ResumePdnsService`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ResumePdnsService`: see [`resume_pdns_service`](resume_pdns_service) for its parameters, errors and an example.
     pub fn resume_pdns_service(&self) -> resume_pdns_service::ResumePdnsServiceBuilder {
         resume_pdns_service::ResumePdnsServiceBuilder::new(self.inner.clone())
     }
 
-    /// `RetrieveDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `RetrieveDomain`: see [`retrieve_domain`](retrieve_domain) for its parameters, errors and an example.
     pub fn retrieve_domain(&self) -> retrieve_domain::RetrieveDomainBuilder {
         retrieve_domain::RetrieveDomainBuilder::new(self.inner.clone())
     }
 
-    /// `RollbackGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `RollbackGtmRecoveryPlan`: see [`rollback_gtm_recovery_plan`](rollback_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn rollback_gtm_recovery_plan(
         &self,
     ) -> rollback_gtm_recovery_plan::RollbackGtmRecoveryPlanBuilder {
@@ -2770,7 +3098,9 @@ impl Client {
         )
     }
 
-    /// `SearchCloudGtmAddressPools`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `SearchCloudGtmAddressPools`: see [`search_cloud_gtm_address_pools`](search_cloud_gtm_address_pools) for its parameters, errors and an example.
     pub fn search_cloud_gtm_address_pools(
         &self,
     ) -> search_cloud_gtm_address_pools::SearchCloudGtmAddressPoolsBuilder {
@@ -2779,7 +3109,9 @@ impl Client {
         )
     }
 
-    /// `SearchCloudGtmAddresses`.
+    /// Read; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `SearchCloudGtmAddresses`: see [`search_cloud_gtm_addresses`](search_cloud_gtm_addresses) for its parameters, errors and an example.
     pub fn search_cloud_gtm_addresses(
         &self,
     ) -> search_cloud_gtm_addresses::SearchCloudGtmAddressesBuilder {
@@ -2788,7 +3120,9 @@ impl Client {
         )
     }
 
-    /// `SearchCloudGtmInstanceConfigs`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `SearchCloudGtmInstanceConfigs`: see [`search_cloud_gtm_instance_configs`](search_cloud_gtm_instance_configs) for its parameters, errors and an example.
     pub fn search_cloud_gtm_instance_configs(
         &self,
     ) -> search_cloud_gtm_instance_configs::SearchCloudGtmInstanceConfigsBuilder {
@@ -2797,7 +3131,9 @@ impl Client {
         )
     }
 
-    /// `SearchCloudGtmInstances`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `SearchCloudGtmInstances`: see [`search_cloud_gtm_instances`](search_cloud_gtm_instances) for its parameters, errors and an example.
     pub fn search_cloud_gtm_instances(
         &self,
     ) -> search_cloud_gtm_instances::SearchCloudGtmInstancesBuilder {
@@ -2806,7 +3142,9 @@ impl Client {
         )
     }
 
-    /// `SearchCloudGtmMonitorTemplates`.
+    /// Read; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `SearchCloudGtmMonitorTemplates`: see [`search_cloud_gtm_monitor_templates`](search_cloud_gtm_monitor_templates) for its parameters, errors and an example.
     pub fn search_cloud_gtm_monitor_templates(
         &self,
     ) -> search_cloud_gtm_monitor_templates::SearchCloudGtmMonitorTemplatesBuilder {
@@ -2815,33 +3153,43 @@ impl Client {
         )
     }
 
-    /// `SearchRecursionRecords`.
+    /// Read, paged; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `SearchRecursionRecords`: see [`search_recursion_records`](search_recursion_records) for its parameters, errors and an example.
     pub fn search_recursion_records(
         &self,
     ) -> search_recursion_records::SearchRecursionRecordsBuilder {
         search_recursion_records::SearchRecursionRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `SearchRecursionZones`.
+    /// Read, paged; requires `PageNumber`, `PageSize`.
+    ///
+    /// Action `SearchRecursionZones`: see [`search_recursion_zones`](search_recursion_zones) for its parameters, errors and an example.
     pub fn search_recursion_zones(
         &self,
     ) -> search_recursion_zones::SearchRecursionZonesBuilder {
         search_recursion_zones::SearchRecursionZonesBuilder::new(self.inner.clone())
     }
 
-    /// `SetDNSSLBStatus`.
+    /// Read and write; requires `SubDomain`.
+    ///
+    /// Action `SetDNSSLBStatus`: see [`set_dnsslb_status`](set_dnsslb_status) for its parameters, errors and an example.
     pub fn set_dnsslb_status(&self) -> set_dnsslb_status::SetDnsslbStatusBuilder {
         set_dnsslb_status::SetDnsslbStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SetDnsGtmAccessMode`.
+    /// Read and write; requires `StrategyId`, `AccessMode`.
+    ///
+    /// Action `SetDnsGtmAccessMode`: see [`set_dns_gtm_access_mode`](set_dns_gtm_access_mode) for its parameters, errors and an example.
     pub fn set_dns_gtm_access_mode(
         &self,
     ) -> set_dns_gtm_access_mode::SetDnsGtmAccessModeBuilder {
         set_dns_gtm_access_mode::SetDnsGtmAccessModeBuilder::new(self.inner.clone())
     }
 
-    /// `SetDnsGtmMonitorStatus`.
+    /// Read and write; requires `MonitorConfigId`, `Status`.
+    ///
+    /// Action `SetDnsGtmMonitorStatus`: see [`set_dns_gtm_monitor_status`](set_dns_gtm_monitor_status) for its parameters, errors and an example.
     pub fn set_dns_gtm_monitor_status(
         &self,
     ) -> set_dns_gtm_monitor_status::SetDnsGtmMonitorStatusBuilder {
@@ -2850,33 +3198,43 @@ impl Client {
         )
     }
 
-    /// `SetDomainDnssecStatus`.
+    /// Read and write; requires `DomainName`, `Status`.
+    ///
+    /// Action `SetDomainDnssecStatus`: see [`set_domain_dnssec_status`](set_domain_dnssec_status) for its parameters, errors and an example.
     pub fn set_domain_dnssec_status(
         &self,
     ) -> set_domain_dnssec_status::SetDomainDnssecStatusBuilder {
         set_domain_dnssec_status::SetDomainDnssecStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SetDomainRecordStatus`.
+    /// Read and write; requires `RecordId`, `Status`.
+    ///
+    /// Action `SetDomainRecordStatus`: see [`set_domain_record_status`](set_domain_record_status) for its parameters, errors and an example.
     pub fn set_domain_record_status(
         &self,
     ) -> set_domain_record_status::SetDomainRecordStatusBuilder {
         set_domain_record_status::SetDomainRecordStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SetGtmAccessMode`.
+    /// Read and write; requires `StrategyId`, `AccessMode`.
+    ///
+    /// Action `SetGtmAccessMode`: see [`set_gtm_access_mode`](set_gtm_access_mode) for its parameters, errors and an example.
     pub fn set_gtm_access_mode(&self) -> set_gtm_access_mode::SetGtmAccessModeBuilder {
         set_gtm_access_mode::SetGtmAccessModeBuilder::new(self.inner.clone())
     }
 
-    /// `SetGtmMonitorStatus`.
+    /// Read and write; requires `MonitorConfigId`, `Status`.
+    ///
+    /// Action `SetGtmMonitorStatus`: see [`set_gtm_monitor_status`](set_gtm_monitor_status) for its parameters, errors and an example.
     pub fn set_gtm_monitor_status(
         &self,
     ) -> set_gtm_monitor_status::SetGtmMonitorStatusBuilder {
         set_gtm_monitor_status::SetGtmMonitorStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SubmitIspFlushCacheTask`.
+    /// Read and write, idempotent; requires `DomainName`, `Isp`, `ClientToken`.
+    ///
+    /// Action `SubmitIspFlushCacheTask`: see [`submit_isp_flush_cache_task`](submit_isp_flush_cache_task) for its parameters, errors and an example.
     pub fn submit_isp_flush_cache_task(
         &self,
     ) -> submit_isp_flush_cache_task::SubmitIspFlushCacheTaskBuilder {
@@ -2885,7 +3243,9 @@ impl Client {
         )
     }
 
-    /// `SwitchDnsGtmInstanceStrategyMode`.
+    /// Read and write; requires `InstanceId`, `StrategyMode`.
+    ///
+    /// Action `SwitchDnsGtmInstanceStrategyMode`: see [`switch_dns_gtm_instance_strategy_mode`](switch_dns_gtm_instance_strategy_mode) for its parameters, errors and an example.
     pub fn switch_dns_gtm_instance_strategy_mode(
         &self,
     ) -> switch_dns_gtm_instance_strategy_mode::SwitchDnsGtmInstanceStrategyModeBuilder {
@@ -2894,43 +3254,57 @@ impl Client {
         )
     }
 
-    /// `TagResources`.
+    /// Read and write; requires `ResourceType`, `Tag`, `ResourceId`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TransferDomain`.
+    /// Read and write; requires `DomainNames`, `TargetUserId`.
+    ///
+    /// Action `TransferDomain`: see [`transfer_domain`](transfer_domain) for its parameters, errors and an example.
     pub fn transfer_domain(&self) -> transfer_domain::TransferDomainBuilder {
         transfer_domain::TransferDomainBuilder::new(self.inner.clone())
     }
 
-    /// `UnbindInstanceDomains`.
+    /// Read and write; requires `DomainNames`, `InstanceId`.
+    ///
+    /// Action `UnbindInstanceDomains`: see [`unbind_instance_domains`](unbind_instance_domains) for its parameters, errors and an example.
     pub fn unbind_instance_domains(
         &self,
     ) -> unbind_instance_domains::UnbindInstanceDomainsBuilder {
         unbind_instance_domains::UnbindInstanceDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAppKeyState`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `UpdateAppKeyState`: see [`update_app_key_state`](update_app_key_state) for its parameters, errors and an example.
     pub fn update_app_key_state(
         &self,
     ) -> update_app_key_state::UpdateAppKeyStateBuilder {
         update_app_key_state::UpdateAppKeyStateBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCloudGtmAddress`.
+    /// Read and write, idempotent; requires `AddressId`.
+    ///
+    /// Action `UpdateCloudGtmAddress`: see [`update_cloud_gtm_address`](update_cloud_gtm_address) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address(
         &self,
     ) -> update_cloud_gtm_address::UpdateCloudGtmAddressBuilder {
         update_cloud_gtm_address::UpdateCloudGtmAddressBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCloudGtmAddressEnableStatus`.
+    /// Read and write, idempotent; requires `AddressId`, `EnableStatus`.
+    ///
+    /// Action `UpdateCloudGtmAddressEnableStatus`: see [`update_cloud_gtm_address_enable_status`](update_cloud_gtm_address_enable_status) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_enable_status(
         &self,
     ) -> update_cloud_gtm_address_enable_status::UpdateCloudGtmAddressEnableStatusBuilder {
@@ -2939,7 +3313,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressManualAvailableStatus`.
+    /// Read and write, idempotent; requires `AddressId`.
+    ///
+    /// Action `UpdateCloudGtmAddressManualAvailableStatus`: see [`update_cloud_gtm_address_manual_available_status`](update_cloud_gtm_address_manual_available_status) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_manual_available_status(
         &self,
     ) -> update_cloud_gtm_address_manual_available_status::UpdateCloudGtmAddressManualAvailableStatusBuilder {
@@ -2948,7 +3324,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressPoolBasicConfig`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmAddressPoolBasicConfig`: see [`update_cloud_gtm_address_pool_basic_config`](update_cloud_gtm_address_pool_basic_config) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_pool_basic_config(
         &self,
     ) -> update_cloud_gtm_address_pool_basic_config::UpdateCloudGtmAddressPoolBasicConfigBuilder {
@@ -2957,7 +3335,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressPoolEnableStatus`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmAddressPoolEnableStatus`: see [`update_cloud_gtm_address_pool_enable_status`](update_cloud_gtm_address_pool_enable_status) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_pool_enable_status(
         &self,
     ) -> update_cloud_gtm_address_pool_enable_status::UpdateCloudGtmAddressPoolEnableStatusBuilder {
@@ -2966,7 +3346,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressPoolLbStrategy`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmAddressPoolLbStrategy`: see [`update_cloud_gtm_address_pool_lb_strategy`](update_cloud_gtm_address_pool_lb_strategy) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_pool_lb_strategy(
         &self,
     ) -> update_cloud_gtm_address_pool_lb_strategy::UpdateCloudGtmAddressPoolLbStrategyBuilder {
@@ -2975,7 +3357,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressPoolRemark`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmAddressPoolRemark`: see [`update_cloud_gtm_address_pool_remark`](update_cloud_gtm_address_pool_remark) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_pool_remark(
         &self,
     ) -> update_cloud_gtm_address_pool_remark::UpdateCloudGtmAddressPoolRemarkBuilder {
@@ -2984,7 +3368,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmAddressRemark`.
+    /// Read and write, idempotent; requires `AddressId`.
+    ///
+    /// Action `UpdateCloudGtmAddressRemark`: see [`update_cloud_gtm_address_remark`](update_cloud_gtm_address_remark) for its parameters, errors and an example.
     pub fn update_cloud_gtm_address_remark(
         &self,
     ) -> update_cloud_gtm_address_remark::UpdateCloudGtmAddressRemarkBuilder {
@@ -2993,7 +3379,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmGlobalAlert`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmGlobalAlert`: see [`update_cloud_gtm_global_alert`](update_cloud_gtm_global_alert) for its parameters, errors and an example.
     pub fn update_cloud_gtm_global_alert(
         &self,
     ) -> update_cloud_gtm_global_alert::UpdateCloudGtmGlobalAlertBuilder {
@@ -3002,7 +3390,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceConfigAlert`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceConfigAlert`: see [`update_cloud_gtm_instance_config_alert`](update_cloud_gtm_instance_config_alert) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_config_alert(
         &self,
     ) -> update_cloud_gtm_instance_config_alert::UpdateCloudGtmInstanceConfigAlertBuilder {
@@ -3011,7 +3401,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceConfigBasic`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceConfigBasic`: see [`update_cloud_gtm_instance_config_basic`](update_cloud_gtm_instance_config_basic) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_config_basic(
         &self,
     ) -> update_cloud_gtm_instance_config_basic::UpdateCloudGtmInstanceConfigBasicBuilder {
@@ -3020,7 +3412,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceConfigEnableStatus`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceConfigEnableStatus`: see [`update_cloud_gtm_instance_config_enable_status`](update_cloud_gtm_instance_config_enable_status) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_config_enable_status(
         &self,
     ) -> update_cloud_gtm_instance_config_enable_status::UpdateCloudGtmInstanceConfigEnableStatusBuilder {
@@ -3029,7 +3423,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceConfigLbStrategy`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceConfigLbStrategy`: see [`update_cloud_gtm_instance_config_lb_strategy`](update_cloud_gtm_instance_config_lb_strategy) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_config_lb_strategy(
         &self,
     ) -> update_cloud_gtm_instance_config_lb_strategy::UpdateCloudGtmInstanceConfigLbStrategyBuilder {
@@ -3038,7 +3434,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceConfigRemark`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceConfigRemark`: see [`update_cloud_gtm_instance_config_remark`](update_cloud_gtm_instance_config_remark) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_config_remark(
         &self,
     ) -> update_cloud_gtm_instance_config_remark::UpdateCloudGtmInstanceConfigRemarkBuilder {
@@ -3047,7 +3445,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmInstanceName`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateCloudGtmInstanceName`: see [`update_cloud_gtm_instance_name`](update_cloud_gtm_instance_name) for its parameters, errors and an example.
     pub fn update_cloud_gtm_instance_name(
         &self,
     ) -> update_cloud_gtm_instance_name::UpdateCloudGtmInstanceNameBuilder {
@@ -3056,7 +3456,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmMonitorTemplate`.
+    /// Read and write, idempotent; requires `TemplateId`.
+    ///
+    /// Action `UpdateCloudGtmMonitorTemplate`: see [`update_cloud_gtm_monitor_template`](update_cloud_gtm_monitor_template) for its parameters, errors and an example.
     pub fn update_cloud_gtm_monitor_template(
         &self,
     ) -> update_cloud_gtm_monitor_template::UpdateCloudGtmMonitorTemplateBuilder {
@@ -3065,7 +3467,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCloudGtmMonitorTemplateRemark`.
+    /// Read and write, idempotent; requires `TemplateId`.
+    ///
+    /// Action `UpdateCloudGtmMonitorTemplateRemark`: see [`update_cloud_gtm_monitor_template_remark`](update_cloud_gtm_monitor_template_remark) for its parameters, errors and an example.
     pub fn update_cloud_gtm_monitor_template_remark(
         &self,
     ) -> update_cloud_gtm_monitor_template_remark::UpdateCloudGtmMonitorTemplateRemarkBuilder {
@@ -3074,26 +3478,34 @@ impl Client {
         )
     }
 
-    /// `UpdateCustomLine`.
+    /// Read and write; requires `LineId`.
+    ///
+    /// Action `UpdateCustomLine`: see [`update_custom_line`](update_custom_line) for its parameters, errors and an example.
     pub fn update_custom_line(&self) -> update_custom_line::UpdateCustomLineBuilder {
         update_custom_line::UpdateCustomLineBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDNSSLBWeight`.
+    /// Read and write; requires `RecordId`, `Weight`.
+    ///
+    /// Action `UpdateDNSSLBWeight`: see [`update_dnsslb_weight`](update_dnsslb_weight) for its parameters, errors and an example.
     pub fn update_dnsslb_weight(
         &self,
     ) -> update_dnsslb_weight::UpdateDnsslbWeightBuilder {
         update_dnsslb_weight::UpdateDnsslbWeightBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDnsCacheDomain`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `UpdateDnsCacheDomain`: see [`update_dns_cache_domain`](update_dns_cache_domain) for its parameters, errors and an example.
     pub fn update_dns_cache_domain(
         &self,
     ) -> update_dns_cache_domain::UpdateDnsCacheDomainBuilder {
         update_dns_cache_domain::UpdateDnsCacheDomainBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDnsCacheDomainRemark`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `UpdateDnsCacheDomainRemark`: see [`update_dns_cache_domain_remark`](update_dns_cache_domain_remark) for its parameters, errors and an example.
     pub fn update_dns_cache_domain_remark(
         &self,
     ) -> update_dns_cache_domain_remark::UpdateDnsCacheDomainRemarkBuilder {
@@ -3102,7 +3514,9 @@ impl Client {
         )
     }
 
-    /// `UpdateDnsGtmAccessStrategy`.
+    /// Read and write; requires `StrategyId`, `StrategyName`, `DefaultAddrPoolType`, `DefaultMinAvailableAddrNum` and 1 more.
+    ///
+    /// Action `UpdateDnsGtmAccessStrategy`: see [`update_dns_gtm_access_strategy`](update_dns_gtm_access_strategy) for its parameters, errors and an example.
     pub fn update_dns_gtm_access_strategy(
         &self,
     ) -> update_dns_gtm_access_strategy::UpdateDnsGtmAccessStrategyBuilder {
@@ -3111,7 +3525,9 @@ impl Client {
         )
     }
 
-    /// `UpdateDnsGtmAddressPool`.
+    /// Read and write; requires `AddrPoolId`, `LbaStrategy`, `Addr`.
+    ///
+    /// Action `UpdateDnsGtmAddressPool`: see [`update_dns_gtm_address_pool`](update_dns_gtm_address_pool) for its parameters, errors and an example.
     pub fn update_dns_gtm_address_pool(
         &self,
     ) -> update_dns_gtm_address_pool::UpdateDnsGtmAddressPoolBuilder {
@@ -3120,7 +3536,9 @@ impl Client {
         )
     }
 
-    /// `UpdateDnsGtmInstanceGlobalConfig`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `UpdateDnsGtmInstanceGlobalConfig`: see [`update_dns_gtm_instance_global_config`](update_dns_gtm_instance_global_config) for its parameters, errors and an example.
     pub fn update_dns_gtm_instance_global_config(
         &self,
     ) -> update_dns_gtm_instance_global_config::UpdateDnsGtmInstanceGlobalConfigBuilder {
@@ -3129,26 +3547,34 @@ impl Client {
         )
     }
 
-    /// `UpdateDnsGtmMonitor`.
+    /// Read and write; requires `MonitorConfigId`, `ProtocolType`, `MonitorExtendInfo`, `IspCityNode`.
+    ///
+    /// Action `UpdateDnsGtmMonitor`: see [`update_dns_gtm_monitor`](update_dns_gtm_monitor) for its parameters, errors and an example.
     pub fn update_dns_gtm_monitor(
         &self,
     ) -> update_dns_gtm_monitor::UpdateDnsGtmMonitorBuilder {
         update_dns_gtm_monitor::UpdateDnsGtmMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDomainGroup`.
+    /// Read and write; requires `GroupId`, `GroupName`.
+    ///
+    /// Action `UpdateDomainGroup`: see [`update_domain_group`](update_domain_group) for its parameters, errors and an example.
     pub fn update_domain_group(&self) -> update_domain_group::UpdateDomainGroupBuilder {
         update_domain_group::UpdateDomainGroupBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDomainRecord`.
+    /// Read and write; requires `RecordId`, `RR`, `Type`, `Value`.
+    ///
+    /// Action `UpdateDomainRecord`: see [`update_domain_record`](update_domain_record) for its parameters, errors and an example.
     pub fn update_domain_record(
         &self,
     ) -> update_domain_record::UpdateDomainRecordBuilder {
         update_domain_record::UpdateDomainRecordBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDomainRecordRemark`.
+    /// Write; requires `RecordId`.
+    ///
+    /// Action `UpdateDomainRecordRemark`: see [`update_domain_record_remark`](update_domain_record_remark) for its parameters, errors and an example.
     pub fn update_domain_record_remark(
         &self,
     ) -> update_domain_record_remark::UpdateDomainRecordRemarkBuilder {
@@ -3157,14 +3583,18 @@ impl Client {
         )
     }
 
-    /// `UpdateDomainRemark`.
+    /// Read and write; requires `DomainName`.
+    ///
+    /// Action `UpdateDomainRemark`: see [`update_domain_remark`](update_domain_remark) for its parameters, errors and an example.
     pub fn update_domain_remark(
         &self,
     ) -> update_domain_remark::UpdateDomainRemarkBuilder {
         update_domain_remark::UpdateDomainRemarkBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateGtmAccessStrategy`.
+    /// Read and write; requires `StrategyId`.
+    ///
+    /// Action `UpdateGtmAccessStrategy`: see [`update_gtm_access_strategy`](update_gtm_access_strategy) for its parameters, errors and an example.
     pub fn update_gtm_access_strategy(
         &self,
     ) -> update_gtm_access_strategy::UpdateGtmAccessStrategyBuilder {
@@ -3173,14 +3603,18 @@ impl Client {
         )
     }
 
-    /// `UpdateGtmAddressPool`.
+    /// Read and write; requires `AddrPoolId`, `Type`, `Addr`.
+    ///
+    /// Action `UpdateGtmAddressPool`: see [`update_gtm_address_pool`](update_gtm_address_pool) for its parameters, errors and an example.
     pub fn update_gtm_address_pool(
         &self,
     ) -> update_gtm_address_pool::UpdateGtmAddressPoolBuilder {
         update_gtm_address_pool::UpdateGtmAddressPoolBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateGtmInstanceGlobalConfig`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `UpdateGtmInstanceGlobalConfig`: see [`update_gtm_instance_global_config`](update_gtm_instance_global_config) for its parameters, errors and an example.
     pub fn update_gtm_instance_global_config(
         &self,
     ) -> update_gtm_instance_global_config::UpdateGtmInstanceGlobalConfigBuilder {
@@ -3189,19 +3623,25 @@ impl Client {
         )
     }
 
-    /// `UpdateGtmMonitor`.
+    /// Read and write; requires `MonitorConfigId`, `ProtocolType`, `MonitorExtendInfo`, `IspCityNode`.
+    ///
+    /// Action `UpdateGtmMonitor`: see [`update_gtm_monitor`](update_gtm_monitor) for its parameters, errors and an example.
     pub fn update_gtm_monitor(&self) -> update_gtm_monitor::UpdateGtmMonitorBuilder {
         update_gtm_monitor::UpdateGtmMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateGtmRecoveryPlan`.
+    /// Read and write; requires `RecoveryPlanId`.
+    ///
+    /// Action `UpdateGtmRecoveryPlan`: see [`update_gtm_recovery_plan`](update_gtm_recovery_plan) for its parameters, errors and an example.
     pub fn update_gtm_recovery_plan(
         &self,
     ) -> update_gtm_recovery_plan::UpdateGtmRecoveryPlanBuilder {
         update_gtm_recovery_plan::UpdateGtmRecoveryPlanBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateIspFlushCacheInstanceConfig`.
+    /// Read and write; requires `InstanceId`, `InstanceName`.
+    ///
+    /// Action `UpdateIspFlushCacheInstanceConfig`: see [`update_isp_flush_cache_instance_config`](update_isp_flush_cache_instance_config) for its parameters, errors and an example.
     pub fn update_isp_flush_cache_instance_config(
         &self,
     ) -> update_isp_flush_cache_instance_config::UpdateIspFlushCacheInstanceConfigBuilder {
@@ -3210,14 +3650,18 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionRecord`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionRecord`: see [`update_recursion_record`](update_recursion_record) for its parameters, errors and an example.
     pub fn update_recursion_record(
         &self,
     ) -> update_recursion_record::UpdateRecursionRecordBuilder {
         update_recursion_record::UpdateRecursionRecordBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRecursionRecordEnableStatus`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionRecordEnableStatus`: see [`update_recursion_record_enable_status`](update_recursion_record_enable_status) for its parameters, errors and an example.
     pub fn update_recursion_record_enable_status(
         &self,
     ) -> update_recursion_record_enable_status::UpdateRecursionRecordEnableStatusBuilder {
@@ -3226,7 +3670,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionRecordRemark`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionRecordRemark`: see [`update_recursion_record_remark`](update_recursion_record_remark) for its parameters, errors and an example.
     pub fn update_recursion_record_remark(
         &self,
     ) -> update_recursion_record_remark::UpdateRecursionRecordRemarkBuilder {
@@ -3235,7 +3681,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionRecordWeight`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionRecordWeight`: see [`update_recursion_record_weight`](update_recursion_record_weight) for its parameters, errors and an example.
     pub fn update_recursion_record_weight(
         &self,
     ) -> update_recursion_record_weight::UpdateRecursionRecordWeightBuilder {
@@ -3244,7 +3692,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionRecordWeightEnableStatus`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionRecordWeightEnableStatus`: see [`update_recursion_record_weight_enable_status`](update_recursion_record_weight_enable_status) for its parameters, errors and an example.
     pub fn update_recursion_record_weight_enable_status(
         &self,
     ) -> update_recursion_record_weight_enable_status::UpdateRecursionRecordWeightEnableStatusBuilder {
@@ -3253,7 +3703,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionZoneEffectiveScope`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionZoneEffectiveScope`: see [`update_recursion_zone_effective_scope`](update_recursion_zone_effective_scope) for its parameters, errors and an example.
     pub fn update_recursion_zone_effective_scope(
         &self,
     ) -> update_recursion_zone_effective_scope::UpdateRecursionZoneEffectiveScopeBuilder {
@@ -3262,7 +3714,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionZoneProxyPattern`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionZoneProxyPattern`: see [`update_recursion_zone_proxy_pattern`](update_recursion_zone_proxy_pattern) for its parameters, errors and an example.
     pub fn update_recursion_zone_proxy_pattern(
         &self,
     ) -> update_recursion_zone_proxy_pattern::UpdateRecursionZoneProxyPatternBuilder {
@@ -3271,7 +3725,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRecursionZoneRemark`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `UpdateRecursionZoneRemark`: see [`update_recursion_zone_remark`](update_recursion_zone_remark) for its parameters, errors and an example.
     pub fn update_recursion_zone_remark(
         &self,
     ) -> update_recursion_zone_remark::UpdateRecursionZoneRemarkBuilder {
@@ -3280,7 +3736,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRspDomainServerProhibitStatusForGateway`.
+    /// Read and write, idempotent; requires `ClientToken`, `DomainName`.
+    ///
+    /// Action `UpdateRspDomainServerProhibitStatusForGateway`: see [`update_rsp_domain_server_prohibit_status_for_gateway`](update_rsp_domain_server_prohibit_status_for_gateway) for its parameters, errors and an example.
     pub fn update_rsp_domain_server_prohibit_status_for_gateway(
         &self,
     ) -> update_rsp_domain_server_prohibit_status_for_gateway::UpdateRspDomainServerProhibitStatusForGatewayBuilder {
@@ -3289,7 +3747,9 @@ impl Client {
         )
     }
 
-    /// `ValidateDnsGtmCnameRrCanUse`.
+    /// Read and write; requires `InstanceId`, `CnameRr`, `CnameType`, `CnameMode` and 1 more.
+    ///
+    /// Action `ValidateDnsGtmCnameRrCanUse`: see [`validate_dns_gtm_cname_rr_can_use`](validate_dns_gtm_cname_rr_can_use) for its parameters, errors and an example.
     pub fn validate_dns_gtm_cname_rr_can_use(
         &self,
     ) -> validate_dns_gtm_cname_rr_can_use::ValidateDnsGtmCnameRrCanUseBuilder {
@@ -3298,7 +3758,9 @@ impl Client {
         )
     }
 
-    /// `ValidatePdnsUdpIpSegment`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `ValidatePdnsUdpIpSegment`: see [`validate_pdns_udp_ip_segment`](validate_pdns_udp_ip_segment) for its parameters, errors and an example.
     pub fn validate_pdns_udp_ip_segment(
         &self,
     ) -> validate_pdns_udp_ip_segment::ValidatePdnsUdpIpSegmentBuilder {

@@ -657,14 +657,18 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddAccountRelation`.
+    /// Read and write; requires `RelationType`, `ParentUserId`, `ChildUserId`, `RequestId`.
+    ///
+    /// Action `AddAccountRelation`: see [`add_account_relation`](add_account_relation) for its parameters, errors and an example.
     pub fn add_account_relation(
         &self,
     ) -> add_account_relation::AddAccountRelationBuilder {
         add_account_relation::AddAccountRelationBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateCostUnitResource`.
+    /// Read and write; requires `FromUnitUserId`, `FromUnitId`, `ToUnitUserId`, `ToUnitId` and 1 more.
+    ///
+    /// Action `AllocateCostUnitResource`: see [`allocate_cost_unit_resource`](allocate_cost_unit_resource) for its parameters, errors and an example.
     pub fn allocate_cost_unit_resource(
         &self,
     ) -> allocate_cost_unit_resource::AllocateCostUnitResourceBuilder {
@@ -673,17 +677,23 @@ impl Client {
         )
     }
 
-    /// `ApplyInvoice`.
+    /// Read and write; requires `InvoiceAmount`, `CustomerId`, `AddressId`, `ApplyUserNick` and 1 more.
+    ///
+    /// Action `ApplyInvoice`: see [`apply_invoice`](apply_invoice) for its parameters, errors and an example.
     pub fn apply_invoice(&self) -> apply_invoice::ApplyInvoiceBuilder {
         apply_invoice::ApplyInvoiceBuilder::new(self.inner.clone())
     }
 
-    /// `CancelOrder`.
+    /// Read and write; requires `OrderId`.
+    ///
+    /// Action `CancelOrder`: see [`cancel_order`](cancel_order) for its parameters, errors and an example.
     pub fn cancel_order(&self) -> cancel_order::CancelOrderBuilder {
         cancel_order::CancelOrderBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeResellerConsumeAmount`.
+    /// Read and write; requires `AdjustType`, `Amount`, `Currency`, `BusinessType` and 2 more.
+    ///
+    /// Action `ChangeResellerConsumeAmount`: see [`change_reseller_consume_amount`](change_reseller_consume_amount) for its parameters, errors and an example.
     pub fn change_reseller_consume_amount(
         &self,
     ) -> change_reseller_consume_amount::ChangeResellerConsumeAmountBuilder {
@@ -692,32 +702,44 @@ impl Client {
         )
     }
 
-    /// `ConfirmRelation`.
+    /// Read and write; requires `ConfirmCode`, `RequestId`, `PermissionCodes`.
+    ///
+    /// Action `ConfirmRelation`: see [`confirm_relation`](confirm_relation) for its parameters, errors and an example.
     pub fn confirm_relation(&self) -> confirm_relation::ConfirmRelationBuilder {
         confirm_relation::ConfirmRelationBuilder::new(self.inner.clone())
     }
 
-    /// `ConvertChargeType`.
+    /// Read and write; requires `SubscriptionType`, `ProductCode`, `InstanceId`.
+    ///
+    /// Action `ConvertChargeType`: see [`convert_charge_type`](convert_charge_type) for its parameters, errors and an example.
     pub fn convert_charge_type(&self) -> convert_charge_type::ConvertChargeTypeBuilder {
         convert_charge_type::ConvertChargeTypeBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAgAccount`.
+    /// Write; requires `LoginEmail`.
+    ///
+    /// Action `CreateAgAccount`: see [`create_ag_account`](create_ag_account) for its parameters, errors and an example.
     pub fn create_ag_account(&self) -> create_ag_account::CreateAgAccountBuilder {
         create_ag_account::CreateAgAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCostUnit`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateCostUnit`: see [`create_cost_unit`](create_cost_unit) for its parameters, errors and an example.
     pub fn create_cost_unit(&self) -> create_cost_unit::CreateCostUnitBuilder {
         create_cost_unit::CreateCostUnitBuilder::new(self.inner.clone())
     }
 
-    /// `CreateInstance`.
+    /// Read and write, idempotent; requires `ProductCode`, `SubscriptionType`.
+    ///
+    /// Action `CreateInstance`: see [`create_instance`](create_instance) for its parameters, errors and an example.
     pub fn create_instance(&self) -> create_instance::CreateInstanceBuilder {
         create_instance::CreateInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateResellerUserQuota`.
+    /// Read and write; requires `Amount`, `Currency`.
+    ///
+    /// Action `CreateResellerUserQuota`: see [`create_reseller_user_quota`](create_reseller_user_quota) for its parameters, errors and an example.
     pub fn create_reseller_user_quota(
         &self,
     ) -> create_reseller_user_quota::CreateResellerUserQuotaBuilder {
@@ -726,14 +748,18 @@ impl Client {
         )
     }
 
-    /// `CreateResourcePackage`.
+    /// Write; requires `ProductCode`, `PackageType`, `Specification`, `Duration`.
+    ///
+    /// Action `CreateResourcePackage`: see [`create_resource_package`](create_resource_package) for its parameters, errors and an example.
     pub fn create_resource_package(
         &self,
     ) -> create_resource_package::CreateResourcePackageBuilder {
         create_resource_package::CreateResourcePackageBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSavingsPlansInstance`.
+    /// Read and write; requires `PayMode`, `Type`, `PoolValue`, `Duration` and 2 more.
+    ///
+    /// Action `CreateSavingsPlansInstance`: see [`create_savings_plans_instance`](create_savings_plans_instance) for its parameters, errors and an example.
     pub fn create_savings_plans_instance(
         &self,
     ) -> create_savings_plans_instance::CreateSavingsPlansInstanceBuilder {
@@ -742,12 +768,16 @@ impl Client {
         )
     }
 
-    /// `DeleteCostUnit`.
+    /// Write; requires `OwnerUid`, `UnitId`.
+    ///
+    /// Action `DeleteCostUnit`: see [`delete_cost_unit`](delete_cost_unit) for its parameters, errors and an example.
     pub fn delete_cost_unit(&self) -> delete_cost_unit::DeleteCostUnitBuilder {
         delete_cost_unit::DeleteCostUnitBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCostBudgetsSummary`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCostBudgetsSummary`: see [`describe_cost_budgets_summary`](describe_cost_budgets_summary) for its parameters, errors and an example.
     pub fn describe_cost_budgets_summary(
         &self,
     ) -> describe_cost_budgets_summary::DescribeCostBudgetsSummaryBuilder {
@@ -756,7 +786,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAmortizedCostByAmortizationPeriod`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeInstanceAmortizedCostByAmortizationPeriod`: see [`describe_instance_amortized_cost_by_amortization_period`](describe_instance_amortized_cost_by_amortization_period) for its parameters, errors and an example.
     pub fn describe_instance_amortized_cost_by_amortization_period(
         &self,
     ) -> describe_instance_amortized_cost_by_amortization_period::DescribeInstanceAmortizedCostByAmortizationPeriodBuilder {
@@ -765,7 +797,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAmortizedCostByConsumePeriod`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeInstanceAmortizedCostByConsumePeriod`: see [`describe_instance_amortized_cost_by_consume_period`](describe_instance_amortized_cost_by_consume_period) for its parameters, errors and an example.
     pub fn describe_instance_amortized_cost_by_consume_period(
         &self,
     ) -> describe_instance_amortized_cost_by_consume_period::DescribeInstanceAmortizedCostByConsumePeriodBuilder {
@@ -774,21 +808,27 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeInstanceBill`: see [`describe_instance_bill`](describe_instance_bill) for its parameters, errors and an example.
     pub fn describe_instance_bill(
         &self,
     ) -> describe_instance_bill::DescribeInstanceBillBuilder {
         describe_instance_bill::DescribeInstanceBillBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePricingModule`.
+    /// Read; requires `ProductCode`, `SubscriptionType`.
+    ///
+    /// Action `DescribePricingModule`: see [`describe_pricing_module`](describe_pricing_module) for its parameters, errors and an example.
     pub fn describe_pricing_module(
         &self,
     ) -> describe_pricing_module::DescribePricingModuleBuilder {
         describe_pricing_module::DescribePricingModuleBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeProductAmortizedCostByAmortizationPeriod`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeProductAmortizedCostByAmortizationPeriod`: see [`describe_product_amortized_cost_by_amortization_period`](describe_product_amortized_cost_by_amortization_period) for its parameters, errors and an example.
     pub fn describe_product_amortized_cost_by_amortization_period(
         &self,
     ) -> describe_product_amortized_cost_by_amortization_period::DescribeProductAmortizedCostByAmortizationPeriodBuilder {
@@ -797,7 +837,9 @@ impl Client {
         )
     }
 
-    /// `DescribeProductAmortizedCostByConsumePeriod`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeProductAmortizedCostByConsumePeriod`: see [`describe_product_amortized_cost_by_consume_period`](describe_product_amortized_cost_by_consume_period) for its parameters, errors and an example.
     pub fn describe_product_amortized_cost_by_consume_period(
         &self,
     ) -> describe_product_amortized_cost_by_consume_period::DescribeProductAmortizedCostByConsumePeriodBuilder {
@@ -806,7 +848,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourceCoverageDetail`.
+    /// Read; requires `StartPeriod`, `PeriodType`, `ResourceType`.
+    ///
+    /// Action `DescribeResourceCoverageDetail`: see [`describe_resource_coverage_detail`](describe_resource_coverage_detail) for its parameters, errors and an example.
     pub fn describe_resource_coverage_detail(
         &self,
     ) -> describe_resource_coverage_detail::DescribeResourceCoverageDetailBuilder {
@@ -815,7 +859,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourceCoverageTotal`.
+    /// Read; requires `StartPeriod`, `PeriodType`, `ResourceType`.
+    ///
+    /// Action `DescribeResourceCoverageTotal`: see [`describe_resource_coverage_total`](describe_resource_coverage_total) for its parameters, errors and an example.
     pub fn describe_resource_coverage_total(
         &self,
     ) -> describe_resource_coverage_total::DescribeResourceCoverageTotalBuilder {
@@ -824,7 +870,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourcePackageProduct`.
+    /// Read; requires `ProductCode`.
+    ///
+    /// Action `DescribeResourcePackageProduct`: see [`describe_resource_package_product`](describe_resource_package_product) for its parameters, errors and an example.
     pub fn describe_resource_package_product(
         &self,
     ) -> describe_resource_package_product::DescribeResourcePackageProductBuilder {
@@ -833,7 +881,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourceUsageDetail`.
+    /// Read; requires `StartPeriod`, `PeriodType`, `ResourceType`.
+    ///
+    /// Action `DescribeResourceUsageDetail`: see [`describe_resource_usage_detail`](describe_resource_usage_detail) for its parameters, errors and an example.
     pub fn describe_resource_usage_detail(
         &self,
     ) -> describe_resource_usage_detail::DescribeResourceUsageDetailBuilder {
@@ -842,7 +892,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourceUsageTotal`.
+    /// Read; requires `StartPeriod`, `PeriodType`, `ResourceType`.
+    ///
+    /// Action `DescribeResourceUsageTotal`: see [`describe_resource_usage_total`](describe_resource_usage_total) for its parameters, errors and an example.
     pub fn describe_resource_usage_total(
         &self,
     ) -> describe_resource_usage_total::DescribeResourceUsageTotalBuilder {
@@ -851,7 +903,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSavingsPlansCoverageDetail`.
+    /// Read; requires `StartPeriod`, `PeriodType`.
+    ///
+    /// Action `DescribeSavingsPlansCoverageDetail`: see [`describe_savings_plans_coverage_detail`](describe_savings_plans_coverage_detail) for its parameters, errors and an example.
     pub fn describe_savings_plans_coverage_detail(
         &self,
     ) -> describe_savings_plans_coverage_detail::DescribeSavingsPlansCoverageDetailBuilder {
@@ -860,7 +914,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSavingsPlansCoverageTotal`.
+    /// Read; requires `StartPeriod`, `PeriodType`.
+    ///
+    /// Action `DescribeSavingsPlansCoverageTotal`: see [`describe_savings_plans_coverage_total`](describe_savings_plans_coverage_total) for its parameters, errors and an example.
     pub fn describe_savings_plans_coverage_total(
         &self,
     ) -> describe_savings_plans_coverage_total::DescribeSavingsPlansCoverageTotalBuilder {
@@ -869,7 +925,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSavingsPlansUsageDetail`.
+    /// Read; requires `StartPeriod`, `PeriodType`.
+    ///
+    /// Action `DescribeSavingsPlansUsageDetail`: see [`describe_savings_plans_usage_detail`](describe_savings_plans_usage_detail) for its parameters, errors and an example.
     pub fn describe_savings_plans_usage_detail(
         &self,
     ) -> describe_savings_plans_usage_detail::DescribeSavingsPlansUsageDetailBuilder {
@@ -878,7 +936,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSavingsPlansUsageTotal`.
+    /// Read; requires `StartPeriod`, `PeriodType`.
+    ///
+    /// Action `DescribeSavingsPlansUsageTotal`: see [`describe_savings_plans_usage_total`](describe_savings_plans_usage_total) for its parameters, errors and an example.
     pub fn describe_savings_plans_usage_total(
         &self,
     ) -> describe_savings_plans_usage_total::DescribeSavingsPlansUsageTotalBuilder {
@@ -887,45 +947,59 @@ impl Client {
         )
     }
 
-    /// `DescribeSplitItemBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `DescribeSplitItemBill`: see [`describe_split_item_bill`](describe_split_item_bill) for its parameters, errors and an example.
     pub fn describe_split_item_bill(
         &self,
     ) -> describe_split_item_bill::DescribeSplitItemBillBuilder {
         describe_split_item_bill::DescribeSplitItemBillBuilder::new(self.inner.clone())
     }
 
-    /// `GetAccountRelation`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetAccountRelation`: see [`get_account_relation`](get_account_relation) for its parameters, errors and an example.
     pub fn get_account_relation(
         &self,
     ) -> get_account_relation::GetAccountRelationBuilder {
         get_account_relation::GetAccountRelationBuilder::new(self.inner.clone())
     }
 
-    /// `GetCustomerAccountInfo`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `GetCustomerAccountInfo`: see [`get_customer_account_info`](get_customer_account_info) for its parameters, errors and an example.
     pub fn get_customer_account_info(
         &self,
     ) -> get_customer_account_info::GetCustomerAccountInfoBuilder {
         get_customer_account_info::GetCustomerAccountInfoBuilder::new(self.inner.clone())
     }
 
-    /// `GetCustomerList`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `GetCustomerList`: see [`get_customer_list`](get_customer_list) for its parameters, errors and an example.
     pub fn get_customer_list(&self) -> get_customer_list::GetCustomerListBuilder {
         get_customer_list::GetCustomerListBuilder::new(self.inner.clone())
     }
 
-    /// `GetOrderDetail`.
+    /// Read; requires `OrderId`.
+    ///
+    /// Action `GetOrderDetail`: see [`get_order_detail`](get_order_detail) for its parameters, errors and an example.
     pub fn get_order_detail(&self) -> get_order_detail::GetOrderDetailBuilder {
         get_order_detail::GetOrderDetailBuilder::new(self.inner.clone())
     }
 
-    /// `GetPayAsYouGoPrice`.
+    /// Read; requires `ProductCode`, `SubscriptionType`, `ModuleList`.
+    ///
+    /// Action `GetPayAsYouGoPrice`: see [`get_pay_as_you_go_price`](get_pay_as_you_go_price) for its parameters, errors and an example.
     pub fn get_pay_as_you_go_price(
         &self,
     ) -> get_pay_as_you_go_price::GetPayAsYouGoPriceBuilder {
         get_pay_as_you_go_price::GetPayAsYouGoPriceBuilder::new(self.inner.clone())
     }
 
-    /// `GetResourcePackagePrice`.
+    /// Read; requires `ProductCode`, `PackageType`, `Specification`, `Duration`.
+    ///
+    /// Action `GetResourcePackagePrice`: see [`get_resource_package_price`](get_resource_package_price) for its parameters, errors and an example.
     pub fn get_resource_package_price(
         &self,
     ) -> get_resource_package_price::GetResourcePackagePriceBuilder {
@@ -934,14 +1008,18 @@ impl Client {
         )
     }
 
-    /// `GetSubscriptionPrice`.
+    /// Read; requires `SubscriptionType`, `ProductCode`, `OrderType`, `ModuleList`.
+    ///
+    /// Action `GetSubscriptionPrice`: see [`get_subscription_price`](get_subscription_price) for its parameters, errors and an example.
     pub fn get_subscription_price(
         &self,
     ) -> get_subscription_price::GetSubscriptionPriceBuilder {
         get_subscription_price::GetSubscriptionPriceBuilder::new(self.inner.clone())
     }
 
-    /// `InquiryPriceRefundInstance`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `InquiryPriceRefundInstance`: see [`inquiry_price_refund_instance`](inquiry_price_refund_instance) for its parameters, errors and an example.
     pub fn inquiry_price_refund_instance(
         &self,
     ) -> inquiry_price_refund_instance::InquiryPriceRefundInstanceBuilder {
@@ -950,36 +1028,48 @@ impl Client {
         )
     }
 
-    /// `ModifyAccountRelation`.
+    /// Read and write; requires `RelationOperation`, `RequestId`.
+    ///
+    /// Action `ModifyAccountRelation`: see [`modify_account_relation`](modify_account_relation) for its parameters, errors and an example.
     pub fn modify_account_relation(
         &self,
     ) -> modify_account_relation::ModifyAccountRelationBuilder {
         modify_account_relation::ModifyAccountRelationBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCostUnit`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ModifyCostUnit`: see [`modify_cost_unit`](modify_cost_unit) for its parameters, errors and an example.
     pub fn modify_cost_unit(&self) -> modify_cost_unit::ModifyCostUnitBuilder {
         modify_cost_unit::ModifyCostUnitBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstance`.
+    /// Read and write, idempotent; requires `ProductCode`, `SubscriptionType`, `ModifyType`.
+    ///
+    /// Action `ModifyInstance`: see [`modify_instance`](modify_instance) for its parameters, errors and an example.
     pub fn modify_instance(&self) -> modify_instance::ModifyInstanceBuilder {
         modify_instance::ModifyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `QueryAccountBalance`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryAccountBalance`: see [`query_account_balance`](query_account_balance) for its parameters, errors and an example.
     pub fn query_account_balance(
         &self,
     ) -> query_account_balance::QueryAccountBalanceBuilder {
         query_account_balance::QueryAccountBalanceBuilder::new(self.inner.clone())
     }
 
-    /// `QueryAccountBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QueryAccountBill`: see [`query_account_bill`](query_account_bill) for its parameters, errors and an example.
     pub fn query_account_bill(&self) -> query_account_bill::QueryAccountBillBuilder {
         query_account_bill::QueryAccountBillBuilder::new(self.inner.clone())
     }
 
-    /// `QueryAccountTransactionDetails`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryAccountTransactionDetails`: see [`query_account_transaction_details`](query_account_transaction_details) for its parameters, errors and an example.
     pub fn query_account_transaction_details(
         &self,
     ) -> query_account_transaction_details::QueryAccountTransactionDetailsBuilder {
@@ -988,7 +1078,9 @@ impl Client {
         )
     }
 
-    /// `QueryAccountTransactions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryAccountTransactions`: see [`query_account_transactions`](query_account_transactions) for its parameters, errors and an example.
     pub fn query_account_transactions(
         &self,
     ) -> query_account_transactions::QueryAccountTransactionsBuilder {
@@ -997,7 +1089,9 @@ impl Client {
         )
     }
 
-    /// `QueryAvailableInstances`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryAvailableInstances`: see [`query_available_instances`](query_available_instances) for its parameters, errors and an example.
     pub fn query_available_instances(
         &self,
     ) -> query_available_instances::QueryAvailableInstancesBuilder {
@@ -1006,17 +1100,23 @@ impl Client {
         )
     }
 
-    /// `QueryBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QueryBill`: see [`query_bill`](query_bill) for its parameters, errors and an example.
     pub fn query_bill(&self) -> query_bill::QueryBillBuilder {
         query_bill::QueryBillBuilder::new(self.inner.clone())
     }
 
-    /// `QueryBillOverview`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QueryBillOverview`: see [`query_bill_overview`](query_bill_overview) for its parameters, errors and an example.
     pub fn query_bill_overview(&self) -> query_bill_overview::QueryBillOverviewBuilder {
         query_bill_overview::QueryBillOverviewBuilder::new(self.inner.clone())
     }
 
-    /// `QueryBillToOSSSubscription`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryBillToOSSSubscription`: see [`query_bill_to_oss_subscription`](query_bill_to_oss_subscription) for its parameters, errors and an example.
     pub fn query_bill_to_oss_subscription(
         &self,
     ) -> query_bill_to_oss_subscription::QueryBillToOssSubscriptionBuilder {
@@ -1025,31 +1125,41 @@ impl Client {
         )
     }
 
-    /// `QueryCashCoupons`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryCashCoupons`: see [`query_cash_coupons`](query_cash_coupons) for its parameters, errors and an example.
     pub fn query_cash_coupons(&self) -> query_cash_coupons::QueryCashCouponsBuilder {
         query_cash_coupons::QueryCashCouponsBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCommodityList`.
+    /// Read; requires `ProductCode`.
+    ///
+    /// Action `QueryCommodityList`: see [`query_commodity_list`](query_commodity_list) for its parameters, errors and an example.
     pub fn query_commodity_list(
         &self,
     ) -> query_commodity_list::QueryCommodityListBuilder {
         query_commodity_list::QueryCommodityListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCostUnit`.
+    /// Read; requires `OwnerUid`, `ParentUnitId`.
+    ///
+    /// Action `QueryCostUnit`: see [`query_cost_unit`](query_cost_unit) for its parameters, errors and an example.
     pub fn query_cost_unit(&self) -> query_cost_unit::QueryCostUnitBuilder {
         query_cost_unit::QueryCostUnitBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCostUnitResource`.
+    /// Read; requires `OwnerUid`, `UnitId`.
+    ///
+    /// Action `QueryCostUnitResource`: see [`query_cost_unit_resource`](query_cost_unit_resource) for its parameters, errors and an example.
     pub fn query_cost_unit_resource(
         &self,
     ) -> query_cost_unit_resource::QueryCostUnitResourceBuilder {
         query_cost_unit_resource::QueryCostUnitResourceBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCustomerAddressList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryCustomerAddressList`: see [`query_customer_address_list`](query_customer_address_list) for its parameters, errors and an example.
     pub fn query_customer_address_list(
         &self,
     ) -> query_customer_address_list::QueryCustomerAddressListBuilder {
@@ -1058,7 +1168,9 @@ impl Client {
         )
     }
 
-    /// `QueryDPUtilizationDetail`.
+    /// Read; requires `StartTime`, `EndTime`, `IncludeShare`.
+    ///
+    /// Action `QueryDPUtilizationDetail`: see [`query_dp_utilization_detail`](query_dp_utilization_detail) for its parameters, errors and an example.
     pub fn query_dp_utilization_detail(
         &self,
     ) -> query_dp_utilization_detail::QueryDpUtilizationDetailBuilder {
@@ -1067,12 +1179,16 @@ impl Client {
         )
     }
 
-    /// `QueryEvaluateList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryEvaluateList`: see [`query_evaluate_list`](query_evaluate_list) for its parameters, errors and an example.
     pub fn query_evaluate_list(&self) -> query_evaluate_list::QueryEvaluateListBuilder {
         query_evaluate_list::QueryEvaluateListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryFinancialAccountInfo`.
+    /// Read; requires `UserId`.
+    ///
+    /// Action `QueryFinancialAccountInfo`: see [`query_financial_account_info`](query_financial_account_info) for its parameters, errors and an example.
     pub fn query_financial_account_info(
         &self,
     ) -> query_financial_account_info::QueryFinancialAccountInfoBuilder {
@@ -1081,26 +1197,34 @@ impl Client {
         )
     }
 
-    /// `QueryInstanceBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QueryInstanceBill`: see [`query_instance_bill`](query_instance_bill) for its parameters, errors and an example.
     pub fn query_instance_bill(&self) -> query_instance_bill::QueryInstanceBillBuilder {
         query_instance_bill::QueryInstanceBillBuilder::new(self.inner.clone())
     }
 
-    /// `QueryInstanceByTag`.
+    /// Read and write; requires `ResourceType`.
+    ///
+    /// Action `QueryInstanceByTag`: see [`query_instance_by_tag`](query_instance_by_tag) for its parameters, errors and an example.
     pub fn query_instance_by_tag(
         &self,
     ) -> query_instance_by_tag::QueryInstanceByTagBuilder {
         query_instance_by_tag::QueryInstanceByTagBuilder::new(self.inner.clone())
     }
 
-    /// `QueryInstanceGaapCost`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QueryInstanceGaapCost`: see [`query_instance_gaap_cost`](query_instance_gaap_cost) for its parameters, errors and an example.
     pub fn query_instance_gaap_cost(
         &self,
     ) -> query_instance_gaap_cost::QueryInstanceGaapCostBuilder {
         query_instance_gaap_cost::QueryInstanceGaapCostBuilder::new(self.inner.clone())
     }
 
-    /// `QueryInvoicingCustomerList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryInvoicingCustomerList`: see [`query_invoicing_customer_list`](query_invoicing_customer_list) for its parameters, errors and an example.
     pub fn query_invoicing_customer_list(
         &self,
     ) -> query_invoicing_customer_list::QueryInvoicingCustomerListBuilder {
@@ -1109,36 +1233,48 @@ impl Client {
         )
     }
 
-    /// `QueryOrders`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryOrders`: see [`query_orders`](query_orders) for its parameters, errors and an example.
     pub fn query_orders(&self) -> query_orders::QueryOrdersBuilder {
         query_orders::QueryOrdersBuilder::new(self.inner.clone())
     }
 
-    /// `QueryPermissionList`.
+    /// Read; requires `RelationId`.
+    ///
+    /// Action `QueryPermissionList`: see [`query_permission_list`](query_permission_list) for its parameters, errors and an example.
     pub fn query_permission_list(
         &self,
     ) -> query_permission_list::QueryPermissionListBuilder {
         query_permission_list::QueryPermissionListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryPrepaidCards`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryPrepaidCards`: see [`query_prepaid_cards`](query_prepaid_cards) for its parameters, errors and an example.
     pub fn query_prepaid_cards(&self) -> query_prepaid_cards::QueryPrepaidCardsBuilder {
         query_prepaid_cards::QueryPrepaidCardsBuilder::new(self.inner.clone())
     }
 
-    /// `QueryPriceEntityList`.
+    /// Read; requires `CommodityCode`.
+    ///
+    /// Action `QueryPriceEntityList`: see [`query_price_entity_list`](query_price_entity_list) for its parameters, errors and an example.
     pub fn query_price_entity_list(
         &self,
     ) -> query_price_entity_list::QueryPriceEntityListBuilder {
         query_price_entity_list::QueryPriceEntityListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryProductList`.
+    /// Unspecified kind; requires `PageNum`.
+    ///
+    /// Action `QueryProductList`: see [`query_product_list`](query_product_list) for its parameters, errors and an example.
     pub fn query_product_list(&self) -> query_product_list::QueryProductListBuilder {
         query_product_list::QueryProductListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryRIUtilizationDetail`.
+    /// Read; requires `RICommodityCode`, `StartTime`, `EndTime`.
+    ///
+    /// Action `QueryRIUtilizationDetail`: see [`query_ri_utilization_detail`](query_ri_utilization_detail) for its parameters, errors and an example.
     pub fn query_ri_utilization_detail(
         &self,
     ) -> query_ri_utilization_detail::QueryRiUtilizationDetailBuilder {
@@ -1147,17 +1283,23 @@ impl Client {
         )
     }
 
-    /// `QueryRedeem`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryRedeem`: see [`query_redeem`](query_redeem) for its parameters, errors and an example.
     pub fn query_redeem(&self) -> query_redeem::QueryRedeemBuilder {
         query_redeem::QueryRedeemBuilder::new(self.inner.clone())
     }
 
-    /// `QueryRelationList`.
+    /// Read; requires `UserId`.
+    ///
+    /// Action `QueryRelationList`: see [`query_relation_list`](query_relation_list) for its parameters, errors and an example.
     pub fn query_relation_list(&self) -> query_relation_list::QueryRelationListBuilder {
         query_relation_list::QueryRelationListBuilder::new(self.inner.clone())
     }
 
-    /// `QueryResellerAvailableQuota`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryResellerAvailableQuota`: see [`query_reseller_available_quota`](query_reseller_available_quota) for its parameters, errors and an example.
     pub fn query_reseller_available_quota(
         &self,
     ) -> query_reseller_available_quota::QueryResellerAvailableQuotaBuilder {
@@ -1166,7 +1308,9 @@ impl Client {
         )
     }
 
-    /// `QueryResellerUserAlarmThreshold`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryResellerUserAlarmThreshold`: see [`query_reseller_user_alarm_threshold`](query_reseller_user_alarm_threshold) for its parameters, errors and an example.
     pub fn query_reseller_user_alarm_threshold(
         &self,
     ) -> query_reseller_user_alarm_threshold::QueryResellerUserAlarmThresholdBuilder {
@@ -1175,7 +1319,9 @@ impl Client {
         )
     }
 
-    /// `QueryResourcePackageInstances`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QueryResourcePackageInstances`: see [`query_resource_package_instances`](query_resource_package_instances) for its parameters, errors and an example.
     pub fn query_resource_package_instances(
         &self,
     ) -> query_resource_package_instances::QueryResourcePackageInstancesBuilder {
@@ -1184,7 +1330,9 @@ impl Client {
         )
     }
 
-    /// `QuerySavingsPlansDeductLog`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySavingsPlansDeductLog`: see [`query_savings_plans_deduct_log`](query_savings_plans_deduct_log) for its parameters, errors and an example.
     pub fn query_savings_plans_deduct_log(
         &self,
     ) -> query_savings_plans_deduct_log::QuerySavingsPlansDeductLogBuilder {
@@ -1193,7 +1341,9 @@ impl Client {
         )
     }
 
-    /// `QuerySavingsPlansDiscount`.
+    /// Read; requires `PayMode`, `SpnType`, `Cycle`, `CommodityCode`.
+    ///
+    /// Action `QuerySavingsPlansDiscount`: see [`query_savings_plans_discount`](query_savings_plans_discount) for its parameters, errors and an example.
     pub fn query_savings_plans_discount(
         &self,
     ) -> query_savings_plans_discount::QuerySavingsPlansDiscountBuilder {
@@ -1202,7 +1352,9 @@ impl Client {
         )
     }
 
-    /// `QuerySavingsPlansInstance`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySavingsPlansInstance`: see [`query_savings_plans_instance`](query_savings_plans_instance) for its parameters, errors and an example.
     pub fn query_savings_plans_instance(
         &self,
     ) -> query_savings_plans_instance::QuerySavingsPlansInstanceBuilder {
@@ -1211,79 +1363,105 @@ impl Client {
         )
     }
 
-    /// `QuerySettleBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QuerySettleBill`: see [`query_settle_bill`](query_settle_bill) for its parameters, errors and an example.
     pub fn query_settle_bill(&self) -> query_settle_bill::QuerySettleBillBuilder {
         query_settle_bill::QuerySettleBillBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySkuPriceList`.
+    /// Read; requires `CommodityCode`, `PriceEntityCode`, `PageSize`.
+    ///
+    /// Action `QuerySkuPriceList`: see [`query_sku_price_list`](query_sku_price_list) for its parameters, errors and an example.
     pub fn query_sku_price_list(
         &self,
     ) -> query_sku_price_list::QuerySkuPriceListBuilder {
         query_sku_price_list::QuerySkuPriceListBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySplitItemBill`.
+    /// Read; requires `BillingCycle`.
+    ///
+    /// Action `QuerySplitItemBill`: see [`query_split_item_bill`](query_split_item_bill) for its parameters, errors and an example.
     pub fn query_split_item_bill(
         &self,
     ) -> query_split_item_bill::QuerySplitItemBillBuilder {
         query_split_item_bill::QuerySplitItemBillBuilder::new(self.inner.clone())
     }
 
-    /// `QueryUserOmsData`.
+    /// Read; requires `Table`, `DataType`, `StartTime`, `EndTime`.
+    ///
+    /// Action `QueryUserOmsData`: see [`query_user_oms_data`](query_user_oms_data) for its parameters, errors and an example.
     pub fn query_user_oms_data(&self) -> query_user_oms_data::QueryUserOmsDataBuilder {
         query_user_oms_data::QueryUserOmsDataBuilder::new(self.inner.clone())
     }
 
-    /// `RefundInstance`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `RefundInstance`: see [`refund_instance`](refund_instance) for its parameters, errors and an example.
     pub fn refund_instance(&self) -> refund_instance::RefundInstanceBuilder {
         refund_instance::RefundInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseInstance`.
+    /// Write; requires `ProductCode`, `SubscriptionType`, `InstanceIds`.
+    ///
+    /// Action `ReleaseInstance`: see [`release_instance`](release_instance) for its parameters, errors and an example.
     pub fn release_instance(&self) -> release_instance::ReleaseInstanceBuilder {
         release_instance::ReleaseInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RelieveAccountRelation`.
+    /// Read and write; requires `RequestId`.
+    ///
+    /// Action `RelieveAccountRelation`: see [`relieve_account_relation`](relieve_account_relation) for its parameters, errors and an example.
     pub fn relieve_account_relation(
         &self,
     ) -> relieve_account_relation::RelieveAccountRelationBuilder {
         relieve_account_relation::RelieveAccountRelationBuilder::new(self.inner.clone())
     }
 
-    /// `RenewChangeInstance`.
+    /// Write, idempotent; requires `ProductCode`, `InstanceId`, `RenewPeriod`.
+    ///
+    /// Action `RenewChangeInstance`: see [`renew_change_instance`](renew_change_instance) for its parameters, errors and an example.
     pub fn renew_change_instance(
         &self,
     ) -> renew_change_instance::RenewChangeInstanceBuilder {
         renew_change_instance::RenewChangeInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RenewInstance`.
+    /// Read and write, idempotent; requires `ProductCode`, `InstanceId`, `RenewPeriod`.
+    ///
+    /// Action `RenewInstance`: see [`renew_instance`](renew_instance) for its parameters, errors and an example.
     pub fn renew_instance(&self) -> renew_instance::RenewInstanceBuilder {
         renew_instance::RenewInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RenewResourcePackage`.
+    /// Write; requires `InstanceId`, `Duration`, `PricingCycle`.
+    ///
+    /// Action `RenewResourcePackage`: see [`renew_resource_package`](renew_resource_package) for its parameters, errors and an example.
     pub fn renew_resource_package(
         &self,
     ) -> renew_resource_package::RenewResourcePackageBuilder {
         renew_resource_package::RenewResourcePackageBuilder::new(self.inner.clone())
     }
 
-    /// `SetAllExpirationDay`.
+    /// Write; requires `UnifyExpireDay`.
+    ///
+    /// Action `SetAllExpirationDay`: see [`set_all_expiration_day`](set_all_expiration_day) for its parameters, errors and an example.
     pub fn set_all_expiration_day(
         &self,
     ) -> set_all_expiration_day::SetAllExpirationDayBuilder {
         set_all_expiration_day::SetAllExpirationDayBuilder::new(self.inner.clone())
     }
 
-    /// `SetRenewal`.
+    /// Read and write; requires `InstanceIDs`, `ProductCode`, `RenewalStatus`.
+    ///
+    /// Action `SetRenewal`: see [`set_renewal`](set_renewal) for its parameters, errors and an example.
     pub fn set_renewal(&self) -> set_renewal::SetRenewalBuilder {
         set_renewal::SetRenewalBuilder::new(self.inner.clone())
     }
 
-    /// `SetResellerUserAlarmThreshold`.
+    /// Read and write; requires `AlarmType`.
+    ///
+    /// Action `SetResellerUserAlarmThreshold`: see [`set_reseller_user_alarm_threshold`](set_reseller_user_alarm_threshold) for its parameters, errors and an example.
     pub fn set_reseller_user_alarm_threshold(
         &self,
     ) -> set_reseller_user_alarm_threshold::SetResellerUserAlarmThresholdBuilder {
@@ -1292,45 +1470,59 @@ impl Client {
         )
     }
 
-    /// `SetResellerUserQuota`.
+    /// Read and write; requires `Amount`.
+    ///
+    /// Action `SetResellerUserQuota`: see [`set_reseller_user_quota`](set_reseller_user_quota) for its parameters, errors and an example.
     pub fn set_reseller_user_quota(
         &self,
     ) -> set_reseller_user_quota::SetResellerUserQuotaBuilder {
         set_reseller_user_quota::SetResellerUserQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `SetResellerUserStatus`.
+    /// Read and write; requires `Status`, `BusinessType`.
+    ///
+    /// Action `SetResellerUserStatus`: see [`set_reseller_user_status`](set_reseller_user_status) for its parameters, errors and an example.
     pub fn set_reseller_user_status(
         &self,
     ) -> set_reseller_user_status::SetResellerUserStatusBuilder {
         set_reseller_user_status::SetResellerUserStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SubscribeBillToOSS`.
+    /// Read and write; requires `SubscribeBucket`.
+    ///
+    /// Action `SubscribeBillToOSS`: see [`subscribe_bill_to_oss`](subscribe_bill_to_oss) for its parameters, errors and an example.
     pub fn subscribe_bill_to_oss(
         &self,
     ) -> subscribe_bill_to_oss::SubscribeBillToOssBuilder {
         subscribe_bill_to_oss::SubscribeBillToOssBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UnsubscribeBillToOSS`.
+    /// Read and write; requires `SubscribeType`.
+    ///
+    /// Action `UnsubscribeBillToOSS`: see [`unsubscribe_bill_to_oss`](unsubscribe_bill_to_oss) for its parameters, errors and an example.
     pub fn unsubscribe_bill_to_oss(
         &self,
     ) -> unsubscribe_bill_to_oss::UnsubscribeBillToOssBuilder {
         unsubscribe_bill_to_oss::UnsubscribeBillToOssBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeResourcePackage`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpgradeResourcePackage`: see [`upgrade_resource_package`](upgrade_resource_package) for its parameters, errors and an example.
     pub fn upgrade_resource_package(
         &self,
     ) -> upgrade_resource_package::UpgradeResourcePackageBuilder {

@@ -1101,24 +1101,32 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddCdnDomain`.
+    /// Write; requires `CdnType`, `DomainName`, `Sources`.
+    ///
+    /// Action `AddCdnDomain`: see [`add_cdn_domain`](add_cdn_domain) for its parameters, errors and an example.
     pub fn add_cdn_domain(&self) -> add_cdn_domain::AddCdnDomainBuilder {
         add_cdn_domain::AddCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `AddFCTrigger`.
+    /// Write; requires `TriggerARN`, `EventMetaName`, `EventMetaVersion`, `SourceARN` and 2 more.
+    ///
+    /// Action `AddFCTrigger`: see [`add_fc_trigger`](add_fc_trigger) for its parameters, errors and an example.
     pub fn add_fc_trigger(&self) -> add_fc_trigger::AddFcTriggerBuilder {
         add_fc_trigger::AddFcTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `BatchAddCdnDomain`.
+    /// Write; requires `CdnType`, `DomainName`, `Sources`.
+    ///
+    /// Action `BatchAddCdnDomain`: see [`batch_add_cdn_domain`](batch_add_cdn_domain) for its parameters, errors and an example.
     pub fn batch_add_cdn_domain(
         &self,
     ) -> batch_add_cdn_domain::BatchAddCdnDomainBuilder {
         batch_add_cdn_domain::BatchAddCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `BatchDeleteCdnDomainConfig`.
+    /// Write; requires `DomainNames`, `FunctionNames`.
+    ///
+    /// Action `BatchDeleteCdnDomainConfig`: see [`batch_delete_cdn_domain_config`](batch_delete_cdn_domain_config) for its parameters, errors and an example.
     pub fn batch_delete_cdn_domain_config(
         &self,
     ) -> batch_delete_cdn_domain_config::BatchDeleteCdnDomainConfigBuilder {
@@ -1127,7 +1135,9 @@ impl Client {
         )
     }
 
-    /// `BatchDescribeCdnIpInfo`.
+    /// Read; requires `IpAddrList`.
+    ///
+    /// Action `BatchDescribeCdnIpInfo`: see [`batch_describe_cdn_ip_info`](batch_describe_cdn_ip_info) for its parameters, errors and an example.
     pub fn batch_describe_cdn_ip_info(
         &self,
     ) -> batch_describe_cdn_ip_info::BatchDescribeCdnIpInfoBuilder {
@@ -1136,7 +1146,9 @@ impl Client {
         )
     }
 
-    /// `BatchSetCdnDomainConfig`.
+    /// Write; requires `DomainNames`, `Functions`.
+    ///
+    /// Action `BatchSetCdnDomainConfig`: see [`batch_set_cdn_domain_config`](batch_set_cdn_domain_config) for its parameters, errors and an example.
     pub fn batch_set_cdn_domain_config(
         &self,
     ) -> batch_set_cdn_domain_config::BatchSetCdnDomainConfigBuilder {
@@ -1145,42 +1157,54 @@ impl Client {
         )
     }
 
-    /// `BatchStartCdnDomain`.
+    /// Write; requires `DomainNames`.
+    ///
+    /// Action `BatchStartCdnDomain`: see [`batch_start_cdn_domain`](batch_start_cdn_domain) for its parameters, errors and an example.
     pub fn batch_start_cdn_domain(
         &self,
     ) -> batch_start_cdn_domain::BatchStartCdnDomainBuilder {
         batch_start_cdn_domain::BatchStartCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `BatchStopCdnDomain`.
+    /// Write; requires `DomainNames`.
+    ///
+    /// Action `BatchStopCdnDomain`: see [`batch_stop_cdn_domain`](batch_stop_cdn_domain) for its parameters, errors and an example.
     pub fn batch_stop_cdn_domain(
         &self,
     ) -> batch_stop_cdn_domain::BatchStopCdnDomainBuilder {
         batch_stop_cdn_domain::BatchStopCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `BatchUpdateCdnDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `BatchUpdateCdnDomain`: see [`batch_update_cdn_domain`](batch_update_cdn_domain) for its parameters, errors and an example.
     pub fn batch_update_cdn_domain(
         &self,
     ) -> batch_update_cdn_domain::BatchUpdateCdnDomainBuilder {
         batch_update_cdn_domain::BatchUpdateCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `CheckCdnDomainExist`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `CheckCdnDomainExist`: see [`check_cdn_domain_exist`](check_cdn_domain_exist) for its parameters, errors and an example.
     pub fn check_cdn_domain_exist(
         &self,
     ) -> check_cdn_domain_exist::CheckCdnDomainExistBuilder {
         check_cdn_domain_exist::CheckCdnDomainExistBuilder::new(self.inner.clone())
     }
 
-    /// `CheckCdnDomainICP`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `CheckCdnDomainICP`: see [`check_cdn_domain_icp`](check_cdn_domain_icp) for its parameters, errors and an example.
     pub fn check_cdn_domain_icp(
         &self,
     ) -> check_cdn_domain_icp::CheckCdnDomainIcpBuilder {
         check_cdn_domain_icp::CheckCdnDomainIcpBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCdnCertificateSigningRequest`.
+    /// Write; requires `CommonName`.
+    ///
+    /// Action `CreateCdnCertificateSigningRequest`: see [`create_cdn_certificate_signing_request`](create_cdn_certificate_signing_request) for its parameters, errors and an example.
     pub fn create_cdn_certificate_signing_request(
         &self,
     ) -> create_cdn_certificate_signing_request::CreateCdnCertificateSigningRequestBuilder {
@@ -1189,19 +1213,25 @@ impl Client {
         )
     }
 
-    /// `CreateCdnDeliverTask`.
+    /// Write; requires `Name`, `Reports`, `Deliver`, `Schedule`.
+    ///
+    /// Action `CreateCdnDeliverTask`: see [`create_cdn_deliver_task`](create_cdn_deliver_task) for its parameters, errors and an example.
     pub fn create_cdn_deliver_task(
         &self,
     ) -> create_cdn_deliver_task::CreateCdnDeliverTaskBuilder {
         create_cdn_deliver_task::CreateCdnDeliverTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCdnSubTask`.
+    /// Write; requires `ReportIds`.
+    ///
+    /// Action `CreateCdnSubTask`: see [`create_cdn_sub_task`](create_cdn_sub_task) for its parameters, errors and an example.
     pub fn create_cdn_sub_task(&self) -> create_cdn_sub_task::CreateCdnSubTaskBuilder {
         create_cdn_sub_task::CreateCdnSubTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRealTimeLogDelivery`.
+    /// Write; requires `Project`, `Logstore`, `Region`, `Domain`.
+    ///
+    /// Action `CreateRealTimeLogDelivery`: see [`create_real_time_log_delivery`](create_real_time_log_delivery) for its parameters, errors and an example.
     pub fn create_real_time_log_delivery(
         &self,
     ) -> create_real_time_log_delivery::CreateRealTimeLogDeliveryBuilder {
@@ -1210,7 +1240,9 @@ impl Client {
         )
     }
 
-    /// `CreateUsageDetailDataExportTask`.
+    /// Write; requires `StartTime`, `EndTime`, `Type`.
+    ///
+    /// Action `CreateUsageDetailDataExportTask`: see [`create_usage_detail_data_export_task`](create_usage_detail_data_export_task) for its parameters, errors and an example.
     pub fn create_usage_detail_data_export_task(
         &self,
     ) -> create_usage_detail_data_export_task::CreateUsageDetailDataExportTaskBuilder {
@@ -1219,7 +1251,9 @@ impl Client {
         )
     }
 
-    /// `CreateUserUsageDataExportTask`.
+    /// Write; requires `StartTime`, `EndTime`.
+    ///
+    /// Action `CreateUserUsageDataExportTask`: see [`create_user_usage_data_export_task`](create_user_usage_data_export_task) for its parameters, errors and an example.
     pub fn create_user_usage_data_export_task(
         &self,
     ) -> create_user_usage_data_export_task::CreateUserUsageDataExportTaskBuilder {
@@ -1228,29 +1262,39 @@ impl Client {
         )
     }
 
-    /// `DeleteCdnDeliverTask`.
+    /// Write; requires `DeliverId`.
+    ///
+    /// Action `DeleteCdnDeliverTask`: see [`delete_cdn_deliver_task`](delete_cdn_deliver_task) for its parameters, errors and an example.
     pub fn delete_cdn_deliver_task(
         &self,
     ) -> delete_cdn_deliver_task::DeleteCdnDeliverTaskBuilder {
         delete_cdn_deliver_task::DeleteCdnDeliverTaskBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCdnDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `DeleteCdnDomain`: see [`delete_cdn_domain`](delete_cdn_domain) for its parameters, errors and an example.
     pub fn delete_cdn_domain(&self) -> delete_cdn_domain::DeleteCdnDomainBuilder {
         delete_cdn_domain::DeleteCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCdnSubTask`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteCdnSubTask`: see [`delete_cdn_sub_task`](delete_cdn_sub_task) for its parameters, errors and an example.
     pub fn delete_cdn_sub_task(&self) -> delete_cdn_sub_task::DeleteCdnSubTaskBuilder {
         delete_cdn_sub_task::DeleteCdnSubTaskBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFCTrigger`.
+    /// Write; requires `TriggerARN`.
+    ///
+    /// Action `DeleteFCTrigger`: see [`delete_fc_trigger`](delete_fc_trigger) for its parameters, errors and an example.
     pub fn delete_fc_trigger(&self) -> delete_fc_trigger::DeleteFcTriggerBuilder {
         delete_fc_trigger::DeleteFcTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRealTimeLogLogstore`.
+    /// Write; requires `Project`, `Logstore`, `Region`.
+    ///
+    /// Action `DeleteRealTimeLogLogstore`: see [`delete_real_time_log_logstore`](delete_real_time_log_logstore) for its parameters, errors and an example.
     pub fn delete_real_time_log_logstore(
         &self,
     ) -> delete_real_time_log_logstore::DeleteRealTimeLogLogstoreBuilder {
@@ -1259,7 +1303,9 @@ impl Client {
         )
     }
 
-    /// `DeleteRealtimeLogDelivery`.
+    /// Write; requires `Domain`, `Project`, `Logstore`, `Region`.
+    ///
+    /// Action `DeleteRealtimeLogDelivery`: see [`delete_realtime_log_delivery`](delete_realtime_log_delivery) for its parameters, errors and an example.
     pub fn delete_realtime_log_delivery(
         &self,
     ) -> delete_realtime_log_delivery::DeleteRealtimeLogDeliveryBuilder {
@@ -1268,14 +1314,18 @@ impl Client {
         )
     }
 
-    /// `DeleteSpecificConfig`.
+    /// Write; requires `DomainName`, `ConfigId`.
+    ///
+    /// Action `DeleteSpecificConfig`: see [`delete_specific_config`](delete_specific_config) for its parameters, errors and an example.
     pub fn delete_specific_config(
         &self,
     ) -> delete_specific_config::DeleteSpecificConfigBuilder {
         delete_specific_config::DeleteSpecificConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSpecificStagingConfig`.
+    /// Write; requires `DomainName`, `ConfigId`.
+    ///
+    /// Action `DeleteSpecificStagingConfig`: see [`delete_specific_staging_config`](delete_specific_staging_config) for its parameters, errors and an example.
     pub fn delete_specific_staging_config(
         &self,
     ) -> delete_specific_staging_config::DeleteSpecificStagingConfigBuilder {
@@ -1284,7 +1334,9 @@ impl Client {
         )
     }
 
-    /// `DeleteUsageDetailDataExportTask`.
+    /// Write; requires `TaskId`.
+    ///
+    /// Action `DeleteUsageDetailDataExportTask`: see [`delete_usage_detail_data_export_task`](delete_usage_detail_data_export_task) for its parameters, errors and an example.
     pub fn delete_usage_detail_data_export_task(
         &self,
     ) -> delete_usage_detail_data_export_task::DeleteUsageDetailDataExportTaskBuilder {
@@ -1293,7 +1345,9 @@ impl Client {
         )
     }
 
-    /// `DeleteUserUsageDataExportTask`.
+    /// Write; requires `TaskId`.
+    ///
+    /// Action `DeleteUserUsageDataExportTask`: see [`delete_user_usage_data_export_task`](delete_user_usage_data_export_task) for its parameters, errors and an example.
     pub fn delete_user_usage_data_export_task(
         &self,
     ) -> delete_user_usage_data_export_task::DeleteUserUsageDataExportTaskBuilder {
@@ -1302,14 +1356,18 @@ impl Client {
         )
     }
 
-    /// `DescribeBlockedRegions`.
+    /// Read; requires `Language`.
+    ///
+    /// Action `DescribeBlockedRegions`: see [`describe_blocked_regions`](describe_blocked_regions) for its parameters, errors and an example.
     pub fn describe_blocked_regions(
         &self,
     ) -> describe_blocked_regions::DescribeBlockedRegionsBuilder {
         describe_blocked_regions::DescribeBlockedRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnCertificateDetail`.
+    /// Read; requires `CertName`.
+    ///
+    /// Action `DescribeCdnCertificateDetail`: see [`describe_cdn_certificate_detail`](describe_cdn_certificate_detail) for its parameters, errors and an example.
     pub fn describe_cdn_certificate_detail(
         &self,
     ) -> describe_cdn_certificate_detail::DescribeCdnCertificateDetailBuilder {
@@ -1318,7 +1376,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnCertificateDetailById`.
+    /// Read; requires `CertId`.
+    ///
+    /// Action `DescribeCdnCertificateDetailById`: see [`describe_cdn_certificate_detail_by_id`](describe_cdn_certificate_detail_by_id) for its parameters, errors and an example.
     pub fn describe_cdn_certificate_detail_by_id(
         &self,
     ) -> describe_cdn_certificate_detail_by_id::DescribeCdnCertificateDetailByIdBuilder {
@@ -1327,7 +1387,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnCertificateList`.
+    /// Read, deprecated; no required parameters.
+    ///
+    /// Action `DescribeCdnCertificateList`: see [`describe_cdn_certificate_list`](describe_cdn_certificate_list) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cdn_certificate_list(
         &self,
@@ -1337,7 +1399,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnConditionIPBInfo`.
+    /// Read; requires `DataId`.
+    ///
+    /// Action `DescribeCdnConditionIPBInfo`: see [`describe_cdn_condition_ipb_info`](describe_cdn_condition_ipb_info) for its parameters, errors and an example.
     pub fn describe_cdn_condition_ipb_info(
         &self,
     ) -> describe_cdn_condition_ipb_info::DescribeCdnConditionIpbInfoBuilder {
@@ -1346,7 +1410,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnDeletedDomains`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeCdnDeletedDomains`: see [`describe_cdn_deleted_domains`](describe_cdn_deleted_domains) for its parameters, errors and an example.
     pub fn describe_cdn_deleted_domains(
         &self,
     ) -> describe_cdn_deleted_domains::DescribeCdnDeletedDomainsBuilder {
@@ -1355,14 +1421,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnDeliverList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnDeliverList`: see [`describe_cdn_deliver_list`](describe_cdn_deliver_list) for its parameters, errors and an example.
     pub fn describe_cdn_deliver_list(
         &self,
     ) -> describe_cdn_deliver_list::DescribeCdnDeliverListBuilder {
         describe_cdn_deliver_list::DescribeCdnDeliverListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnDomainByCertificate`.
+    /// Read; requires `SSLPub`.
+    ///
+    /// Action `DescribeCdnDomainByCertificate`: see [`describe_cdn_domain_by_certificate`](describe_cdn_domain_by_certificate) for its parameters, errors and an example.
     pub fn describe_cdn_domain_by_certificate(
         &self,
     ) -> describe_cdn_domain_by_certificate::DescribeCdnDomainByCertificateBuilder {
@@ -1371,7 +1441,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnDomainConfigs`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCdnDomainConfigs`: see [`describe_cdn_domain_configs`](describe_cdn_domain_configs) for its parameters, errors and an example.
     pub fn describe_cdn_domain_configs(
         &self,
     ) -> describe_cdn_domain_configs::DescribeCdnDomainConfigsBuilder {
@@ -1380,7 +1452,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnDomainDetail`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCdnDomainDetail`: see [`describe_cdn_domain_detail`](describe_cdn_domain_detail) for its parameters, errors and an example.
     pub fn describe_cdn_domain_detail(
         &self,
     ) -> describe_cdn_domain_detail::DescribeCdnDomainDetailBuilder {
@@ -1389,14 +1463,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnDomainLogs`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCdnDomainLogs`: see [`describe_cdn_domain_logs`](describe_cdn_domain_logs) for its parameters, errors and an example.
     pub fn describe_cdn_domain_logs(
         &self,
     ) -> describe_cdn_domain_logs::DescribeCdnDomainLogsBuilder {
         describe_cdn_domain_logs::DescribeCdnDomainLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnDomainStagingConfig`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCdnDomainStagingConfig`: see [`describe_cdn_domain_staging_config`](describe_cdn_domain_staging_config) for its parameters, errors and an example.
     pub fn describe_cdn_domain_staging_config(
         &self,
     ) -> describe_cdn_domain_staging_config::DescribeCdnDomainStagingConfigBuilder {
@@ -1405,7 +1483,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnFullDomainsBlockIPConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnFullDomainsBlockIPConfig`: see [`describe_cdn_full_domains_block_ip_config`](describe_cdn_full_domains_block_ip_config) for its parameters, errors and an example.
     pub fn describe_cdn_full_domains_block_ip_config(
         &self,
     ) -> describe_cdn_full_domains_block_ip_config::DescribeCdnFullDomainsBlockIpConfigBuilder {
@@ -1414,7 +1494,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnFullDomainsBlockIPHistory`.
+    /// Read; requires `IPList`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeCdnFullDomainsBlockIPHistory`: see [`describe_cdn_full_domains_block_ip_history`](describe_cdn_full_domains_block_ip_history) for its parameters, errors and an example.
     pub fn describe_cdn_full_domains_block_ip_history(
         &self,
     ) -> describe_cdn_full_domains_block_ip_history::DescribeCdnFullDomainsBlockIpHistoryBuilder {
@@ -1423,7 +1505,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnHttpsDomainList`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeCdnHttpsDomainList`: see [`describe_cdn_https_domain_list`](describe_cdn_https_domain_list) for its parameters, errors and an example.
     pub fn describe_cdn_https_domain_list(
         &self,
     ) -> describe_cdn_https_domain_list::DescribeCdnHttpsDomainListBuilder {
@@ -1432,7 +1516,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnOrderCommodityCode`.
+    /// Read; requires `CommodityCode`.
+    ///
+    /// Action `DescribeCdnOrderCommodityCode`: see [`describe_cdn_order_commodity_code`](describe_cdn_order_commodity_code) for its parameters, errors and an example.
     pub fn describe_cdn_order_commodity_code(
         &self,
     ) -> describe_cdn_order_commodity_code::DescribeCdnOrderCommodityCodeBuilder {
@@ -1441,7 +1527,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnRegionAndIsp`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnRegionAndIsp`: see [`describe_cdn_region_and_isp`](describe_cdn_region_and_isp) for its parameters, errors and an example.
     pub fn describe_cdn_region_and_isp(
         &self,
     ) -> describe_cdn_region_and_isp::DescribeCdnRegionAndIspBuilder {
@@ -1450,19 +1538,25 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnReport`.
+    /// Read; requires `ReportId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeCdnReport`: see [`describe_cdn_report`](describe_cdn_report) for its parameters, errors and an example.
     pub fn describe_cdn_report(&self) -> describe_cdn_report::DescribeCdnReportBuilder {
         describe_cdn_report::DescribeCdnReportBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnReportList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnReportList`: see [`describe_cdn_report_list`](describe_cdn_report_list) for its parameters, errors and an example.
     pub fn describe_cdn_report_list(
         &self,
     ) -> describe_cdn_report_list::DescribeCdnReportListBuilder {
         describe_cdn_report_list::DescribeCdnReportListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnSMCertificateDetail`.
+    /// Read; requires `CertIdentifier`.
+    ///
+    /// Action `DescribeCdnSMCertificateDetail`: see [`describe_cdn_sm_certificate_detail`](describe_cdn_sm_certificate_detail) for its parameters, errors and an example.
     pub fn describe_cdn_sm_certificate_detail(
         &self,
     ) -> describe_cdn_sm_certificate_detail::DescribeCdnSmCertificateDetailBuilder {
@@ -1471,7 +1565,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnSMCertificateList`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeCdnSMCertificateList`: see [`describe_cdn_sm_certificate_list`](describe_cdn_sm_certificate_list) for its parameters, errors and an example.
     pub fn describe_cdn_sm_certificate_list(
         &self,
     ) -> describe_cdn_sm_certificate_list::DescribeCdnSmCertificateListBuilder {
@@ -1480,7 +1576,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnSSLCertificateList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnSSLCertificateList`: see [`describe_cdn_ssl_certificate_list`](describe_cdn_ssl_certificate_list) for its parameters, errors and an example.
     pub fn describe_cdn_ssl_certificate_list(
         &self,
     ) -> describe_cdn_ssl_certificate_list::DescribeCdnSslCertificateListBuilder {
@@ -1489,7 +1587,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnSecFuncInfo`.
+    /// Read; requires `SecFuncType`, `Lang`.
+    ///
+    /// Action `DescribeCdnSecFuncInfo`: see [`describe_cdn_sec_func_info`](describe_cdn_sec_func_info) for its parameters, errors and an example.
     pub fn describe_cdn_sec_func_info(
         &self,
     ) -> describe_cdn_sec_func_info::DescribeCdnSecFuncInfoBuilder {
@@ -1498,26 +1598,34 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnService`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnService`: see [`describe_cdn_service`](describe_cdn_service) for its parameters, errors and an example.
     pub fn describe_cdn_service(
         &self,
     ) -> describe_cdn_service::DescribeCdnServiceBuilder {
         describe_cdn_service::DescribeCdnServiceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnSubList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnSubList`: see [`describe_cdn_sub_list`](describe_cdn_sub_list) for its parameters, errors and an example.
     pub fn describe_cdn_sub_list(
         &self,
     ) -> describe_cdn_sub_list::DescribeCdnSubListBuilder {
         describe_cdn_sub_list::DescribeCdnSubListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnTypes`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnTypes`: see [`describe_cdn_types`](describe_cdn_types) for its parameters, errors and an example.
     pub fn describe_cdn_types(&self) -> describe_cdn_types::DescribeCdnTypesBuilder {
         describe_cdn_types::DescribeCdnTypesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnUserBillHistory`.
+    /// Read; requires `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeCdnUserBillHistory`: see [`describe_cdn_user_bill_history`](describe_cdn_user_bill_history) for its parameters, errors and an example.
     pub fn describe_cdn_user_bill_history(
         &self,
     ) -> describe_cdn_user_bill_history::DescribeCdnUserBillHistoryBuilder {
@@ -1526,7 +1634,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnUserBillPrediction`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnUserBillPrediction`: see [`describe_cdn_user_bill_prediction`](describe_cdn_user_bill_prediction) for its parameters, errors and an example.
     pub fn describe_cdn_user_bill_prediction(
         &self,
     ) -> describe_cdn_user_bill_prediction::DescribeCdnUserBillPredictionBuilder {
@@ -1535,7 +1645,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnUserBillType`.
+    /// Read; requires `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeCdnUserBillType`: see [`describe_cdn_user_bill_type`](describe_cdn_user_bill_type) for its parameters, errors and an example.
     pub fn describe_cdn_user_bill_type(
         &self,
     ) -> describe_cdn_user_bill_type::DescribeCdnUserBillTypeBuilder {
@@ -1544,14 +1656,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnUserConfigs`.
+    /// Read; requires `FunctionName`.
+    ///
+    /// Action `DescribeCdnUserConfigs`: see [`describe_cdn_user_configs`](describe_cdn_user_configs) for its parameters, errors and an example.
     pub fn describe_cdn_user_configs(
         &self,
     ) -> describe_cdn_user_configs::DescribeCdnUserConfigsBuilder {
         describe_cdn_user_configs::DescribeCdnUserConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnUserDomainsByFunc`.
+    /// Read, paged; requires `FuncId`.
+    ///
+    /// Action `DescribeCdnUserDomainsByFunc`: see [`describe_cdn_user_domains_by_func`](describe_cdn_user_domains_by_func) for its parameters, errors and an example.
     pub fn describe_cdn_user_domains_by_func(
         &self,
     ) -> describe_cdn_user_domains_by_func::DescribeCdnUserDomainsByFuncBuilder {
@@ -1560,14 +1676,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnUserQuota`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnUserQuota`: see [`describe_cdn_user_quota`](describe_cdn_user_quota) for its parameters, errors and an example.
     pub fn describe_cdn_user_quota(
         &self,
     ) -> describe_cdn_user_quota::DescribeCdnUserQuotaBuilder {
         describe_cdn_user_quota::DescribeCdnUserQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCdnUserResourcePackage`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCdnUserResourcePackage`: see [`describe_cdn_user_resource_package`](describe_cdn_user_resource_package) for its parameters, errors and an example.
     pub fn describe_cdn_user_resource_package(
         &self,
     ) -> describe_cdn_user_resource_package::DescribeCdnUserResourcePackageBuilder {
@@ -1576,14 +1696,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCdnWafDomain`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeCdnWafDomain`: see [`describe_cdn_waf_domain`](describe_cdn_waf_domain) for its parameters, errors and an example.
     pub fn describe_cdn_waf_domain(
         &self,
     ) -> describe_cdn_waf_domain::DescribeCdnWafDomainBuilder {
         describe_cdn_waf_domain::DescribeCdnWafDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCertificateInfoByID`.
+    /// Read; requires `CertId`.
+    ///
+    /// Action `DescribeCertificateInfoByID`: see [`describe_certificate_info_by_id`](describe_certificate_info_by_id) for its parameters, errors and an example.
     pub fn describe_certificate_info_by_id(
         &self,
     ) -> describe_certificate_info_by_id::DescribeCertificateInfoByIdBuilder {
@@ -1592,7 +1716,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomLogConfig`.
+    /// Read; requires `ConfigId`.
+    ///
+    /// Action `DescribeCustomLogConfig`: see [`describe_custom_log_config`](describe_custom_log_config) for its parameters, errors and an example.
     pub fn describe_custom_log_config(
         &self,
     ) -> describe_custom_log_config::DescribeCustomLogConfigBuilder {
@@ -1601,7 +1727,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainAverageResponseTime`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainAverageResponseTime`: see [`describe_domain_average_response_time`](describe_domain_average_response_time) for its parameters, errors and an example.
     pub fn describe_domain_average_response_time(
         &self,
     ) -> describe_domain_average_response_time::DescribeDomainAverageResponseTimeBuilder {
@@ -1610,14 +1738,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainBpsData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainBpsData`: see [`describe_domain_bps_data`](describe_domain_bps_data) for its parameters, errors and an example.
     pub fn describe_domain_bps_data(
         &self,
     ) -> describe_domain_bps_data::DescribeDomainBpsDataBuilder {
         describe_domain_bps_data::DescribeDomainBpsDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainBpsDataByLayer`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainBpsDataByLayer`: see [`describe_domain_bps_data_by_layer`](describe_domain_bps_data_by_layer) for its parameters, errors and an example.
     pub fn describe_domain_bps_data_by_layer(
         &self,
     ) -> describe_domain_bps_data_by_layer::DescribeDomainBpsDataByLayerBuilder {
@@ -1626,7 +1758,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainBpsDataByTimeStamp`.
+    /// Read; requires `DomainName`, `TimePoint`, `IspNames`, `LocationNames`.
+    ///
+    /// Action `DescribeDomainBpsDataByTimeStamp`: see [`describe_domain_bps_data_by_time_stamp`](describe_domain_bps_data_by_time_stamp) for its parameters, errors and an example.
     pub fn describe_domain_bps_data_by_time_stamp(
         &self,
     ) -> describe_domain_bps_data_by_time_stamp::DescribeDomainBpsDataByTimeStampBuilder {
@@ -1635,7 +1769,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainCcActivityLog`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainCcActivityLog`: see [`describe_domain_cc_activity_log`](describe_domain_cc_activity_log) for its parameters, errors and an example.
     pub fn describe_domain_cc_activity_log(
         &self,
     ) -> describe_domain_cc_activity_log::DescribeDomainCcActivityLogBuilder {
@@ -1644,7 +1780,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainCertificateInfo`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainCertificateInfo`: see [`describe_domain_certificate_info`](describe_domain_certificate_info) for its parameters, errors and an example.
     pub fn describe_domain_certificate_info(
         &self,
     ) -> describe_domain_certificate_info::DescribeDomainCertificateInfoBuilder {
@@ -1653,14 +1791,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainCname`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainCname`: see [`describe_domain_cname`](describe_domain_cname) for its parameters, errors and an example.
     pub fn describe_domain_cname(
         &self,
     ) -> describe_domain_cname::DescribeDomainCnameBuilder {
         describe_domain_cname::DescribeDomainCnameBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainCustomLogConfig`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainCustomLogConfig`: see [`describe_domain_custom_log_config`](describe_domain_custom_log_config) for its parameters, errors and an example.
     pub fn describe_domain_custom_log_config(
         &self,
     ) -> describe_domain_custom_log_config::DescribeDomainCustomLogConfigBuilder {
@@ -1669,7 +1811,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainDetailDataByLayer`.
+    /// Read; requires `Field`, `DomainName`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDomainDetailDataByLayer`: see [`describe_domain_detail_data_by_layer`](describe_domain_detail_data_by_layer) for its parameters, errors and an example.
     pub fn describe_domain_detail_data_by_layer(
         &self,
     ) -> describe_domain_detail_data_by_layer::DescribeDomainDetailDataByLayerBuilder {
@@ -1678,7 +1822,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainHitRateData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainHitRateData`: see [`describe_domain_hit_rate_data`](describe_domain_hit_rate_data) for its parameters, errors and an example.
     pub fn describe_domain_hit_rate_data(
         &self,
     ) -> describe_domain_hit_rate_data::DescribeDomainHitRateDataBuilder {
@@ -1687,7 +1833,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainHttpCodeData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainHttpCodeData`: see [`describe_domain_http_code_data`](describe_domain_http_code_data) for its parameters, errors and an example.
     pub fn describe_domain_http_code_data(
         &self,
     ) -> describe_domain_http_code_data::DescribeDomainHttpCodeDataBuilder {
@@ -1696,7 +1844,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainHttpCodeDataByLayer`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainHttpCodeDataByLayer`: see [`describe_domain_http_code_data_by_layer`](describe_domain_http_code_data_by_layer) for its parameters, errors and an example.
     pub fn describe_domain_http_code_data_by_layer(
         &self,
     ) -> describe_domain_http_code_data_by_layer::DescribeDomainHttpCodeDataByLayerBuilder {
@@ -1705,14 +1855,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainISPData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainISPData`: see [`describe_domain_isp_data`](describe_domain_isp_data) for its parameters, errors and an example.
     pub fn describe_domain_isp_data(
         &self,
     ) -> describe_domain_isp_data::DescribeDomainIspDataBuilder {
         describe_domain_isp_data::DescribeDomainIspDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainMax95BpsData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainMax95BpsData`: see [`describe_domain_max95_bps_data`](describe_domain_max95_bps_data) for its parameters, errors and an example.
     pub fn describe_domain_max95_bps_data(
         &self,
     ) -> describe_domain_max95_bps_data::DescribeDomainMax95BpsDataBuilder {
@@ -1721,7 +1875,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainMultiUsageData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainMultiUsageData`: see [`describe_domain_multi_usage_data`](describe_domain_multi_usage_data) for its parameters, errors and an example.
     pub fn describe_domain_multi_usage_data(
         &self,
     ) -> describe_domain_multi_usage_data::DescribeDomainMultiUsageDataBuilder {
@@ -1730,28 +1886,36 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainPathData`.
+    /// Read, paged; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainPathData`: see [`describe_domain_path_data`](describe_domain_path_data) for its parameters, errors and an example.
     pub fn describe_domain_path_data(
         &self,
     ) -> describe_domain_path_data::DescribeDomainPathDataBuilder {
         describe_domain_path_data::DescribeDomainPathDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainPvData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainPvData`: see [`describe_domain_pv_data`](describe_domain_pv_data) for its parameters, errors and an example.
     pub fn describe_domain_pv_data(
         &self,
     ) -> describe_domain_pv_data::DescribeDomainPvDataBuilder {
         describe_domain_pv_data::DescribeDomainPvDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainQpsData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainQpsData`: see [`describe_domain_qps_data`](describe_domain_qps_data) for its parameters, errors and an example.
     pub fn describe_domain_qps_data(
         &self,
     ) -> describe_domain_qps_data::DescribeDomainQpsDataBuilder {
         describe_domain_qps_data::DescribeDomainQpsDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainQpsDataByLayer`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainQpsDataByLayer`: see [`describe_domain_qps_data_by_layer`](describe_domain_qps_data_by_layer) for its parameters, errors and an example.
     pub fn describe_domain_qps_data_by_layer(
         &self,
     ) -> describe_domain_qps_data_by_layer::DescribeDomainQpsDataByLayerBuilder {
@@ -1760,7 +1924,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeBpsData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeBpsData`: see [`describe_domain_real_time_bps_data`](describe_domain_real_time_bps_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_bps_data(
         &self,
     ) -> describe_domain_real_time_bps_data::DescribeDomainRealTimeBpsDataBuilder {
@@ -1769,7 +1935,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeByteHitRateData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeByteHitRateData`: see [`describe_domain_real_time_byte_hit_rate_data`](describe_domain_real_time_byte_hit_rate_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_byte_hit_rate_data(
         &self,
     ) -> describe_domain_real_time_byte_hit_rate_data::DescribeDomainRealTimeByteHitRateDataBuilder {
@@ -1778,7 +1946,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeDetailData`.
+    /// Read; requires `DomainName`, `StartTime`, `EndTime`, `Field`.
+    ///
+    /// Action `DescribeDomainRealTimeDetailData`: see [`describe_domain_real_time_detail_data`](describe_domain_real_time_detail_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_detail_data(
         &self,
     ) -> describe_domain_real_time_detail_data::DescribeDomainRealTimeDetailDataBuilder {
@@ -1787,7 +1957,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeHttpCodeData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeHttpCodeData`: see [`describe_domain_real_time_http_code_data`](describe_domain_real_time_http_code_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_http_code_data(
         &self,
     ) -> describe_domain_real_time_http_code_data::DescribeDomainRealTimeHttpCodeDataBuilder {
@@ -1796,7 +1968,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeQpsData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeQpsData`: see [`describe_domain_real_time_qps_data`](describe_domain_real_time_qps_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_qps_data(
         &self,
     ) -> describe_domain_real_time_qps_data::DescribeDomainRealTimeQpsDataBuilder {
@@ -1805,7 +1979,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeReqHitRateData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeReqHitRateData`: see [`describe_domain_real_time_req_hit_rate_data`](describe_domain_real_time_req_hit_rate_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_req_hit_rate_data(
         &self,
     ) -> describe_domain_real_time_req_hit_rate_data::DescribeDomainRealTimeReqHitRateDataBuilder {
@@ -1814,7 +1990,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeSrcBpsData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeSrcBpsData`: see [`describe_domain_real_time_src_bps_data`](describe_domain_real_time_src_bps_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_src_bps_data(
         &self,
     ) -> describe_domain_real_time_src_bps_data::DescribeDomainRealTimeSrcBpsDataBuilder {
@@ -1823,7 +2001,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeSrcHttpCodeData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeSrcHttpCodeData`: see [`describe_domain_real_time_src_http_code_data`](describe_domain_real_time_src_http_code_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_src_http_code_data(
         &self,
     ) -> describe_domain_real_time_src_http_code_data::DescribeDomainRealTimeSrcHttpCodeDataBuilder {
@@ -1832,7 +2012,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeSrcTrafficData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeSrcTrafficData`: see [`describe_domain_real_time_src_traffic_data`](describe_domain_real_time_src_traffic_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_src_traffic_data(
         &self,
     ) -> describe_domain_real_time_src_traffic_data::DescribeDomainRealTimeSrcTrafficDataBuilder {
@@ -1841,7 +2023,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealTimeTrafficData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainRealTimeTrafficData`: see [`describe_domain_real_time_traffic_data`](describe_domain_real_time_traffic_data) for its parameters, errors and an example.
     pub fn describe_domain_real_time_traffic_data(
         &self,
     ) -> describe_domain_real_time_traffic_data::DescribeDomainRealTimeTrafficDataBuilder {
@@ -1850,7 +2034,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRealtimeLogDelivery`.
+    /// Read; requires `Domain`.
+    ///
+    /// Action `DescribeDomainRealtimeLogDelivery`: see [`describe_domain_realtime_log_delivery`](describe_domain_realtime_log_delivery) for its parameters, errors and an example.
     pub fn describe_domain_realtime_log_delivery(
         &self,
     ) -> describe_domain_realtime_log_delivery::DescribeDomainRealtimeLogDeliveryBuilder {
@@ -1859,7 +2045,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainRegionData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainRegionData`: see [`describe_domain_region_data`](describe_domain_region_data) for its parameters, errors and an example.
     pub fn describe_domain_region_data(
         &self,
     ) -> describe_domain_region_data::DescribeDomainRegionDataBuilder {
@@ -1868,7 +2056,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainReqHitRateData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainReqHitRateData`: see [`describe_domain_req_hit_rate_data`](describe_domain_req_hit_rate_data) for its parameters, errors and an example.
     pub fn describe_domain_req_hit_rate_data(
         &self,
     ) -> describe_domain_req_hit_rate_data::DescribeDomainReqHitRateDataBuilder {
@@ -1877,7 +2067,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainSrcBpsData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainSrcBpsData`: see [`describe_domain_src_bps_data`](describe_domain_src_bps_data) for its parameters, errors and an example.
     pub fn describe_domain_src_bps_data(
         &self,
     ) -> describe_domain_src_bps_data::DescribeDomainSrcBpsDataBuilder {
@@ -1886,7 +2078,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainSrcHttpCodeData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainSrcHttpCodeData`: see [`describe_domain_src_http_code_data`](describe_domain_src_http_code_data) for its parameters, errors and an example.
     pub fn describe_domain_src_http_code_data(
         &self,
     ) -> describe_domain_src_http_code_data::DescribeDomainSrcHttpCodeDataBuilder {
@@ -1895,7 +2089,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainSrcQpsData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainSrcQpsData`: see [`describe_domain_src_qps_data`](describe_domain_src_qps_data) for its parameters, errors and an example.
     pub fn describe_domain_src_qps_data(
         &self,
     ) -> describe_domain_src_qps_data::DescribeDomainSrcQpsDataBuilder {
@@ -1904,7 +2100,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainSrcTopUrlVisit`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainSrcTopUrlVisit`: see [`describe_domain_src_top_url_visit`](describe_domain_src_top_url_visit) for its parameters, errors and an example.
     pub fn describe_domain_src_top_url_visit(
         &self,
     ) -> describe_domain_src_top_url_visit::DescribeDomainSrcTopUrlVisitBuilder {
@@ -1913,7 +2111,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainSrcTrafficData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainSrcTrafficData`: see [`describe_domain_src_traffic_data`](describe_domain_src_traffic_data) for its parameters, errors and an example.
     pub fn describe_domain_src_traffic_data(
         &self,
     ) -> describe_domain_src_traffic_data::DescribeDomainSrcTrafficDataBuilder {
@@ -1922,7 +2122,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainTopClientIpVisit`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainTopClientIpVisit`: see [`describe_domain_top_client_ip_visit`](describe_domain_top_client_ip_visit) for its parameters, errors and an example.
     pub fn describe_domain_top_client_ip_visit(
         &self,
     ) -> describe_domain_top_client_ip_visit::DescribeDomainTopClientIpVisitBuilder {
@@ -1931,7 +2133,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainTopReferVisit`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainTopReferVisit`: see [`describe_domain_top_refer_visit`](describe_domain_top_refer_visit) for its parameters, errors and an example.
     pub fn describe_domain_top_refer_visit(
         &self,
     ) -> describe_domain_top_refer_visit::DescribeDomainTopReferVisitBuilder {
@@ -1940,7 +2144,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainTopUrlVisit`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainTopUrlVisit`: see [`describe_domain_top_url_visit`](describe_domain_top_url_visit) for its parameters, errors and an example.
     pub fn describe_domain_top_url_visit(
         &self,
     ) -> describe_domain_top_url_visit::DescribeDomainTopUrlVisitBuilder {
@@ -1949,7 +2155,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainTrafficData`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainTrafficData`: see [`describe_domain_traffic_data`](describe_domain_traffic_data) for its parameters, errors and an example.
     pub fn describe_domain_traffic_data(
         &self,
     ) -> describe_domain_traffic_data::DescribeDomainTrafficDataBuilder {
@@ -1958,7 +2166,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainUsageData`.
+    /// Read; requires `StartTime`, `EndTime`, `Field`.
+    ///
+    /// Action `DescribeDomainUsageData`: see [`describe_domain_usage_data`](describe_domain_usage_data) for its parameters, errors and an example.
     pub fn describe_domain_usage_data(
         &self,
     ) -> describe_domain_usage_data::DescribeDomainUsageDataBuilder {
@@ -1967,14 +2177,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainUvData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainUvData`: see [`describe_domain_uv_data`](describe_domain_uv_data) for its parameters, errors and an example.
     pub fn describe_domain_uv_data(
         &self,
     ) -> describe_domain_uv_data::DescribeDomainUvDataBuilder {
         describe_domain_uv_data::DescribeDomainUvDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainVerifyData`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeDomainVerifyData`: see [`describe_domain_verify_data`](describe_domain_verify_data) for its parameters, errors and an example.
     pub fn describe_domain_verify_data(
         &self,
     ) -> describe_domain_verify_data::DescribeDomainVerifyDataBuilder {
@@ -1983,7 +2197,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainsBySource`.
+    /// Read; requires `Sources`.
+    ///
+    /// Action `DescribeDomainsBySource`: see [`describe_domains_by_source`](describe_domains_by_source) for its parameters, errors and an example.
     pub fn describe_domains_by_source(
         &self,
     ) -> describe_domains_by_source::DescribeDomainsBySourceBuilder {
@@ -1992,7 +2208,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainsUsageByDay`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDomainsUsageByDay`: see [`describe_domains_usage_by_day`](describe_domains_usage_by_day) for its parameters, errors and an example.
     pub fn describe_domains_usage_by_day(
         &self,
     ) -> describe_domains_usage_by_day::DescribeDomainsUsageByDayBuilder {
@@ -2001,7 +2219,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEsExceptionData`.
+    /// Read; requires `StartTime`, `EndTime`, `RuleId`.
+    ///
+    /// Action `DescribeEsExceptionData`: see [`describe_es_exception_data`](describe_es_exception_data) for its parameters, errors and an example.
     pub fn describe_es_exception_data(
         &self,
     ) -> describe_es_exception_data::DescribeEsExceptionDataBuilder {
@@ -2010,29 +2230,39 @@ impl Client {
         )
     }
 
-    /// `DescribeEsExecuteData`.
+    /// Read; requires `StartTime`, `EndTime`, `RuleId`.
+    ///
+    /// Action `DescribeEsExecuteData`: see [`describe_es_execute_data`](describe_es_execute_data) for its parameters, errors and an example.
     pub fn describe_es_execute_data(
         &self,
     ) -> describe_es_execute_data::DescribeEsExecuteDataBuilder {
         describe_es_execute_data::DescribeEsExecuteDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeFCTrigger`.
+    /// Read; requires `TriggerARN`.
+    ///
+    /// Action `DescribeFCTrigger`: see [`describe_fc_trigger`](describe_fc_trigger) for its parameters, errors and an example.
     pub fn describe_fc_trigger(&self) -> describe_fc_trigger::DescribeFcTriggerBuilder {
         describe_fc_trigger::DescribeFcTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeIpInfo`.
+    /// Read; requires `IP`.
+    ///
+    /// Action `DescribeIpInfo`: see [`describe_ip_info`](describe_ip_info) for its parameters, errors and an example.
     pub fn describe_ip_info(&self) -> describe_ip_info::DescribeIpInfoBuilder {
         describe_ip_info::DescribeIpInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeIpStatus`.
+    /// Read; requires `Ips`.
+    ///
+    /// Action `DescribeIpStatus`: see [`describe_ip_status`](describe_ip_status) for its parameters, errors and an example.
     pub fn describe_ip_status(&self) -> describe_ip_status::DescribeIpStatusBuilder {
         describe_ip_status::DescribeIpStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeL2VipsByDomain`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeL2VipsByDomain`: see [`describe_l2_vips_by_domain`](describe_l2_vips_by_domain) for its parameters, errors and an example.
     pub fn describe_l2_vips_by_domain(
         &self,
     ) -> describe_l2_vips_by_domain::DescribeL2VipsByDomainBuilder {
@@ -2041,7 +2271,9 @@ impl Client {
         )
     }
 
-    /// `DescribePreloadDetailById`.
+    /// Read; requires `TaskId`.
+    ///
+    /// Action `DescribePreloadDetailById`: see [`describe_preload_detail_by_id`](describe_preload_detail_by_id) for its parameters, errors and an example.
     pub fn describe_preload_detail_by_id(
         &self,
     ) -> describe_preload_detail_by_id::DescribePreloadDetailByIdBuilder {
@@ -2050,7 +2282,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRangeDataByLocateAndIspService`.
+    /// Read; requires `DomainNames`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeRangeDataByLocateAndIspService`: see [`describe_range_data_by_locate_and_isp_service`](describe_range_data_by_locate_and_isp_service) for its parameters, errors and an example.
     pub fn describe_range_data_by_locate_and_isp_service(
         &self,
     ) -> describe_range_data_by_locate_and_isp_service::DescribeRangeDataByLocateAndIspServiceBuilder {
@@ -2059,7 +2293,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRealtimeDeliveryAcc`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRealtimeDeliveryAcc`: see [`describe_realtime_delivery_acc`](describe_realtime_delivery_acc) for its parameters, errors and an example.
     pub fn describe_realtime_delivery_acc(
         &self,
     ) -> describe_realtime_delivery_acc::DescribeRealtimeDeliveryAccBuilder {
@@ -2068,14 +2304,18 @@ impl Client {
         )
     }
 
-    /// `DescribeRefreshQuota`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRefreshQuota`: see [`describe_refresh_quota`](describe_refresh_quota) for its parameters, errors and an example.
     pub fn describe_refresh_quota(
         &self,
     ) -> describe_refresh_quota::DescribeRefreshQuotaBuilder {
         describe_refresh_quota::DescribeRefreshQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRefreshTaskById`.
+    /// Read; requires `TaskId`.
+    ///
+    /// Action `DescribeRefreshTaskById`: see [`describe_refresh_task_by_id`](describe_refresh_task_by_id) for its parameters, errors and an example.
     pub fn describe_refresh_task_by_id(
         &self,
     ) -> describe_refresh_task_by_id::DescribeRefreshTaskByIdBuilder {
@@ -2084,26 +2324,34 @@ impl Client {
         )
     }
 
-    /// `DescribeRefreshTasks`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeRefreshTasks`: see [`describe_refresh_tasks`](describe_refresh_tasks) for its parameters, errors and an example.
     pub fn describe_refresh_tasks(
         &self,
     ) -> describe_refresh_tasks::DescribeRefreshTasksBuilder {
         describe_refresh_tasks::DescribeRefreshTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeStagingIp`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeStagingIp`: see [`describe_staging_ip`](describe_staging_ip) for its parameters, errors and an example.
     pub fn describe_staging_ip(&self) -> describe_staging_ip::DescribeStagingIpBuilder {
         describe_staging_ip::DescribeStagingIpBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTagResources`.
+    /// Read; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `DescribeTagResources`: see [`describe_tag_resources`](describe_tag_resources) for its parameters, errors and an example.
     pub fn describe_tag_resources(
         &self,
     ) -> describe_tag_resources::DescribeTagResourcesBuilder {
         describe_tag_resources::DescribeTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTopDomainsByFlow`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeTopDomainsByFlow`: see [`describe_top_domains_by_flow`](describe_top_domains_by_flow) for its parameters, errors and an example.
     pub fn describe_top_domains_by_flow(
         &self,
     ) -> describe_top_domains_by_flow::DescribeTopDomainsByFlowBuilder {
@@ -2112,14 +2360,18 @@ impl Client {
         )
     }
 
-    /// `DescribeUserCdnStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserCdnStatus`: see [`describe_user_cdn_status`](describe_user_cdn_status) for its parameters, errors and an example.
     pub fn describe_user_cdn_status(
         &self,
     ) -> describe_user_cdn_status::DescribeUserCdnStatusBuilder {
         describe_user_cdn_status::DescribeUserCdnStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserCertificateExpireCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserCertificateExpireCount`: see [`describe_user_certificate_expire_count`](describe_user_certificate_expire_count) for its parameters, errors and an example.
     pub fn describe_user_certificate_expire_count(
         &self,
     ) -> describe_user_certificate_expire_count::DescribeUserCertificateExpireCountBuilder {
@@ -2128,26 +2380,34 @@ impl Client {
         )
     }
 
-    /// `DescribeUserConfigs`.
+    /// Read; requires `Config`.
+    ///
+    /// Action `DescribeUserConfigs`: see [`describe_user_configs`](describe_user_configs) for its parameters, errors and an example.
     pub fn describe_user_configs(
         &self,
     ) -> describe_user_configs::DescribeUserConfigsBuilder {
         describe_user_configs::DescribeUserConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserDomains`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeUserDomains`: see [`describe_user_domains`](describe_user_domains) for its parameters, errors and an example.
     pub fn describe_user_domains(
         &self,
     ) -> describe_user_domains::DescribeUserDomainsBuilder {
         describe_user_domains::DescribeUserDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserTags`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserTags`: see [`describe_user_tags`](describe_user_tags) for its parameters, errors and an example.
     pub fn describe_user_tags(&self) -> describe_user_tags::DescribeUserTagsBuilder {
         describe_user_tags::DescribeUserTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserUsageDataExportTask`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserUsageDataExportTask`: see [`describe_user_usage_data_export_task`](describe_user_usage_data_export_task) for its parameters, errors and an example.
     pub fn describe_user_usage_data_export_task(
         &self,
     ) -> describe_user_usage_data_export_task::DescribeUserUsageDataExportTaskBuilder {
@@ -2156,7 +2416,9 @@ impl Client {
         )
     }
 
-    /// `DescribeUserUsageDetailDataExportTask`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserUsageDetailDataExportTask`: see [`describe_user_usage_detail_data_export_task`](describe_user_usage_detail_data_export_task) for its parameters, errors and an example.
     pub fn describe_user_usage_detail_data_export_task(
         &self,
     ) -> describe_user_usage_detail_data_export_task::DescribeUserUsageDetailDataExportTaskBuilder {
@@ -2165,7 +2427,9 @@ impl Client {
         )
     }
 
-    /// `DescribeUserVipsByDomain`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeUserVipsByDomain`: see [`describe_user_vips_by_domain`](describe_user_vips_by_domain) for its parameters, errors and an example.
     pub fn describe_user_vips_by_domain(
         &self,
     ) -> describe_user_vips_by_domain::DescribeUserVipsByDomainBuilder {
@@ -2174,14 +2438,18 @@ impl Client {
         )
     }
 
-    /// `DescribeVerifyContent`.
+    /// Read; requires `DomainName`.
+    ///
+    /// Action `DescribeVerifyContent`: see [`describe_verify_content`](describe_verify_content) for its parameters, errors and an example.
     pub fn describe_verify_content(
         &self,
     ) -> describe_verify_content::DescribeVerifyContentBuilder {
         describe_verify_content::DescribeVerifyContentBuilder::new(self.inner.clone())
     }
 
-    /// `DisableRealtimeLogDelivery`.
+    /// Write; requires `Domain`.
+    ///
+    /// Action `DisableRealtimeLogDelivery`: see [`disable_realtime_log_delivery`](disable_realtime_log_delivery) for its parameters, errors and an example.
     pub fn disable_realtime_log_delivery(
         &self,
     ) -> disable_realtime_log_delivery::DisableRealtimeLogDeliveryBuilder {
@@ -2190,7 +2458,9 @@ impl Client {
         )
     }
 
-    /// `EnableRealtimeLogDelivery`.
+    /// Write; requires `Domain`.
+    ///
+    /// Action `EnableRealtimeLogDelivery`: see [`enable_realtime_log_delivery`](enable_realtime_log_delivery) for its parameters, errors and an example.
     pub fn enable_realtime_log_delivery(
         &self,
     ) -> enable_realtime_log_delivery::EnableRealtimeLogDeliveryBuilder {
@@ -2199,7 +2469,9 @@ impl Client {
         )
     }
 
-    /// `ListDomainsByLogConfigId`.
+    /// Read; requires `ConfigId`.
+    ///
+    /// Action `ListDomainsByLogConfigId`: see [`list_domains_by_log_config_id`](list_domains_by_log_config_id) for its parameters, errors and an example.
     pub fn list_domains_by_log_config_id(
         &self,
     ) -> list_domains_by_log_config_id::ListDomainsByLogConfigIdBuilder {
@@ -2208,12 +2480,16 @@ impl Client {
         )
     }
 
-    /// `ListFCTrigger`.
+    /// Read; requires `EventMetaName`, `EventMetaVersion`.
+    ///
+    /// Action `ListFCTrigger`: see [`list_fc_trigger`](list_fc_trigger) for its parameters, errors and an example.
     pub fn list_fc_trigger(&self) -> list_fc_trigger::ListFcTriggerBuilder {
         list_fc_trigger::ListFcTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `ListRealtimeLogDelivery`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListRealtimeLogDelivery`: see [`list_realtime_log_delivery`](list_realtime_log_delivery) for its parameters, errors and an example.
     pub fn list_realtime_log_delivery(
         &self,
     ) -> list_realtime_log_delivery::ListRealtimeLogDeliveryBuilder {
@@ -2222,7 +2498,9 @@ impl Client {
         )
     }
 
-    /// `ListRealtimeLogDeliveryDomains`.
+    /// Read; requires `Project`, `Logstore`, `Region`.
+    ///
+    /// Action `ListRealtimeLogDeliveryDomains`: see [`list_realtime_log_delivery_domains`](list_realtime_log_delivery_domains) for its parameters, errors and an example.
     pub fn list_realtime_log_delivery_domains(
         &self,
     ) -> list_realtime_log_delivery_domains::ListRealtimeLogDeliveryDomainsBuilder {
@@ -2231,7 +2509,9 @@ impl Client {
         )
     }
 
-    /// `ListRealtimeLogDeliveryInfos`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListRealtimeLogDeliveryInfos`: see [`list_realtime_log_delivery_infos`](list_realtime_log_delivery_infos) for its parameters, errors and an example.
     pub fn list_realtime_log_delivery_infos(
         &self,
     ) -> list_realtime_log_delivery_infos::ListRealtimeLogDeliveryInfosBuilder {
@@ -2240,12 +2520,16 @@ impl Client {
         )
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListUserCustomLogConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListUserCustomLogConfig`: see [`list_user_custom_log_config`](list_user_custom_log_config) for its parameters, errors and an example.
     pub fn list_user_custom_log_config(
         &self,
     ) -> list_user_custom_log_config::ListUserCustomLogConfigBuilder {
@@ -2254,19 +2538,25 @@ impl Client {
         )
     }
 
-    /// `ModifyCdnDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `ModifyCdnDomain`: see [`modify_cdn_domain`](modify_cdn_domain) for its parameters, errors and an example.
     pub fn modify_cdn_domain(&self) -> modify_cdn_domain::ModifyCdnDomainBuilder {
         modify_cdn_domain::ModifyCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCdnDomainOwner`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `ModifyCdnDomainOwner`: see [`modify_cdn_domain_owner`](modify_cdn_domain_owner) for its parameters, errors and an example.
     pub fn modify_cdn_domain_owner(
         &self,
     ) -> modify_cdn_domain_owner::ModifyCdnDomainOwnerBuilder {
         modify_cdn_domain_owner::ModifyCdnDomainOwnerBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCdnDomainSchdmByProperty`.
+    /// Write; requires `DomainName`, `Property`.
+    ///
+    /// Action `ModifyCdnDomainSchdmByProperty`: see [`modify_cdn_domain_schdm_by_property`](modify_cdn_domain_schdm_by_property) for its parameters, errors and an example.
     pub fn modify_cdn_domain_schdm_by_property(
         &self,
     ) -> modify_cdn_domain_schdm_by_property::ModifyCdnDomainSchdmByPropertyBuilder {
@@ -2275,12 +2565,16 @@ impl Client {
         )
     }
 
-    /// `ModifyCdnService`.
+    /// Write; requires `InternetChargeType`.
+    ///
+    /// Action `ModifyCdnService`: see [`modify_cdn_service`](modify_cdn_service) for its parameters, errors and an example.
     pub fn modify_cdn_service(&self) -> modify_cdn_service::ModifyCdnServiceBuilder {
         modify_cdn_service::ModifyCdnServiceBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyRealtimeLogDelivery`.
+    /// Write; requires `Project`, `Logstore`, `Region`, `Domain`.
+    ///
+    /// Action `ModifyRealtimeLogDelivery`: see [`modify_realtime_log_delivery`](modify_realtime_log_delivery) for its parameters, errors and an example.
     pub fn modify_realtime_log_delivery(
         &self,
     ) -> modify_realtime_log_delivery::ModifyRealtimeLogDeliveryBuilder {
@@ -2289,12 +2583,16 @@ impl Client {
         )
     }
 
-    /// `OpenCdnService`.
+    /// Write; requires `InternetChargeType`.
+    ///
+    /// Action `OpenCdnService`: see [`open_cdn_service`](open_cdn_service) for its parameters, errors and an example.
     pub fn open_cdn_service(&self) -> open_cdn_service::OpenCdnServiceBuilder {
         open_cdn_service::OpenCdnServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PublishStagingConfigToProduction`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `PublishStagingConfigToProduction`: see [`publish_staging_config_to_production`](publish_staging_config_to_production) for its parameters, errors and an example.
     pub fn publish_staging_config_to_production(
         &self,
     ) -> publish_staging_config_to_production::PublishStagingConfigToProductionBuilder {
@@ -2303,12 +2601,16 @@ impl Client {
         )
     }
 
-    /// `PushObjectCache`.
+    /// Write; requires `ObjectPath`.
+    ///
+    /// Action `PushObjectCache`: see [`push_object_cache`](push_object_cache) for its parameters, errors and an example.
     pub fn push_object_cache(&self) -> push_object_cache::PushObjectCacheBuilder {
         push_object_cache::PushObjectCacheBuilder::new(self.inner.clone())
     }
 
-    /// `RefreshObjectCacheByCacheTag`.
+    /// Write; requires `DomainName`, `CacheTag`.
+    ///
+    /// Action `RefreshObjectCacheByCacheTag`: see [`refresh_object_cache_by_cache_tag`](refresh_object_cache_by_cache_tag) for its parameters, errors and an example.
     pub fn refresh_object_cache_by_cache_tag(
         &self,
     ) -> refresh_object_cache_by_cache_tag::RefreshObjectCacheByCacheTagBuilder {
@@ -2317,21 +2619,27 @@ impl Client {
         )
     }
 
-    /// `RefreshObjectCaches`.
+    /// Write; requires `ObjectPath`.
+    ///
+    /// Action `RefreshObjectCaches`: see [`refresh_object_caches`](refresh_object_caches) for its parameters, errors and an example.
     pub fn refresh_object_caches(
         &self,
     ) -> refresh_object_caches::RefreshObjectCachesBuilder {
         refresh_object_caches::RefreshObjectCachesBuilder::new(self.inner.clone())
     }
 
-    /// `RollbackStagingConfig`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `RollbackStagingConfig`: see [`rollback_staging_config`](rollback_staging_config) for its parameters, errors and an example.
     pub fn rollback_staging_config(
         &self,
     ) -> rollback_staging_config::RollbackStagingConfigBuilder {
         rollback_staging_config::RollbackStagingConfigBuilder::new(self.inner.clone())
     }
 
-    /// `SetCdnDomainCSRCertificate`.
+    /// Write; requires `ServerCertificate`, `DomainName`.
+    ///
+    /// Action `SetCdnDomainCSRCertificate`: see [`set_cdn_domain_csr_certificate`](set_cdn_domain_csr_certificate) for its parameters, errors and an example.
     pub fn set_cdn_domain_csr_certificate(
         &self,
     ) -> set_cdn_domain_csr_certificate::SetCdnDomainCsrCertificateBuilder {
@@ -2340,7 +2648,9 @@ impl Client {
         )
     }
 
-    /// `SetCdnDomainSMCertificate`.
+    /// Write; requires `DomainName`, `CertIdentifier`, `SSLProtocol`.
+    ///
+    /// Action `SetCdnDomainSMCertificate`: see [`set_cdn_domain_sm_certificate`](set_cdn_domain_sm_certificate) for its parameters, errors and an example.
     pub fn set_cdn_domain_sm_certificate(
         &self,
     ) -> set_cdn_domain_sm_certificate::SetCdnDomainSmCertificateBuilder {
@@ -2349,7 +2659,9 @@ impl Client {
         )
     }
 
-    /// `SetCdnDomainSSLCertificate`.
+    /// Write; requires `DomainName`, `SSLProtocol`.
+    ///
+    /// Action `SetCdnDomainSSLCertificate`: see [`set_cdn_domain_ssl_certificate`](set_cdn_domain_ssl_certificate) for its parameters, errors and an example.
     pub fn set_cdn_domain_ssl_certificate(
         &self,
     ) -> set_cdn_domain_ssl_certificate::SetCdnDomainSslCertificateBuilder {
@@ -2358,7 +2670,9 @@ impl Client {
         )
     }
 
-    /// `SetCdnDomainStagingConfig`.
+    /// Write; requires `DomainName`, `Functions`.
+    ///
+    /// Action `SetCdnDomainStagingConfig`: see [`set_cdn_domain_staging_config`](set_cdn_domain_staging_config) for its parameters, errors and an example.
     pub fn set_cdn_domain_staging_config(
         &self,
     ) -> set_cdn_domain_staging_config::SetCdnDomainStagingConfigBuilder {
@@ -2367,7 +2681,9 @@ impl Client {
         )
     }
 
-    /// `SetCdnFullDomainsBlockIP`.
+    /// Write; requires `IPList`, `OperationType`.
+    ///
+    /// Action `SetCdnFullDomainsBlockIP`: see [`set_cdn_full_domains_block_ip`](set_cdn_full_domains_block_ip) for its parameters, errors and an example.
     pub fn set_cdn_full_domains_block_ip(
         &self,
     ) -> set_cdn_full_domains_block_ip::SetCdnFullDomainsBlockIpBuilder {
@@ -2376,58 +2692,78 @@ impl Client {
         )
     }
 
-    /// `SetReqHeaderConfig`.
+    /// Write; requires `DomainName`, `Key`, `Value`.
+    ///
+    /// Action `SetReqHeaderConfig`: see [`set_req_header_config`](set_req_header_config) for its parameters, errors and an example.
     pub fn set_req_header_config(
         &self,
     ) -> set_req_header_config::SetReqHeaderConfigBuilder {
         set_req_header_config::SetReqHeaderConfigBuilder::new(self.inner.clone())
     }
 
-    /// `SetWaitingRoomConfig`.
+    /// Write; requires `DomainName`, `WaitUri`, `AllowPct`, `MaxTimeWait` and 2 more.
+    ///
+    /// Action `SetWaitingRoomConfig`: see [`set_waiting_room_config`](set_waiting_room_config) for its parameters, errors and an example.
     pub fn set_waiting_room_config(
         &self,
     ) -> set_waiting_room_config::SetWaitingRoomConfigBuilder {
         set_waiting_room_config::SetWaitingRoomConfigBuilder::new(self.inner.clone())
     }
 
-    /// `StartCdnDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `StartCdnDomain`: see [`start_cdn_domain`](start_cdn_domain) for its parameters, errors and an example.
     pub fn start_cdn_domain(&self) -> start_cdn_domain::StartCdnDomainBuilder {
         start_cdn_domain::StartCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `StopCdnDomain`.
+    /// Write; requires `DomainName`.
+    ///
+    /// Action `StopCdnDomain`: see [`stop_cdn_domain`](stop_cdn_domain) for its parameters, errors and an example.
     pub fn stop_cdn_domain(&self) -> stop_cdn_domain::StopCdnDomainBuilder {
         stop_cdn_domain::StopCdnDomainBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCdnDeliverTask`.
+    /// Write; requires `DeliverId`.
+    ///
+    /// Action `UpdateCdnDeliverTask`: see [`update_cdn_deliver_task`](update_cdn_deliver_task) for its parameters, errors and an example.
     pub fn update_cdn_deliver_task(
         &self,
     ) -> update_cdn_deliver_task::UpdateCdnDeliverTaskBuilder {
         update_cdn_deliver_task::UpdateCdnDeliverTaskBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCdnSubTask`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateCdnSubTask`: see [`update_cdn_sub_task`](update_cdn_sub_task) for its parameters, errors and an example.
     pub fn update_cdn_sub_task(&self) -> update_cdn_sub_task::UpdateCdnSubTaskBuilder {
         update_cdn_sub_task::UpdateCdnSubTaskBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateFCTrigger`.
+    /// Write; requires `TriggerARN`.
+    ///
+    /// Action `UpdateFCTrigger`: see [`update_fc_trigger`](update_fc_trigger) for its parameters, errors and an example.
     pub fn update_fc_trigger(&self) -> update_fc_trigger::UpdateFcTriggerBuilder {
         update_fc_trigger::UpdateFcTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `VerifyDomainOwner`.
+    /// Write; requires `DomainName`, `VerifyType`.
+    ///
+    /// Action `VerifyDomainOwner`: see [`verify_domain_owner`](verify_domain_owner) for its parameters, errors and an example.
     pub fn verify_domain_owner(&self) -> verify_domain_owner::VerifyDomainOwnerBuilder {
         verify_domain_owner::VerifyDomainOwnerBuilder::new(self.inner.clone())
     }

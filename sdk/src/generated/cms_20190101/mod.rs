@@ -1059,12 +1059,16 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddTags`.
+    /// Write; requires `Tag`, `GroupIds`.
+    ///
+    /// Action `AddTags`: see [`add_tags`](add_tags) for its parameters, errors and an example.
     pub fn add_tags(&self) -> add_tags::AddTagsBuilder {
         add_tags::AddTagsBuilder::new(self.inner.clone())
     }
 
-    /// `ApplyMetricRuleTemplate`.
+    /// Write; requires `GroupId`, `TemplateIds`.
+    ///
+    /// Action `ApplyMetricRuleTemplate`: see [`apply_metric_rule_template`](apply_metric_rule_template) for its parameters, errors and an example.
     pub fn apply_metric_rule_template(
         &self,
     ) -> apply_metric_rule_template::ApplyMetricRuleTemplateBuilder {
@@ -1073,7 +1077,9 @@ impl Client {
         )
     }
 
-    /// `BatchCreateInstantSiteMonitor`.
+    /// Read and write; requires `TaskList`.
+    ///
+    /// Action `BatchCreateInstantSiteMonitor`: see [`batch_create_instant_site_monitor`](batch_create_instant_site_monitor) for its parameters, errors and an example.
     pub fn batch_create_instant_site_monitor(
         &self,
     ) -> batch_create_instant_site_monitor::BatchCreateInstantSiteMonitorBuilder {
@@ -1082,26 +1088,34 @@ impl Client {
         )
     }
 
-    /// `BatchExport`.
+    /// Read; requires `Namespace`, `Metric`, `Cursor`, `Length`.
+    ///
+    /// Action `BatchExport`: see [`batch_export`](batch_export) for its parameters, errors and an example.
     pub fn batch_export(&self) -> batch_export::BatchExportBuilder {
         batch_export::BatchExportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDynamicTagGroup`.
+    /// Write; requires `TagKey`, `ContactGroupList`, `MatchExpress`.
+    ///
+    /// Action `CreateDynamicTagGroup`: see [`create_dynamic_tag_group`](create_dynamic_tag_group) for its parameters, errors and an example.
     pub fn create_dynamic_tag_group(
         &self,
     ) -> create_dynamic_tag_group::CreateDynamicTagGroupBuilder {
         create_dynamic_tag_group::CreateDynamicTagGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGroupMetricRules`.
+    /// Read and write; requires `GroupId`.
+    ///
+    /// Action `CreateGroupMetricRules`: see [`create_group_metric_rules`](create_group_metric_rules) for its parameters, errors and an example.
     pub fn create_group_metric_rules(
         &self,
     ) -> create_group_metric_rules::CreateGroupMetricRulesBuilder {
         create_group_metric_rules::CreateGroupMetricRulesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGroupMonitoringAgentProcess`.
+    /// Write; requires `GroupId`, `ProcessName`, `AlertConfig`.
+    ///
+    /// Action `CreateGroupMonitoringAgentProcess`: see [`create_group_monitoring_agent_process`](create_group_monitoring_agent_process) for its parameters, errors and an example.
     pub fn create_group_monitoring_agent_process(
         &self,
     ) -> create_group_monitoring_agent_process::CreateGroupMonitoringAgentProcessBuilder {
@@ -1110,14 +1124,18 @@ impl Client {
         )
     }
 
-    /// `CreateHostAvailability`.
+    /// Write; requires `GroupId`, `TaskName`, `TaskType`, `AlertConfig.NotifyType` and 1 more.
+    ///
+    /// Action `CreateHostAvailability`: see [`create_host_availability`](create_host_availability) for its parameters, errors and an example.
     pub fn create_host_availability(
         &self,
     ) -> create_host_availability::CreateHostAvailabilityBuilder {
         create_host_availability::CreateHostAvailabilityBuilder::new(self.inner.clone())
     }
 
-    /// `CreateHybridMonitorNamespace`.
+    /// Read and write; requires `Namespace`.
+    ///
+    /// Action `CreateHybridMonitorNamespace`: see [`create_hybrid_monitor_namespace`](create_hybrid_monitor_namespace) for its parameters, errors and an example.
     pub fn create_hybrid_monitor_namespace(
         &self,
     ) -> create_hybrid_monitor_namespace::CreateHybridMonitorNamespaceBuilder {
@@ -1126,7 +1144,9 @@ impl Client {
         )
     }
 
-    /// `CreateHybridMonitorSLSGroup`.
+    /// Write; requires `SLSGroupName`, `SLSGroupConfig`.
+    ///
+    /// Action `CreateHybridMonitorSLSGroup`: see [`create_hybrid_monitor_sls_group`](create_hybrid_monitor_sls_group) for its parameters, errors and an example.
     pub fn create_hybrid_monitor_sls_group(
         &self,
     ) -> create_hybrid_monitor_sls_group::CreateHybridMonitorSlsGroupBuilder {
@@ -1135,7 +1155,9 @@ impl Client {
         )
     }
 
-    /// `CreateHybridMonitorTask`.
+    /// Write; requires `Namespace`, `TaskType`, `CollectTargetType`.
+    ///
+    /// Action `CreateHybridMonitorTask`: see [`create_hybrid_monitor_task`](create_hybrid_monitor_task) for its parameters, errors and an example.
     pub fn create_hybrid_monitor_task(
         &self,
     ) -> create_hybrid_monitor_task::CreateHybridMonitorTaskBuilder {
@@ -1144,7 +1166,9 @@ impl Client {
         )
     }
 
-    /// `CreateInstantSiteMonitor`.
+    /// Write; requires `Address`, `TaskType`, `TaskName`.
+    ///
+    /// Action `CreateInstantSiteMonitor`: see [`create_instant_site_monitor`](create_instant_site_monitor) for its parameters, errors and an example.
     pub fn create_instant_site_monitor(
         &self,
     ) -> create_instant_site_monitor::CreateInstantSiteMonitorBuilder {
@@ -1153,7 +1177,9 @@ impl Client {
         )
     }
 
-    /// `CreateMetricRuleBlackList`.
+    /// Write; requires `Name`, `Namespace`, `Category`, `Instances`.
+    ///
+    /// Action `CreateMetricRuleBlackList`: see [`create_metric_rule_black_list`](create_metric_rule_black_list) for its parameters, errors and an example.
     pub fn create_metric_rule_black_list(
         &self,
     ) -> create_metric_rule_black_list::CreateMetricRuleBlackListBuilder {
@@ -1162,7 +1188,9 @@ impl Client {
         )
     }
 
-    /// `CreateMetricRuleResources`.
+    /// Write; requires `Resources`.
+    ///
+    /// Action `CreateMetricRuleResources`: see [`create_metric_rule_resources`](create_metric_rule_resources) for its parameters, errors and an example.
     pub fn create_metric_rule_resources(
         &self,
     ) -> create_metric_rule_resources::CreateMetricRuleResourcesBuilder {
@@ -1171,7 +1199,9 @@ impl Client {
         )
     }
 
-    /// `CreateMetricRuleTemplate`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `CreateMetricRuleTemplate`: see [`create_metric_rule_template`](create_metric_rule_template) for its parameters, errors and an example.
     pub fn create_metric_rule_template(
         &self,
     ) -> create_metric_rule_template::CreateMetricRuleTemplateBuilder {
@@ -1180,7 +1210,9 @@ impl Client {
         )
     }
 
-    /// `CreateMonitorAgentProcess`.
+    /// Write; requires `ProcessName`, `InstanceId`.
+    ///
+    /// Action `CreateMonitorAgentProcess`: see [`create_monitor_agent_process`](create_monitor_agent_process) for its parameters, errors and an example.
     pub fn create_monitor_agent_process(
         &self,
     ) -> create_monitor_agent_process::CreateMonitorAgentProcessBuilder {
@@ -1189,14 +1221,18 @@ impl Client {
         )
     }
 
-    /// `CreateMonitorGroup`.
+    /// Write; requires `GroupName`.
+    ///
+    /// Action `CreateMonitorGroup`: see [`create_monitor_group`](create_monitor_group) for its parameters, errors and an example.
     pub fn create_monitor_group(
         &self,
     ) -> create_monitor_group::CreateMonitorGroupBuilder {
         create_monitor_group::CreateMonitorGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateMonitorGroupByResourceGroupId`.
+    /// Write; requires `RegionId`, `ResourceGroupId`, `ResourceGroupName`, `ContactGroupList`.
+    ///
+    /// Action `CreateMonitorGroupByResourceGroupId`: see [`create_monitor_group_by_resource_group_id`](create_monitor_group_by_resource_group_id) for its parameters, errors and an example.
     pub fn create_monitor_group_by_resource_group_id(
         &self,
     ) -> create_monitor_group_by_resource_group_id::CreateMonitorGroupByResourceGroupIdBuilder {
@@ -1205,7 +1241,9 @@ impl Client {
         )
     }
 
-    /// `CreateMonitorGroupInstances`.
+    /// Write; requires `GroupId`, `Instances`.
+    ///
+    /// Action `CreateMonitorGroupInstances`: see [`create_monitor_group_instances`](create_monitor_group_instances) for its parameters, errors and an example.
     pub fn create_monitor_group_instances(
         &self,
     ) -> create_monitor_group_instances::CreateMonitorGroupInstancesBuilder {
@@ -1214,7 +1252,9 @@ impl Client {
         )
     }
 
-    /// `CreateMonitorGroupNotifyPolicy`.
+    /// Unspecified kind; requires `PolicyType`, `GroupId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `CreateMonitorGroupNotifyPolicy`: see [`create_monitor_group_notify_policy`](create_monitor_group_notify_policy) for its parameters, errors and an example.
     pub fn create_monitor_group_notify_policy(
         &self,
     ) -> create_monitor_group_notify_policy::CreateMonitorGroupNotifyPolicyBuilder {
@@ -1223,7 +1263,9 @@ impl Client {
         )
     }
 
-    /// `CreateMonitoringAgentProcess`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `CreateMonitoringAgentProcess`: see [`create_monitoring_agent_process`](create_monitoring_agent_process) for its parameters, errors and an example.
     pub fn create_monitoring_agent_process(
         &self,
     ) -> create_monitoring_agent_process::CreateMonitoringAgentProcessBuilder {
@@ -1232,69 +1274,91 @@ impl Client {
         )
     }
 
-    /// `CreateSiteMonitor`.
+    /// Write; requires `Address`, `TaskType`, `TaskName`.
+    ///
+    /// Action `CreateSiteMonitor`: see [`create_site_monitor`](create_site_monitor) for its parameters, errors and an example.
     pub fn create_site_monitor(&self) -> create_site_monitor::CreateSiteMonitorBuilder {
         create_site_monitor::CreateSiteMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `Cursor`.
+    /// Read; requires `Namespace`, `Metric`, `Period`, `StartTime`.
+    ///
+    /// Action `Cursor`: see [`cursor`](cursor) for its parameters, errors and an example.
     pub fn cursor(&self) -> cursor::CursorBuilder {
         cursor::CursorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteContact`.
+    /// Read and write; requires `ContactName`.
+    ///
+    /// Action `DeleteContact`: see [`delete_contact`](delete_contact) for its parameters, errors and an example.
     pub fn delete_contact(&self) -> delete_contact::DeleteContactBuilder {
         delete_contact::DeleteContactBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteContactGroup`.
+    /// Read and write; requires `ContactGroupName`.
+    ///
+    /// Action `DeleteContactGroup`: see [`delete_contact_group`](delete_contact_group) for its parameters, errors and an example.
     pub fn delete_contact_group(
         &self,
     ) -> delete_contact_group::DeleteContactGroupBuilder {
         delete_contact_group::DeleteContactGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCustomMetric`.
+    /// Write; requires `GroupId`, `MetricName`.
+    ///
+    /// Action `DeleteCustomMetric`: see [`delete_custom_metric`](delete_custom_metric) for its parameters, errors and an example.
     pub fn delete_custom_metric(
         &self,
     ) -> delete_custom_metric::DeleteCustomMetricBuilder {
         delete_custom_metric::DeleteCustomMetricBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDynamicTagGroup`.
+    /// Write; requires `DynamicTagRuleId`.
+    ///
+    /// Action `DeleteDynamicTagGroup`: see [`delete_dynamic_tag_group`](delete_dynamic_tag_group) for its parameters, errors and an example.
     pub fn delete_dynamic_tag_group(
         &self,
     ) -> delete_dynamic_tag_group::DeleteDynamicTagGroupBuilder {
         delete_dynamic_tag_group::DeleteDynamicTagGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteEventRuleTargets`.
+    /// Write; requires `RuleName`, `Ids`.
+    ///
+    /// Action `DeleteEventRuleTargets`: see [`delete_event_rule_targets`](delete_event_rule_targets) for its parameters, errors and an example.
     pub fn delete_event_rule_targets(
         &self,
     ) -> delete_event_rule_targets::DeleteEventRuleTargetsBuilder {
         delete_event_rule_targets::DeleteEventRuleTargetsBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteEventRules`.
+    /// Write; requires `RuleNames`.
+    ///
+    /// Action `DeleteEventRules`: see [`delete_event_rules`](delete_event_rules) for its parameters, errors and an example.
     pub fn delete_event_rules(&self) -> delete_event_rules::DeleteEventRulesBuilder {
         delete_event_rules::DeleteEventRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteExporterOutput`.
+    /// Read and write; requires `DestName`.
+    ///
+    /// Action `DeleteExporterOutput`: see [`delete_exporter_output`](delete_exporter_output) for its parameters, errors and an example.
     pub fn delete_exporter_output(
         &self,
     ) -> delete_exporter_output::DeleteExporterOutputBuilder {
         delete_exporter_output::DeleteExporterOutputBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteExporterRule`.
+    /// Write; requires `RuleName`.
+    ///
+    /// Action `DeleteExporterRule`: see [`delete_exporter_rule`](delete_exporter_rule) for its parameters, errors and an example.
     pub fn delete_exporter_rule(
         &self,
     ) -> delete_exporter_rule::DeleteExporterRuleBuilder {
         delete_exporter_rule::DeleteExporterRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGroupMonitoringAgentProcess`.
+    /// Write; requires `GroupId`, `Id`.
+    ///
+    /// Action `DeleteGroupMonitoringAgentProcess`: see [`delete_group_monitoring_agent_process`](delete_group_monitoring_agent_process) for its parameters, errors and an example.
     pub fn delete_group_monitoring_agent_process(
         &self,
     ) -> delete_group_monitoring_agent_process::DeleteGroupMonitoringAgentProcessBuilder {
@@ -1303,14 +1367,18 @@ impl Client {
         )
     }
 
-    /// `DeleteHostAvailability`.
+    /// Write; requires `Id`.
+    ///
+    /// Action `DeleteHostAvailability`: see [`delete_host_availability`](delete_host_availability) for its parameters, errors and an example.
     pub fn delete_host_availability(
         &self,
     ) -> delete_host_availability::DeleteHostAvailabilityBuilder {
         delete_host_availability::DeleteHostAvailabilityBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteHybridMonitorNamespace`.
+    /// Read and write; requires `Namespace`.
+    ///
+    /// Action `DeleteHybridMonitorNamespace`: see [`delete_hybrid_monitor_namespace`](delete_hybrid_monitor_namespace) for its parameters, errors and an example.
     pub fn delete_hybrid_monitor_namespace(
         &self,
     ) -> delete_hybrid_monitor_namespace::DeleteHybridMonitorNamespaceBuilder {
@@ -1319,7 +1387,9 @@ impl Client {
         )
     }
 
-    /// `DeleteHybridMonitorSLSGroup`.
+    /// Write; requires `SLSGroupName`.
+    ///
+    /// Action `DeleteHybridMonitorSLSGroup`: see [`delete_hybrid_monitor_sls_group`](delete_hybrid_monitor_sls_group) for its parameters, errors and an example.
     pub fn delete_hybrid_monitor_sls_group(
         &self,
     ) -> delete_hybrid_monitor_sls_group::DeleteHybridMonitorSlsGroupBuilder {
@@ -1328,7 +1398,9 @@ impl Client {
         )
     }
 
-    /// `DeleteHybridMonitorTask`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteHybridMonitorTask`: see [`delete_hybrid_monitor_task`](delete_hybrid_monitor_task) for its parameters, errors and an example.
     pub fn delete_hybrid_monitor_task(
         &self,
     ) -> delete_hybrid_monitor_task::DeleteHybridMonitorTaskBuilder {
@@ -1337,12 +1409,16 @@ impl Client {
         )
     }
 
-    /// `DeleteLogMonitor`.
+    /// Unspecified kind; requires `LogId`.
+    ///
+    /// Action `DeleteLogMonitor`: see [`delete_log_monitor`](delete_log_monitor) for its parameters, errors and an example.
     pub fn delete_log_monitor(&self) -> delete_log_monitor::DeleteLogMonitorBuilder {
         delete_log_monitor::DeleteLogMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteMetricRuleBlackList`.
+    /// Unspecified kind; requires `Id`.
+    ///
+    /// Action `DeleteMetricRuleBlackList`: see [`delete_metric_rule_black_list`](delete_metric_rule_black_list) for its parameters, errors and an example.
     pub fn delete_metric_rule_black_list(
         &self,
     ) -> delete_metric_rule_black_list::DeleteMetricRuleBlackListBuilder {
@@ -1351,7 +1427,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMetricRuleResources`.
+    /// Write; requires `RuleId`, `Resources`.
+    ///
+    /// Action `DeleteMetricRuleResources`: see [`delete_metric_rule_resources`](delete_metric_rule_resources) for its parameters, errors and an example.
     pub fn delete_metric_rule_resources(
         &self,
     ) -> delete_metric_rule_resources::DeleteMetricRuleResourcesBuilder {
@@ -1360,7 +1438,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMetricRuleTargets`.
+    /// Write; requires `RuleId`, `TargetIds`.
+    ///
+    /// Action `DeleteMetricRuleTargets`: see [`delete_metric_rule_targets`](delete_metric_rule_targets) for its parameters, errors and an example.
     pub fn delete_metric_rule_targets(
         &self,
     ) -> delete_metric_rule_targets::DeleteMetricRuleTargetsBuilder {
@@ -1369,7 +1449,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMetricRuleTemplate`.
+    /// Read and write; requires `TemplateId`.
+    ///
+    /// Action `DeleteMetricRuleTemplate`: see [`delete_metric_rule_template`](delete_metric_rule_template) for its parameters, errors and an example.
     pub fn delete_metric_rule_template(
         &self,
     ) -> delete_metric_rule_template::DeleteMetricRuleTemplateBuilder {
@@ -1378,19 +1460,25 @@ impl Client {
         )
     }
 
-    /// `DeleteMetricRules`.
+    /// Read and write; requires `Id`.
+    ///
+    /// Action `DeleteMetricRules`: see [`delete_metric_rules`](delete_metric_rules) for its parameters, errors and an example.
     pub fn delete_metric_rules(&self) -> delete_metric_rules::DeleteMetricRulesBuilder {
         delete_metric_rules::DeleteMetricRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteMonitorGroup`.
+    /// Write; requires `GroupId`.
+    ///
+    /// Action `DeleteMonitorGroup`: see [`delete_monitor_group`](delete_monitor_group) for its parameters, errors and an example.
     pub fn delete_monitor_group(
         &self,
     ) -> delete_monitor_group::DeleteMonitorGroupBuilder {
         delete_monitor_group::DeleteMonitorGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteMonitorGroupDynamicRule`.
+    /// Unspecified kind; requires `GroupId`, `Category`.
+    ///
+    /// Action `DeleteMonitorGroupDynamicRule`: see [`delete_monitor_group_dynamic_rule`](delete_monitor_group_dynamic_rule) for its parameters, errors and an example.
     pub fn delete_monitor_group_dynamic_rule(
         &self,
     ) -> delete_monitor_group_dynamic_rule::DeleteMonitorGroupDynamicRuleBuilder {
@@ -1399,7 +1487,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMonitorGroupInstances`.
+    /// Write; requires `GroupId`, `InstanceIdList`, `Category`.
+    ///
+    /// Action `DeleteMonitorGroupInstances`: see [`delete_monitor_group_instances`](delete_monitor_group_instances) for its parameters, errors and an example.
     pub fn delete_monitor_group_instances(
         &self,
     ) -> delete_monitor_group_instances::DeleteMonitorGroupInstancesBuilder {
@@ -1408,7 +1498,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMonitorGroupNotifyPolicy`.
+    /// Write; requires `PolicyType`.
+    ///
+    /// Action `DeleteMonitorGroupNotifyPolicy`: see [`delete_monitor_group_notify_policy`](delete_monitor_group_notify_policy) for its parameters, errors and an example.
     pub fn delete_monitor_group_notify_policy(
         &self,
     ) -> delete_monitor_group_notify_policy::DeleteMonitorGroupNotifyPolicyBuilder {
@@ -1417,7 +1509,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMonitoringAgentProcess`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteMonitoringAgentProcess`: see [`delete_monitoring_agent_process`](delete_monitoring_agent_process) for its parameters, errors and an example.
     pub fn delete_monitoring_agent_process(
         &self,
     ) -> delete_monitoring_agent_process::DeleteMonitoringAgentProcessBuilder {
@@ -1426,14 +1520,18 @@ impl Client {
         )
     }
 
-    /// `DeleteSiteMonitors`.
+    /// Read and write; requires `TaskIds`.
+    ///
+    /// Action `DeleteSiteMonitors`: see [`delete_site_monitors`](delete_site_monitors) for its parameters, errors and an example.
     pub fn delete_site_monitors(
         &self,
     ) -> delete_site_monitors::DeleteSiteMonitorsBuilder {
         delete_site_monitors::DeleteSiteMonitorsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeActiveMetricRuleList`.
+    /// Read; requires `Product`.
+    ///
+    /// Action `DescribeActiveMetricRuleList`: see [`describe_active_metric_rule_list`](describe_active_metric_rule_list) for its parameters, errors and an example.
     pub fn describe_active_metric_rule_list(
         &self,
     ) -> describe_active_metric_rule_list::DescribeActiveMetricRuleListBuilder {
@@ -1442,7 +1540,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAlertHistoryList`.
+    /// Read, deprecated; no required parameters.
+    ///
+    /// Action `DescribeAlertHistoryList`: see [`describe_alert_history_list`](describe_alert_history_list) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_alert_history_list(
         &self,
@@ -1452,14 +1552,18 @@ impl Client {
         )
     }
 
-    /// `DescribeAlertLogCount`.
+    /// Read; requires `GroupBy`.
+    ///
+    /// Action `DescribeAlertLogCount`: see [`describe_alert_log_count`](describe_alert_log_count) for its parameters, errors and an example.
     pub fn describe_alert_log_count(
         &self,
     ) -> describe_alert_log_count::DescribeAlertLogCountBuilder {
         describe_alert_log_count::DescribeAlertLogCountBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAlertLogHistogram`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAlertLogHistogram`: see [`describe_alert_log_histogram`](describe_alert_log_histogram) for its parameters, errors and an example.
     pub fn describe_alert_log_histogram(
         &self,
     ) -> describe_alert_log_histogram::DescribeAlertLogHistogramBuilder {
@@ -1468,14 +1572,18 @@ impl Client {
         )
     }
 
-    /// `DescribeAlertLogList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAlertLogList`: see [`describe_alert_log_list`](describe_alert_log_list) for its parameters, errors and an example.
     pub fn describe_alert_log_list(
         &self,
     ) -> describe_alert_log_list::DescribeAlertLogListBuilder {
         describe_alert_log_list::DescribeAlertLogListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAlertingMetricRuleResources`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAlertingMetricRuleResources`: see [`describe_alerting_metric_rule_resources`](describe_alerting_metric_rule_resources) for its parameters, errors and an example.
     pub fn describe_alerting_metric_rule_resources(
         &self,
     ) -> describe_alerting_metric_rule_resources::DescribeAlertingMetricRuleResourcesBuilder {
@@ -1484,7 +1592,9 @@ impl Client {
         )
     }
 
-    /// `DescribeContactGroupList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeContactGroupList`: see [`describe_contact_group_list`](describe_contact_group_list) for its parameters, errors and an example.
     pub fn describe_contact_group_list(
         &self,
     ) -> describe_contact_group_list::DescribeContactGroupListBuilder {
@@ -1493,14 +1603,18 @@ impl Client {
         )
     }
 
-    /// `DescribeContactList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeContactList`: see [`describe_contact_list`](describe_contact_list) for its parameters, errors and an example.
     pub fn describe_contact_list(
         &self,
     ) -> describe_contact_list::DescribeContactListBuilder {
         describe_contact_list::DescribeContactListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeContactListByContactGroup`.
+    /// Read; requires `ContactGroupName`.
+    ///
+    /// Action `DescribeContactListByContactGroup`: see [`describe_contact_list_by_contact_group`](describe_contact_list_by_contact_group) for its parameters, errors and an example.
     pub fn describe_contact_list_by_contact_group(
         &self,
     ) -> describe_contact_list_by_contact_group::DescribeContactListByContactGroupBuilder {
@@ -1509,7 +1623,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomEventAttribute`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCustomEventAttribute`: see [`describe_custom_event_attribute`](describe_custom_event_attribute) for its parameters, errors and an example.
     pub fn describe_custom_event_attribute(
         &self,
     ) -> describe_custom_event_attribute::DescribeCustomEventAttributeBuilder {
@@ -1518,7 +1634,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomEventCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCustomEventCount`: see [`describe_custom_event_count`](describe_custom_event_count) for its parameters, errors and an example.
     pub fn describe_custom_event_count(
         &self,
     ) -> describe_custom_event_count::DescribeCustomEventCountBuilder {
@@ -1527,7 +1645,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomEventHistogram`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCustomEventHistogram`: see [`describe_custom_event_histogram`](describe_custom_event_histogram) for its parameters, errors and an example.
     pub fn describe_custom_event_histogram(
         &self,
     ) -> describe_custom_event_histogram::DescribeCustomEventHistogramBuilder {
@@ -1536,7 +1656,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomMetricList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCustomMetricList`: see [`describe_custom_metric_list`](describe_custom_metric_list) for its parameters, errors and an example.
     pub fn describe_custom_metric_list(
         &self,
     ) -> describe_custom_metric_list::DescribeCustomMetricListBuilder {
@@ -1545,7 +1667,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDynamicTagRuleList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDynamicTagRuleList`: see [`describe_dynamic_tag_rule_list`](describe_dynamic_tag_rule_list) for its parameters, errors and an example.
     pub fn describe_dynamic_tag_rule_list(
         &self,
     ) -> describe_dynamic_tag_rule_list::DescribeDynamicTagRuleListBuilder {
@@ -1554,7 +1678,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEventRuleAttribute`.
+    /// Read; requires `RuleName`.
+    ///
+    /// Action `DescribeEventRuleAttribute`: see [`describe_event_rule_attribute`](describe_event_rule_attribute) for its parameters, errors and an example.
     pub fn describe_event_rule_attribute(
         &self,
     ) -> describe_event_rule_attribute::DescribeEventRuleAttributeBuilder {
@@ -1563,14 +1689,18 @@ impl Client {
         )
     }
 
-    /// `DescribeEventRuleList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeEventRuleList`: see [`describe_event_rule_list`](describe_event_rule_list) for its parameters, errors and an example.
     pub fn describe_event_rule_list(
         &self,
     ) -> describe_event_rule_list::DescribeEventRuleListBuilder {
         describe_event_rule_list::DescribeEventRuleListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEventRuleTargetList`.
+    /// Read; requires `RuleName`.
+    ///
+    /// Action `DescribeEventRuleTargetList`: see [`describe_event_rule_target_list`](describe_event_rule_target_list) for its parameters, errors and an example.
     pub fn describe_event_rule_target_list(
         &self,
     ) -> describe_event_rule_target_list::DescribeEventRuleTargetListBuilder {
@@ -1579,7 +1709,9 @@ impl Client {
         )
     }
 
-    /// `DescribeExporterOutputList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeExporterOutputList`: see [`describe_exporter_output_list`](describe_exporter_output_list) for its parameters, errors and an example.
     pub fn describe_exporter_output_list(
         &self,
     ) -> describe_exporter_output_list::DescribeExporterOutputListBuilder {
@@ -1588,7 +1720,9 @@ impl Client {
         )
     }
 
-    /// `DescribeExporterRuleList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeExporterRuleList`: see [`describe_exporter_rule_list`](describe_exporter_rule_list) for its parameters, errors and an example.
     pub fn describe_exporter_rule_list(
         &self,
     ) -> describe_exporter_rule_list::DescribeExporterRuleListBuilder {
@@ -1597,7 +1731,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGroupMonitoringAgentProcess`.
+    /// Read; requires `GroupId`.
+    ///
+    /// Action `DescribeGroupMonitoringAgentProcess`: see [`describe_group_monitoring_agent_process`](describe_group_monitoring_agent_process) for its parameters, errors and an example.
     pub fn describe_group_monitoring_agent_process(
         &self,
     ) -> describe_group_monitoring_agent_process::DescribeGroupMonitoringAgentProcessBuilder {
@@ -1606,7 +1742,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHostAvailabilityList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeHostAvailabilityList`: see [`describe_host_availability_list`](describe_host_availability_list) for its parameters, errors and an example.
     pub fn describe_host_availability_list(
         &self,
     ) -> describe_host_availability_list::DescribeHostAvailabilityListBuilder {
@@ -1615,7 +1753,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHybridMonitorDataList`.
+    /// Read; requires `Namespace`, `PromSQL`, `Start`, `End`.
+    ///
+    /// Action `DescribeHybridMonitorDataList`: see [`describe_hybrid_monitor_data_list`](describe_hybrid_monitor_data_list) for its parameters, errors and an example.
     pub fn describe_hybrid_monitor_data_list(
         &self,
     ) -> describe_hybrid_monitor_data_list::DescribeHybridMonitorDataListBuilder {
@@ -1624,7 +1764,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHybridMonitorNamespaceList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeHybridMonitorNamespaceList`: see [`describe_hybrid_monitor_namespace_list`](describe_hybrid_monitor_namespace_list) for its parameters, errors and an example.
     pub fn describe_hybrid_monitor_namespace_list(
         &self,
     ) -> describe_hybrid_monitor_namespace_list::DescribeHybridMonitorNamespaceListBuilder {
@@ -1633,7 +1775,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHybridMonitorSLSGroup`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeHybridMonitorSLSGroup`: see [`describe_hybrid_monitor_sls_group`](describe_hybrid_monitor_sls_group) for its parameters, errors and an example.
     pub fn describe_hybrid_monitor_sls_group(
         &self,
     ) -> describe_hybrid_monitor_sls_group::DescribeHybridMonitorSlsGroupBuilder {
@@ -1642,7 +1786,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHybridMonitorTaskList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeHybridMonitorTaskList`: see [`describe_hybrid_monitor_task_list`](describe_hybrid_monitor_task_list) for its parameters, errors and an example.
     pub fn describe_hybrid_monitor_task_list(
         &self,
     ) -> describe_hybrid_monitor_task_list::DescribeHybridMonitorTaskListBuilder {
@@ -1651,7 +1797,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLogMonitorAttribute`.
+    /// Read; requires `MetricName`.
+    ///
+    /// Action `DescribeLogMonitorAttribute`: see [`describe_log_monitor_attribute`](describe_log_monitor_attribute) for its parameters, errors and an example.
     pub fn describe_log_monitor_attribute(
         &self,
     ) -> describe_log_monitor_attribute::DescribeLogMonitorAttributeBuilder {
@@ -1660,42 +1808,54 @@ impl Client {
         )
     }
 
-    /// `DescribeLogMonitorList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeLogMonitorList`: see [`describe_log_monitor_list`](describe_log_monitor_list) for its parameters, errors and an example.
     pub fn describe_log_monitor_list(
         &self,
     ) -> describe_log_monitor_list::DescribeLogMonitorListBuilder {
         describe_log_monitor_list::DescribeLogMonitorListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricData`.
+    /// Read; requires `Namespace`, `MetricName`.
+    ///
+    /// Action `DescribeMetricData`: see [`describe_metric_data`](describe_metric_data) for its parameters, errors and an example.
     pub fn describe_metric_data(
         &self,
     ) -> describe_metric_data::DescribeMetricDataBuilder {
         describe_metric_data::DescribeMetricDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricLast`.
+    /// Read, paged; requires `Namespace`, `MetricName`.
+    ///
+    /// Action `DescribeMetricLast`: see [`describe_metric_last`](describe_metric_last) for its parameters, errors and an example.
     pub fn describe_metric_last(
         &self,
     ) -> describe_metric_last::DescribeMetricLastBuilder {
         describe_metric_last::DescribeMetricLastBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricList`.
+    /// Read, paged; requires `Namespace`, `MetricName`.
+    ///
+    /// Action `DescribeMetricList`: see [`describe_metric_list`](describe_metric_list) for its parameters, errors and an example.
     pub fn describe_metric_list(
         &self,
     ) -> describe_metric_list::DescribeMetricListBuilder {
         describe_metric_list::DescribeMetricListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricMetaList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricMetaList`: see [`describe_metric_meta_list`](describe_metric_meta_list) for its parameters, errors and an example.
     pub fn describe_metric_meta_list(
         &self,
     ) -> describe_metric_meta_list::DescribeMetricMetaListBuilder {
         describe_metric_meta_list::DescribeMetricMetaListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricRuleBlackList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricRuleBlackList`: see [`describe_metric_rule_black_list`](describe_metric_rule_black_list) for its parameters, errors and an example.
     pub fn describe_metric_rule_black_list(
         &self,
     ) -> describe_metric_rule_black_list::DescribeMetricRuleBlackListBuilder {
@@ -1704,7 +1864,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMetricRuleCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricRuleCount`: see [`describe_metric_rule_count`](describe_metric_rule_count) for its parameters, errors and an example.
     pub fn describe_metric_rule_count(
         &self,
     ) -> describe_metric_rule_count::DescribeMetricRuleCountBuilder {
@@ -1713,14 +1875,18 @@ impl Client {
         )
     }
 
-    /// `DescribeMetricRuleList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricRuleList`: see [`describe_metric_rule_list`](describe_metric_rule_list) for its parameters, errors and an example.
     pub fn describe_metric_rule_list(
         &self,
     ) -> describe_metric_rule_list::DescribeMetricRuleListBuilder {
         describe_metric_rule_list::DescribeMetricRuleListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetricRuleTargets`.
+    /// Read; requires `RuleId`.
+    ///
+    /// Action `DescribeMetricRuleTargets`: see [`describe_metric_rule_targets`](describe_metric_rule_targets) for its parameters, errors and an example.
     pub fn describe_metric_rule_targets(
         &self,
     ) -> describe_metric_rule_targets::DescribeMetricRuleTargetsBuilder {
@@ -1729,7 +1895,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMetricRuleTemplateAttribute`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricRuleTemplateAttribute`: see [`describe_metric_rule_template_attribute`](describe_metric_rule_template_attribute) for its parameters, errors and an example.
     pub fn describe_metric_rule_template_attribute(
         &self,
     ) -> describe_metric_rule_template_attribute::DescribeMetricRuleTemplateAttributeBuilder {
@@ -1738,7 +1906,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMetricRuleTemplateList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMetricRuleTemplateList`: see [`describe_metric_rule_template_list`](describe_metric_rule_template_list) for its parameters, errors and an example.
     pub fn describe_metric_rule_template_list(
         &self,
     ) -> describe_metric_rule_template_list::DescribeMetricRuleTemplateListBuilder {
@@ -1747,12 +1917,16 @@ impl Client {
         )
     }
 
-    /// `DescribeMetricTop`.
+    /// Read; requires `Namespace`, `MetricName`, `Orderby`.
+    ///
+    /// Action `DescribeMetricTop`: see [`describe_metric_top`](describe_metric_top) for its parameters, errors and an example.
     pub fn describe_metric_top(&self) -> describe_metric_top::DescribeMetricTopBuilder {
         describe_metric_top::DescribeMetricTopBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMonitorGroupCategories`.
+    /// Read; requires `GroupId`.
+    ///
+    /// Action `DescribeMonitorGroupCategories`: see [`describe_monitor_group_categories`](describe_monitor_group_categories) for its parameters, errors and an example.
     pub fn describe_monitor_group_categories(
         &self,
     ) -> describe_monitor_group_categories::DescribeMonitorGroupCategoriesBuilder {
@@ -1761,7 +1935,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorGroupDynamicRules`.
+    /// Read; requires `GroupId`.
+    ///
+    /// Action `DescribeMonitorGroupDynamicRules`: see [`describe_monitor_group_dynamic_rules`](describe_monitor_group_dynamic_rules) for its parameters, errors and an example.
     pub fn describe_monitor_group_dynamic_rules(
         &self,
     ) -> describe_monitor_group_dynamic_rules::DescribeMonitorGroupDynamicRulesBuilder {
@@ -1770,7 +1946,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorGroupInstanceAttribute`.
+    /// Read; requires `GroupId`.
+    ///
+    /// Action `DescribeMonitorGroupInstanceAttribute`: see [`describe_monitor_group_instance_attribute`](describe_monitor_group_instance_attribute) for its parameters, errors and an example.
     pub fn describe_monitor_group_instance_attribute(
         &self,
     ) -> describe_monitor_group_instance_attribute::DescribeMonitorGroupInstanceAttributeBuilder {
@@ -1779,7 +1957,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorGroupInstances`.
+    /// Read; requires `GroupId`.
+    ///
+    /// Action `DescribeMonitorGroupInstances`: see [`describe_monitor_group_instances`](describe_monitor_group_instances) for its parameters, errors and an example.
     pub fn describe_monitor_group_instances(
         &self,
     ) -> describe_monitor_group_instances::DescribeMonitorGroupInstancesBuilder {
@@ -1788,7 +1968,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorGroupNotifyPolicyList`.
+    /// Read; requires `PolicyType`.
+    ///
+    /// Action `DescribeMonitorGroupNotifyPolicyList`: see [`describe_monitor_group_notify_policy_list`](describe_monitor_group_notify_policy_list) for its parameters, errors and an example.
     pub fn describe_monitor_group_notify_policy_list(
         &self,
     ) -> describe_monitor_group_notify_policy_list::DescribeMonitorGroupNotifyPolicyListBuilder {
@@ -1797,14 +1979,18 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorGroups`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitorGroups`: see [`describe_monitor_groups`](describe_monitor_groups) for its parameters, errors and an example.
     pub fn describe_monitor_groups(
         &self,
     ) -> describe_monitor_groups::DescribeMonitorGroupsBuilder {
         describe_monitor_groups::DescribeMonitorGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMonitorResourceQuotaAttribute`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitorResourceQuotaAttribute`: see [`describe_monitor_resource_quota_attribute`](describe_monitor_resource_quota_attribute) for its parameters, errors and an example.
     pub fn describe_monitor_resource_quota_attribute(
         &self,
     ) -> describe_monitor_resource_quota_attribute::DescribeMonitorResourceQuotaAttributeBuilder {
@@ -1813,7 +1999,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringAgentAccessKey`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitoringAgentAccessKey`: see [`describe_monitoring_agent_access_key`](describe_monitoring_agent_access_key) for its parameters, errors and an example.
     pub fn describe_monitoring_agent_access_key(
         &self,
     ) -> describe_monitoring_agent_access_key::DescribeMonitoringAgentAccessKeyBuilder {
@@ -1822,7 +2010,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringAgentConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitoringAgentConfig`: see [`describe_monitoring_agent_config`](describe_monitoring_agent_config) for its parameters, errors and an example.
     pub fn describe_monitoring_agent_config(
         &self,
     ) -> describe_monitoring_agent_config::DescribeMonitoringAgentConfigBuilder {
@@ -1831,7 +2021,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringAgentHosts`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitoringAgentHosts`: see [`describe_monitoring_agent_hosts`](describe_monitoring_agent_hosts) for its parameters, errors and an example.
     pub fn describe_monitoring_agent_hosts(
         &self,
     ) -> describe_monitoring_agent_hosts::DescribeMonitoringAgentHostsBuilder {
@@ -1840,7 +2032,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringAgentProcesses`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeMonitoringAgentProcesses`: see [`describe_monitoring_agent_processes`](describe_monitoring_agent_processes) for its parameters, errors and an example.
     pub fn describe_monitoring_agent_processes(
         &self,
     ) -> describe_monitoring_agent_processes::DescribeMonitoringAgentProcessesBuilder {
@@ -1849,7 +2043,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringAgentStatuses`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitoringAgentStatuses`: see [`describe_monitoring_agent_statuses`](describe_monitoring_agent_statuses) for its parameters, errors and an example.
     pub fn describe_monitoring_agent_statuses(
         &self,
     ) -> describe_monitoring_agent_statuses::DescribeMonitoringAgentStatusesBuilder {
@@ -1858,7 +2054,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitoringConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitoringConfig`: see [`describe_monitoring_config`](describe_monitoring_config) for its parameters, errors and an example.
     pub fn describe_monitoring_config(
         &self,
     ) -> describe_monitoring_config::DescribeMonitoringConfigBuilder {
@@ -1867,7 +2065,9 @@ impl Client {
         )
     }
 
-    /// `DescribeProductResourceTagKeyList`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeProductResourceTagKeyList`: see [`describe_product_resource_tag_key_list`](describe_product_resource_tag_key_list) for its parameters, errors and an example.
     pub fn describe_product_resource_tag_key_list(
         &self,
     ) -> describe_product_resource_tag_key_list::DescribeProductResourceTagKeyListBuilder {
@@ -1876,7 +2076,9 @@ impl Client {
         )
     }
 
-    /// `DescribeProductsOfActiveMetricRule`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeProductsOfActiveMetricRule`: see [`describe_products_of_active_metric_rule`](describe_products_of_active_metric_rule) for its parameters, errors and an example.
     pub fn describe_products_of_active_metric_rule(
         &self,
     ) -> describe_products_of_active_metric_rule::DescribeProductsOfActiveMetricRuleBuilder {
@@ -1885,14 +2087,18 @@ impl Client {
         )
     }
 
-    /// `DescribeProjectMeta`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeProjectMeta`: see [`describe_project_meta`](describe_project_meta) for its parameters, errors and an example.
     pub fn describe_project_meta(
         &self,
     ) -> describe_project_meta::DescribeProjectMetaBuilder {
         describe_project_meta::DescribeProjectMetaBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSiteMonitorAttribute`.
+    /// Read; requires `TaskId`.
+    ///
+    /// Action `DescribeSiteMonitorAttribute`: see [`describe_site_monitor_attribute`](describe_site_monitor_attribute) for its parameters, errors and an example.
     pub fn describe_site_monitor_attribute(
         &self,
     ) -> describe_site_monitor_attribute::DescribeSiteMonitorAttributeBuilder {
@@ -1901,7 +2107,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSiteMonitorData`.
+    /// Read, paged; requires `TaskId`, `MetricName`.
+    ///
+    /// Action `DescribeSiteMonitorData`: see [`describe_site_monitor_data`](describe_site_monitor_data) for its parameters, errors and an example.
     pub fn describe_site_monitor_data(
         &self,
     ) -> describe_site_monitor_data::DescribeSiteMonitorDataBuilder {
@@ -1910,7 +2118,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSiteMonitorISPCityList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSiteMonitorISPCityList`: see [`describe_site_monitor_isp_city_list`](describe_site_monitor_isp_city_list) for its parameters, errors and an example.
     pub fn describe_site_monitor_isp_city_list(
         &self,
     ) -> describe_site_monitor_isp_city_list::DescribeSiteMonitorIspCityListBuilder {
@@ -1919,7 +2129,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSiteMonitorList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSiteMonitorList`: see [`describe_site_monitor_list`](describe_site_monitor_list) for its parameters, errors and an example.
     pub fn describe_site_monitor_list(
         &self,
     ) -> describe_site_monitor_list::DescribeSiteMonitorListBuilder {
@@ -1928,14 +2140,18 @@ impl Client {
         )
     }
 
-    /// `DescribeSiteMonitorLog`.
+    /// Read, paged; requires `TaskIds`.
+    ///
+    /// Action `DescribeSiteMonitorLog`: see [`describe_site_monitor_log`](describe_site_monitor_log) for its parameters, errors and an example.
     pub fn describe_site_monitor_log(
         &self,
     ) -> describe_site_monitor_log::DescribeSiteMonitorLogBuilder {
         describe_site_monitor_log::DescribeSiteMonitorLogBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSiteMonitorQuota`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSiteMonitorQuota`: see [`describe_site_monitor_quota`](describe_site_monitor_quota) for its parameters, errors and an example.
     pub fn describe_site_monitor_quota(
         &self,
     ) -> describe_site_monitor_quota::DescribeSiteMonitorQuotaBuilder {
@@ -1944,7 +2160,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSiteMonitorStatistics`.
+    /// Read; requires `TaskId`, `MetricName`.
+    ///
+    /// Action `DescribeSiteMonitorStatistics`: see [`describe_site_monitor_statistics`](describe_site_monitor_statistics) for its parameters, errors and an example.
     pub fn describe_site_monitor_statistics(
         &self,
     ) -> describe_site_monitor_statistics::DescribeSiteMonitorStatisticsBuilder {
@@ -1953,7 +2171,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSyntheticProbeList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSyntheticProbeList`: see [`describe_synthetic_probe_list`](describe_synthetic_probe_list) for its parameters, errors and an example.
     pub fn describe_synthetic_probe_list(
         &self,
     ) -> describe_synthetic_probe_list::DescribeSyntheticProbeListBuilder {
@@ -1962,7 +2182,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSystemEventAttribute`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSystemEventAttribute`: see [`describe_system_event_attribute`](describe_system_event_attribute) for its parameters, errors and an example.
     pub fn describe_system_event_attribute(
         &self,
     ) -> describe_system_event_attribute::DescribeSystemEventAttributeBuilder {
@@ -1971,7 +2193,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSystemEventCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSystemEventCount`: see [`describe_system_event_count`](describe_system_event_count) for its parameters, errors and an example.
     pub fn describe_system_event_count(
         &self,
     ) -> describe_system_event_count::DescribeSystemEventCountBuilder {
@@ -1980,7 +2204,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSystemEventHistogram`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSystemEventHistogram`: see [`describe_system_event_histogram`](describe_system_event_histogram) for its parameters, errors and an example.
     pub fn describe_system_event_histogram(
         &self,
     ) -> describe_system_event_histogram::DescribeSystemEventHistogramBuilder {
@@ -1989,7 +2215,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSystemEventMetaList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeSystemEventMetaList`: see [`describe_system_event_meta_list`](describe_system_event_meta_list) for its parameters, errors and an example.
     pub fn describe_system_event_meta_list(
         &self,
     ) -> describe_system_event_meta_list::DescribeSystemEventMetaListBuilder {
@@ -1998,21 +2226,27 @@ impl Client {
         )
     }
 
-    /// `DescribeTagKeyList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeTagKeyList`: see [`describe_tag_key_list`](describe_tag_key_list) for its parameters, errors and an example.
     pub fn describe_tag_key_list(
         &self,
     ) -> describe_tag_key_list::DescribeTagKeyListBuilder {
         describe_tag_key_list::DescribeTagKeyListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTagValueList`.
+    /// Read; requires `TagKey`.
+    ///
+    /// Action `DescribeTagValueList`: see [`describe_tag_value_list`](describe_tag_value_list) for its parameters, errors and an example.
     pub fn describe_tag_value_list(
         &self,
     ) -> describe_tag_value_list::DescribeTagValueListBuilder {
         describe_tag_value_list::DescribeTagValueListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUnhealthyHostAvailability`.
+    /// Read; requires `Id`.
+    ///
+    /// Action `DescribeUnhealthyHostAvailability`: see [`describe_unhealthy_host_availability`](describe_unhealthy_host_availability) for its parameters, errors and an example.
     pub fn describe_unhealthy_host_availability(
         &self,
     ) -> describe_unhealthy_host_availability::DescribeUnhealthyHostAvailabilityBuilder {
@@ -2021,7 +2255,9 @@ impl Client {
         )
     }
 
-    /// `DisableActiveMetricRule`.
+    /// Write; requires `Product`.
+    ///
+    /// Action `DisableActiveMetricRule`: see [`disable_active_metric_rule`](disable_active_metric_rule) for its parameters, errors and an example.
     pub fn disable_active_metric_rule(
         &self,
     ) -> disable_active_metric_rule::DisableActiveMetricRuleBuilder {
@@ -2030,12 +2266,16 @@ impl Client {
         )
     }
 
-    /// `DisableEventRules`.
+    /// Read and write; requires `RuleNames`.
+    ///
+    /// Action `DisableEventRules`: see [`disable_event_rules`](disable_event_rules) for its parameters, errors and an example.
     pub fn disable_event_rules(&self) -> disable_event_rules::DisableEventRulesBuilder {
         disable_event_rules::DisableEventRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DisableHostAvailability`.
+    /// Write; requires `Id`.
+    ///
+    /// Action `DisableHostAvailability`: see [`disable_host_availability`](disable_host_availability) for its parameters, errors and an example.
     pub fn disable_host_availability(
         &self,
     ) -> disable_host_availability::DisableHostAvailabilityBuilder {
@@ -2044,40 +2284,52 @@ impl Client {
         )
     }
 
-    /// `DisableMetricRules`.
+    /// Write; requires `RuleId`.
+    ///
+    /// Action `DisableMetricRules`: see [`disable_metric_rules`](disable_metric_rules) for its parameters, errors and an example.
     pub fn disable_metric_rules(
         &self,
     ) -> disable_metric_rules::DisableMetricRulesBuilder {
         disable_metric_rules::DisableMetricRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DisableSiteMonitors`.
+    /// Write; requires `TaskIds`.
+    ///
+    /// Action `DisableSiteMonitors`: see [`disable_site_monitors`](disable_site_monitors) for its parameters, errors and an example.
     pub fn disable_site_monitors(
         &self,
     ) -> disable_site_monitors::DisableSiteMonitorsBuilder {
         disable_site_monitors::DisableSiteMonitorsBuilder::new(self.inner.clone())
     }
 
-    /// `EnableActiveMetricRule`.
+    /// Read and write; requires `Product`.
+    ///
+    /// Action `EnableActiveMetricRule`: see [`enable_active_metric_rule`](enable_active_metric_rule) for its parameters, errors and an example.
     pub fn enable_active_metric_rule(
         &self,
     ) -> enable_active_metric_rule::EnableActiveMetricRuleBuilder {
         enable_active_metric_rule::EnableActiveMetricRuleBuilder::new(self.inner.clone())
     }
 
-    /// `EnableEventRules`.
+    /// Read and write; requires `RuleNames`.
+    ///
+    /// Action `EnableEventRules`: see [`enable_event_rules`](enable_event_rules) for its parameters, errors and an example.
     pub fn enable_event_rules(&self) -> enable_event_rules::EnableEventRulesBuilder {
         enable_event_rules::EnableEventRulesBuilder::new(self.inner.clone())
     }
 
-    /// `EnableHostAvailability`.
+    /// Read and write; requires `Id`.
+    ///
+    /// Action `EnableHostAvailability`: see [`enable_host_availability`](enable_host_availability) for its parameters, errors and an example.
     pub fn enable_host_availability(
         &self,
     ) -> enable_host_availability::EnableHostAvailabilityBuilder {
         enable_host_availability::EnableHostAvailabilityBuilder::new(self.inner.clone())
     }
 
-    /// `EnableMetricRuleBlackList`.
+    /// Read and write; requires `Id`, `IsEnable`.
+    ///
+    /// Action `EnableMetricRuleBlackList`: see [`enable_metric_rule_black_list`](enable_metric_rule_black_list) for its parameters, errors and an example.
     pub fn enable_metric_rule_black_list(
         &self,
     ) -> enable_metric_rule_black_list::EnableMetricRuleBlackListBuilder {
@@ -2086,26 +2338,34 @@ impl Client {
         )
     }
 
-    /// `EnableMetricRules`.
+    /// Read and write; requires `RuleId`.
+    ///
+    /// Action `EnableMetricRules`: see [`enable_metric_rules`](enable_metric_rules) for its parameters, errors and an example.
     pub fn enable_metric_rules(&self) -> enable_metric_rules::EnableMetricRulesBuilder {
         enable_metric_rules::EnableMetricRulesBuilder::new(self.inner.clone())
     }
 
-    /// `EnableSiteMonitors`.
+    /// Write; requires `TaskIds`.
+    ///
+    /// Action `EnableSiteMonitors`: see [`enable_site_monitors`](enable_site_monitors) for its parameters, errors and an example.
     pub fn enable_site_monitors(
         &self,
     ) -> enable_site_monitors::EnableSiteMonitorsBuilder {
         enable_site_monitors::EnableSiteMonitorsBuilder::new(self.inner.clone())
     }
 
-    /// `InstallMonitoringAgent`.
+    /// Write; no required parameters.
+    ///
+    /// Action `InstallMonitoringAgent`: see [`install_monitoring_agent`](install_monitoring_agent) for its parameters, errors and an example.
     pub fn install_monitoring_agent(
         &self,
     ) -> install_monitoring_agent::InstallMonitoringAgentBuilder {
         install_monitoring_agent::InstallMonitoringAgentBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyGroupMonitoringAgentProcess`.
+    /// Read and write; requires `Id`, `GroupId`, `AlertConfig`.
+    ///
+    /// Action `ModifyGroupMonitoringAgentProcess`: see [`modify_group_monitoring_agent_process`](modify_group_monitoring_agent_process) for its parameters, errors and an example.
     pub fn modify_group_monitoring_agent_process(
         &self,
     ) -> modify_group_monitoring_agent_process::ModifyGroupMonitoringAgentProcessBuilder {
@@ -2114,19 +2374,25 @@ impl Client {
         )
     }
 
-    /// `ModifyHostAvailability`.
+    /// Write; requires `GroupId`, `Id`, `TaskName`, `AlertConfig.NotifyType` and 1 more.
+    ///
+    /// Action `ModifyHostAvailability`: see [`modify_host_availability`](modify_host_availability) for its parameters, errors and an example.
     pub fn modify_host_availability(
         &self,
     ) -> modify_host_availability::ModifyHostAvailabilityBuilder {
         modify_host_availability::ModifyHostAvailabilityBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHostInfo`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyHostInfo`: see [`modify_host_info`](modify_host_info) for its parameters, errors and an example.
     pub fn modify_host_info(&self) -> modify_host_info::ModifyHostInfoBuilder {
         modify_host_info::ModifyHostInfoBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHybridMonitorNamespace`.
+    /// Read and write; requires `Namespace`.
+    ///
+    /// Action `ModifyHybridMonitorNamespace`: see [`modify_hybrid_monitor_namespace`](modify_hybrid_monitor_namespace) for its parameters, errors and an example.
     pub fn modify_hybrid_monitor_namespace(
         &self,
     ) -> modify_hybrid_monitor_namespace::ModifyHybridMonitorNamespaceBuilder {
@@ -2135,7 +2401,9 @@ impl Client {
         )
     }
 
-    /// `ModifyHybridMonitorSLSGroup`.
+    /// Write; requires `SLSGroupName`, `SLSGroupConfig`.
+    ///
+    /// Action `ModifyHybridMonitorSLSGroup`: see [`modify_hybrid_monitor_sls_group`](modify_hybrid_monitor_sls_group) for its parameters, errors and an example.
     pub fn modify_hybrid_monitor_sls_group(
         &self,
     ) -> modify_hybrid_monitor_sls_group::ModifyHybridMonitorSlsGroupBuilder {
@@ -2144,7 +2412,9 @@ impl Client {
         )
     }
 
-    /// `ModifyHybridMonitorTask`.
+    /// Write; requires `TaskId`.
+    ///
+    /// Action `ModifyHybridMonitorTask`: see [`modify_hybrid_monitor_task`](modify_hybrid_monitor_task) for its parameters, errors and an example.
     pub fn modify_hybrid_monitor_task(
         &self,
     ) -> modify_hybrid_monitor_task::ModifyHybridMonitorTaskBuilder {
@@ -2153,7 +2423,9 @@ impl Client {
         )
     }
 
-    /// `ModifyMetricRuleBlackList`.
+    /// Write; requires `Id`, `Name`, `Namespace`, `Category` and 1 more.
+    ///
+    /// Action `ModifyMetricRuleBlackList`: see [`modify_metric_rule_black_list`](modify_metric_rule_black_list) for its parameters, errors and an example.
     pub fn modify_metric_rule_black_list(
         &self,
     ) -> modify_metric_rule_black_list::ModifyMetricRuleBlackListBuilder {
@@ -2162,7 +2434,9 @@ impl Client {
         )
     }
 
-    /// `ModifyMetricRuleTemplate`.
+    /// Read and write; requires `TemplateId`, `RestVersion`.
+    ///
+    /// Action `ModifyMetricRuleTemplate`: see [`modify_metric_rule_template`](modify_metric_rule_template) for its parameters, errors and an example.
     pub fn modify_metric_rule_template(
         &self,
     ) -> modify_metric_rule_template::ModifyMetricRuleTemplateBuilder {
@@ -2171,14 +2445,18 @@ impl Client {
         )
     }
 
-    /// `ModifyMonitorGroup`.
+    /// Write; requires `GroupId`.
+    ///
+    /// Action `ModifyMonitorGroup`: see [`modify_monitor_group`](modify_monitor_group) for its parameters, errors and an example.
     pub fn modify_monitor_group(
         &self,
     ) -> modify_monitor_group::ModifyMonitorGroupBuilder {
         modify_monitor_group::ModifyMonitorGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyMonitorGroupInstances`.
+    /// Write; requires `GroupId`, `Instances`.
+    ///
+    /// Action `ModifyMonitorGroupInstances`: see [`modify_monitor_group_instances`](modify_monitor_group_instances) for its parameters, errors and an example.
     pub fn modify_monitor_group_instances(
         &self,
     ) -> modify_monitor_group_instances::ModifyMonitorGroupInstancesBuilder {
@@ -2187,75 +2465,101 @@ impl Client {
         )
     }
 
-    /// `ModifySiteMonitor`.
+    /// Write; requires `TaskId`.
+    ///
+    /// Action `ModifySiteMonitor`: see [`modify_site_monitor`](modify_site_monitor) for its parameters, errors and an example.
     pub fn modify_site_monitor(&self) -> modify_site_monitor::ModifySiteMonitorBuilder {
         modify_site_monitor::ModifySiteMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `PutContact`.
+    /// Write; requires `ContactName`, `Describe`.
+    ///
+    /// Action `PutContact`: see [`put_contact`](put_contact) for its parameters, errors and an example.
     pub fn put_contact(&self) -> put_contact::PutContactBuilder {
         put_contact::PutContactBuilder::new(self.inner.clone())
     }
 
-    /// `PutContactGroup`.
+    /// Write; requires `ContactGroupName`.
+    ///
+    /// Action `PutContactGroup`: see [`put_contact_group`](put_contact_group) for its parameters, errors and an example.
     pub fn put_contact_group(&self) -> put_contact_group::PutContactGroupBuilder {
         put_contact_group::PutContactGroupBuilder::new(self.inner.clone())
     }
 
-    /// `PutCustomEvent`.
+    /// Write; requires `EventInfo`.
+    ///
+    /// Action `PutCustomEvent`: see [`put_custom_event`](put_custom_event) for its parameters, errors and an example.
     pub fn put_custom_event(&self) -> put_custom_event::PutCustomEventBuilder {
         put_custom_event::PutCustomEventBuilder::new(self.inner.clone())
     }
 
-    /// `PutCustomEventRule`.
+    /// Unspecified kind; requires `GroupId`, `RuleId`, `RuleName`, `EventName` and 3 more.
+    ///
+    /// Action `PutCustomEventRule`: see [`put_custom_event_rule`](put_custom_event_rule) for its parameters, errors and an example.
     pub fn put_custom_event_rule(
         &self,
     ) -> put_custom_event_rule::PutCustomEventRuleBuilder {
         put_custom_event_rule::PutCustomEventRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutCustomMetric`.
+    /// Write; requires `MetricList`.
+    ///
+    /// Action `PutCustomMetric`: see [`put_custom_metric`](put_custom_metric) for its parameters, errors and an example.
     pub fn put_custom_metric(&self) -> put_custom_metric::PutCustomMetricBuilder {
         put_custom_metric::PutCustomMetricBuilder::new(self.inner.clone())
     }
 
-    /// `PutCustomMetricRule`.
+    /// Write; requires `RuleId`, `MetricName`, `Resources`, `ContactGroups` and 5 more.
+    ///
+    /// Action `PutCustomMetricRule`: see [`put_custom_metric_rule`](put_custom_metric_rule) for its parameters, errors and an example.
     pub fn put_custom_metric_rule(
         &self,
     ) -> put_custom_metric_rule::PutCustomMetricRuleBuilder {
         put_custom_metric_rule::PutCustomMetricRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutEventRule`.
+    /// Write; requires `RuleName`, `EventPattern`.
+    ///
+    /// Action `PutEventRule`: see [`put_event_rule`](put_event_rule) for its parameters, errors and an example.
     pub fn put_event_rule(&self) -> put_event_rule::PutEventRuleBuilder {
         put_event_rule::PutEventRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutEventRuleTargets`.
+    /// Write; requires `RuleName`.
+    ///
+    /// Action `PutEventRuleTargets`: see [`put_event_rule_targets`](put_event_rule_targets) for its parameters, errors and an example.
     pub fn put_event_rule_targets(
         &self,
     ) -> put_event_rule_targets::PutEventRuleTargetsBuilder {
         put_event_rule_targets::PutEventRuleTargetsBuilder::new(self.inner.clone())
     }
 
-    /// `PutExporterOutput`.
+    /// Write; requires `DestName`, `ConfigJson`.
+    ///
+    /// Action `PutExporterOutput`: see [`put_exporter_output`](put_exporter_output) for its parameters, errors and an example.
     pub fn put_exporter_output(&self) -> put_exporter_output::PutExporterOutputBuilder {
         put_exporter_output::PutExporterOutputBuilder::new(self.inner.clone())
     }
 
-    /// `PutExporterRule`.
+    /// Write; requires `DstNames`.
+    ///
+    /// Action `PutExporterRule`: see [`put_exporter_rule`](put_exporter_rule) for its parameters, errors and an example.
     pub fn put_exporter_rule(&self) -> put_exporter_rule::PutExporterRuleBuilder {
         put_exporter_rule::PutExporterRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutGroupMetricRule`.
+    /// Write; requires `GroupId`, `RuleId`, `RuleName`, `Namespace` and 1 more.
+    ///
+    /// Action `PutGroupMetricRule`: see [`put_group_metric_rule`](put_group_metric_rule) for its parameters, errors and an example.
     pub fn put_group_metric_rule(
         &self,
     ) -> put_group_metric_rule::PutGroupMetricRuleBuilder {
         put_group_metric_rule::PutGroupMetricRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutHybridMonitorMetricData`.
+    /// Write; requires `Namespace`, `MetricList`.
+    ///
+    /// Action `PutHybridMonitorMetricData`: see [`put_hybrid_monitor_metric_data`](put_hybrid_monitor_metric_data) for its parameters, errors and an example.
     pub fn put_hybrid_monitor_metric_data(
         &self,
     ) -> put_hybrid_monitor_metric_data::PutHybridMonitorMetricDataBuilder {
@@ -2264,19 +2568,25 @@ impl Client {
         )
     }
 
-    /// `PutLogMonitor`.
+    /// Read and write; requires `SlsRegionId`, `SlsProject`, `SlsLogstore`, `MetricName` and 2 more.
+    ///
+    /// Action `PutLogMonitor`: see [`put_log_monitor`](put_log_monitor) for its parameters, errors and an example.
     pub fn put_log_monitor(&self) -> put_log_monitor::PutLogMonitorBuilder {
         put_log_monitor::PutLogMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `PutMetricRuleTargets`.
+    /// Write; requires `RuleId`, `Targets`.
+    ///
+    /// Action `PutMetricRuleTargets`: see [`put_metric_rule_targets`](put_metric_rule_targets) for its parameters, errors and an example.
     pub fn put_metric_rule_targets(
         &self,
     ) -> put_metric_rule_targets::PutMetricRuleTargetsBuilder {
         put_metric_rule_targets::PutMetricRuleTargetsBuilder::new(self.inner.clone())
     }
 
-    /// `PutMonitorGroupDynamicRule`.
+    /// Read and write; requires `GroupId`, `GroupRules`.
+    ///
+    /// Action `PutMonitorGroupDynamicRule`: see [`put_monitor_group_dynamic_rule`](put_monitor_group_dynamic_rule) for its parameters, errors and an example.
     pub fn put_monitor_group_dynamic_rule(
         &self,
     ) -> put_monitor_group_dynamic_rule::PutMonitorGroupDynamicRuleBuilder {
@@ -2285,40 +2595,52 @@ impl Client {
         )
     }
 
-    /// `PutMonitoringConfig`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `PutMonitoringConfig`: see [`put_monitoring_config`](put_monitoring_config) for its parameters, errors and an example.
     pub fn put_monitoring_config(
         &self,
     ) -> put_monitoring_config::PutMonitoringConfigBuilder {
         put_monitoring_config::PutMonitoringConfigBuilder::new(self.inner.clone())
     }
 
-    /// `PutResourceMetricRule`.
+    /// Write; requires `RuleId`, `RuleName`, `Namespace`, `MetricName` and 1 more.
+    ///
+    /// Action `PutResourceMetricRule`: see [`put_resource_metric_rule`](put_resource_metric_rule) for its parameters, errors and an example.
     pub fn put_resource_metric_rule(
         &self,
     ) -> put_resource_metric_rule::PutResourceMetricRuleBuilder {
         put_resource_metric_rule::PutResourceMetricRuleBuilder::new(self.inner.clone())
     }
 
-    /// `PutResourceMetricRules`.
+    /// Write; requires `Rules`.
+    ///
+    /// Action `PutResourceMetricRules`: see [`put_resource_metric_rules`](put_resource_metric_rules) for its parameters, errors and an example.
     pub fn put_resource_metric_rules(
         &self,
     ) -> put_resource_metric_rules::PutResourceMetricRulesBuilder {
         put_resource_metric_rules::PutResourceMetricRulesBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveTags`.
+    /// Write; requires `Tag`, `GroupIds`.
+    ///
+    /// Action `RemoveTags`: see [`remove_tags`](remove_tags) for its parameters, errors and an example.
     pub fn remove_tags(&self) -> remove_tags::RemoveTagsBuilder {
         remove_tags::RemoveTagsBuilder::new(self.inner.clone())
     }
 
-    /// `SendDryRunSystemEvent`.
+    /// Write; requires `Product`, `EventName`.
+    ///
+    /// Action `SendDryRunSystemEvent`: see [`send_dry_run_system_event`](send_dry_run_system_event) for its parameters, errors and an example.
     pub fn send_dry_run_system_event(
         &self,
     ) -> send_dry_run_system_event::SendDryRunSystemEventBuilder {
         send_dry_run_system_event::SendDryRunSystemEventBuilder::new(self.inner.clone())
     }
 
-    /// `UninstallMonitoringAgent`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UninstallMonitoringAgent`: see [`uninstall_monitoring_agent`](uninstall_monitoring_agent) for its parameters, errors and an example.
     pub fn uninstall_monitoring_agent(
         &self,
     ) -> uninstall_monitoring_agent::UninstallMonitoringAgentBuilder {

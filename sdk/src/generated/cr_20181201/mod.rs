@@ -768,7 +768,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `CancelArtifactBuildTask`.
+    /// Write; requires `InstanceId`, `BuildTaskId`.
+    ///
+    /// Action `CancelArtifactBuildTask`: see [`cancel_artifact_build_task`](cancel_artifact_build_task) for its parameters, errors and an example.
     pub fn cancel_artifact_build_task(
         &self,
     ) -> cancel_artifact_build_task::CancelArtifactBuildTaskBuilder {
@@ -777,28 +779,36 @@ impl Client {
         )
     }
 
-    /// `CancelRepoBuildRecord`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRecordId`.
+    ///
+    /// Action `CancelRepoBuildRecord`: see [`cancel_repo_build_record`](cancel_repo_build_record) for its parameters, errors and an example.
     pub fn cancel_repo_build_record(
         &self,
     ) -> cancel_repo_build_record::CancelRepoBuildRecordBuilder {
         cancel_repo_build_record::CancelRepoBuildRecordBuilder::new(self.inner.clone())
     }
 
-    /// `CancelRepoSyncTask`.
+    /// Read and write; requires `InstanceId`, `SyncTaskId`.
+    ///
+    /// Action `CancelRepoSyncTask`: see [`cancel_repo_sync_task`](cancel_repo_sync_task) for its parameters, errors and an example.
     pub fn cancel_repo_sync_task(
         &self,
     ) -> cancel_repo_sync_task::CancelRepoSyncTaskBuilder {
         cancel_repo_sync_task::CancelRepoSyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeResourceGroup`.
+    /// Unspecified kind; requires `ResourceId`, `ResourceRegionId`, `ResourceGroupId`.
+    ///
+    /// Action `ChangeResourceGroup`: see [`change_resource_group`](change_resource_group) for its parameters, errors and an example.
     pub fn change_resource_group(
         &self,
     ) -> change_resource_group::ChangeResourceGroupBuilder {
         change_resource_group::ChangeResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateArtifactBuildRule`.
+    /// Write; requires `InstanceId`, `ScopeType`, `ScopeId`, `ArtifactType`.
+    ///
+    /// Action `CreateArtifactBuildRule`: see [`create_artifact_build_rule`](create_artifact_build_rule) for its parameters, errors and an example.
     pub fn create_artifact_build_rule(
         &self,
     ) -> create_artifact_build_rule::CreateArtifactBuildRuleBuilder {
@@ -807,7 +817,9 @@ impl Client {
         )
     }
 
-    /// `CreateArtifactLifecycleRule`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `CreateArtifactLifecycleRule`: see [`create_artifact_lifecycle_rule`](create_artifact_lifecycle_rule) for its parameters, errors and an example.
     pub fn create_artifact_lifecycle_rule(
         &self,
     ) -> create_artifact_lifecycle_rule::CreateArtifactLifecycleRuleBuilder {
@@ -816,7 +828,9 @@ impl Client {
         )
     }
 
-    /// `CreateArtifactSubscriptionRule`.
+    /// Write; requires `InstanceId`, `SourceProvider`, `SourceRepoName`, `NamespaceName` and 4 more.
+    ///
+    /// Action `CreateArtifactSubscriptionRule`: see [`create_artifact_subscription_rule`](create_artifact_subscription_rule) for its parameters, errors and an example.
     pub fn create_artifact_subscription_rule(
         &self,
     ) -> create_artifact_subscription_rule::CreateArtifactSubscriptionRuleBuilder {
@@ -825,7 +839,9 @@ impl Client {
         )
     }
 
-    /// `CreateArtifactSubscriptionTask`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `CreateArtifactSubscriptionTask`: see [`create_artifact_subscription_task`](create_artifact_subscription_task) for its parameters, errors and an example.
     pub fn create_artifact_subscription_task(
         &self,
     ) -> create_artifact_subscription_task::CreateArtifactSubscriptionTaskBuilder {
@@ -834,7 +850,9 @@ impl Client {
         )
     }
 
-    /// `CreateBuildRecordByRecord`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRecordId`.
+    ///
+    /// Action `CreateBuildRecordByRecord`: see [`create_build_record_by_record`](create_build_record_by_record) for its parameters, errors and an example.
     pub fn create_build_record_by_record(
         &self,
     ) -> create_build_record_by_record::CreateBuildRecordByRecordBuilder {
@@ -843,7 +861,9 @@ impl Client {
         )
     }
 
-    /// `CreateBuildRecordByRule`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRuleId`.
+    ///
+    /// Action `CreateBuildRecordByRule`: see [`create_build_record_by_rule`](create_build_record_by_rule) for its parameters, errors and an example.
     pub fn create_build_record_by_rule(
         &self,
     ) -> create_build_record_by_rule::CreateBuildRecordByRuleBuilder {
@@ -852,26 +872,34 @@ impl Client {
         )
     }
 
-    /// `CreateChain`.
+    /// Write; requires `InstanceId`, `Name`.
+    ///
+    /// Action `CreateChain`: see [`create_chain`](create_chain) for its parameters, errors and an example.
     pub fn create_chain(&self) -> create_chain::CreateChainBuilder {
         create_chain::CreateChainBuilder::new(self.inner.clone())
     }
 
-    /// `CreateChartNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `CreateChartNamespace`: see [`create_chart_namespace`](create_chart_namespace) for its parameters, errors and an example.
     pub fn create_chart_namespace(
         &self,
     ) -> create_chart_namespace::CreateChartNamespaceBuilder {
         create_chart_namespace::CreateChartNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateChartRepository`.
+    /// Write; requires `InstanceId`, `RepoName`, `RepoNamespaceName`.
+    ///
+    /// Action `CreateChartRepository`: see [`create_chart_repository`](create_chart_repository) for its parameters, errors and an example.
     pub fn create_chart_repository(
         &self,
     ) -> create_chart_repository::CreateChartRepositoryBuilder {
         create_chart_repository::CreateChartRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateInstanceEndpointAclPolicy`.
+    /// Write; requires `InstanceId`, `EndpointType`, `Entry`.
+    ///
+    /// Action `CreateInstanceEndpointAclPolicy`: see [`create_instance_endpoint_acl_policy`](create_instance_endpoint_acl_policy) for its parameters, errors and an example.
     pub fn create_instance_endpoint_acl_policy(
         &self,
     ) -> create_instance_endpoint_acl_policy::CreateInstanceEndpointAclPolicyBuilder {
@@ -880,7 +908,9 @@ impl Client {
         )
     }
 
-    /// `CreateInstanceVpcEndpointLinkedVpc`.
+    /// Write; requires `InstanceId`, `VpcId`, `VswitchId`.
+    ///
+    /// Action `CreateInstanceVpcEndpointLinkedVpc`: see [`create_instance_vpc_endpoint_linked_vpc`](create_instance_vpc_endpoint_linked_vpc) for its parameters, errors and an example.
     pub fn create_instance_vpc_endpoint_linked_vpc(
         &self,
     ) -> create_instance_vpc_endpoint_linked_vpc::CreateInstanceVpcEndpointLinkedVpcBuilder {
@@ -889,19 +919,25 @@ impl Client {
         )
     }
 
-    /// `CreateNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `CreateNamespace`: see [`create_namespace`](create_namespace) for its parameters, errors and an example.
     pub fn create_namespace(&self) -> create_namespace::CreateNamespaceBuilder {
         create_namespace::CreateNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoBuildRule`.
+    /// Write; requires `InstanceId`, `RepoId`, `PushType`, `PushName` and 1 more.
+    ///
+    /// Action `CreateRepoBuildRule`: see [`create_repo_build_rule`](create_repo_build_rule) for its parameters, errors and an example.
     pub fn create_repo_build_rule(
         &self,
     ) -> create_repo_build_rule::CreateRepoBuildRuleBuilder {
         create_repo_build_rule::CreateRepoBuildRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoSourceCodeRepo`.
+    /// Write; requires `InstanceId`, `RepoId`, `CodeRepoType`, `CodeRepoNamespaceName` and 1 more.
+    ///
+    /// Action `CreateRepoSourceCodeRepo`: see [`create_repo_source_code_repo`](create_repo_source_code_repo) for its parameters, errors and an example.
     pub fn create_repo_source_code_repo(
         &self,
     ) -> create_repo_source_code_repo::CreateRepoSourceCodeRepoBuilder {
@@ -910,21 +946,27 @@ impl Client {
         )
     }
 
-    /// `CreateRepoSyncRule`.
+    /// Write; requires `InstanceId`, `NamespaceName`, `TargetRegionId`, `TargetInstanceId` and 4 more.
+    ///
+    /// Action `CreateRepoSyncRule`: see [`create_repo_sync_rule`](create_repo_sync_rule) for its parameters, errors and an example.
     pub fn create_repo_sync_rule(
         &self,
     ) -> create_repo_sync_rule::CreateRepoSyncRuleBuilder {
         create_repo_sync_rule::CreateRepoSyncRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoSyncTask`.
+    /// Write; requires `InstanceId`, `RepoId`, `Tag`, `TargetRegionId` and 4 more.
+    ///
+    /// Action `CreateRepoSyncTask`: see [`create_repo_sync_task`](create_repo_sync_task) for its parameters, errors and an example.
     pub fn create_repo_sync_task(
         &self,
     ) -> create_repo_sync_task::CreateRepoSyncTaskBuilder {
         create_repo_sync_task::CreateRepoSyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoSyncTaskByRule`.
+    /// Write; requires `InstanceId`, `RepoId`, `Tag`, `SyncRuleId`.
+    ///
+    /// Action `CreateRepoSyncTaskByRule`: see [`create_repo_sync_task_by_rule`](create_repo_sync_task_by_rule) for its parameters, errors and an example.
     pub fn create_repo_sync_task_by_rule(
         &self,
     ) -> create_repo_sync_task_by_rule::CreateRepoSyncTaskByRuleBuilder {
@@ -933,34 +975,46 @@ impl Client {
         )
     }
 
-    /// `CreateRepoTag`.
+    /// Write; requires `InstanceId`, `NamespaceName`, `RepoName`, `FromTag` and 1 more.
+    ///
+    /// Action `CreateRepoTag`: see [`create_repo_tag`](create_repo_tag) for its parameters, errors and an example.
     pub fn create_repo_tag(&self) -> create_repo_tag::CreateRepoTagBuilder {
         create_repo_tag::CreateRepoTagBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoTagScanTask`.
+    /// Write; requires `InstanceId`, `RepoId`, `Tag`.
+    ///
+    /// Action `CreateRepoTagScanTask`: see [`create_repo_tag_scan_task`](create_repo_tag_scan_task) for its parameters, errors and an example.
     pub fn create_repo_tag_scan_task(
         &self,
     ) -> create_repo_tag_scan_task::CreateRepoTagScanTaskBuilder {
         create_repo_tag_scan_task::CreateRepoTagScanTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepoTrigger`.
+    /// Write; requires `InstanceId`, `RepoId`, `TriggerName`, `TriggerUrl` and 1 more.
+    ///
+    /// Action `CreateRepoTrigger`: see [`create_repo_trigger`](create_repo_trigger) for its parameters, errors and an example.
     pub fn create_repo_trigger(&self) -> create_repo_trigger::CreateRepoTriggerBuilder {
         create_repo_trigger::CreateRepoTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRepository`.
+    /// Write; requires `InstanceId`, `RepoName`, `RepoNamespaceName`, `RepoType` and 1 more.
+    ///
+    /// Action `CreateRepository`: see [`create_repository`](create_repository) for its parameters, errors and an example.
     pub fn create_repository(&self) -> create_repository::CreateRepositoryBuilder {
         create_repository::CreateRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateScanRule`.
+    /// Write; requires `InstanceId`, `RuleName`, `ScanScope`, `TriggerType` and 1 more.
+    ///
+    /// Action `CreateScanRule`: see [`create_scan_rule`](create_scan_rule) for its parameters, errors and an example.
     pub fn create_scan_rule(&self) -> create_scan_rule::CreateScanRuleBuilder {
         create_scan_rule::CreateScanRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateStorageDomainRoutingRule`.
+    /// Write; requires `InstanceId`, `Routes`.
+    ///
+    /// Action `CreateStorageDomainRoutingRule`: see [`create_storage_domain_routing_rule`](create_storage_domain_routing_rule) for its parameters, errors and an example.
     pub fn create_storage_domain_routing_rule(
         &self,
     ) -> create_storage_domain_routing_rule::CreateStorageDomainRoutingRuleBuilder {
@@ -969,7 +1023,9 @@ impl Client {
         )
     }
 
-    /// `DeleteArtifactLifecycleRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `DeleteArtifactLifecycleRule`: see [`delete_artifact_lifecycle_rule`](delete_artifact_lifecycle_rule) for its parameters, errors and an example.
     pub fn delete_artifact_lifecycle_rule(
         &self,
     ) -> delete_artifact_lifecycle_rule::DeleteArtifactLifecycleRuleBuilder {
@@ -978,7 +1034,9 @@ impl Client {
         )
     }
 
-    /// `DeleteArtifactSubscriptionRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `DeleteArtifactSubscriptionRule`: see [`delete_artifact_subscription_rule`](delete_artifact_subscription_rule) for its parameters, errors and an example.
     pub fn delete_artifact_subscription_rule(
         &self,
     ) -> delete_artifact_subscription_rule::DeleteArtifactSubscriptionRuleBuilder {
@@ -987,40 +1045,52 @@ impl Client {
         )
     }
 
-    /// `DeleteChain`.
+    /// Write; requires `InstanceId`, `ChainId`.
+    ///
+    /// Action `DeleteChain`: see [`delete_chain`](delete_chain) for its parameters, errors and an example.
     pub fn delete_chain(&self) -> delete_chain::DeleteChainBuilder {
         delete_chain::DeleteChainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteChartNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `DeleteChartNamespace`: see [`delete_chart_namespace`](delete_chart_namespace) for its parameters, errors and an example.
     pub fn delete_chart_namespace(
         &self,
     ) -> delete_chart_namespace::DeleteChartNamespaceBuilder {
         delete_chart_namespace::DeleteChartNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteChartRelease`.
+    /// Write; requires `InstanceId`, `Chart`, `Release`, `RepoName` and 1 more.
+    ///
+    /// Action `DeleteChartRelease`: see [`delete_chart_release`](delete_chart_release) for its parameters, errors and an example.
     pub fn delete_chart_release(
         &self,
     ) -> delete_chart_release::DeleteChartReleaseBuilder {
         delete_chart_release::DeleteChartReleaseBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteChartRepository`.
+    /// Write; requires `InstanceId`, `RepoNamespaceName`, `RepoName`.
+    ///
+    /// Action `DeleteChartRepository`: see [`delete_chart_repository`](delete_chart_repository) for its parameters, errors and an example.
     pub fn delete_chart_repository(
         &self,
     ) -> delete_chart_repository::DeleteChartRepositoryBuilder {
         delete_chart_repository::DeleteChartRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteEventCenterRule`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteEventCenterRule`: see [`delete_event_center_rule`](delete_event_center_rule) for its parameters, errors and an example.
     pub fn delete_event_center_rule(
         &self,
     ) -> delete_event_center_rule::DeleteEventCenterRuleBuilder {
         delete_event_center_rule::DeleteEventCenterRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteInstanceEndpointAclPolicy`.
+    /// Write; requires `InstanceId`, `EndpointType`, `Entry`.
+    ///
+    /// Action `DeleteInstanceEndpointAclPolicy`: see [`delete_instance_endpoint_acl_policy`](delete_instance_endpoint_acl_policy) for its parameters, errors and an example.
     pub fn delete_instance_endpoint_acl_policy(
         &self,
     ) -> delete_instance_endpoint_acl_policy::DeleteInstanceEndpointAclPolicyBuilder {
@@ -1029,7 +1099,9 @@ impl Client {
         )
     }
 
-    /// `DeleteInstanceVpcEndpointLinkedVpc`.
+    /// Write; requires `InstanceId`, `VpcId`, `VswitchId`.
+    ///
+    /// Action `DeleteInstanceVpcEndpointLinkedVpc`: see [`delete_instance_vpc_endpoint_linked_vpc`](delete_instance_vpc_endpoint_linked_vpc) for its parameters, errors and an example.
     pub fn delete_instance_vpc_endpoint_linked_vpc(
         &self,
     ) -> delete_instance_vpc_endpoint_linked_vpc::DeleteInstanceVpcEndpointLinkedVpcBuilder {
@@ -1038,46 +1110,62 @@ impl Client {
         )
     }
 
-    /// `DeleteNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `DeleteNamespace`: see [`delete_namespace`](delete_namespace) for its parameters, errors and an example.
     pub fn delete_namespace(&self) -> delete_namespace::DeleteNamespaceBuilder {
         delete_namespace::DeleteNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRepoBuildRule`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRuleId`.
+    ///
+    /// Action `DeleteRepoBuildRule`: see [`delete_repo_build_rule`](delete_repo_build_rule) for its parameters, errors and an example.
     pub fn delete_repo_build_rule(
         &self,
     ) -> delete_repo_build_rule::DeleteRepoBuildRuleBuilder {
         delete_repo_build_rule::DeleteRepoBuildRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRepoSyncRule`.
+    /// Write; requires `InstanceId`, `SyncRuleId`.
+    ///
+    /// Action `DeleteRepoSyncRule`: see [`delete_repo_sync_rule`](delete_repo_sync_rule) for its parameters, errors and an example.
     pub fn delete_repo_sync_rule(
         &self,
     ) -> delete_repo_sync_rule::DeleteRepoSyncRuleBuilder {
         delete_repo_sync_rule::DeleteRepoSyncRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRepoTag`.
+    /// Write; requires `InstanceId`, `RepoId`, `Tag`.
+    ///
+    /// Action `DeleteRepoTag`: see [`delete_repo_tag`](delete_repo_tag) for its parameters, errors and an example.
     pub fn delete_repo_tag(&self) -> delete_repo_tag::DeleteRepoTagBuilder {
         delete_repo_tag::DeleteRepoTagBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRepoTrigger`.
+    /// Write; requires `InstanceId`, `RepoId`, `TriggerId`.
+    ///
+    /// Action `DeleteRepoTrigger`: see [`delete_repo_trigger`](delete_repo_trigger) for its parameters, errors and an example.
     pub fn delete_repo_trigger(&self) -> delete_repo_trigger::DeleteRepoTriggerBuilder {
         delete_repo_trigger::DeleteRepoTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRepository`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteRepository`: see [`delete_repository`](delete_repository) for its parameters, errors and an example.
     pub fn delete_repository(&self) -> delete_repository::DeleteRepositoryBuilder {
         delete_repository::DeleteRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteScanRule`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteScanRule`: see [`delete_scan_rule`](delete_scan_rule) for its parameters, errors and an example.
     pub fn delete_scan_rule(&self) -> delete_scan_rule::DeleteScanRuleBuilder {
         delete_scan_rule::DeleteScanRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteStorageDomainRoutingRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `DeleteStorageDomainRoutingRule`: see [`delete_storage_domain_routing_rule`](delete_storage_domain_routing_rule) for its parameters, errors and an example.
     pub fn delete_storage_domain_routing_rule(
         &self,
     ) -> delete_storage_domain_routing_rule::DeleteStorageDomainRoutingRuleBuilder {
@@ -1086,21 +1174,27 @@ impl Client {
         )
     }
 
-    /// `GetArtifactBuildRule`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetArtifactBuildRule`: see [`get_artifact_build_rule`](get_artifact_build_rule) for its parameters, errors and an example.
     pub fn get_artifact_build_rule(
         &self,
     ) -> get_artifact_build_rule::GetArtifactBuildRuleBuilder {
         get_artifact_build_rule::GetArtifactBuildRuleBuilder::new(self.inner.clone())
     }
 
-    /// `GetArtifactBuildTask`.
+    /// Read; requires `InstanceId`, `BuildTaskId`.
+    ///
+    /// Action `GetArtifactBuildTask`: see [`get_artifact_build_task`](get_artifact_build_task) for its parameters, errors and an example.
     pub fn get_artifact_build_task(
         &self,
     ) -> get_artifact_build_task::GetArtifactBuildTaskBuilder {
         get_artifact_build_task::GetArtifactBuildTaskBuilder::new(self.inner.clone())
     }
 
-    /// `GetArtifactLifecycleRule`.
+    /// Read; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `GetArtifactLifecycleRule`: see [`get_artifact_lifecycle_rule`](get_artifact_lifecycle_rule) for its parameters, errors and an example.
     pub fn get_artifact_lifecycle_rule(
         &self,
     ) -> get_artifact_lifecycle_rule::GetArtifactLifecycleRuleBuilder {
@@ -1109,7 +1203,9 @@ impl Client {
         )
     }
 
-    /// `GetArtifactSubscriptionRule`.
+    /// Read; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `GetArtifactSubscriptionRule`: see [`get_artifact_subscription_rule`](get_artifact_subscription_rule) for its parameters, errors and an example.
     pub fn get_artifact_subscription_rule(
         &self,
     ) -> get_artifact_subscription_rule::GetArtifactSubscriptionRuleBuilder {
@@ -1118,7 +1214,9 @@ impl Client {
         )
     }
 
-    /// `GetArtifactSubscriptionTask`.
+    /// Read; requires `InstanceId`, `TaskId`.
+    ///
+    /// Action `GetArtifactSubscriptionTask`: see [`get_artifact_subscription_task`](get_artifact_subscription_task) for its parameters, errors and an example.
     pub fn get_artifact_subscription_task(
         &self,
     ) -> get_artifact_subscription_task::GetArtifactSubscriptionTaskBuilder {
@@ -1127,7 +1225,9 @@ impl Client {
         )
     }
 
-    /// `GetArtifactSubscriptionTaskResult`.
+    /// Read; requires `InstanceId`, `TaskId`.
+    ///
+    /// Action `GetArtifactSubscriptionTaskResult`: see [`get_artifact_subscription_task_result`](get_artifact_subscription_task_result) for its parameters, errors and an example.
     pub fn get_artifact_subscription_task_result(
         &self,
     ) -> get_artifact_subscription_task_result::GetArtifactSubscriptionTaskResultBuilder {
@@ -1136,72 +1236,96 @@ impl Client {
         )
     }
 
-    /// `GetAuthorizationToken`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetAuthorizationToken`: see [`get_authorization_token`](get_authorization_token) for its parameters, errors and an example.
     pub fn get_authorization_token(
         &self,
     ) -> get_authorization_token::GetAuthorizationTokenBuilder {
         get_authorization_token::GetAuthorizationTokenBuilder::new(self.inner.clone())
     }
 
-    /// `GetChain`.
+    /// Read; requires `InstanceId`, `ChainId`.
+    ///
+    /// Action `GetChain`: see [`get_chain`](get_chain) for its parameters, errors and an example.
     pub fn get_chain(&self) -> get_chain::GetChainBuilder {
         get_chain::GetChainBuilder::new(self.inner.clone())
     }
 
-    /// `GetChartNamespace`.
+    /// Read; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `GetChartNamespace`: see [`get_chart_namespace`](get_chart_namespace) for its parameters, errors and an example.
     pub fn get_chart_namespace(&self) -> get_chart_namespace::GetChartNamespaceBuilder {
         get_chart_namespace::GetChartNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `GetChartRepository`.
+    /// Read; requires `InstanceId`, `RepoNamespaceName`, `RepoName`.
+    ///
+    /// Action `GetChartRepository`: see [`get_chart_repository`](get_chart_repository) for its parameters, errors and an example.
     pub fn get_chart_repository(
         &self,
     ) -> get_chart_repository::GetChartRepositoryBuilder {
         get_chart_repository::GetChartRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstance`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetInstance`: see [`get_instance`](get_instance) for its parameters, errors and an example.
     pub fn get_instance(&self) -> get_instance::GetInstanceBuilder {
         get_instance::GetInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstanceCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetInstanceCount`: see [`get_instance_count`](get_instance_count) for its parameters, errors and an example.
     pub fn get_instance_count(&self) -> get_instance_count::GetInstanceCountBuilder {
         get_instance_count::GetInstanceCountBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstanceEndpoint`.
+    /// Read; requires `InstanceId`, `EndpointType`.
+    ///
+    /// Action `GetInstanceEndpoint`: see [`get_instance_endpoint`](get_instance_endpoint) for its parameters, errors and an example.
     pub fn get_instance_endpoint(
         &self,
     ) -> get_instance_endpoint::GetInstanceEndpointBuilder {
         get_instance_endpoint::GetInstanceEndpointBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstanceUsage`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetInstanceUsage`: see [`get_instance_usage`](get_instance_usage) for its parameters, errors and an example.
     pub fn get_instance_usage(&self) -> get_instance_usage::GetInstanceUsageBuilder {
         get_instance_usage::GetInstanceUsageBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstanceVpcEndpoint`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetInstanceVpcEndpoint`: see [`get_instance_vpc_endpoint`](get_instance_vpc_endpoint) for its parameters, errors and an example.
     pub fn get_instance_vpc_endpoint(
         &self,
     ) -> get_instance_vpc_endpoint::GetInstanceVpcEndpointBuilder {
         get_instance_vpc_endpoint::GetInstanceVpcEndpointBuilder::new(self.inner.clone())
     }
 
-    /// `GetNamespace`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetNamespace`: see [`get_namespace`](get_namespace) for its parameters, errors and an example.
     pub fn get_namespace(&self) -> get_namespace::GetNamespaceBuilder {
         get_namespace::GetNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoBuildRecord`.
+    /// Write; requires `InstanceId`, `BuildRecordId`.
+    ///
+    /// Action `GetRepoBuildRecord`: see [`get_repo_build_record`](get_repo_build_record) for its parameters, errors and an example.
     pub fn get_repo_build_record(
         &self,
     ) -> get_repo_build_record::GetRepoBuildRecordBuilder {
         get_repo_build_record::GetRepoBuildRecordBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoBuildRecordStatus`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRecordId`.
+    ///
+    /// Action `GetRepoBuildRecordStatus`: see [`get_repo_build_record_status`](get_repo_build_record_status) for its parameters, errors and an example.
     pub fn get_repo_build_record_status(
         &self,
     ) -> get_repo_build_record_status::GetRepoBuildRecordStatusBuilder {
@@ -1210,48 +1334,64 @@ impl Client {
         )
     }
 
-    /// `GetRepoSourceCodeRepo`.
+    /// Read; requires `InstanceId`, `RepoId`.
+    ///
+    /// Action `GetRepoSourceCodeRepo`: see [`get_repo_source_code_repo`](get_repo_source_code_repo) for its parameters, errors and an example.
     pub fn get_repo_source_code_repo(
         &self,
     ) -> get_repo_source_code_repo::GetRepoSourceCodeRepoBuilder {
         get_repo_source_code_repo::GetRepoSourceCodeRepoBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoSyncTask`.
+    /// Read; requires `InstanceId`, `SyncTaskId`.
+    ///
+    /// Action `GetRepoSyncTask`: see [`get_repo_sync_task`](get_repo_sync_task) for its parameters, errors and an example.
     pub fn get_repo_sync_task(&self) -> get_repo_sync_task::GetRepoSyncTaskBuilder {
         get_repo_sync_task::GetRepoSyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoTag`.
+    /// Read; requires `InstanceId`, `RepoId`, `Tag`.
+    ///
+    /// Action `GetRepoTag`: see [`get_repo_tag`](get_repo_tag) for its parameters, errors and an example.
     pub fn get_repo_tag(&self) -> get_repo_tag::GetRepoTagBuilder {
         get_repo_tag::GetRepoTagBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoTagScanStatus`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetRepoTagScanStatus`: see [`get_repo_tag_scan_status`](get_repo_tag_scan_status) for its parameters, errors and an example.
     pub fn get_repo_tag_scan_status(
         &self,
     ) -> get_repo_tag_scan_status::GetRepoTagScanStatusBuilder {
         get_repo_tag_scan_status::GetRepoTagScanStatusBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepoTagScanSummary`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetRepoTagScanSummary`: see [`get_repo_tag_scan_summary`](get_repo_tag_scan_summary) for its parameters, errors and an example.
     pub fn get_repo_tag_scan_summary(
         &self,
     ) -> get_repo_tag_scan_summary::GetRepoTagScanSummaryBuilder {
         get_repo_tag_scan_summary::GetRepoTagScanSummaryBuilder::new(self.inner.clone())
     }
 
-    /// `GetRepository`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetRepository`: see [`get_repository`](get_repository) for its parameters, errors and an example.
     pub fn get_repository(&self) -> get_repository::GetRepositoryBuilder {
         get_repository::GetRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `GetScanRule`.
+    /// Read; requires `InstanceId`, `ScanRuleId`.
+    ///
+    /// Action `GetScanRule`: see [`get_scan_rule`](get_scan_rule) for its parameters, errors and an example.
     pub fn get_scan_rule(&self) -> get_scan_rule::GetScanRuleBuilder {
         get_scan_rule::GetScanRuleBuilder::new(self.inner.clone())
     }
 
-    /// `GetStorageDomainRoutingRule`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetStorageDomainRoutingRule`: see [`get_storage_domain_routing_rule`](get_storage_domain_routing_rule) for its parameters, errors and an example.
     pub fn get_storage_domain_routing_rule(
         &self,
     ) -> get_storage_domain_routing_rule::GetStorageDomainRoutingRuleBuilder {
@@ -1260,7 +1400,9 @@ impl Client {
         )
     }
 
-    /// `ListArtifactBuildTaskLog`.
+    /// Read; requires `InstanceId`, `BuildTaskId`, `Page`, `PageSize`.
+    ///
+    /// Action `ListArtifactBuildTaskLog`: see [`list_artifact_build_task_log`](list_artifact_build_task_log) for its parameters, errors and an example.
     pub fn list_artifact_build_task_log(
         &self,
     ) -> list_artifact_build_task_log::ListArtifactBuildTaskLogBuilder {
@@ -1269,7 +1411,9 @@ impl Client {
         )
     }
 
-    /// `ListArtifactLifecycleRule`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListArtifactLifecycleRule`: see [`list_artifact_lifecycle_rule`](list_artifact_lifecycle_rule) for its parameters, errors and an example.
     pub fn list_artifact_lifecycle_rule(
         &self,
     ) -> list_artifact_lifecycle_rule::ListArtifactLifecycleRuleBuilder {
@@ -1278,7 +1422,9 @@ impl Client {
         )
     }
 
-    /// `ListArtifactSubscriptionRule`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListArtifactSubscriptionRule`: see [`list_artifact_subscription_rule`](list_artifact_subscription_rule) for its parameters, errors and an example.
     pub fn list_artifact_subscription_rule(
         &self,
     ) -> list_artifact_subscription_rule::ListArtifactSubscriptionRuleBuilder {
@@ -1287,7 +1433,9 @@ impl Client {
         )
     }
 
-    /// `ListArtifactSubscriptionTask`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListArtifactSubscriptionTask`: see [`list_artifact_subscription_task`](list_artifact_subscription_task) for its parameters, errors and an example.
     pub fn list_artifact_subscription_task(
         &self,
     ) -> list_artifact_subscription_task::ListArtifactSubscriptionTaskBuilder {
@@ -1296,43 +1444,57 @@ impl Client {
         )
     }
 
-    /// `ListChain`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListChain`: see [`list_chain`](list_chain) for its parameters, errors and an example.
     pub fn list_chain(&self) -> list_chain::ListChainBuilder {
         list_chain::ListChainBuilder::new(self.inner.clone())
     }
 
-    /// `ListChainInstance`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListChainInstance`: see [`list_chain_instance`](list_chain_instance) for its parameters, errors and an example.
     pub fn list_chain_instance(&self) -> list_chain_instance::ListChainInstanceBuilder {
         list_chain_instance::ListChainInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ListChartNamespace`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListChartNamespace`: see [`list_chart_namespace`](list_chart_namespace) for its parameters, errors and an example.
     pub fn list_chart_namespace(
         &self,
     ) -> list_chart_namespace::ListChartNamespaceBuilder {
         list_chart_namespace::ListChartNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `ListChartRelease`.
+    /// Read; requires `InstanceId`, `RepoName`, `RepoNamespaceName`.
+    ///
+    /// Action `ListChartRelease`: see [`list_chart_release`](list_chart_release) for its parameters, errors and an example.
     pub fn list_chart_release(&self) -> list_chart_release::ListChartReleaseBuilder {
         list_chart_release::ListChartReleaseBuilder::new(self.inner.clone())
     }
 
-    /// `ListChartRepository`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListChartRepository`: see [`list_chart_repository`](list_chart_repository) for its parameters, errors and an example.
     pub fn list_chart_repository(
         &self,
     ) -> list_chart_repository::ListChartRepositoryBuilder {
         list_chart_repository::ListChartRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `ListEventCenterRecord`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListEventCenterRecord`: see [`list_event_center_record`](list_event_center_record) for its parameters, errors and an example.
     pub fn list_event_center_record(
         &self,
     ) -> list_event_center_record::ListEventCenterRecordBuilder {
         list_event_center_record::ListEventCenterRecordBuilder::new(self.inner.clone())
     }
 
-    /// `ListEventCenterRuleName`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListEventCenterRuleName`: see [`list_event_center_rule_name`](list_event_center_rule_name) for its parameters, errors and an example.
     pub fn list_event_center_rule_name(
         &self,
     ) -> list_event_center_rule_name::ListEventCenterRuleNameBuilder {
@@ -1341,38 +1503,50 @@ impl Client {
         )
     }
 
-    /// `ListInstance`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ListInstance`: see [`list_instance`](list_instance) for its parameters, errors and an example.
     pub fn list_instance(&self) -> list_instance::ListInstanceBuilder {
         list_instance::ListInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ListInstanceEndpoint`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListInstanceEndpoint`: see [`list_instance_endpoint`](list_instance_endpoint) for its parameters, errors and an example.
     pub fn list_instance_endpoint(
         &self,
     ) -> list_instance_endpoint::ListInstanceEndpointBuilder {
         list_instance_endpoint::ListInstanceEndpointBuilder::new(self.inner.clone())
     }
 
-    /// `ListInstanceRegion`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListInstanceRegion`: see [`list_instance_region`](list_instance_region) for its parameters, errors and an example.
     pub fn list_instance_region(
         &self,
     ) -> list_instance_region::ListInstanceRegionBuilder {
         list_instance_region::ListInstanceRegionBuilder::new(self.inner.clone())
     }
 
-    /// `ListNamespace`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListNamespace`: see [`list_namespace`](list_namespace) for its parameters, errors and an example.
     pub fn list_namespace(&self) -> list_namespace::ListNamespaceBuilder {
         list_namespace::ListNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoBuildRecord`.
+    /// Write; requires `InstanceId`, `RepoId`.
+    ///
+    /// Action `ListRepoBuildRecord`: see [`list_repo_build_record`](list_repo_build_record) for its parameters, errors and an example.
     pub fn list_repo_build_record(
         &self,
     ) -> list_repo_build_record::ListRepoBuildRecordBuilder {
         list_repo_build_record::ListRepoBuildRecordBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoBuildRecordLog`.
+    /// Read; requires `InstanceId`, `BuildRecordId`.
+    ///
+    /// Action `ListRepoBuildRecordLog`: see [`list_repo_build_record_log`](list_repo_build_record_log) for its parameters, errors and an example.
     pub fn list_repo_build_record_log(
         &self,
     ) -> list_repo_build_record_log::ListRepoBuildRecordLogBuilder {
@@ -1381,46 +1555,62 @@ impl Client {
         )
     }
 
-    /// `ListRepoBuildRule`.
+    /// Read; requires `InstanceId`, `RepoId`.
+    ///
+    /// Action `ListRepoBuildRule`: see [`list_repo_build_rule`](list_repo_build_rule) for its parameters, errors and an example.
     pub fn list_repo_build_rule(
         &self,
     ) -> list_repo_build_rule::ListRepoBuildRuleBuilder {
         list_repo_build_rule::ListRepoBuildRuleBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoSyncRule`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListRepoSyncRule`: see [`list_repo_sync_rule`](list_repo_sync_rule) for its parameters, errors and an example.
     pub fn list_repo_sync_rule(&self) -> list_repo_sync_rule::ListRepoSyncRuleBuilder {
         list_repo_sync_rule::ListRepoSyncRuleBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoSyncTask`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListRepoSyncTask`: see [`list_repo_sync_task`](list_repo_sync_task) for its parameters, errors and an example.
     pub fn list_repo_sync_task(&self) -> list_repo_sync_task::ListRepoSyncTaskBuilder {
         list_repo_sync_task::ListRepoSyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoTag`.
+    /// Read; requires `InstanceId`, `RepoId`.
+    ///
+    /// Action `ListRepoTag`: see [`list_repo_tag`](list_repo_tag) for its parameters, errors and an example.
     pub fn list_repo_tag(&self) -> list_repo_tag::ListRepoTagBuilder {
         list_repo_tag::ListRepoTagBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoTagScanResult`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListRepoTagScanResult`: see [`list_repo_tag_scan_result`](list_repo_tag_scan_result) for its parameters, errors and an example.
     pub fn list_repo_tag_scan_result(
         &self,
     ) -> list_repo_tag_scan_result::ListRepoTagScanResultBuilder {
         list_repo_tag_scan_result::ListRepoTagScanResultBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepoTrigger`.
+    /// Read; requires `InstanceId`, `RepoId`.
+    ///
+    /// Action `ListRepoTrigger`: see [`list_repo_trigger`](list_repo_trigger) for its parameters, errors and an example.
     pub fn list_repo_trigger(&self) -> list_repo_trigger::ListRepoTriggerBuilder {
         list_repo_trigger::ListRepoTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `ListRepository`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListRepository`: see [`list_repository`](list_repository) for its parameters, errors and an example.
     pub fn list_repository(&self) -> list_repository::ListRepositoryBuilder {
         list_repository::ListRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `ListScanBaselineByTask`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListScanBaselineByTask`: see [`list_scan_baseline_by_task`](list_scan_baseline_by_task) for its parameters, errors and an example.
     pub fn list_scan_baseline_by_task(
         &self,
     ) -> list_scan_baseline_by_task::ListScanBaselineByTaskBuilder {
@@ -1429,7 +1619,9 @@ impl Client {
         )
     }
 
-    /// `ListScanMaliciousFileByTask`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListScanMaliciousFileByTask`: see [`list_scan_malicious_file_by_task`](list_scan_malicious_file_by_task) for its parameters, errors and an example.
     pub fn list_scan_malicious_file_by_task(
         &self,
     ) -> list_scan_malicious_file_by_task::ListScanMaliciousFileByTaskBuilder {
@@ -1438,34 +1630,46 @@ impl Client {
         )
     }
 
-    /// `ListScanRule`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListScanRule`: see [`list_scan_rule`](list_scan_rule) for its parameters, errors and an example.
     pub fn list_scan_rule(&self) -> list_scan_rule::ListScanRuleBuilder {
         list_scan_rule::ListScanRuleBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Unspecified kind, paged; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ResetLoginPassword`.
+    /// Write; requires `InstanceId`, `Password`.
+    ///
+    /// Action `ResetLoginPassword`: see [`reset_login_password`](reset_login_password) for its parameters, errors and an example.
     pub fn reset_login_password(
         &self,
     ) -> reset_login_password::ResetLoginPasswordBuilder {
         reset_login_password::ResetLoginPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `ResourceType`, `ResourceId`, `RegionId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Unspecified kind; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateArtifactLifecycleRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `UpdateArtifactLifecycleRule`: see [`update_artifact_lifecycle_rule`](update_artifact_lifecycle_rule) for its parameters, errors and an example.
     pub fn update_artifact_lifecycle_rule(
         &self,
     ) -> update_artifact_lifecycle_rule::UpdateArtifactLifecycleRuleBuilder {
@@ -1474,7 +1678,9 @@ impl Client {
         )
     }
 
-    /// `UpdateArtifactSubscriptionRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `UpdateArtifactSubscriptionRule`: see [`update_artifact_subscription_rule`](update_artifact_subscription_rule) for its parameters, errors and an example.
     pub fn update_artifact_subscription_rule(
         &self,
     ) -> update_artifact_subscription_rule::UpdateArtifactSubscriptionRuleBuilder {
@@ -1483,33 +1689,43 @@ impl Client {
         )
     }
 
-    /// `UpdateChain`.
+    /// Write; requires `InstanceId`, `ChainId`, `Name`, `ChainConfig`.
+    ///
+    /// Action `UpdateChain`: see [`update_chain`](update_chain) for its parameters, errors and an example.
     pub fn update_chain(&self) -> update_chain::UpdateChainBuilder {
         update_chain::UpdateChainBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateChartNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `UpdateChartNamespace`: see [`update_chart_namespace`](update_chart_namespace) for its parameters, errors and an example.
     pub fn update_chart_namespace(
         &self,
     ) -> update_chart_namespace::UpdateChartNamespaceBuilder {
         update_chart_namespace::UpdateChartNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateChartRepository`.
+    /// Write; requires `InstanceId`, `RepoNamespaceName`, `RepoName`.
+    ///
+    /// Action `UpdateChartRepository`: see [`update_chart_repository`](update_chart_repository) for its parameters, errors and an example.
     pub fn update_chart_repository(
         &self,
     ) -> update_chart_repository::UpdateChartRepositoryBuilder {
         update_chart_repository::UpdateChartRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateEventCenterRule`.
+    /// Write; requires `InstanceId`, `RuleId`.
+    ///
+    /// Action `UpdateEventCenterRule`: see [`update_event_center_rule`](update_event_center_rule) for its parameters, errors and an example.
     pub fn update_event_center_rule(
         &self,
     ) -> update_event_center_rule::UpdateEventCenterRuleBuilder {
         update_event_center_rule::UpdateEventCenterRuleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateInstanceEndpointStatus`.
+    /// Write; requires `InstanceId`, `EndpointType`, `Enable`.
+    ///
+    /// Action `UpdateInstanceEndpointStatus`: see [`update_instance_endpoint_status`](update_instance_endpoint_status) for its parameters, errors and an example.
     pub fn update_instance_endpoint_status(
         &self,
     ) -> update_instance_endpoint_status::UpdateInstanceEndpointStatusBuilder {
@@ -1518,19 +1734,25 @@ impl Client {
         )
     }
 
-    /// `UpdateNamespace`.
+    /// Write; requires `InstanceId`, `NamespaceName`.
+    ///
+    /// Action `UpdateNamespace`: see [`update_namespace`](update_namespace) for its parameters, errors and an example.
     pub fn update_namespace(&self) -> update_namespace::UpdateNamespaceBuilder {
         update_namespace::UpdateNamespaceBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRepoBuildRule`.
+    /// Write; requires `InstanceId`, `RepoId`, `BuildRuleId`.
+    ///
+    /// Action `UpdateRepoBuildRule`: see [`update_repo_build_rule`](update_repo_build_rule) for its parameters, errors and an example.
     pub fn update_repo_build_rule(
         &self,
     ) -> update_repo_build_rule::UpdateRepoBuildRuleBuilder {
         update_repo_build_rule::UpdateRepoBuildRuleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRepoSourceCodeRepo`.
+    /// Write; requires `InstanceId`, `RepoId`, `CodeRepoType`, `CodeRepoNamespaceName` and 1 more.
+    ///
+    /// Action `UpdateRepoSourceCodeRepo`: see [`update_repo_source_code_repo`](update_repo_source_code_repo) for its parameters, errors and an example.
     pub fn update_repo_source_code_repo(
         &self,
     ) -> update_repo_source_code_repo::UpdateRepoSourceCodeRepoBuilder {
@@ -1539,22 +1761,30 @@ impl Client {
         )
     }
 
-    /// `UpdateRepoTrigger`.
+    /// Write; requires `InstanceId`, `RepoId`, `TriggerId`.
+    ///
+    /// Action `UpdateRepoTrigger`: see [`update_repo_trigger`](update_repo_trigger) for its parameters, errors and an example.
     pub fn update_repo_trigger(&self) -> update_repo_trigger::UpdateRepoTriggerBuilder {
         update_repo_trigger::UpdateRepoTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRepository`.
+    /// Write; requires `InstanceId`, `RepoType`, `Summary`.
+    ///
+    /// Action `UpdateRepository`: see [`update_repository`](update_repository) for its parameters, errors and an example.
     pub fn update_repository(&self) -> update_repository::UpdateRepositoryBuilder {
         update_repository::UpdateRepositoryBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateScanRule`.
+    /// Write; requires `InstanceId`, `ScanRuleId`, `RuleName`, `ScanScope` and 2 more.
+    ///
+    /// Action `UpdateScanRule`: see [`update_scan_rule`](update_scan_rule) for its parameters, errors and an example.
     pub fn update_scan_rule(&self) -> update_scan_rule::UpdateScanRuleBuilder {
         update_scan_rule::UpdateScanRuleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateStorageDomainRoutingRule`.
+    /// Write; requires `InstanceId`, `Routes`, `RuleId`.
+    ///
+    /// Action `UpdateStorageDomainRoutingRule`: see [`update_storage_domain_routing_rule`](update_storage_domain_routing_rule) for its parameters, errors and an example.
     pub fn update_storage_domain_routing_rule(
         &self,
     ) -> update_storage_domain_routing_rule::UpdateStorageDomainRoutingRuleBuilder {

@@ -860,12 +860,16 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AttachInstances`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `AttachInstances`: see [`attach_instances`](attach_instances) for its parameters, errors and an example.
     pub fn attach_instances(&self) -> attach_instances::AttachInstancesBuilder {
         attach_instances::AttachInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `AttachInstancesToNodePool`.
+    /// Write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `AttachInstancesToNodePool`: see [`attach_instances_to_node_pool`](attach_instances_to_node_pool) for its parameters, errors and an example.
     pub fn attach_instances_to_node_pool(
         &self,
     ) -> attach_instances_to_node_pool::AttachInstancesToNodePoolBuilder {
@@ -874,7 +878,9 @@ impl Client {
         )
     }
 
-    /// `CancelClusterUpgrade`.
+    /// Write, deprecated; requires `ClusterId`.
+    ///
+    /// Action `CancelClusterUpgrade`: see [`cancel_cluster_upgrade`](cancel_cluster_upgrade) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn cancel_cluster_upgrade(
         &self,
@@ -882,7 +888,9 @@ impl Client {
         cancel_cluster_upgrade::CancelClusterUpgradeBuilder::new(self.inner.clone())
     }
 
-    /// `CancelComponentUpgrade`.
+    /// Read and write, deprecated; requires `clusterId`, `componentId`.
+    ///
+    /// Action `CancelComponentUpgrade`: see [`cancel_component_upgrade`](cancel_component_upgrade) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn cancel_component_upgrade(
         &self,
@@ -890,19 +898,25 @@ impl Client {
         cancel_component_upgrade::CancelComponentUpgradeBuilder::new(self.inner.clone())
     }
 
-    /// `CancelOperationPlan`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CancelOperationPlan`: see [`cancel_operation_plan`](cancel_operation_plan) for its parameters, errors and an example.
     pub fn cancel_operation_plan(
         &self,
     ) -> cancel_operation_plan::CancelOperationPlanBuilder {
         cancel_operation_plan::CancelOperationPlanBuilder::new(self.inner.clone())
     }
 
-    /// `CancelTask`.
+    /// Write; requires `task_id`.
+    ///
+    /// Action `CancelTask`: see [`cancel_task`](cancel_task) for its parameters, errors and an example.
     pub fn cancel_task(&self) -> cancel_task::CancelTaskBuilder {
         cancel_task::CancelTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CheckControlPlaneLogEnable`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `CheckControlPlaneLogEnable`: see [`check_control_plane_log_enable`](check_control_plane_log_enable) for its parameters, errors and an example.
     pub fn check_control_plane_log_enable(
         &self,
     ) -> check_control_plane_log_enable::CheckControlPlaneLogEnableBuilder {
@@ -911,12 +925,16 @@ impl Client {
         )
     }
 
-    /// `CheckServiceRole`.
+    /// Read; no required parameters.
+    ///
+    /// Action `CheckServiceRole`: see [`check_service_role`](check_service_role) for its parameters, errors and an example.
     pub fn check_service_role(&self) -> check_service_role::CheckServiceRoleBuilder {
         check_service_role::CheckServiceRoleBuilder::new(self.inner.clone())
     }
 
-    /// `CleanClusterUserPermissions`.
+    /// Unspecified kind; requires `ClusterId`, `Uid`.
+    ///
+    /// Action `CleanClusterUserPermissions`: see [`clean_cluster_user_permissions`](clean_cluster_user_permissions) for its parameters, errors and an example.
     pub fn clean_cluster_user_permissions(
         &self,
     ) -> clean_cluster_user_permissions::CleanClusterUserPermissionsBuilder {
@@ -925,14 +943,18 @@ impl Client {
         )
     }
 
-    /// `CleanUserPermissions`.
+    /// Unspecified kind; requires `Uid`.
+    ///
+    /// Action `CleanUserPermissions`: see [`clean_user_permissions`](clean_user_permissions) for its parameters, errors and an example.
     pub fn clean_user_permissions(
         &self,
     ) -> clean_user_permissions::CleanUserPermissionsBuilder {
         clean_user_permissions::CleanUserPermissionsBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAutoscalingConfig`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `CreateAutoscalingConfig`: see [`create_autoscaling_config`](create_autoscaling_config) for its parameters, errors and an example.
     pub fn create_autoscaling_config(
         &self,
     ) -> create_autoscaling_config::CreateAutoscalingConfigBuilder {
@@ -941,19 +963,25 @@ impl Client {
         )
     }
 
-    /// `CreateCluster`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreateCluster`: see [`create_cluster`](create_cluster) for its parameters, errors and an example.
     pub fn create_cluster(&self) -> create_cluster::CreateClusterBuilder {
         create_cluster::CreateClusterBuilder::new(self.inner.clone())
     }
 
-    /// `CreateClusterDiagnosis`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateClusterDiagnosis`: see [`create_cluster_diagnosis`](create_cluster_diagnosis) for its parameters, errors and an example.
     pub fn create_cluster_diagnosis(
         &self,
     ) -> create_cluster_diagnosis::CreateClusterDiagnosisBuilder {
         create_cluster_diagnosis::CreateClusterDiagnosisBuilder::new(self.inner.clone())
     }
 
-    /// `CreateClusterInspectConfig`.
+    /// Write; requires `clusterId`.
+    ///
+    /// Action `CreateClusterInspectConfig`: see [`create_cluster_inspect_config`](create_cluster_inspect_config) for its parameters, errors and an example.
     pub fn create_cluster_inspect_config(
         &self,
     ) -> create_cluster_inspect_config::CreateClusterInspectConfigBuilder {
@@ -962,14 +990,18 @@ impl Client {
         )
     }
 
-    /// `CreateClusterNodePool`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `CreateClusterNodePool`: see [`create_cluster_node_pool`](create_cluster_node_pool) for its parameters, errors and an example.
     pub fn create_cluster_node_pool(
         &self,
     ) -> create_cluster_node_pool::CreateClusterNodePoolBuilder {
         create_cluster_node_pool::CreateClusterNodePoolBuilder::new(self.inner.clone())
     }
 
-    /// `CreateKubernetesTrigger`.
+    /// Read and write, deprecated; no required parameters.
+    ///
+    /// Action `CreateKubernetesTrigger`: see [`create_kubernetes_trigger`](create_kubernetes_trigger) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_kubernetes_trigger(
         &self,
@@ -979,24 +1011,32 @@ impl Client {
         )
     }
 
-    /// `CreateTemplate`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreateTemplate`: see [`create_template`](create_template) for its parameters, errors and an example.
     pub fn create_template(&self) -> create_template::CreateTemplateBuilder {
         create_template::CreateTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTrigger`.
+    /// Read and write; requires `cluster_id`.
+    ///
+    /// Action `CreateTrigger`: see [`create_trigger`](create_trigger) for its parameters, errors and an example.
     pub fn create_trigger(&self) -> create_trigger::CreateTriggerBuilder {
         create_trigger::CreateTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlertContact`.
+    /// Read; requires `contact_ids`.
+    ///
+    /// Action `DeleteAlertContact`: see [`delete_alert_contact`](delete_alert_contact) for its parameters, errors and an example.
     pub fn delete_alert_contact(
         &self,
     ) -> delete_alert_contact::DeleteAlertContactBuilder {
         delete_alert_contact::DeleteAlertContactBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlertContactGroup`.
+    /// Read; requires `contact_group_ids`.
+    ///
+    /// Action `DeleteAlertContactGroup`: see [`delete_alert_contact_group`](delete_alert_contact_group) for its parameters, errors and an example.
     pub fn delete_alert_contact_group(
         &self,
     ) -> delete_alert_contact_group::DeleteAlertContactGroupBuilder {
@@ -1005,12 +1045,16 @@ impl Client {
         )
     }
 
-    /// `DeleteCluster`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DeleteCluster`: see [`delete_cluster`](delete_cluster) for its parameters, errors and an example.
     pub fn delete_cluster(&self) -> delete_cluster::DeleteClusterBuilder {
         delete_cluster::DeleteClusterBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteClusterInspectConfig`.
+    /// Write; requires `clusterId`.
+    ///
+    /// Action `DeleteClusterInspectConfig`: see [`delete_cluster_inspect_config`](delete_cluster_inspect_config) for its parameters, errors and an example.
     pub fn delete_cluster_inspect_config(
         &self,
     ) -> delete_cluster_inspect_config::DeleteClusterInspectConfigBuilder {
@@ -1019,21 +1063,27 @@ impl Client {
         )
     }
 
-    /// `DeleteClusterNodepool`.
+    /// Read; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `DeleteClusterNodepool`: see [`delete_cluster_nodepool`](delete_cluster_nodepool) for its parameters, errors and an example.
     pub fn delete_cluster_nodepool(
         &self,
     ) -> delete_cluster_nodepool::DeleteClusterNodepoolBuilder {
         delete_cluster_nodepool::DeleteClusterNodepoolBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteClusterNodes`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `DeleteClusterNodes`: see [`delete_cluster_nodes`](delete_cluster_nodes) for its parameters, errors and an example.
     pub fn delete_cluster_nodes(
         &self,
     ) -> delete_cluster_nodes::DeleteClusterNodesBuilder {
         delete_cluster_nodes::DeleteClusterNodesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteKubernetesTrigger`.
+    /// Read and write, deprecated; requires `Id`.
+    ///
+    /// Action `DeleteKubernetesTrigger`: see [`delete_kubernetes_trigger`](delete_kubernetes_trigger) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_kubernetes_trigger(
         &self,
@@ -1043,42 +1093,56 @@ impl Client {
         )
     }
 
-    /// `DeletePolicyInstance`.
+    /// Write; requires `cluster_id`, `policy_name`.
+    ///
+    /// Action `DeletePolicyInstance`: see [`delete_policy_instance`](delete_policy_instance) for its parameters, errors and an example.
     pub fn delete_policy_instance(
         &self,
     ) -> delete_policy_instance::DeletePolicyInstanceBuilder {
         delete_policy_instance::DeletePolicyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteTemplate`.
+    /// Read and write; requires `TemplateId`.
+    ///
+    /// Action `DeleteTemplate`: see [`delete_template`](delete_template) for its parameters, errors and an example.
     pub fn delete_template(&self) -> delete_template::DeleteTemplateBuilder {
         delete_template::DeleteTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteTrigger`.
+    /// Read and write; requires `cluster_id`, `Id`.
+    ///
+    /// Action `DeleteTrigger`: see [`delete_trigger`](delete_trigger) for its parameters, errors and an example.
     pub fn delete_trigger(&self) -> delete_trigger::DeleteTriggerBuilder {
         delete_trigger::DeleteTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DeployPolicyInstance`.
+    /// Write; requires `cluster_id`, `policy_name`.
+    ///
+    /// Action `DeployPolicyInstance`: see [`deploy_policy_instance`](deploy_policy_instance) for its parameters, errors and an example.
     pub fn deploy_policy_instance(
         &self,
     ) -> deploy_policy_instance::DeployPolicyInstanceBuilder {
         deploy_policy_instance::DeployPolicyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAddon`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAddon`: see [`describe_addon`](describe_addon) for its parameters, errors and an example.
     pub fn describe_addon(&self) -> describe_addon::DescribeAddonBuilder {
         describe_addon::DescribeAddonBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAddons`.
+    /// Read, deprecated; requires `region`.
+    ///
+    /// Action `DescribeAddons`: see [`describe_addons`](describe_addons) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_addons(&self) -> describe_addons::DescribeAddonsBuilder {
         describe_addons::DescribeAddonsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterAddonInstance`.
+    /// Read, deprecated; requires `ClusterID`, `AddonName`.
+    ///
+    /// Action `DescribeClusterAddonInstance`: see [`describe_cluster_addon_instance`](describe_cluster_addon_instance) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_addon_instance(
         &self,
@@ -1088,7 +1152,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterAddonMetadata`.
+    /// Read, deprecated; requires `cluster_id`, `component_id`.
+    ///
+    /// Action `DescribeClusterAddonMetadata`: see [`describe_cluster_addon_metadata`](describe_cluster_addon_metadata) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_addon_metadata(
         &self,
@@ -1098,7 +1164,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterAddonUpgradeStatus`.
+    /// Read, deprecated; requires `ClusterId`, `ComponentId`.
+    ///
+    /// Action `DescribeClusterAddonUpgradeStatus`: see [`describe_cluster_addon_upgrade_status`](describe_cluster_addon_upgrade_status) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_addon_upgrade_status(
         &self,
@@ -1108,7 +1176,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterAddonsUpgradeStatus`.
+    /// Read, deprecated; requires `ClusterId`, `componentIds`.
+    ///
+    /// Action `DescribeClusterAddonsUpgradeStatus`: see [`describe_cluster_addons_upgrade_status`](describe_cluster_addons_upgrade_status) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_addons_upgrade_status(
         &self,
@@ -1118,7 +1188,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterAddonsVersion`.
+    /// Read, deprecated; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterAddonsVersion`: see [`describe_cluster_addons_version`](describe_cluster_addons_version) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_addons_version(
         &self,
@@ -1128,7 +1200,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterAttachScripts`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterAttachScripts`: see [`describe_cluster_attach_scripts`](describe_cluster_attach_scripts) for its parameters, errors and an example.
     pub fn describe_cluster_attach_scripts(
         &self,
     ) -> describe_cluster_attach_scripts::DescribeClusterAttachScriptsBuilder {
@@ -1137,28 +1211,36 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterDetail`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterDetail`: see [`describe_cluster_detail`](describe_cluster_detail) for its parameters, errors and an example.
     pub fn describe_cluster_detail(
         &self,
     ) -> describe_cluster_detail::DescribeClusterDetailBuilder {
         describe_cluster_detail::DescribeClusterDetailBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterEvents`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterEvents`: see [`describe_cluster_events`](describe_cluster_events) for its parameters, errors and an example.
     pub fn describe_cluster_events(
         &self,
     ) -> describe_cluster_events::DescribeClusterEventsBuilder {
         describe_cluster_events::DescribeClusterEventsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterLogs`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterLogs`: see [`describe_cluster_logs`](describe_cluster_logs) for its parameters, errors and an example.
     pub fn describe_cluster_logs(
         &self,
     ) -> describe_cluster_logs::DescribeClusterLogsBuilder {
         describe_cluster_logs::DescribeClusterLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterNodePoolDetail`.
+    /// Read; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `DescribeClusterNodePoolDetail`: see [`describe_cluster_node_pool_detail`](describe_cluster_node_pool_detail) for its parameters, errors and an example.
     pub fn describe_cluster_node_pool_detail(
         &self,
     ) -> describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailBuilder {
@@ -1167,7 +1249,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterNodePools`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterNodePools`: see [`describe_cluster_node_pools`](describe_cluster_node_pools) for its parameters, errors and an example.
     pub fn describe_cluster_node_pools(
         &self,
     ) -> describe_cluster_node_pools::DescribeClusterNodePoolsBuilder {
@@ -1176,14 +1260,18 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterNodes`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterNodes`: see [`describe_cluster_nodes`](describe_cluster_nodes) for its parameters, errors and an example.
     pub fn describe_cluster_nodes(
         &self,
     ) -> describe_cluster_nodes::DescribeClusterNodesBuilder {
         describe_cluster_nodes::DescribeClusterNodesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterResources`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterResources`: see [`describe_cluster_resources`](describe_cluster_resources) for its parameters, errors and an example.
     pub fn describe_cluster_resources(
         &self,
     ) -> describe_cluster_resources::DescribeClusterResourcesBuilder {
@@ -1192,14 +1280,18 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterTasks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeClusterTasks`: see [`describe_cluster_tasks`](describe_cluster_tasks) for its parameters, errors and an example.
     pub fn describe_cluster_tasks(
         &self,
     ) -> describe_cluster_tasks::DescribeClusterTasksBuilder {
         describe_cluster_tasks::DescribeClusterTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterUserKubeconfig`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterUserKubeconfig`: see [`describe_cluster_user_kubeconfig`](describe_cluster_user_kubeconfig) for its parameters, errors and an example.
     pub fn describe_cluster_user_kubeconfig(
         &self,
     ) -> describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigBuilder {
@@ -1208,7 +1300,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterV2UserKubeconfig`.
+    /// Read, deprecated; requires `ClusterId`.
+    ///
+    /// Action `DescribeClusterV2UserKubeconfig`: see [`describe_cluster_v2_user_kubeconfig`](describe_cluster_v2_user_kubeconfig) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_cluster_v2_user_kubeconfig(
         &self,
@@ -1218,20 +1312,26 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterVuls`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeClusterVuls`: see [`describe_cluster_vuls`](describe_cluster_vuls) for its parameters, errors and an example.
     pub fn describe_cluster_vuls(
         &self,
     ) -> describe_cluster_vuls::DescribeClusterVulsBuilder {
         describe_cluster_vuls::DescribeClusterVulsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusters`.
+    /// Read, deprecated; no required parameters.
+    ///
+    /// Action `DescribeClusters`: see [`describe_clusters`](describe_clusters) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_clusters(&self) -> describe_clusters::DescribeClustersBuilder {
         describe_clusters::DescribeClustersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClustersForRegion`.
+    /// Read; requires `region_id`.
+    ///
+    /// Action `DescribeClustersForRegion`: see [`describe_clusters_for_region`](describe_clusters_for_region) for its parameters, errors and an example.
     pub fn describe_clusters_for_region(
         &self,
     ) -> describe_clusters_for_region::DescribeClustersForRegionBuilder {
@@ -1240,19 +1340,25 @@ impl Client {
         )
     }
 
-    /// `DescribeClustersV1`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeClustersV1`: see [`describe_clusters_v1`](describe_clusters_v1) for its parameters, errors and an example.
     pub fn describe_clusters_v1(
         &self,
     ) -> describe_clusters_v1::DescribeClustersV1Builder {
         describe_clusters_v1::DescribeClustersV1Builder::new(self.inner.clone())
     }
 
-    /// `DescribeEvents`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DescribeEvents`: see [`describe_events`](describe_events) for its parameters, errors and an example.
     pub fn describe_events(&self) -> describe_events::DescribeEventsBuilder {
         describe_events::DescribeEventsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEventsForRegion`.
+    /// Read; requires `region_id`.
+    ///
+    /// Action `DescribeEventsForRegion`: see [`describe_events_for_region`](describe_events_for_region) for its parameters, errors and an example.
     pub fn describe_events_for_region(
         &self,
     ) -> describe_events_for_region::DescribeEventsForRegionBuilder {
@@ -1261,7 +1367,9 @@ impl Client {
         )
     }
 
-    /// `DescribeExternalAgent`.
+    /// Read and write, deprecated; requires `ClusterId`.
+    ///
+    /// Action `DescribeExternalAgent`: see [`describe_external_agent`](describe_external_agent) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_external_agent(
         &self,
@@ -1269,7 +1377,9 @@ impl Client {
         describe_external_agent::DescribeExternalAgentBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeKubernetesVersionMetadata`.
+    /// Read; requires `Region`, `ClusterType`.
+    ///
+    /// Action `DescribeKubernetesVersionMetadata`: see [`describe_kubernetes_version_metadata`](describe_kubernetes_version_metadata) for its parameters, errors and an example.
     pub fn describe_kubernetes_version_metadata(
         &self,
     ) -> describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataBuilder {
@@ -1278,26 +1388,34 @@ impl Client {
         )
     }
 
-    /// `DescribeNodePoolVuls`.
+    /// Read; requires `cluster_id`, `nodepool_id`.
+    ///
+    /// Action `DescribeNodePoolVuls`: see [`describe_node_pool_vuls`](describe_node_pool_vuls) for its parameters, errors and an example.
     pub fn describe_node_pool_vuls(
         &self,
     ) -> describe_node_pool_vuls::DescribeNodePoolVulsBuilder {
         describe_node_pool_vuls::DescribeNodePoolVulsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePolicies`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribePolicies`: see [`describe_policies`](describe_policies) for its parameters, errors and an example.
     pub fn describe_policies(&self) -> describe_policies::DescribePoliciesBuilder {
         describe_policies::DescribePoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePolicyDetails`.
+    /// Read; requires `policy_name`.
+    ///
+    /// Action `DescribePolicyDetails`: see [`describe_policy_details`](describe_policy_details) for its parameters, errors and an example.
     pub fn describe_policy_details(
         &self,
     ) -> describe_policy_details::DescribePolicyDetailsBuilder {
         describe_policy_details::DescribePolicyDetailsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePolicyGovernanceInCluster`.
+    /// Read; requires `cluster_id`.
+    ///
+    /// Action `DescribePolicyGovernanceInCluster`: see [`describe_policy_governance_in_cluster`](describe_policy_governance_in_cluster) for its parameters, errors and an example.
     pub fn describe_policy_governance_in_cluster(
         &self,
     ) -> describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterBuilder {
@@ -1306,7 +1424,9 @@ impl Client {
         )
     }
 
-    /// `DescribePolicyInstances`.
+    /// Read; requires `cluster_id`.
+    ///
+    /// Action `DescribePolicyInstances`: see [`describe_policy_instances`](describe_policy_instances) for its parameters, errors and an example.
     pub fn describe_policy_instances(
         &self,
     ) -> describe_policy_instances::DescribePolicyInstancesBuilder {
@@ -1315,7 +1435,9 @@ impl Client {
         )
     }
 
-    /// `DescribePolicyInstancesStatus`.
+    /// Read; requires `cluster_id`.
+    ///
+    /// Action `DescribePolicyInstancesStatus`: see [`describe_policy_instances_status`](describe_policy_instances_status) for its parameters, errors and an example.
     pub fn describe_policy_instances_status(
         &self,
     ) -> describe_policy_instances_status::DescribePolicyInstancesStatusBuilder {
@@ -1324,7 +1446,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourcesDeleteProtection`.
+    /// Read; requires `ClusterId`, `ResourceType`.
+    ///
+    /// Action `DescribeResourcesDeleteProtection`: see [`describe_resources_delete_protection`](describe_resources_delete_protection) for its parameters, errors and an example.
     pub fn describe_resources_delete_protection(
         &self,
     ) -> describe_resources_delete_protection::DescribeResourcesDeleteProtectionBuilder {
@@ -1333,7 +1457,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSubaccountK8sClusterUserConfig`.
+    /// Read; requires `ClusterId`, `Uid`.
+    ///
+    /// Action `DescribeSubaccountK8sClusterUserConfig`: see [`describe_subaccount_k8s_cluster_user_config`](describe_subaccount_k8s_cluster_user_config) for its parameters, errors and an example.
     pub fn describe_subaccount_k8s_cluster_user_config(
         &self,
     ) -> describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigBuilder {
@@ -1342,12 +1468,16 @@ impl Client {
         )
     }
 
-    /// `DescribeTaskInfo`.
+    /// Read; requires `task_id`.
+    ///
+    /// Action `DescribeTaskInfo`: see [`describe_task_info`](describe_task_info) for its parameters, errors and an example.
     pub fn describe_task_info(&self) -> describe_task_info::DescribeTaskInfoBuilder {
         describe_task_info::DescribeTaskInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTemplateAttribute`.
+    /// Read; requires `TemplateId`.
+    ///
+    /// Action `DescribeTemplateAttribute`: see [`describe_template_attribute`](describe_template_attribute) for its parameters, errors and an example.
     pub fn describe_template_attribute(
         &self,
     ) -> describe_template_attribute::DescribeTemplateAttributeBuilder {
@@ -1356,17 +1486,23 @@ impl Client {
         )
     }
 
-    /// `DescribeTemplates`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeTemplates`: see [`describe_templates`](describe_templates) for its parameters, errors and an example.
     pub fn describe_templates(&self) -> describe_templates::DescribeTemplatesBuilder {
         describe_templates::DescribeTemplatesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTrigger`.
+    /// Read; requires `cluster_id`, `Namespace`, `Name`.
+    ///
+    /// Action `DescribeTrigger`: see [`describe_trigger`](describe_trigger) for its parameters, errors and an example.
     pub fn describe_trigger(&self) -> describe_trigger::DescribeTriggerBuilder {
         describe_trigger::DescribeTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserClusterNamespaces`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeUserClusterNamespaces`: see [`describe_user_cluster_namespaces`](describe_user_cluster_namespaces) for its parameters, errors and an example.
     pub fn describe_user_cluster_namespaces(
         &self,
     ) -> describe_user_cluster_namespaces::DescribeUserClusterNamespacesBuilder {
@@ -1375,24 +1511,32 @@ impl Client {
         )
     }
 
-    /// `DescribeUserPermission`.
+    /// Read; requires `uid`.
+    ///
+    /// Action `DescribeUserPermission`: see [`describe_user_permission`](describe_user_permission) for its parameters, errors and an example.
     pub fn describe_user_permission(
         &self,
     ) -> describe_user_permission::DescribeUserPermissionBuilder {
         describe_user_permission::DescribeUserPermissionBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserQuota`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DescribeUserQuota`: see [`describe_user_quota`](describe_user_quota) for its parameters, errors and an example.
     pub fn describe_user_quota(&self) -> describe_user_quota::DescribeUserQuotaBuilder {
         describe_user_quota::DescribeUserQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `FixNodePoolVuls`.
+    /// Write; requires `cluster_id`, `nodepool_id`.
+    ///
+    /// Action `FixNodePoolVuls`: see [`fix_node_pool_vuls`](fix_node_pool_vuls) for its parameters, errors and an example.
     pub fn fix_node_pool_vuls(&self) -> fix_node_pool_vuls::FixNodePoolVulsBuilder {
         fix_node_pool_vuls::FixNodePoolVulsBuilder::new(self.inner.clone())
     }
 
-    /// `GetClusterAddonInstance`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetClusterAddonInstance`: see [`get_cluster_addon_instance`](get_cluster_addon_instance) for its parameters, errors and an example.
     pub fn get_cluster_addon_instance(
         &self,
     ) -> get_cluster_addon_instance::GetClusterAddonInstanceBuilder {
@@ -1401,19 +1545,25 @@ impl Client {
         )
     }
 
-    /// `GetClusterAuditProject`.
+    /// Read; requires `clusterid`.
+    ///
+    /// Action `GetClusterAuditProject`: see [`get_cluster_audit_project`](get_cluster_audit_project) for its parameters, errors and an example.
     pub fn get_cluster_audit_project(
         &self,
     ) -> get_cluster_audit_project::GetClusterAuditProjectBuilder {
         get_cluster_audit_project::GetClusterAuditProjectBuilder::new(self.inner.clone())
     }
 
-    /// `GetClusterCheck`.
+    /// Read; requires `cluster_id`, `check_id`.
+    ///
+    /// Action `GetClusterCheck`: see [`get_cluster_check`](get_cluster_check) for its parameters, errors and an example.
     pub fn get_cluster_check(&self) -> get_cluster_check::GetClusterCheckBuilder {
         get_cluster_check::GetClusterCheckBuilder::new(self.inner.clone())
     }
 
-    /// `GetClusterDiagnosisCheckItems`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetClusterDiagnosisCheckItems`: see [`get_cluster_diagnosis_check_items`](get_cluster_diagnosis_check_items) for its parameters, errors and an example.
     pub fn get_cluster_diagnosis_check_items(
         &self,
     ) -> get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsBuilder {
@@ -1422,7 +1572,9 @@ impl Client {
         )
     }
 
-    /// `GetClusterDiagnosisResult`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetClusterDiagnosisResult`: see [`get_cluster_diagnosis_result`](get_cluster_diagnosis_result) for its parameters, errors and an example.
     pub fn get_cluster_diagnosis_result(
         &self,
     ) -> get_cluster_diagnosis_result::GetClusterDiagnosisResultBuilder {
@@ -1431,7 +1583,9 @@ impl Client {
         )
     }
 
-    /// `GetClusterInspectConfig`.
+    /// Read; requires `clusterId`.
+    ///
+    /// Action `GetClusterInspectConfig`: see [`get_cluster_inspect_config`](get_cluster_inspect_config) for its parameters, errors and an example.
     pub fn get_cluster_inspect_config(
         &self,
     ) -> get_cluster_inspect_config::GetClusterInspectConfigBuilder {
@@ -1440,7 +1594,9 @@ impl Client {
         )
     }
 
-    /// `GetClusterInspectReportDetail`.
+    /// Read; requires `clusterId`, `reportId`.
+    ///
+    /// Action `GetClusterInspectReportDetail`: see [`get_cluster_inspect_report_detail`](get_cluster_inspect_report_detail) for its parameters, errors and an example.
     pub fn get_cluster_inspect_report_detail(
         &self,
     ) -> get_cluster_inspect_report_detail::GetClusterInspectReportDetailBuilder {
@@ -1449,7 +1605,9 @@ impl Client {
         )
     }
 
-    /// `GetKubernetesTrigger`.
+    /// Read, deprecated; requires `ClusterId`, `Namespace`, `Name`.
+    ///
+    /// Action `GetKubernetesTrigger`: see [`get_kubernetes_trigger`](get_kubernetes_trigger) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn get_kubernetes_trigger(
         &self,
@@ -1457,30 +1615,40 @@ impl Client {
         get_kubernetes_trigger::GetKubernetesTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `GetUpgradeStatus`.
+    /// Read, deprecated; requires `ClusterId`.
+    ///
+    /// Action `GetUpgradeStatus`: see [`get_upgrade_status`](get_upgrade_status) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn get_upgrade_status(&self) -> get_upgrade_status::GetUpgradeStatusBuilder {
         get_upgrade_status::GetUpgradeStatusBuilder::new(self.inner.clone())
     }
 
-    /// `GrantPermissions`.
+    /// Write; requires `uid`.
+    ///
+    /// Action `GrantPermissions`: see [`grant_permissions`](grant_permissions) for its parameters, errors and an example.
     pub fn grant_permissions(&self) -> grant_permissions::GrantPermissionsBuilder {
         grant_permissions::GrantPermissionsBuilder::new(self.inner.clone())
     }
 
-    /// `InstallClusterAddons`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `InstallClusterAddons`: see [`install_cluster_addons`](install_cluster_addons) for its parameters, errors and an example.
     pub fn install_cluster_addons(
         &self,
     ) -> install_cluster_addons::InstallClusterAddonsBuilder {
         install_cluster_addons::InstallClusterAddonsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAddons`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAddons`: see [`list_addons`](list_addons) for its parameters, errors and an example.
     pub fn list_addons(&self) -> list_addons::ListAddonsBuilder {
         list_addons::ListAddonsBuilder::new(self.inner.clone())
     }
 
-    /// `ListClusterAddonInstances`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListClusterAddonInstances`: see [`list_cluster_addon_instances`](list_cluster_addon_instances) for its parameters, errors and an example.
     pub fn list_cluster_addon_instances(
         &self,
     ) -> list_cluster_addon_instances::ListClusterAddonInstancesBuilder {
@@ -1489,12 +1657,16 @@ impl Client {
         )
     }
 
-    /// `ListClusterChecks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListClusterChecks`: see [`list_cluster_checks`](list_cluster_checks) for its parameters, errors and an example.
     pub fn list_cluster_checks(&self) -> list_cluster_checks::ListClusterChecksBuilder {
         list_cluster_checks::ListClusterChecksBuilder::new(self.inner.clone())
     }
 
-    /// `ListClusterInspectReports`.
+    /// Read; requires `clusterId`.
+    ///
+    /// Action `ListClusterInspectReports`: see [`list_cluster_inspect_reports`](list_cluster_inspect_reports) for its parameters, errors and an example.
     pub fn list_cluster_inspect_reports(
         &self,
     ) -> list_cluster_inspect_reports::ListClusterInspectReportsBuilder {
@@ -1503,7 +1675,9 @@ impl Client {
         )
     }
 
-    /// `ListClusterKubeconfigStates`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListClusterKubeconfigStates`: see [`list_cluster_kubeconfig_states`](list_cluster_kubeconfig_states) for its parameters, errors and an example.
     pub fn list_cluster_kubeconfig_states(
         &self,
     ) -> list_cluster_kubeconfig_states::ListClusterKubeconfigStatesBuilder {
@@ -1512,14 +1686,18 @@ impl Client {
         )
     }
 
-    /// `ListOperationPlans`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListOperationPlans`: see [`list_operation_plans`](list_operation_plans) for its parameters, errors and an example.
     pub fn list_operation_plans(
         &self,
     ) -> list_operation_plans::ListOperationPlansBuilder {
         list_operation_plans::ListOperationPlansBuilder::new(self.inner.clone())
     }
 
-    /// `ListOperationPlansForRegion`.
+    /// Read; requires `region_id`.
+    ///
+    /// Action `ListOperationPlansForRegion`: see [`list_operation_plans_for_region`](list_operation_plans_for_region) for its parameters, errors and an example.
     pub fn list_operation_plans_for_region(
         &self,
     ) -> list_operation_plans_for_region::ListOperationPlansForRegionBuilder {
@@ -1528,12 +1706,16 @@ impl Client {
         )
     }
 
-    /// `ListTagResources`.
+    /// Read; requires `resource_ids`, `resource_type`, `region_id`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListUserKubeConfigStates`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ListUserKubeConfigStates`: see [`list_user_kube_config_states`](list_user_kube_config_states) for its parameters, errors and an example.
     pub fn list_user_kube_config_states(
         &self,
     ) -> list_user_kube_config_states::ListUserKubeConfigStatesBuilder {
@@ -1542,36 +1724,48 @@ impl Client {
         )
     }
 
-    /// `MigrateCluster`.
+    /// Read and write; requires `cluster_id`.
+    ///
+    /// Action `MigrateCluster`: see [`migrate_cluster`](migrate_cluster) for its parameters, errors and an example.
     pub fn migrate_cluster(&self) -> migrate_cluster::MigrateClusterBuilder {
         migrate_cluster::MigrateClusterBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCluster`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `ModifyCluster`: see [`modify_cluster`](modify_cluster) for its parameters, errors and an example.
     pub fn modify_cluster(&self) -> modify_cluster::ModifyClusterBuilder {
         modify_cluster::ModifyClusterBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyClusterAddon`.
+    /// Read; requires `cluster_id`, `component_id`.
+    ///
+    /// Action `ModifyClusterAddon`: see [`modify_cluster_addon`](modify_cluster_addon) for its parameters, errors and an example.
     pub fn modify_cluster_addon(
         &self,
     ) -> modify_cluster_addon::ModifyClusterAddonBuilder {
         modify_cluster_addon::ModifyClusterAddonBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyClusterNodePool`.
+    /// Write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `ModifyClusterNodePool`: see [`modify_cluster_node_pool`](modify_cluster_node_pool) for its parameters, errors and an example.
     pub fn modify_cluster_node_pool(
         &self,
     ) -> modify_cluster_node_pool::ModifyClusterNodePoolBuilder {
         modify_cluster_node_pool::ModifyClusterNodePoolBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyClusterTags`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `ModifyClusterTags`: see [`modify_cluster_tags`](modify_cluster_tags) for its parameters, errors and an example.
     pub fn modify_cluster_tags(&self) -> modify_cluster_tags::ModifyClusterTagsBuilder {
         modify_cluster_tags::ModifyClusterTagsBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNodePoolNodeConfig`.
+    /// Write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `ModifyNodePoolNodeConfig`: see [`modify_node_pool_node_config`](modify_node_pool_node_config) for its parameters, errors and an example.
     pub fn modify_node_pool_node_config(
         &self,
     ) -> modify_node_pool_node_config::ModifyNodePoolNodeConfigBuilder {
@@ -1580,19 +1774,25 @@ impl Client {
         )
     }
 
-    /// `ModifyPolicyInstance`.
+    /// Write; requires `cluster_id`, `policy_name`.
+    ///
+    /// Action `ModifyPolicyInstance`: see [`modify_policy_instance`](modify_policy_instance) for its parameters, errors and an example.
     pub fn modify_policy_instance(
         &self,
     ) -> modify_policy_instance::ModifyPolicyInstanceBuilder {
         modify_policy_instance::ModifyPolicyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `OpenAckService`.
+    /// Read; no required parameters.
+    ///
+    /// Action `OpenAckService`: see [`open_ack_service`](open_ack_service) for its parameters, errors and an example.
     pub fn open_ack_service(&self) -> open_ack_service::OpenAckServiceBuilder {
         open_ack_service::OpenAckServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PauseClusterUpgrade`.
+    /// Write, deprecated; requires `ClusterId`.
+    ///
+    /// Action `PauseClusterUpgrade`: see [`pause_cluster_upgrade`](pause_cluster_upgrade) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn pause_cluster_upgrade(
         &self,
@@ -1600,7 +1800,9 @@ impl Client {
         pause_cluster_upgrade::PauseClusterUpgradeBuilder::new(self.inner.clone())
     }
 
-    /// `PauseComponentUpgrade`.
+    /// Write, deprecated; requires `clusterid`, `componentid`.
+    ///
+    /// Action `PauseComponentUpgrade`: see [`pause_component_upgrade`](pause_component_upgrade) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn pause_component_upgrade(
         &self,
@@ -1608,26 +1810,34 @@ impl Client {
         pause_component_upgrade::PauseComponentUpgradeBuilder::new(self.inner.clone())
     }
 
-    /// `PauseTask`.
+    /// Write; requires `task_id`.
+    ///
+    /// Action `PauseTask`: see [`pause_task`](pause_task) for its parameters, errors and an example.
     pub fn pause_task(&self) -> pause_task::PauseTaskBuilder {
         pause_task::PauseTaskBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveNodePoolNodes`.
+    /// Read and write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `RemoveNodePoolNodes`: see [`remove_node_pool_nodes`](remove_node_pool_nodes) for its parameters, errors and an example.
     pub fn remove_node_pool_nodes(
         &self,
     ) -> remove_node_pool_nodes::RemoveNodePoolNodesBuilder {
         remove_node_pool_nodes::RemoveNodePoolNodesBuilder::new(self.inner.clone())
     }
 
-    /// `RepairClusterNodePool`.
+    /// Unspecified kind; requires `cluster_id`, `nodepool_id`.
+    ///
+    /// Action `RepairClusterNodePool`: see [`repair_cluster_node_pool`](repair_cluster_node_pool) for its parameters, errors and an example.
     pub fn repair_cluster_node_pool(
         &self,
     ) -> repair_cluster_node_pool::RepairClusterNodePoolBuilder {
         repair_cluster_node_pool::RepairClusterNodePoolBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeComponentUpgrade`.
+    /// Read and write, deprecated; requires `clusterid`, `componentid`.
+    ///
+    /// Action `ResumeComponentUpgrade`: see [`resume_component_upgrade`](resume_component_upgrade) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn resume_component_upgrade(
         &self,
@@ -1635,12 +1845,16 @@ impl Client {
         resume_component_upgrade::ResumeComponentUpgradeBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeTask`.
+    /// Write; requires `task_id`.
+    ///
+    /// Action `ResumeTask`: see [`resume_task`](resume_task) for its parameters, errors and an example.
     pub fn resume_task(&self) -> resume_task::ResumeTaskBuilder {
         resume_task::ResumeTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeUpgradeCluster`.
+    /// Write, deprecated; requires `ClusterId`.
+    ///
+    /// Action `ResumeUpgradeCluster`: see [`resume_upgrade_cluster`](resume_upgrade_cluster) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn resume_upgrade_cluster(
         &self,
@@ -1648,7 +1862,9 @@ impl Client {
         resume_upgrade_cluster::ResumeUpgradeClusterBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeK8sClusterKubeConfig`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `RevokeK8sClusterKubeConfig`: see [`revoke_k8s_cluster_kube_config`](revoke_k8s_cluster_kube_config) for its parameters, errors and an example.
     pub fn revoke_k8s_cluster_kube_config(
         &self,
     ) -> revoke_k8s_cluster_kube_config::RevokeK8sClusterKubeConfigBuilder {
@@ -1657,63 +1873,85 @@ impl Client {
         )
     }
 
-    /// `RunClusterCheck`.
+    /// Write; no required parameters.
+    ///
+    /// Action `RunClusterCheck`: see [`run_cluster_check`](run_cluster_check) for its parameters, errors and an example.
     pub fn run_cluster_check(&self) -> run_cluster_check::RunClusterCheckBuilder {
         run_cluster_check::RunClusterCheckBuilder::new(self.inner.clone())
     }
 
-    /// `RunClusterInspect`.
+    /// Write; requires `clusterId`.
+    ///
+    /// Action `RunClusterInspect`: see [`run_cluster_inspect`](run_cluster_inspect) for its parameters, errors and an example.
     pub fn run_cluster_inspect(&self) -> run_cluster_inspect::RunClusterInspectBuilder {
         run_cluster_inspect::RunClusterInspectBuilder::new(self.inner.clone())
     }
 
-    /// `ScaleClusterNodePool`.
+    /// Write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `ScaleClusterNodePool`: see [`scale_cluster_node_pool`](scale_cluster_node_pool) for its parameters, errors and an example.
     pub fn scale_cluster_node_pool(
         &self,
     ) -> scale_cluster_node_pool::ScaleClusterNodePoolBuilder {
         scale_cluster_node_pool::ScaleClusterNodePoolBuilder::new(self.inner.clone())
     }
 
-    /// `ScanClusterVuls`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ScanClusterVuls`: see [`scan_cluster_vuls`](scan_cluster_vuls) for its parameters, errors and an example.
     pub fn scan_cluster_vuls(&self) -> scan_cluster_vuls::ScanClusterVulsBuilder {
         scan_cluster_vuls::ScanClusterVulsBuilder::new(self.inner.clone())
     }
 
-    /// `StartAlert`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `StartAlert`: see [`start_alert`](start_alert) for its parameters, errors and an example.
     pub fn start_alert(&self) -> start_alert::StartAlertBuilder {
         start_alert::StartAlertBuilder::new(self.inner.clone())
     }
 
-    /// `StopAlert`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `StopAlert`: see [`stop_alert`](stop_alert) for its parameters, errors and an example.
     pub fn stop_alert(&self) -> stop_alert::StopAlertBuilder {
         stop_alert::StopAlertBuilder::new(self.inner.clone())
     }
 
-    /// `SyncClusterNodePool`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `SyncClusterNodePool`: see [`sync_cluster_node_pool`](sync_cluster_node_pool) for its parameters, errors and an example.
     pub fn sync_cluster_node_pool(
         &self,
     ) -> sync_cluster_node_pool::SyncClusterNodePoolBuilder {
         sync_cluster_node_pool::SyncClusterNodePoolBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read; no required parameters.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UnInstallClusterAddons`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `UnInstallClusterAddons`: see [`un_install_cluster_addons`](un_install_cluster_addons) for its parameters, errors and an example.
     pub fn un_install_cluster_addons(
         &self,
     ) -> un_install_cluster_addons::UnInstallClusterAddonsBuilder {
         un_install_cluster_addons::UnInstallClusterAddonsBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `region_id`, `resource_ids`, `resource_type`, `tag_keys`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateClusterAuditLogConfig`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `UpdateClusterAuditLogConfig`: see [`update_cluster_audit_log_config`](update_cluster_audit_log_config) for its parameters, errors and an example.
     pub fn update_cluster_audit_log_config(
         &self,
     ) -> update_cluster_audit_log_config::UpdateClusterAuditLogConfigBuilder {
@@ -1722,7 +1960,9 @@ impl Client {
         )
     }
 
-    /// `UpdateClusterInspectConfig`.
+    /// Write; requires `clusterId`.
+    ///
+    /// Action `UpdateClusterInspectConfig`: see [`update_cluster_inspect_config`](update_cluster_inspect_config) for its parameters, errors and an example.
     pub fn update_cluster_inspect_config(
         &self,
     ) -> update_cluster_inspect_config::UpdateClusterInspectConfigBuilder {
@@ -1731,7 +1971,9 @@ impl Client {
         )
     }
 
-    /// `UpdateContactGroupForAlert`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `UpdateContactGroupForAlert`: see [`update_contact_group_for_alert`](update_contact_group_for_alert) for its parameters, errors and an example.
     pub fn update_contact_group_for_alert(
         &self,
     ) -> update_contact_group_for_alert::UpdateContactGroupForAlertBuilder {
@@ -1740,14 +1982,18 @@ impl Client {
         )
     }
 
-    /// `UpdateControlPlaneLog`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `UpdateControlPlaneLog`: see [`update_control_plane_log`](update_control_plane_log) for its parameters, errors and an example.
     pub fn update_control_plane_log(
         &self,
     ) -> update_control_plane_log::UpdateControlPlaneLogBuilder {
         update_control_plane_log::UpdateControlPlaneLogBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateK8sClusterUserConfigExpire`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `UpdateK8sClusterUserConfigExpire`: see [`update_k8s_cluster_user_config_expire`](update_k8s_cluster_user_config_expire) for its parameters, errors and an example.
     pub fn update_k8s_cluster_user_config_expire(
         &self,
     ) -> update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireBuilder {
@@ -1756,7 +2002,9 @@ impl Client {
         )
     }
 
-    /// `UpdateResourcesDeleteProtection`.
+    /// Read and write; requires `ClusterId`.
+    ///
+    /// Action `UpdateResourcesDeleteProtection`: see [`update_resources_delete_protection`](update_resources_delete_protection) for its parameters, errors and an example.
     pub fn update_resources_delete_protection(
         &self,
     ) -> update_resources_delete_protection::UpdateResourcesDeleteProtectionBuilder {
@@ -1765,31 +2013,41 @@ impl Client {
         )
     }
 
-    /// `UpdateTemplate`.
+    /// Write; requires `TemplateId`.
+    ///
+    /// Action `UpdateTemplate`: see [`update_template`](update_template) for its parameters, errors and an example.
     pub fn update_template(&self) -> update_template::UpdateTemplateBuilder {
         update_template::UpdateTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateUserPermissions`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `UpdateUserPermissions`: see [`update_user_permissions`](update_user_permissions) for its parameters, errors and an example.
     pub fn update_user_permissions(
         &self,
     ) -> update_user_permissions::UpdateUserPermissionsBuilder {
         update_user_permissions::UpdateUserPermissionsBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeCluster`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `UpgradeCluster`: see [`upgrade_cluster`](upgrade_cluster) for its parameters, errors and an example.
     pub fn upgrade_cluster(&self) -> upgrade_cluster::UpgradeClusterBuilder {
         upgrade_cluster::UpgradeClusterBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeClusterAddons`.
+    /// Write; requires `ClusterId`.
+    ///
+    /// Action `UpgradeClusterAddons`: see [`upgrade_cluster_addons`](upgrade_cluster_addons) for its parameters, errors and an example.
     pub fn upgrade_cluster_addons(
         &self,
     ) -> upgrade_cluster_addons::UpgradeClusterAddonsBuilder {
         upgrade_cluster_addons::UpgradeClusterAddonsBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeClusterNodepool`.
+    /// Write; requires `ClusterId`, `NodepoolId`.
+    ///
+    /// Action `UpgradeClusterNodepool`: see [`upgrade_cluster_nodepool`](upgrade_cluster_nodepool) for its parameters, errors and an example.
     pub fn upgrade_cluster_nodepool(
         &self,
     ) -> upgrade_cluster_nodepool::UpgradeClusterNodepoolBuilder {

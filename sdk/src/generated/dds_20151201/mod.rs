@@ -877,7 +877,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AllocateDBInstanceSrvNetworkAddress`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `AllocateDBInstanceSrvNetworkAddress`: see [`allocate_db_instance_srv_network_address`](allocate_db_instance_srv_network_address) for its parameters, errors and an example.
     pub fn allocate_db_instance_srv_network_address(
         &self,
     ) -> allocate_db_instance_srv_network_address::AllocateDbInstanceSrvNetworkAddressBuilder {
@@ -886,7 +888,9 @@ impl Client {
         )
     }
 
-    /// `AllocateNodePrivateNetworkAddress`.
+    /// Write; requires `DBInstanceId`, `NodeId`.
+    ///
+    /// Action `AllocateNodePrivateNetworkAddress`: see [`allocate_node_private_network_address`](allocate_node_private_network_address) for its parameters, errors and an example.
     pub fn allocate_node_private_network_address(
         &self,
     ) -> allocate_node_private_network_address::AllocateNodePrivateNetworkAddressBuilder {
@@ -895,7 +899,9 @@ impl Client {
         )
     }
 
-    /// `AllocatePublicNetworkAddress`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `AllocatePublicNetworkAddress`: see [`allocate_public_network_address`](allocate_public_network_address) for its parameters, errors and an example.
     pub fn allocate_public_network_address(
         &self,
     ) -> allocate_public_network_address::AllocatePublicNetworkAddressBuilder {
@@ -904,7 +910,9 @@ impl Client {
         )
     }
 
-    /// `CancelActiveOperationTasks`.
+    /// Unspecified kind; requires `Ids`.
+    ///
+    /// Action `CancelActiveOperationTasks`: see [`cancel_active_operation_tasks`](cancel_active_operation_tasks) for its parameters, errors and an example.
     pub fn cancel_active_operation_tasks(
         &self,
     ) -> cancel_active_operation_tasks::CancelActiveOperationTasksBuilder {
@@ -913,7 +921,9 @@ impl Client {
         )
     }
 
-    /// `CheckCloudResourceAuthorized`.
+    /// Unspecified kind; requires `DBInstanceId`, `TargetRegionId`.
+    ///
+    /// Action `CheckCloudResourceAuthorized`: see [`check_cloud_resource_authorized`](check_cloud_resource_authorized) for its parameters, errors and an example.
     pub fn check_cloud_resource_authorized(
         &self,
     ) -> check_cloud_resource_authorized::CheckCloudResourceAuthorizedBuilder {
@@ -922,36 +932,48 @@ impl Client {
         )
     }
 
-    /// `CheckRecoveryCondition`.
+    /// Read; requires `SourceDBInstance`.
+    ///
+    /// Action `CheckRecoveryCondition`: see [`check_recovery_condition`](check_recovery_condition) for its parameters, errors and an example.
     pub fn check_recovery_condition(
         &self,
     ) -> check_recovery_condition::CheckRecoveryConditionBuilder {
         check_recovery_condition::CheckRecoveryConditionBuilder::new(self.inner.clone())
     }
 
-    /// `CheckServiceLinkedRole`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `CheckServiceLinkedRole`: see [`check_service_linked_role`](check_service_linked_role) for its parameters, errors and an example.
     pub fn check_service_linked_role(
         &self,
     ) -> check_service_linked_role::CheckServiceLinkedRoleBuilder {
         check_service_linked_role::CheckServiceLinkedRoleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAccount`.
+    /// Write; requires `DBInstanceId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `CreateAccount`: see [`create_account`](create_account) for its parameters, errors and an example.
     pub fn create_account(&self) -> create_account::CreateAccountBuilder {
         create_account::CreateAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateBackup`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `CreateBackup`: see [`create_backup`](create_backup) for its parameters, errors and an example.
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDBInstance`.
+    /// Read and write, idempotent; requires `RegionId`, `EngineVersion`, `DBInstanceClass`, `DBInstanceStorage`.
+    ///
+    /// Action `CreateDBInstance`: see [`create_db_instance`](create_db_instance) for its parameters, errors and an example.
     pub fn create_db_instance(&self) -> create_db_instance::CreateDbInstanceBuilder {
         create_db_instance::CreateDbInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGlobalSecurityIPGroup`.
+    /// Write; requires `RegionId`, `GlobalIgName`, `GIpList`.
+    ///
+    /// Action `CreateGlobalSecurityIPGroup`: see [`create_global_security_ip_group`](create_global_security_ip_group) for its parameters, errors and an example.
     pub fn create_global_security_ip_group(
         &self,
     ) -> create_global_security_ip_group::CreateGlobalSecurityIpGroupBuilder {
@@ -960,24 +982,32 @@ impl Client {
         )
     }
 
-    /// `CreateNode`.
+    /// Write, idempotent; requires `DBInstanceId`, `NodeClass`, `NodeType`.
+    ///
+    /// Action `CreateNode`: see [`create_node`](create_node) for its parameters, errors and an example.
     pub fn create_node(&self) -> create_node::CreateNodeBuilder {
         create_node::CreateNodeBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNodeBatch`.
+    /// Write, idempotent; requires `DBInstanceId`, `NodesInfo`.
+    ///
+    /// Action `CreateNodeBatch`: see [`create_node_batch`](create_node_batch) for its parameters, errors and an example.
     pub fn create_node_batch(&self) -> create_node_batch::CreateNodeBatchBuilder {
         create_node_batch::CreateNodeBatchBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNodeRoleTag`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `CreateNodeRoleTag`: see [`create_node_role_tag`](create_node_role_tag) for its parameters, errors and an example.
     pub fn create_node_role_tag(
         &self,
     ) -> create_node_role_tag::CreateNodeRoleTagBuilder {
         create_node_role_tag::CreateNodeRoleTagBuilder::new(self.inner.clone())
     }
 
-    /// `CreateShardingDBInstance`.
+    /// Read and write, idempotent; requires `RegionId`, `Engine`, `EngineVersion`, `Mongos` and 2 more.
+    ///
+    /// Action `CreateShardingDBInstance`: see [`create_sharding_db_instance`](create_sharding_db_instance) for its parameters, errors and an example.
     pub fn create_sharding_db_instance(
         &self,
     ) -> create_sharding_db_instance::CreateShardingDbInstanceBuilder {
@@ -986,17 +1016,23 @@ impl Client {
         )
     }
 
-    /// `DeleteBackup`.
+    /// Write; requires `DBInstanceId`, `BackupId`.
+    ///
+    /// Action `DeleteBackup`: see [`delete_backup`](delete_backup) for its parameters, errors and an example.
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDBInstance`.
+    /// Write, idempotent; requires `DBInstanceId`.
+    ///
+    /// Action `DeleteDBInstance`: see [`delete_db_instance`](delete_db_instance) for its parameters, errors and an example.
     pub fn delete_db_instance(&self) -> delete_db_instance::DeleteDbInstanceBuilder {
         delete_db_instance::DeleteDbInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGlobalSecurityIPGroup`.
+    /// Write; requires `RegionId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `DeleteGlobalSecurityIPGroup`: see [`delete_global_security_ip_group`](delete_global_security_ip_group) for its parameters, errors and an example.
     pub fn delete_global_security_ip_group(
         &self,
     ) -> delete_global_security_ip_group::DeleteGlobalSecurityIpGroupBuilder {
@@ -1005,17 +1041,23 @@ impl Client {
         )
     }
 
-    /// `DeleteNode`.
+    /// Write, idempotent; requires `DBInstanceId`, `NodeId`.
+    ///
+    /// Action `DeleteNode`: see [`delete_node`](delete_node) for its parameters, errors and an example.
     pub fn delete_node(&self) -> delete_node::DeleteNodeBuilder {
         delete_node::DeleteNodeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccounts`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeAccounts`: see [`describe_accounts`](describe_accounts) for its parameters, errors and an example.
     pub fn describe_accounts(&self) -> describe_accounts::DescribeAccountsBuilder {
         describe_accounts::DescribeAccountsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeActiveOperationMaintenanceConfig`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationMaintenanceConfig`: see [`describe_active_operation_maintenance_config`](describe_active_operation_maintenance_config) for its parameters, errors and an example.
     pub fn describe_active_operation_maintenance_config(
         &self,
     ) -> describe_active_operation_maintenance_config::DescribeActiveOperationMaintenanceConfigBuilder {
@@ -1024,7 +1066,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTask`.
+    /// Unspecified kind; requires `Region`, `TaskType`.
+    ///
+    /// Action `DescribeActiveOperationTask`: see [`describe_active_operation_task`](describe_active_operation_task) for its parameters, errors and an example.
     pub fn describe_active_operation_task(
         &self,
     ) -> describe_active_operation_task::DescribeActiveOperationTaskBuilder {
@@ -1033,7 +1077,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTaskCount`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationTaskCount`: see [`describe_active_operation_task_count`](describe_active_operation_task_count) for its parameters, errors and an example.
     pub fn describe_active_operation_task_count(
         &self,
     ) -> describe_active_operation_task_count::DescribeActiveOperationTaskCountBuilder {
@@ -1042,7 +1088,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTaskRegion`.
+    /// Unspecified kind; requires `TaskType`.
+    ///
+    /// Action `DescribeActiveOperationTaskRegion`: see [`describe_active_operation_task_region`](describe_active_operation_task_region) for its parameters, errors and an example.
     pub fn describe_active_operation_task_region(
         &self,
     ) -> describe_active_operation_task_region::DescribeActiveOperationTaskRegionBuilder {
@@ -1051,7 +1099,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTaskType`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationTaskType`: see [`describe_active_operation_task_type`](describe_active_operation_task_type) for its parameters, errors and an example.
     pub fn describe_active_operation_task_type(
         &self,
     ) -> describe_active_operation_task_type::DescribeActiveOperationTaskTypeBuilder {
@@ -1060,7 +1110,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTasks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationTasks`: see [`describe_active_operation_tasks`](describe_active_operation_tasks) for its parameters, errors and an example.
     pub fn describe_active_operation_tasks(
         &self,
     ) -> describe_active_operation_tasks::DescribeActiveOperationTasksBuilder {
@@ -1069,28 +1121,36 @@ impl Client {
         )
     }
 
-    /// `DescribeAuditLogFilter`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeAuditLogFilter`: see [`describe_audit_log_filter`](describe_audit_log_filter) for its parameters, errors and an example.
     pub fn describe_audit_log_filter(
         &self,
     ) -> describe_audit_log_filter::DescribeAuditLogFilterBuilder {
         describe_audit_log_filter::DescribeAuditLogFilterBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAuditPolicy`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeAuditPolicy`: see [`describe_audit_policy`](describe_audit_policy) for its parameters, errors and an example.
     pub fn describe_audit_policy(
         &self,
     ) -> describe_audit_policy::DescribeAuditPolicyBuilder {
         describe_audit_policy::DescribeAuditPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAuditRecords`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeAuditRecords`: see [`describe_audit_records`](describe_audit_records) for its parameters, errors and an example.
     pub fn describe_audit_records(
         &self,
     ) -> describe_audit_records::DescribeAuditRecordsBuilder {
         describe_audit_records::DescribeAuditRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAvailabilityZones`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAvailabilityZones`: see [`describe_availability_zones`](describe_availability_zones) for its parameters, errors and an example.
     pub fn describe_availability_zones(
         &self,
     ) -> describe_availability_zones::DescribeAvailabilityZonesBuilder {
@@ -1099,7 +1159,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAvailableEngineVersion`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeAvailableEngineVersion`: see [`describe_available_engine_version`](describe_available_engine_version) for its parameters, errors and an example.
     pub fn describe_available_engine_version(
         &self,
     ) -> describe_available_engine_version::DescribeAvailableEngineVersionBuilder {
@@ -1108,7 +1170,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAvailableResource`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAvailableResource`: see [`describe_available_resource`](describe_available_resource) for its parameters, errors and an example.
     pub fn describe_available_resource(
         &self,
     ) -> describe_available_resource::DescribeAvailableResourceBuilder {
@@ -1117,47 +1181,61 @@ impl Client {
         )
     }
 
-    /// `DescribeBackupDBs`.
+    /// Read, paged; requires `SourceDBInstance`.
+    ///
+    /// Action `DescribeBackupDBs`: see [`describe_backup_d_bs`](describe_backup_d_bs) for its parameters, errors and an example.
     pub fn describe_backup_d_bs(
         &self,
     ) -> describe_backup_d_bs::DescribeBackupDBsBuilder {
         describe_backup_d_bs::DescribeBackupDBsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupPolicy`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeBackupPolicy`: see [`describe_backup_policy`](describe_backup_policy) for its parameters, errors and an example.
     pub fn describe_backup_policy(
         &self,
     ) -> describe_backup_policy::DescribeBackupPolicyBuilder {
         describe_backup_policy::DescribeBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupStorage`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeBackupStorage`: see [`describe_backup_storage`](describe_backup_storage) for its parameters, errors and an example.
     pub fn describe_backup_storage(
         &self,
     ) -> describe_backup_storage::DescribeBackupStorageBuilder {
         describe_backup_storage::DescribeBackupStorageBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupTasks`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeBackupTasks`: see [`describe_backup_tasks`](describe_backup_tasks) for its parameters, errors and an example.
     pub fn describe_backup_tasks(
         &self,
     ) -> describe_backup_tasks::DescribeBackupTasksBuilder {
         describe_backup_tasks::DescribeBackupTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackups`.
+    /// Read, paged; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeBackups`: see [`describe_backups`](describe_backups) for its parameters, errors and an example.
     pub fn describe_backups(&self) -> describe_backups::DescribeBackupsBuilder {
         describe_backups::DescribeBackupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterBackups`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeClusterBackups`: see [`describe_cluster_backups`](describe_cluster_backups) for its parameters, errors and an example.
     pub fn describe_cluster_backups(
         &self,
     ) -> describe_cluster_backups::DescribeClusterBackupsBuilder {
         describe_cluster_backups::DescribeClusterBackupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeClusterRecoverTime`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeClusterRecoverTime`: see [`describe_cluster_recover_time`](describe_cluster_recover_time) for its parameters, errors and an example.
     pub fn describe_cluster_recover_time(
         &self,
     ) -> describe_cluster_recover_time::DescribeClusterRecoverTimeBuilder {
@@ -1166,7 +1244,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceAttribute`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceAttribute`: see [`describe_db_instance_attribute`](describe_db_instance_attribute) for its parameters, errors and an example.
     pub fn describe_db_instance_attribute(
         &self,
     ) -> describe_db_instance_attribute::DescribeDbInstanceAttributeBuilder {
@@ -1175,7 +1255,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceEncryptionKey`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceEncryptionKey`: see [`describe_db_instance_encryption_key`](describe_db_instance_encryption_key) for its parameters, errors and an example.
     pub fn describe_db_instance_encryption_key(
         &self,
     ) -> describe_db_instance_encryption_key::DescribeDbInstanceEncryptionKeyBuilder {
@@ -1184,7 +1266,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceMonitor`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceMonitor`: see [`describe_db_instance_monitor`](describe_db_instance_monitor) for its parameters, errors and an example.
     pub fn describe_db_instance_monitor(
         &self,
     ) -> describe_db_instance_monitor::DescribeDbInstanceMonitorBuilder {
@@ -1193,7 +1277,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstancePerformance`.
+    /// Read; requires `DBInstanceId`, `Key`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDBInstancePerformance`: see [`describe_db_instance_performance`](describe_db_instance_performance) for its parameters, errors and an example.
     pub fn describe_db_instance_performance(
         &self,
     ) -> describe_db_instance_performance::DescribeDbInstancePerformanceBuilder {
@@ -1202,14 +1288,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceSSL`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceSSL`: see [`describe_db_instance_ssl`](describe_db_instance_ssl) for its parameters, errors and an example.
     pub fn describe_db_instance_ssl(
         &self,
     ) -> describe_db_instance_ssl::DescribeDbInstanceSslBuilder {
         describe_db_instance_ssl::DescribeDbInstanceSslBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBInstanceSpecInfo`.
+    /// Read; requires `InstanceClass`.
+    ///
+    /// Action `DescribeDBInstanceSpecInfo`: see [`describe_db_instance_spec_info`](describe_db_instance_spec_info) for its parameters, errors and an example.
     pub fn describe_db_instance_spec_info(
         &self,
     ) -> describe_db_instance_spec_info::DescribeDbInstanceSpecInfoBuilder {
@@ -1218,7 +1308,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceSwitchLog`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeDBInstanceSwitchLog`: see [`describe_db_instance_switch_log`](describe_db_instance_switch_log) for its parameters, errors and an example.
     pub fn describe_db_instance_switch_log(
         &self,
     ) -> describe_db_instance_switch_log::DescribeDbInstanceSwitchLogBuilder {
@@ -1227,7 +1319,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceTDEInfo`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceTDEInfo`: see [`describe_db_instance_tde_info`](describe_db_instance_tde_info) for its parameters, errors and an example.
     pub fn describe_db_instance_tde_info(
         &self,
     ) -> describe_db_instance_tde_info::DescribeDbInstanceTdeInfoBuilder {
@@ -1236,14 +1330,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstances`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeDBInstances`: see [`describe_db_instances`](describe_db_instances) for its parameters, errors and an example.
     pub fn describe_db_instances(
         &self,
     ) -> describe_db_instances::DescribeDbInstancesBuilder {
         describe_db_instances::DescribeDbInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBInstancesOverview`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDBInstancesOverview`: see [`describe_db_instances_overview`](describe_db_instances_overview) for its parameters, errors and an example.
     pub fn describe_db_instances_overview(
         &self,
     ) -> describe_db_instances_overview::DescribeDbInstancesOverviewBuilder {
@@ -1252,7 +1350,9 @@ impl Client {
         )
     }
 
-    /// `DescribeErrorLogRecords`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeErrorLogRecords`: see [`describe_error_log_records`](describe_error_log_records) for its parameters, errors and an example.
     pub fn describe_error_log_records(
         &self,
     ) -> describe_error_log_records::DescribeErrorLogRecordsBuilder {
@@ -1261,7 +1361,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroup`: see [`describe_global_security_ip_group`](describe_global_security_ip_group) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group(
         &self,
     ) -> describe_global_security_ip_group::DescribeGlobalSecurityIpGroupBuilder {
@@ -1270,7 +1372,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroupRelation`.
+    /// Read; requires `RegionId`, `DBClusterId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroupRelation`: see [`describe_global_security_ip_group_relation`](describe_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group_relation(
         &self,
     ) -> describe_global_security_ip_group_relation::DescribeGlobalSecurityIpGroupRelationBuilder {
@@ -1279,14 +1383,18 @@ impl Client {
         )
     }
 
-    /// `DescribeHistoryTasks`.
+    /// Read, paged; requires `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasks`: see [`describe_history_tasks`](describe_history_tasks) for its parameters, errors and an example.
     pub fn describe_history_tasks(
         &self,
     ) -> describe_history_tasks::DescribeHistoryTasksBuilder {
         describe_history_tasks::DescribeHistoryTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHistoryTasksStat`.
+    /// Read; requires `RegionId`, `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasksStat`: see [`describe_history_tasks_stat`](describe_history_tasks_stat) for its parameters, errors and an example.
     pub fn describe_history_tasks_stat(
         &self,
     ) -> describe_history_tasks_stat::DescribeHistoryTasksStatBuilder {
@@ -1295,7 +1403,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAutoRenewalAttribute`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceAutoRenewalAttribute`: see [`describe_instance_auto_renewal_attribute`](describe_instance_auto_renewal_attribute) for its parameters, errors and an example.
     pub fn describe_instance_auto_renewal_attribute(
         &self,
     ) -> describe_instance_auto_renewal_attribute::DescribeInstanceAutoRenewalAttributeBuilder {
@@ -1304,7 +1414,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceRecoverTime`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeInstanceRecoverTime`: see [`describe_instance_recover_time`](describe_instance_recover_time) for its parameters, errors and an example.
     pub fn describe_instance_recover_time(
         &self,
     ) -> describe_instance_recover_time::DescribeInstanceRecoverTimeBuilder {
@@ -1313,7 +1425,9 @@ impl Client {
         )
     }
 
-    /// `DescribeKernelReleaseNotes`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeKernelReleaseNotes`: see [`describe_kernel_release_notes`](describe_kernel_release_notes) for its parameters, errors and an example.
     pub fn describe_kernel_release_notes(
         &self,
     ) -> describe_kernel_release_notes::DescribeKernelReleaseNotesBuilder {
@@ -1322,12 +1436,16 @@ impl Client {
         )
     }
 
-    /// `DescribeKmsKeys`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DescribeKmsKeys`: see [`describe_kms_keys`](describe_kms_keys) for its parameters, errors and an example.
     pub fn describe_kms_keys(&self) -> describe_kms_keys::DescribeKmsKeysBuilder {
         describe_kms_keys::DescribeKmsKeysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMongoDBLogConfig`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeMongoDBLogConfig`: see [`describe_mongo_db_log_config`](describe_mongo_db_log_config) for its parameters, errors and an example.
     pub fn describe_mongo_db_log_config(
         &self,
     ) -> describe_mongo_db_log_config::DescribeMongoDbLogConfigBuilder {
@@ -1336,7 +1454,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterModificationHistory`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeParameterModificationHistory`: see [`describe_parameter_modification_history`](describe_parameter_modification_history) for its parameters, errors and an example.
     pub fn describe_parameter_modification_history(
         &self,
     ) -> describe_parameter_modification_history::DescribeParameterModificationHistoryBuilder {
@@ -1345,7 +1465,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterTemplates`.
+    /// Read; requires `Engine`, `EngineVersion`.
+    ///
+    /// Action `DescribeParameterTemplates`: see [`describe_parameter_templates`](describe_parameter_templates) for its parameters, errors and an example.
     pub fn describe_parameter_templates(
         &self,
     ) -> describe_parameter_templates::DescribeParameterTemplatesBuilder {
@@ -1354,48 +1476,64 @@ impl Client {
         )
     }
 
-    /// `DescribeParameters`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeParameters`: see [`describe_parameters`](describe_parameters) for its parameters, errors and an example.
     pub fn describe_parameters(&self) -> describe_parameters::DescribeParametersBuilder {
         describe_parameters::DescribeParametersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePrice`.
+    /// Read; requires `OrderType`, `DBInstances`.
+    ///
+    /// Action `DescribePrice`: see [`describe_price`](describe_price) for its parameters, errors and an example.
     pub fn describe_price(&self) -> describe_price::DescribePriceBuilder {
         describe_price::DescribePriceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRdsVSwitchs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRdsVSwitchs`: see [`describe_rds_v_switchs`](describe_rds_v_switchs) for its parameters, errors and an example.
     pub fn describe_rds_v_switchs(
         &self,
     ) -> describe_rds_v_switchs::DescribeRdsVSwitchsBuilder {
         describe_rds_v_switchs::DescribeRdsVSwitchsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRdsVpcs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRdsVpcs`: see [`describe_rds_vpcs`](describe_rds_vpcs) for its parameters, errors and an example.
     pub fn describe_rds_vpcs(&self) -> describe_rds_vpcs::DescribeRdsVpcsBuilder {
         describe_rds_vpcs::DescribeRdsVpcsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRenewalPrice`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeRenewalPrice`: see [`describe_renewal_price`](describe_renewal_price) for its parameters, errors and an example.
     pub fn describe_renewal_price(
         &self,
     ) -> describe_renewal_price::DescribeRenewalPriceBuilder {
         describe_renewal_price::DescribeRenewalPriceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeReplicaSetRole`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeReplicaSetRole`: see [`describe_replica_set_role`](describe_replica_set_role) for its parameters, errors and an example.
     pub fn describe_replica_set_role(
         &self,
     ) -> describe_replica_set_role::DescribeReplicaSetRoleBuilder {
         describe_replica_set_role::DescribeReplicaSetRoleBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRestoreDBInstanceList`.
+    /// Read, paged; requires `DBInstanceId`, `CreationTimeAfter`.
+    ///
+    /// Action `DescribeRestoreDBInstanceList`: see [`describe_restore_db_instance_list`](describe_restore_db_instance_list) for its parameters, errors and an example.
     pub fn describe_restore_db_instance_list(
         &self,
     ) -> describe_restore_db_instance_list::DescribeRestoreDbInstanceListBuilder {
@@ -1404,21 +1542,27 @@ impl Client {
         )
     }
 
-    /// `DescribeRoleTagStatus`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeRoleTagStatus`: see [`describe_role_tag_status`](describe_role_tag_status) for its parameters, errors and an example.
     pub fn describe_role_tag_status(
         &self,
     ) -> describe_role_tag_status::DescribeRoleTagStatusBuilder {
         describe_role_tag_status::DescribeRoleTagStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRoleZoneInfo`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeRoleZoneInfo`: see [`describe_role_zone_info`](describe_role_zone_info) for its parameters, errors and an example.
     pub fn describe_role_zone_info(
         &self,
     ) -> describe_role_zone_info::DescribeRoleZoneInfoBuilder {
         describe_role_zone_info::DescribeRoleZoneInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRunningLogRecords`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeRunningLogRecords`: see [`describe_running_log_records`](describe_running_log_records) for its parameters, errors and an example.
     pub fn describe_running_log_records(
         &self,
     ) -> describe_running_log_records::DescribeRunningLogRecordsBuilder {
@@ -1427,7 +1571,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSecurityGroupConfiguration`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeSecurityGroupConfiguration`: see [`describe_security_group_configuration`](describe_security_group_configuration) for its parameters, errors and an example.
     pub fn describe_security_group_configuration(
         &self,
     ) -> describe_security_group_configuration::DescribeSecurityGroupConfigurationBuilder {
@@ -1436,14 +1582,18 @@ impl Client {
         )
     }
 
-    /// `DescribeSecurityIps`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeSecurityIps`: see [`describe_security_ips`](describe_security_ips) for its parameters, errors and an example.
     pub fn describe_security_ips(
         &self,
     ) -> describe_security_ips::DescribeSecurityIpsBuilder {
         describe_security_ips::DescribeSecurityIpsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeShardingNetworkAddress`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeShardingNetworkAddress`: see [`describe_sharding_network_address`](describe_sharding_network_address) for its parameters, errors and an example.
     pub fn describe_sharding_network_address(
         &self,
     ) -> describe_sharding_network_address::DescribeShardingNetworkAddressBuilder {
@@ -1452,19 +1602,25 @@ impl Client {
         )
     }
 
-    /// `DescribeSlowLogRecords`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeSlowLogRecords`: see [`describe_slow_log_records`](describe_slow_log_records) for its parameters, errors and an example.
     pub fn describe_slow_log_records(
         &self,
     ) -> describe_slow_log_records::DescribeSlowLogRecordsBuilder {
         describe_slow_log_records::DescribeSlowLogRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTags`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserEncryptionKeyList`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeUserEncryptionKeyList`: see [`describe_user_encryption_key_list`](describe_user_encryption_key_list) for its parameters, errors and an example.
     pub fn describe_user_encryption_key_list(
         &self,
     ) -> describe_user_encryption_key_list::DescribeUserEncryptionKeyListBuilder {
@@ -1473,7 +1629,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVpcsForMongoDB`.
+    /// Unspecified kind, paged; no required parameters.
+    ///
+    /// Action `DescribeVpcsForMongoDB`: see [`describe_vpcs_for_mongo_db`](describe_vpcs_for_mongo_db) for its parameters, errors and an example.
     pub fn describe_vpcs_for_mongo_db(
         &self,
     ) -> describe_vpcs_for_mongo_db::DescribeVpcsForMongoDbBuilder {
@@ -1482,36 +1640,48 @@ impl Client {
         )
     }
 
-    /// `DestroyInstance`.
+    /// Write, idempotent; no required parameters.
+    ///
+    /// Action `DestroyInstance`: see [`destroy_instance`](destroy_instance) for its parameters, errors and an example.
     pub fn destroy_instance(&self) -> destroy_instance::DestroyInstanceBuilder {
         destroy_instance::DestroyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `EvaluateResource`.
+    /// Read; requires `RegionId`, `ZoneId`, `EngineVersion`.
+    ///
+    /// Action `EvaluateResource`: see [`evaluate_resource`](evaluate_resource) for its parameters, errors and an example.
     pub fn evaluate_resource(&self) -> evaluate_resource::EvaluateResourceBuilder {
         evaluate_resource::EvaluateResourceBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `MigrateAvailableZone`.
+    /// Write; requires `DBInstanceId`, `ZoneId`.
+    ///
+    /// Action `MigrateAvailableZone`: see [`migrate_available_zone`](migrate_available_zone) for its parameters, errors and an example.
     pub fn migrate_available_zone(
         &self,
     ) -> migrate_available_zone::MigrateAvailableZoneBuilder {
         migrate_available_zone::MigrateAvailableZoneBuilder::new(self.inner.clone())
     }
 
-    /// `MigrateToOtherZone`.
+    /// Write; requires `InstanceId`, `ZoneId`.
+    ///
+    /// Action `MigrateToOtherZone`: see [`migrate_to_other_zone`](migrate_to_other_zone) for its parameters, errors and an example.
     pub fn migrate_to_other_zone(
         &self,
     ) -> migrate_to_other_zone::MigrateToOtherZoneBuilder {
         migrate_to_other_zone::MigrateToOtherZoneBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAccountDescription`.
+    /// Write; requires `DBInstanceId`, `AccountName`, `AccountDescription`.
+    ///
+    /// Action `ModifyAccountDescription`: see [`modify_account_description`](modify_account_description) for its parameters, errors and an example.
     pub fn modify_account_description(
         &self,
     ) -> modify_account_description::ModifyAccountDescriptionBuilder {
@@ -1520,7 +1690,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationMaintenanceConfig`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ModifyActiveOperationMaintenanceConfig`: see [`modify_active_operation_maintenance_config`](modify_active_operation_maintenance_config) for its parameters, errors and an example.
     pub fn modify_active_operation_maintenance_config(
         &self,
     ) -> modify_active_operation_maintenance_config::ModifyActiveOperationMaintenanceConfigBuilder {
@@ -1529,7 +1701,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationTasks`.
+    /// Unspecified kind; requires `Ids`, `SwitchTime`.
+    ///
+    /// Action `ModifyActiveOperationTasks`: see [`modify_active_operation_tasks`](modify_active_operation_tasks) for its parameters, errors and an example.
     pub fn modify_active_operation_tasks(
         &self,
     ) -> modify_active_operation_tasks::ModifyActiveOperationTasksBuilder {
@@ -1538,33 +1712,43 @@ impl Client {
         )
     }
 
-    /// `ModifyAuditLogFilter`.
+    /// Write; requires `DBInstanceId`, `Filter`.
+    ///
+    /// Action `ModifyAuditLogFilter`: see [`modify_audit_log_filter`](modify_audit_log_filter) for its parameters, errors and an example.
     pub fn modify_audit_log_filter(
         &self,
     ) -> modify_audit_log_filter::ModifyAuditLogFilterBuilder {
         modify_audit_log_filter::ModifyAuditLogFilterBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAuditPolicy`.
+    /// Write; requires `DBInstanceId`, `AuditStatus`.
+    ///
+    /// Action `ModifyAuditPolicy`: see [`modify_audit_policy`](modify_audit_policy) for its parameters, errors and an example.
     pub fn modify_audit_policy(&self) -> modify_audit_policy::ModifyAuditPolicyBuilder {
         modify_audit_policy::ModifyAuditPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyBackupExpireTime`.
+    /// Write; requires `DBInstanceId`, `BackupId`.
+    ///
+    /// Action `ModifyBackupExpireTime`: see [`modify_backup_expire_time`](modify_backup_expire_time) for its parameters, errors and an example.
     pub fn modify_backup_expire_time(
         &self,
     ) -> modify_backup_expire_time::ModifyBackupExpireTimeBuilder {
         modify_backup_expire_time::ModifyBackupExpireTimeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyBackupPolicy`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyBackupPolicy`: see [`modify_backup_policy`](modify_backup_policy) for its parameters, errors and an example.
     pub fn modify_backup_policy(
         &self,
     ) -> modify_backup_policy::ModifyBackupPolicyBuilder {
         modify_backup_policy::ModifyBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBInstanceAttribute`.
+    /// Read; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyDBInstanceAttribute`: see [`modify_db_instance_attribute`](modify_db_instance_attribute) for its parameters, errors and an example.
     pub fn modify_db_instance_attribute(
         &self,
     ) -> modify_db_instance_attribute::ModifyDbInstanceAttributeBuilder {
@@ -1573,14 +1757,18 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceConfig`.
+    /// Write; requires `DBInstanceId`, `ConfigName`, `ConfigValue`.
+    ///
+    /// Action `ModifyDBInstanceConfig`: see [`modify_db_instance_config`](modify_db_instance_config) for its parameters, errors and an example.
     pub fn modify_db_instance_config(
         &self,
     ) -> modify_db_instance_config::ModifyDbInstanceConfigBuilder {
         modify_db_instance_config::ModifyDbInstanceConfigBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBInstanceConnectionString`.
+    /// Write; requires `DBInstanceId`, `CurrentConnectionString`, `NewConnectionString`.
+    ///
+    /// Action `ModifyDBInstanceConnectionString`: see [`modify_db_instance_connection_string`](modify_db_instance_connection_string) for its parameters, errors and an example.
     pub fn modify_db_instance_connection_string(
         &self,
     ) -> modify_db_instance_connection_string::ModifyDbInstanceConnectionStringBuilder {
@@ -1589,7 +1777,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceDescription`.
+    /// Unspecified kind; requires `DBInstanceId`, `DBInstanceDescription`.
+    ///
+    /// Action `ModifyDBInstanceDescription`: see [`modify_db_instance_description`](modify_db_instance_description) for its parameters, errors and an example.
     pub fn modify_db_instance_description(
         &self,
     ) -> modify_db_instance_description::ModifyDbInstanceDescriptionBuilder {
@@ -1598,7 +1788,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceDiskType`.
+    /// Read and write; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyDBInstanceDiskType`: see [`modify_db_instance_disk_type`](modify_db_instance_disk_type) for its parameters, errors and an example.
     pub fn modify_db_instance_disk_type(
         &self,
     ) -> modify_db_instance_disk_type::ModifyDbInstanceDiskTypeBuilder {
@@ -1607,7 +1799,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceMaintainTime`.
+    /// Write; requires `DBInstanceId`, `MaintainStartTime`, `MaintainEndTime`.
+    ///
+    /// Action `ModifyDBInstanceMaintainTime`: see [`modify_db_instance_maintain_time`](modify_db_instance_maintain_time) for its parameters, errors and an example.
     pub fn modify_db_instance_maintain_time(
         &self,
     ) -> modify_db_instance_maintain_time::ModifyDbInstanceMaintainTimeBuilder {
@@ -1616,7 +1810,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceMonitor`.
+    /// Write; requires `DBInstanceId`, `Granularity`.
+    ///
+    /// Action `ModifyDBInstanceMonitor`: see [`modify_db_instance_monitor`](modify_db_instance_monitor) for its parameters, errors and an example.
     pub fn modify_db_instance_monitor(
         &self,
     ) -> modify_db_instance_monitor::ModifyDbInstanceMonitorBuilder {
@@ -1625,7 +1821,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceNetExpireTime`.
+    /// Write; requires `DBInstanceId`, `ClassicExpendExpiredDays`.
+    ///
+    /// Action `ModifyDBInstanceNetExpireTime`: see [`modify_db_instance_net_expire_time`](modify_db_instance_net_expire_time) for its parameters, errors and an example.
     pub fn modify_db_instance_net_expire_time(
         &self,
     ) -> modify_db_instance_net_expire_time::ModifyDbInstanceNetExpireTimeBuilder {
@@ -1634,7 +1832,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceNetworkType`.
+    /// Write; requires `DBInstanceId`, `NetworkType`, `ZoneId`.
+    ///
+    /// Action `ModifyDBInstanceNetworkType`: see [`modify_db_instance_network_type`](modify_db_instance_network_type) for its parameters, errors and an example.
     pub fn modify_db_instance_network_type(
         &self,
     ) -> modify_db_instance_network_type::ModifyDbInstanceNetworkTypeBuilder {
@@ -1643,28 +1843,36 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceSSL`.
+    /// Write; requires `DBInstanceId`, `SSLAction`.
+    ///
+    /// Action `ModifyDBInstanceSSL`: see [`modify_db_instance_ssl`](modify_db_instance_ssl) for its parameters, errors and an example.
     pub fn modify_db_instance_ssl(
         &self,
     ) -> modify_db_instance_ssl::ModifyDbInstanceSslBuilder {
         modify_db_instance_ssl::ModifyDbInstanceSslBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBInstanceSpec`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyDBInstanceSpec`: see [`modify_db_instance_spec`](modify_db_instance_spec) for its parameters, errors and an example.
     pub fn modify_db_instance_spec(
         &self,
     ) -> modify_db_instance_spec::ModifyDbInstanceSpecBuilder {
         modify_db_instance_spec::ModifyDbInstanceSpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBInstanceTDE`.
+    /// Write; requires `DBInstanceId`, `TDEStatus`.
+    ///
+    /// Action `ModifyDBInstanceTDE`: see [`modify_db_instance_tde`](modify_db_instance_tde) for its parameters, errors and an example.
     pub fn modify_db_instance_tde(
         &self,
     ) -> modify_db_instance_tde::ModifyDbInstanceTdeBuilder {
         modify_db_instance_tde::ModifyDbInstanceTdeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyGlobalSecurityIPGroup`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`, `GIpList`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroup`: see [`modify_global_security_ip_group`](modify_global_security_ip_group) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group(
         &self,
     ) -> modify_global_security_ip_group::ModifyGlobalSecurityIpGroupBuilder {
@@ -1673,7 +1881,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupName`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupName`: see [`modify_global_security_ip_group_name`](modify_global_security_ip_group_name) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_name(
         &self,
     ) -> modify_global_security_ip_group_name::ModifyGlobalSecurityIpGroupNameBuilder {
@@ -1682,7 +1892,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupRelation`.
+    /// Read and write; requires `RegionId`, `DBClusterId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupRelation`: see [`modify_global_security_ip_group_relation`](modify_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_relation(
         &self,
     ) -> modify_global_security_ip_group_relation::ModifyGlobalSecurityIpGroupRelationBuilder {
@@ -1691,7 +1903,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAutoRenewalAttribute`.
+    /// Write; requires `RegionId`, `DBInstanceId`, `AutoRenew`.
+    ///
+    /// Action `ModifyInstanceAutoRenewalAttribute`: see [`modify_instance_auto_renewal_attribute`](modify_instance_auto_renewal_attribute) for its parameters, errors and an example.
     pub fn modify_instance_auto_renewal_attribute(
         &self,
     ) -> modify_instance_auto_renewal_attribute::ModifyInstanceAutoRenewalAttributeBuilder {
@@ -1700,7 +1914,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceVpcAuthMode`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyInstanceVpcAuthMode`: see [`modify_instance_vpc_auth_mode`](modify_instance_vpc_auth_mode) for its parameters, errors and an example.
     pub fn modify_instance_vpc_auth_mode(
         &self,
     ) -> modify_instance_vpc_auth_mode::ModifyInstanceVpcAuthModeBuilder {
@@ -1709,31 +1925,41 @@ impl Client {
         )
     }
 
-    /// `ModifyNodeSpec`.
+    /// Write, idempotent; requires `DBInstanceId`, `NodeId`.
+    ///
+    /// Action `ModifyNodeSpec`: see [`modify_node_spec`](modify_node_spec) for its parameters, errors and an example.
     pub fn modify_node_spec(&self) -> modify_node_spec::ModifyNodeSpecBuilder {
         modify_node_spec::ModifyNodeSpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNodeSpecBatch`.
+    /// Write, idempotent; requires `DBInstanceId`, `NodesInfo`.
+    ///
+    /// Action `ModifyNodeSpecBatch`: see [`modify_node_spec_batch`](modify_node_spec_batch) for its parameters, errors and an example.
     pub fn modify_node_spec_batch(
         &self,
     ) -> modify_node_spec_batch::ModifyNodeSpecBatchBuilder {
         modify_node_spec_batch::ModifyNodeSpecBatchBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyParameters`.
+    /// Write; requires `DBInstanceId`, `Parameters`.
+    ///
+    /// Action `ModifyParameters`: see [`modify_parameters`](modify_parameters) for its parameters, errors and an example.
     pub fn modify_parameters(&self) -> modify_parameters::ModifyParametersBuilder {
         modify_parameters::ModifyParametersBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyResourceGroup`.
+    /// Write; requires `DBInstanceId`, `ResourceGroupId`.
+    ///
+    /// Action `ModifyResourceGroup`: see [`modify_resource_group`](modify_resource_group) for its parameters, errors and an example.
     pub fn modify_resource_group(
         &self,
     ) -> modify_resource_group::ModifyResourceGroupBuilder {
         modify_resource_group::ModifyResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySecurityGroupConfiguration`.
+    /// Write; requires `DBInstanceId`, `SecurityGroupId`.
+    ///
+    /// Action `ModifySecurityGroupConfiguration`: see [`modify_security_group_configuration`](modify_security_group_configuration) for its parameters, errors and an example.
     pub fn modify_security_group_configuration(
         &self,
     ) -> modify_security_group_configuration::ModifySecurityGroupConfigurationBuilder {
@@ -1742,12 +1968,16 @@ impl Client {
         )
     }
 
-    /// `ModifySecurityIps`.
+    /// Write; requires `DBInstanceId`, `SecurityIps`.
+    ///
+    /// Action `ModifySecurityIps`: see [`modify_security_ips`](modify_security_ips) for its parameters, errors and an example.
     pub fn modify_security_ips(&self) -> modify_security_ips::ModifySecurityIpsBuilder {
         modify_security_ips::ModifySecurityIpsBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySrvNetworkAddress`.
+    /// Write; requires `DBInstanceId`, `NewConnectionString`, `ConnectionType`.
+    ///
+    /// Action `ModifySrvNetworkAddress`: see [`modify_srv_network_address`](modify_srv_network_address) for its parameters, errors and an example.
     pub fn modify_srv_network_address(
         &self,
     ) -> modify_srv_network_address::ModifySrvNetworkAddressBuilder {
@@ -1756,12 +1986,16 @@ impl Client {
         )
     }
 
-    /// `ModifyTaskInfo`.
+    /// Read; requires `RegionId`, `TaskId`, `StepName`, `TaskAction`.
+    ///
+    /// Action `ModifyTaskInfo`: see [`modify_task_info`](modify_task_info) for its parameters, errors and an example.
     pub fn modify_task_info(&self) -> modify_task_info::ModifyTaskInfoBuilder {
         modify_task_info::ModifyTaskInfoBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseNodePrivateNetworkAddress`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `ReleaseNodePrivateNetworkAddress`: see [`release_node_private_network_address`](release_node_private_network_address) for its parameters, errors and an example.
     pub fn release_node_private_network_address(
         &self,
     ) -> release_node_private_network_address::ReleaseNodePrivateNetworkAddressBuilder {
@@ -1770,7 +2004,9 @@ impl Client {
         )
     }
 
-    /// `ReleasePublicNetworkAddress`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `ReleasePublicNetworkAddress`: see [`release_public_network_address`](release_public_network_address) for its parameters, errors and an example.
     pub fn release_public_network_address(
         &self,
     ) -> release_public_network_address::ReleasePublicNetworkAddressBuilder {
@@ -1779,48 +2015,64 @@ impl Client {
         )
     }
 
-    /// `RenewDBInstance`.
+    /// Write, idempotent; requires `DBInstanceId`, `Period`.
+    ///
+    /// Action `RenewDBInstance`: see [`renew_db_instance`](renew_db_instance) for its parameters, errors and an example.
     pub fn renew_db_instance(&self) -> renew_db_instance::RenewDbInstanceBuilder {
         renew_db_instance::RenewDbInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ResetAccountPassword`.
+    /// Write; requires `DBInstanceId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `ResetAccountPassword`: see [`reset_account_password`](reset_account_password) for its parameters, errors and an example.
     pub fn reset_account_password(
         &self,
     ) -> reset_account_password::ResetAccountPasswordBuilder {
         reset_account_password::ResetAccountPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `RestartDBInstance`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `RestartDBInstance`: see [`restart_db_instance`](restart_db_instance) for its parameters, errors and an example.
     pub fn restart_db_instance(&self) -> restart_db_instance::RestartDbInstanceBuilder {
         restart_db_instance::RestartDbInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RestartNode`.
+    /// Write; requires `DBInstanceId`, `RoleId`.
+    ///
+    /// Action `RestartNode`: see [`restart_node`](restart_node) for its parameters, errors and an example.
     pub fn restart_node(&self) -> restart_node::RestartNodeBuilder {
         restart_node::RestartNodeBuilder::new(self.inner.clone())
     }
 
-    /// `SwitchDBInstanceHA`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `SwitchDBInstanceHA`: see [`switch_db_instance_ha`](switch_db_instance_ha) for its parameters, errors and an example.
     pub fn switch_db_instance_ha(
         &self,
     ) -> switch_db_instance_ha::SwitchDbInstanceHaBuilder {
         switch_db_instance_ha::SwitchDbInstanceHaBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TransferClusterBackup`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `TransferClusterBackup`: see [`transfer_cluster_backup`](transfer_cluster_backup) for its parameters, errors and an example.
     pub fn transfer_cluster_backup(
         &self,
     ) -> transfer_cluster_backup::TransferClusterBackupBuilder {
         transfer_cluster_backup::TransferClusterBackupBuilder::new(self.inner.clone())
     }
 
-    /// `TransformInstanceChargeType`.
+    /// Write; requires `InstanceId`, `ChargeType`.
+    ///
+    /// Action `TransformInstanceChargeType`: see [`transform_instance_charge_type`](transform_instance_charge_type) for its parameters, errors and an example.
     pub fn transform_instance_charge_type(
         &self,
     ) -> transform_instance_charge_type::TransformInstanceChargeTypeBuilder {
@@ -1829,19 +2081,25 @@ impl Client {
         )
     }
 
-    /// `TransformToPrePaid`.
+    /// Write; requires `InstanceId`, `Period`.
+    ///
+    /// Action `TransformToPrePaid`: see [`transform_to_pre_paid`](transform_to_pre_paid) for its parameters, errors and an example.
     pub fn transform_to_pre_paid(
         &self,
     ) -> transform_to_pre_paid::TransformToPrePaidBuilder {
         transform_to_pre_paid::TransformToPrePaidBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeDBInstanceEngineVersion`.
+    /// Write; requires `DBInstanceId`, `EngineVersion`.
+    ///
+    /// Action `UpgradeDBInstanceEngineVersion`: see [`upgrade_db_instance_engine_version`](upgrade_db_instance_engine_version) for its parameters, errors and an example.
     pub fn upgrade_db_instance_engine_version(
         &self,
     ) -> upgrade_db_instance_engine_version::UpgradeDbInstanceEngineVersionBuilder {
@@ -1850,7 +2108,9 @@ impl Client {
         )
     }
 
-    /// `UpgradeDBInstanceKernelVersion`.
+    /// Write; requires `DBInstanceId`.
+    ///
+    /// Action `UpgradeDBInstanceKernelVersion`: see [`upgrade_db_instance_kernel_version`](upgrade_db_instance_kernel_version) for its parameters, errors and an example.
     pub fn upgrade_db_instance_kernel_version(
         &self,
     ) -> upgrade_db_instance_kernel_version::UpgradeDbInstanceKernelVersionBuilder {

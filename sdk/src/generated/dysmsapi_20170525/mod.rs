@@ -423,23 +423,31 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddShortUrl`.
+    /// Read and write; requires `SourceUrl`, `ShortUrlName`, `EffectiveDays`.
+    ///
+    /// Action `AddShortUrl`: see [`add_short_url`](add_short_url) for its parameters, errors and an example.
     pub fn add_short_url(&self) -> add_short_url::AddShortUrlBuilder {
         add_short_url::AddShortUrlBuilder::new(self.inner.clone())
     }
 
-    /// `AddSmsSign`.
+    /// Read and write; requires `SignName`, `SignSource`, `Remark`, `SignFileList`.
+    ///
+    /// Action `AddSmsSign`: see [`add_sms_sign`](add_sms_sign) for its parameters, errors and an example.
     pub fn add_sms_sign(&self) -> add_sms_sign::AddSmsSignBuilder {
         add_sms_sign::AddSmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `AddSmsTemplate`.
+    /// Read and write, deprecated; requires `TemplateType`, `TemplateName`, `TemplateContent`, `Remark`.
+    ///
+    /// Action `AddSmsTemplate`: see [`add_sms_template`](add_sms_template) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn add_sms_template(&self) -> add_sms_template::AddSmsTemplateBuilder {
         add_sms_template::AddSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeSignatureQualification`.
+    /// Write; requires `SignatureName`, `QualificationId`.
+    ///
+    /// Action `ChangeSignatureQualification`: see [`change_signature_qualification`](change_signature_qualification) for its parameters, errors and an example.
     pub fn change_signature_qualification(
         &self,
     ) -> change_signature_qualification::ChangeSignatureQualificationBuilder {
@@ -448,7 +456,9 @@ impl Client {
         )
     }
 
-    /// `CheckMobilesCardSupport`.
+    /// Read; requires `TemplateCode`, `Mobiles`.
+    ///
+    /// Action `CheckMobilesCardSupport`: see [`check_mobiles_card_support`](check_mobiles_card_support) for its parameters, errors and an example.
     pub fn check_mobiles_card_support(
         &self,
     ) -> check_mobiles_card_support::CheckMobilesCardSupportBuilder {
@@ -457,28 +467,36 @@ impl Client {
         )
     }
 
-    /// `ConversionDataIntl`.
+    /// Read; requires `ConversionRate`.
+    ///
+    /// Action `ConversionDataIntl`: see [`conversion_data_intl`](conversion_data_intl) for its parameters, errors and an example.
     pub fn conversion_data_intl(
         &self,
     ) -> conversion_data_intl::ConversionDataIntlBuilder {
         conversion_data_intl::ConversionDataIntlBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCardSmsTemplate`.
+    /// Write; requires `TemplateName`, `Template`.
+    ///
+    /// Action `CreateCardSmsTemplate`: see [`create_card_sms_template`](create_card_sms_template) for its parameters, errors and an example.
     pub fn create_card_sms_template(
         &self,
     ) -> create_card_sms_template::CreateCardSmsTemplateBuilder {
         create_card_sms_template::CreateCardSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSmsAppIcpRecord`.
+    /// Write; requires `AppIcpRecordPic`, `AppServiceName`, `AppPrincipalUnitName`, `AppIcpLicenseNumber` and 2 more.
+    ///
+    /// Action `CreateSmsAppIcpRecord`: see [`create_sms_app_icp_record`](create_sms_app_icp_record) for its parameters, errors and an example.
     pub fn create_sms_app_icp_record(
         &self,
     ) -> create_sms_app_icp_record::CreateSmsAppIcpRecordBuilder {
         create_sms_app_icp_record::CreateSmsAppIcpRecordBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSmsAuthorizationLetter`.
+    /// Read; requires `AuthorizationLetterPic`, `SignList`, `AuthorizationLetterExpDate`, `Authorization` and 3 more.
+    ///
+    /// Action `CreateSmsAuthorizationLetter`: see [`create_sms_authorization_letter`](create_sms_authorization_letter) for its parameters, errors and an example.
     pub fn create_sms_authorization_letter(
         &self,
     ) -> create_sms_authorization_letter::CreateSmsAuthorizationLetterBuilder {
@@ -487,65 +505,87 @@ impl Client {
         )
     }
 
-    /// `CreateSmsSign`.
+    /// Write; requires `SignName`, `QualificationId`, `SignSource`.
+    ///
+    /// Action `CreateSmsSign`: see [`create_sms_sign`](create_sms_sign) for its parameters, errors and an example.
     pub fn create_sms_sign(&self) -> create_sms_sign::CreateSmsSignBuilder {
         create_sms_sign::CreateSmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSmsTemplate`.
+    /// Write; requires `TemplateName`, `TemplateContent`, `TemplateType`.
+    ///
+    /// Action `CreateSmsTemplate`: see [`create_sms_template`](create_sms_template) for its parameters, errors and an example.
     pub fn create_sms_template(&self) -> create_sms_template::CreateSmsTemplateBuilder {
         create_sms_template::CreateSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSmsTrademark`.
+    /// Write; requires `TrademarkPic`, `TrademarkRegistrationNumber`, `TrademarkName`, `TrademarkApplicantName` and 1 more.
+    ///
+    /// Action `CreateSmsTrademark`: see [`create_sms_trademark`](create_sms_trademark) for its parameters, errors and an example.
     pub fn create_sms_trademark(
         &self,
     ) -> create_sms_trademark::CreateSmsTrademarkBuilder {
         create_sms_trademark::CreateSmsTrademarkBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteShortUrl`.
+    /// Read and write; requires `SourceUrl`.
+    ///
+    /// Action `DeleteShortUrl`: see [`delete_short_url`](delete_short_url) for its parameters, errors and an example.
     pub fn delete_short_url(&self) -> delete_short_url::DeleteShortUrlBuilder {
         delete_short_url::DeleteShortUrlBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSmsQualification`.
+    /// Read; requires `QualificationGroupId`, `OrderId`.
+    ///
+    /// Action `DeleteSmsQualification`: see [`delete_sms_qualification`](delete_sms_qualification) for its parameters, errors and an example.
     pub fn delete_sms_qualification(
         &self,
     ) -> delete_sms_qualification::DeleteSmsQualificationBuilder {
         delete_sms_qualification::DeleteSmsQualificationBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSmsSign`.
+    /// Read and write; requires `SignName`.
+    ///
+    /// Action `DeleteSmsSign`: see [`delete_sms_sign`](delete_sms_sign) for its parameters, errors and an example.
     pub fn delete_sms_sign(&self) -> delete_sms_sign::DeleteSmsSignBuilder {
         delete_sms_sign::DeleteSmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSmsTemplate`.
+    /// Read and write; requires `TemplateCode`.
+    ///
+    /// Action `DeleteSmsTemplate`: see [`delete_sms_template`](delete_sms_template) for its parameters, errors and an example.
     pub fn delete_sms_template(&self) -> delete_sms_template::DeleteSmsTemplateBuilder {
         delete_sms_template::DeleteSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `GetCardSmsDetails`.
+    /// Read; requires `SendDate`, `PhoneNumber`.
+    ///
+    /// Action `GetCardSmsDetails`: see [`get_card_sms_details`](get_card_sms_details) for its parameters, errors and an example.
     pub fn get_card_sms_details(
         &self,
     ) -> get_card_sms_details::GetCardSmsDetailsBuilder {
         get_card_sms_details::GetCardSmsDetailsBuilder::new(self.inner.clone())
     }
 
-    /// `GetCardSmsLink`.
+    /// Read; requires `CardTemplateCode`, `SignNameJson`.
+    ///
+    /// Action `GetCardSmsLink`: see [`get_card_sms_link`](get_card_sms_link) for its parameters, errors and an example.
     pub fn get_card_sms_link(&self) -> get_card_sms_link::GetCardSmsLinkBuilder {
         get_card_sms_link::GetCardSmsLinkBuilder::new(self.inner.clone())
     }
 
-    /// `GetMediaResourceId`.
+    /// Read; requires `ResourceType`, `OssKey`, `FileSize`.
+    ///
+    /// Action `GetMediaResourceId`: see [`get_media_resource_id`](get_media_resource_id) for its parameters, errors and an example.
     pub fn get_media_resource_id(
         &self,
     ) -> get_media_resource_id::GetMediaResourceIdBuilder {
         get_media_resource_id::GetMediaResourceIdBuilder::new(self.inner.clone())
     }
 
-    /// `GetOSSInfoForCardTemplate`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetOSSInfoForCardTemplate`: see [`get_oss_info_for_card_template`](get_oss_info_for_card_template) for its parameters, errors and an example.
     pub fn get_oss_info_for_card_template(
         &self,
     ) -> get_oss_info_for_card_template::GetOssInfoForCardTemplateBuilder {
@@ -554,7 +594,9 @@ impl Client {
         )
     }
 
-    /// `GetOSSInfoForUploadFile`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetOSSInfoForUploadFile`: see [`get_oss_info_for_upload_file`](get_oss_info_for_upload_file) for its parameters, errors and an example.
     pub fn get_oss_info_for_upload_file(
         &self,
     ) -> get_oss_info_for_upload_file::GetOssInfoForUploadFileBuilder {
@@ -563,7 +605,9 @@ impl Client {
         )
     }
 
-    /// `GetQualificationOssInfo`.
+    /// Read; requires `BizType`.
+    ///
+    /// Action `GetQualificationOssInfo`: see [`get_qualification_oss_info`](get_qualification_oss_info) for its parameters, errors and an example.
     pub fn get_qualification_oss_info(
         &self,
     ) -> get_qualification_oss_info::GetQualificationOssInfoBuilder {
@@ -572,45 +616,61 @@ impl Client {
         )
     }
 
-    /// `GetSmsOcrOssInfo`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetSmsOcrOssInfo`: see [`get_sms_ocr_oss_info`](get_sms_ocr_oss_info) for its parameters, errors and an example.
     pub fn get_sms_ocr_oss_info(&self) -> get_sms_ocr_oss_info::GetSmsOcrOssInfoBuilder {
         get_sms_ocr_oss_info::GetSmsOcrOssInfoBuilder::new(self.inner.clone())
     }
 
-    /// `GetSmsSign`.
+    /// Read; requires `SignName`.
+    ///
+    /// Action `GetSmsSign`: see [`get_sms_sign`](get_sms_sign) for its parameters, errors and an example.
     pub fn get_sms_sign(&self) -> get_sms_sign::GetSmsSignBuilder {
         get_sms_sign::GetSmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `GetSmsTemplate`.
+    /// Read; requires `TemplateCode`.
+    ///
+    /// Action `GetSmsTemplate`: see [`get_sms_template`](get_sms_template) for its parameters, errors and an example.
     pub fn get_sms_template(&self) -> get_sms_template::GetSmsTemplateBuilder {
         get_sms_template::GetSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySmsSign`.
+    /// Read and write; requires `SignName`, `SignSource`, `Remark`, `SignFileList`.
+    ///
+    /// Action `ModifySmsSign`: see [`modify_sms_sign`](modify_sms_sign) for its parameters, errors and an example.
     pub fn modify_sms_sign(&self) -> modify_sms_sign::ModifySmsSignBuilder {
         modify_sms_sign::ModifySmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySmsTemplate`.
+    /// Read and write, deprecated; requires `TemplateType`, `TemplateName`, `TemplateCode`, `TemplateContent` and 1 more.
+    ///
+    /// Action `ModifySmsTemplate`: see [`modify_sms_template`](modify_sms_template) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_sms_template(&self) -> modify_sms_template::ModifySmsTemplateBuilder {
         modify_sms_template::ModifySmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCardSmsTemplate`.
+    /// Read; requires `TemplateCode`.
+    ///
+    /// Action `QueryCardSmsTemplate`: see [`query_card_sms_template`](query_card_sms_template) for its parameters, errors and an example.
     pub fn query_card_sms_template(
         &self,
     ) -> query_card_sms_template::QueryCardSmsTemplateBuilder {
         query_card_sms_template::QueryCardSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `QueryCardSmsTemplateReport`.
+    /// Read; requires `TemplateCodes`, `StartDate`, `EndDate`.
+    ///
+    /// Action `QueryCardSmsTemplateReport`: see [`query_card_sms_template_report`](query_card_sms_template_report) for its parameters, errors and an example.
     pub fn query_card_sms_template_report(
         &self,
     ) -> query_card_sms_template_report::QueryCardSmsTemplateReportBuilder {
@@ -619,7 +679,9 @@ impl Client {
         )
     }
 
-    /// `QueryMobilesCardSupport`.
+    /// Read; requires `TemplateCode`, `Mobiles`.
+    ///
+    /// Action `QueryMobilesCardSupport`: see [`query_mobiles_card_support`](query_mobiles_card_support) for its parameters, errors and an example.
     pub fn query_mobiles_card_support(
         &self,
     ) -> query_mobiles_card_support::QueryMobilesCardSupportBuilder {
@@ -628,24 +690,32 @@ impl Client {
         )
     }
 
-    /// `QuerySendDetails`.
+    /// Read; requires `PhoneNumber`, `SendDate`, `PageSize`, `CurrentPage`.
+    ///
+    /// Action `QuerySendDetails`: see [`query_send_details`](query_send_details) for its parameters, errors and an example.
     pub fn query_send_details(&self) -> query_send_details::QuerySendDetailsBuilder {
         query_send_details::QuerySendDetailsBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySendStatistics`.
+    /// Read; requires `IsGlobe`, `StartDate`, `EndDate`, `PageIndex` and 1 more.
+    ///
+    /// Action `QuerySendStatistics`: see [`query_send_statistics`](query_send_statistics) for its parameters, errors and an example.
     pub fn query_send_statistics(
         &self,
     ) -> query_send_statistics::QuerySendStatisticsBuilder {
         query_send_statistics::QuerySendStatisticsBuilder::new(self.inner.clone())
     }
 
-    /// `QueryShortUrl`.
+    /// Read; requires `ShortUrl`.
+    ///
+    /// Action `QueryShortUrl`: see [`query_short_url`](query_short_url) for its parameters, errors and an example.
     pub fn query_short_url(&self) -> query_short_url::QueryShortUrlBuilder {
         query_short_url::QueryShortUrlBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySingleSmsQualification`.
+    /// Read; requires `QualificationGroupId`.
+    ///
+    /// Action `QuerySingleSmsQualification`: see [`query_single_sms_qualification`](query_single_sms_qualification) for its parameters, errors and an example.
     pub fn query_single_sms_qualification(
         &self,
     ) -> query_single_sms_qualification::QuerySingleSmsQualificationBuilder {
@@ -654,14 +724,18 @@ impl Client {
         )
     }
 
-    /// `QuerySmsAppIcpRecord`.
+    /// Read; requires `AppIcpRecordIdList`.
+    ///
+    /// Action `QuerySmsAppIcpRecord`: see [`query_sms_app_icp_record`](query_sms_app_icp_record) for its parameters, errors and an example.
     pub fn query_sms_app_icp_record(
         &self,
     ) -> query_sms_app_icp_record::QuerySmsAppIcpRecordBuilder {
         query_sms_app_icp_record::QuerySmsAppIcpRecordBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySmsAuthorizationLetter`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySmsAuthorizationLetter`: see [`query_sms_authorization_letter`](query_sms_authorization_letter) for its parameters, errors and an example.
     pub fn query_sms_authorization_letter(
         &self,
     ) -> query_sms_authorization_letter::QuerySmsAuthorizationLetterBuilder {
@@ -670,7 +744,9 @@ impl Client {
         )
     }
 
-    /// `QuerySmsQualificationRecord`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySmsQualificationRecord`: see [`query_sms_qualification_record`](query_sms_qualification_record) for its parameters, errors and an example.
     pub fn query_sms_qualification_record(
         &self,
     ) -> query_sms_qualification_record::QuerySmsQualificationRecordBuilder {
@@ -679,99 +755,135 @@ impl Client {
         )
     }
 
-    /// `QuerySmsSign`.
+    /// Read; requires `SignName`.
+    ///
+    /// Action `QuerySmsSign`: see [`query_sms_sign`](query_sms_sign) for its parameters, errors and an example.
     pub fn query_sms_sign(&self) -> query_sms_sign::QuerySmsSignBuilder {
         query_sms_sign::QuerySmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySmsSignList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySmsSignList`: see [`query_sms_sign_list`](query_sms_sign_list) for its parameters, errors and an example.
     pub fn query_sms_sign_list(&self) -> query_sms_sign_list::QuerySmsSignListBuilder {
         query_sms_sign_list::QuerySmsSignListBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySmsTemplate`.
+    /// Read, deprecated; requires `TemplateCode`.
+    ///
+    /// Action `QuerySmsTemplate`: see [`query_sms_template`](query_sms_template) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn query_sms_template(&self) -> query_sms_template::QuerySmsTemplateBuilder {
         query_sms_template::QuerySmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySmsTemplateList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `QuerySmsTemplateList`: see [`query_sms_template_list`](query_sms_template_list) for its parameters, errors and an example.
     pub fn query_sms_template_list(
         &self,
     ) -> query_sms_template_list::QuerySmsTemplateListBuilder {
         query_sms_template_list::QuerySmsTemplateListBuilder::new(self.inner.clone())
     }
 
-    /// `QuerySmsTrademark`.
+    /// Read; requires `TrademarkIdList`.
+    ///
+    /// Action `QuerySmsTrademark`: see [`query_sms_trademark`](query_sms_trademark) for its parameters, errors and an example.
     pub fn query_sms_trademark(&self) -> query_sms_trademark::QuerySmsTrademarkBuilder {
         query_sms_trademark::QuerySmsTrademarkBuilder::new(self.inner.clone())
     }
 
-    /// `RequiredPhoneCode`.
+    /// Read; requires `PhoneNo`.
+    ///
+    /// Action `RequiredPhoneCode`: see [`required_phone_code`](required_phone_code) for its parameters, errors and an example.
     pub fn required_phone_code(&self) -> required_phone_code::RequiredPhoneCodeBuilder {
         required_phone_code::RequiredPhoneCodeBuilder::new(self.inner.clone())
     }
 
-    /// `SendBatchCardSms`.
+    /// Read; requires `CardTemplateCode`, `FallbackType`, `PhoneNumberJson`, `SignNameJson`.
+    ///
+    /// Action `SendBatchCardSms`: see [`send_batch_card_sms`](send_batch_card_sms) for its parameters, errors and an example.
     pub fn send_batch_card_sms(&self) -> send_batch_card_sms::SendBatchCardSmsBuilder {
         send_batch_card_sms::SendBatchCardSmsBuilder::new(self.inner.clone())
     }
 
-    /// `SendBatchSms`.
+    /// Read; requires `PhoneNumberJson`, `SignNameJson`, `TemplateCode`.
+    ///
+    /// Action `SendBatchSms`: see [`send_batch_sms`](send_batch_sms) for its parameters, errors and an example.
     pub fn send_batch_sms(&self) -> send_batch_sms::SendBatchSmsBuilder {
         send_batch_sms::SendBatchSmsBuilder::new(self.inner.clone())
     }
 
-    /// `SendCardSms`.
+    /// Read; requires `CardObjects`, `SignName`, `CardTemplateCode`, `FallbackType`.
+    ///
+    /// Action `SendCardSms`: see [`send_card_sms`](send_card_sms) for its parameters, errors and an example.
     pub fn send_card_sms(&self) -> send_card_sms::SendCardSmsBuilder {
         send_card_sms::SendCardSmsBuilder::new(self.inner.clone())
     }
 
-    /// `SendSms`.
+    /// Read; requires `PhoneNumbers`, `SignName`, `TemplateCode`.
+    ///
+    /// Action `SendSms`: see [`send_sms`](send_sms) for its parameters, errors and an example.
     pub fn send_sms(&self) -> send_sms::SendSmsBuilder {
         send_sms::SendSmsBuilder::new(self.inner.clone())
     }
 
-    /// `SmsConversionIntl`.
+    /// Read; requires `MessageId`, `Delivered`.
+    ///
+    /// Action `SmsConversionIntl`: see [`sms_conversion_intl`](sms_conversion_intl) for its parameters, errors and an example.
     pub fn sms_conversion_intl(&self) -> sms_conversion_intl::SmsConversionIntlBuilder {
         sms_conversion_intl::SmsConversionIntlBuilder::new(self.inner.clone())
     }
 
-    /// `SubmitSmsQualification`.
+    /// Read; requires `QualificationName`, `UseBySelf`, `CompanyType`, `CompanyName` and 15 more.
+    ///
+    /// Action `SubmitSmsQualification`: see [`submit_sms_qualification`](submit_sms_qualification) for its parameters, errors and an example.
     pub fn submit_sms_qualification(
         &self,
     ) -> submit_sms_qualification::SubmitSmsQualificationBuilder {
         submit_sms_qualification::SubmitSmsQualificationBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `ResourceType`, `RegionId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSmsQualification`.
+    /// Read; requires `QualificationGroupId`, `OrderId`, `AdminPhoneNo`, `CertifyCode`.
+    ///
+    /// Action `UpdateSmsQualification`: see [`update_sms_qualification`](update_sms_qualification) for its parameters, errors and an example.
     pub fn update_sms_qualification(
         &self,
     ) -> update_sms_qualification::UpdateSmsQualificationBuilder {
         update_sms_qualification::UpdateSmsQualificationBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSmsSign`.
+    /// Write; requires `SignName`, `QualificationId`, `SignSource`.
+    ///
+    /// Action `UpdateSmsSign`: see [`update_sms_sign`](update_sms_sign) for its parameters, errors and an example.
     pub fn update_sms_sign(&self) -> update_sms_sign::UpdateSmsSignBuilder {
         update_sms_sign::UpdateSmsSignBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSmsTemplate`.
+    /// Write; requires `TemplateName`, `TemplateCode`, `TemplateContent`, `TemplateType`.
+    ///
+    /// Action `UpdateSmsTemplate`: see [`update_sms_template`](update_sms_template) for its parameters, errors and an example.
     pub fn update_sms_template(&self) -> update_sms_template::UpdateSmsTemplateBuilder {
         update_sms_template::UpdateSmsTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `ValidPhoneCode`.
+    /// Read; requires `PhoneNo`, `CertifyCode`.
+    ///
+    /// Action `ValidPhoneCode`: see [`valid_phone_code`](valid_phone_code) for its parameters, errors and an example.
     pub fn valid_phone_code(&self) -> valid_phone_code::ValidPhoneCodeBuilder {
         valid_phone_code::ValidPhoneCodeBuilder::new(self.inner.clone())
     }

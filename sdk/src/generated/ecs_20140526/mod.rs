@@ -2227,7 +2227,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AcceptInquiredSystemEvent`.
+    /// Read and write; requires `RegionId`, `EventId`.
+    ///
+    /// Action `AcceptInquiredSystemEvent`: see [`accept_inquired_system_event`](accept_inquired_system_event) for its parameters, errors and an example.
     pub fn accept_inquired_system_event(
         &self,
     ) -> accept_inquired_system_event::AcceptInquiredSystemEventBuilder {
@@ -2236,7 +2238,9 @@ impl Client {
         )
     }
 
-    /// `ActivateRouterInterface`.
+    /// Write, deprecated; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ActivateRouterInterface`: see [`activate_router_interface`](activate_router_interface) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn activate_router_interface(
         &self,
@@ -2246,7 +2250,9 @@ impl Client {
         )
     }
 
-    /// `AddBandwidthPackageIps`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `BandwidthPackageId`, `IpCount`.
+    ///
+    /// Action `AddBandwidthPackageIps`: see [`add_bandwidth_package_ips`](add_bandwidth_package_ips) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn add_bandwidth_package_ips(
         &self,
@@ -2254,20 +2260,26 @@ impl Client {
         add_bandwidth_package_ips::AddBandwidthPackageIpsBuilder::new(self.inner.clone())
     }
 
-    /// `AddTags`.
+    /// Unspecified kind, deprecated; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `AddTags`: see [`add_tags`](add_tags) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn add_tags(&self) -> add_tags::AddTagsBuilder {
         add_tags::AddTagsBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateDedicatedHosts`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `DedicatedHostType`.
+    ///
+    /// Action `AllocateDedicatedHosts`: see [`allocate_dedicated_hosts`](allocate_dedicated_hosts) for its parameters, errors and an example.
     pub fn allocate_dedicated_hosts(
         &self,
     ) -> allocate_dedicated_hosts::AllocateDedicatedHostsBuilder {
         allocate_dedicated_hosts::AllocateDedicatedHostsBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateEipAddress`.
+    /// Write, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `AllocateEipAddress`: see [`allocate_eip_address`](allocate_eip_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn allocate_eip_address(
         &self,
@@ -2275,7 +2287,9 @@ impl Client {
         allocate_eip_address::AllocateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `AllocatePublicIpAddress`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `AllocatePublicIpAddress`: see [`allocate_public_ip_address`](allocate_public_ip_address) for its parameters, errors and an example.
     pub fn allocate_public_ip_address(
         &self,
     ) -> allocate_public_ip_address::AllocatePublicIpAddressBuilder {
@@ -2284,7 +2298,9 @@ impl Client {
         )
     }
 
-    /// `ApplyAutoSnapshotPolicy`.
+    /// Write; requires `regionId`, `autoSnapshotPolicyId`, `diskIds`.
+    ///
+    /// Action `ApplyAutoSnapshotPolicy`: see [`apply_auto_snapshot_policy`](apply_auto_snapshot_policy) for its parameters, errors and an example.
     pub fn apply_auto_snapshot_policy(
         &self,
     ) -> apply_auto_snapshot_policy::ApplyAutoSnapshotPolicyBuilder {
@@ -2293,14 +2309,18 @@ impl Client {
         )
     }
 
-    /// `AssignIpv6Addresses`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `AssignIpv6Addresses`: see [`assign_ipv6_addresses`](assign_ipv6_addresses) for its parameters, errors and an example.
     pub fn assign_ipv6_addresses(
         &self,
     ) -> assign_ipv6_addresses::AssignIpv6AddressesBuilder {
         assign_ipv6_addresses::AssignIpv6AddressesBuilder::new(self.inner.clone())
     }
 
-    /// `AssignPrivateIpAddresses`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `AssignPrivateIpAddresses`: see [`assign_private_ip_addresses`](assign_private_ip_addresses) for its parameters, errors and an example.
     pub fn assign_private_ip_addresses(
         &self,
     ) -> assign_private_ip_addresses::AssignPrivateIpAddressesBuilder {
@@ -2309,7 +2329,9 @@ impl Client {
         )
     }
 
-    /// `AssociateEipAddress`.
+    /// Write, deprecated; requires `AllocationId`, `InstanceId`.
+    ///
+    /// Action `AssociateEipAddress`: see [`associate_eip_address`](associate_eip_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn associate_eip_address(
         &self,
@@ -2317,51 +2339,67 @@ impl Client {
         associate_eip_address::AssociateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `AssociateHaVip`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `HaVipId`, `InstanceId`.
+    ///
+    /// Action `AssociateHaVip`: see [`associate_ha_vip`](associate_ha_vip) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn associate_ha_vip(&self) -> associate_ha_vip::AssociateHaVipBuilder {
         associate_ha_vip::AssociateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `AttachClassicLinkVpc`.
+    /// Write; requires `RegionId`, `InstanceId`, `VpcId`.
+    ///
+    /// Action `AttachClassicLinkVpc`: see [`attach_classic_link_vpc`](attach_classic_link_vpc) for its parameters, errors and an example.
     pub fn attach_classic_link_vpc(
         &self,
     ) -> attach_classic_link_vpc::AttachClassicLinkVpcBuilder {
         attach_classic_link_vpc::AttachClassicLinkVpcBuilder::new(self.inner.clone())
     }
 
-    /// `AttachDisk`.
+    /// Read and write; requires `InstanceId`, `DiskId`.
+    ///
+    /// Action `AttachDisk`: see [`attach_disk`](attach_disk) for its parameters, errors and an example.
     pub fn attach_disk(&self) -> attach_disk::AttachDiskBuilder {
         attach_disk::AttachDiskBuilder::new(self.inner.clone())
     }
 
-    /// `AttachInstanceRamRole`.
+    /// Unspecified kind; requires `RegionId`, `RamRoleName`, `InstanceIds`.
+    ///
+    /// Action `AttachInstanceRamRole`: see [`attach_instance_ram_role`](attach_instance_ram_role) for its parameters, errors and an example.
     pub fn attach_instance_ram_role(
         &self,
     ) -> attach_instance_ram_role::AttachInstanceRamRoleBuilder {
         attach_instance_ram_role::AttachInstanceRamRoleBuilder::new(self.inner.clone())
     }
 
-    /// `AttachKeyPair`.
+    /// Read and write; requires `RegionId`, `KeyPairName`, `InstanceIds`.
+    ///
+    /// Action `AttachKeyPair`: see [`attach_key_pair`](attach_key_pair) for its parameters, errors and an example.
     pub fn attach_key_pair(&self) -> attach_key_pair::AttachKeyPairBuilder {
         attach_key_pair::AttachKeyPairBuilder::new(self.inner.clone())
     }
 
-    /// `AttachNetworkInterface`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`, `InstanceId`.
+    ///
+    /// Action `AttachNetworkInterface`: see [`attach_network_interface`](attach_network_interface) for its parameters, errors and an example.
     pub fn attach_network_interface(
         &self,
     ) -> attach_network_interface::AttachNetworkInterfaceBuilder {
         attach_network_interface::AttachNetworkInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `AuthorizeSecurityGroup`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `AuthorizeSecurityGroup`: see [`authorize_security_group`](authorize_security_group) for its parameters, errors and an example.
     pub fn authorize_security_group(
         &self,
     ) -> authorize_security_group::AuthorizeSecurityGroupBuilder {
         authorize_security_group::AuthorizeSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `AuthorizeSecurityGroupEgress`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `AuthorizeSecurityGroupEgress`: see [`authorize_security_group_egress`](authorize_security_group_egress) for its parameters, errors and an example.
     pub fn authorize_security_group_egress(
         &self,
     ) -> authorize_security_group_egress::AuthorizeSecurityGroupEgressBuilder {
@@ -2370,7 +2408,9 @@ impl Client {
         )
     }
 
-    /// `CancelAutoSnapshotPolicy`.
+    /// Write; requires `regionId`, `diskIds`.
+    ///
+    /// Action `CancelAutoSnapshotPolicy`: see [`cancel_auto_snapshot_policy`](cancel_auto_snapshot_policy) for its parameters, errors and an example.
     pub fn cancel_auto_snapshot_policy(
         &self,
     ) -> cancel_auto_snapshot_policy::CancelAutoSnapshotPolicyBuilder {
@@ -2379,12 +2419,16 @@ impl Client {
         )
     }
 
-    /// `CancelCopyImage`.
+    /// Unspecified kind; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `CancelCopyImage`: see [`cancel_copy_image`](cancel_copy_image) for its parameters, errors and an example.
     pub fn cancel_copy_image(&self) -> cancel_copy_image::CancelCopyImageBuilder {
         cancel_copy_image::CancelCopyImageBuilder::new(self.inner.clone())
     }
 
-    /// `CancelImagePipelineExecution`.
+    /// Write; requires `RegionId`, `ExecutionId`.
+    ///
+    /// Action `CancelImagePipelineExecution`: see [`cancel_image_pipeline_execution`](cancel_image_pipeline_execution) for its parameters, errors and an example.
     pub fn cancel_image_pipeline_execution(
         &self,
     ) -> cancel_image_pipeline_execution::CancelImagePipelineExecutionBuilder {
@@ -2393,7 +2437,9 @@ impl Client {
         )
     }
 
-    /// `CancelPhysicalConnection`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `CancelPhysicalConnection`: see [`cancel_physical_connection`](cancel_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn cancel_physical_connection(
         &self,
@@ -2403,7 +2449,9 @@ impl Client {
         )
     }
 
-    /// `CancelSimulatedSystemEvents`.
+    /// Unspecified kind; requires `RegionId`, `EventId`.
+    ///
+    /// Action `CancelSimulatedSystemEvents`: see [`cancel_simulated_system_events`](cancel_simulated_system_events) for its parameters, errors and an example.
     pub fn cancel_simulated_system_events(
         &self,
     ) -> cancel_simulated_system_events::CancelSimulatedSystemEventsBuilder {
@@ -2412,12 +2460,16 @@ impl Client {
         )
     }
 
-    /// `CancelTask`.
+    /// Unspecified kind; requires `RegionId`, `TaskId`.
+    ///
+    /// Action `CancelTask`: see [`cancel_task`](cancel_task) for its parameters, errors and an example.
     pub fn cancel_task(&self) -> cancel_task::CancelTaskBuilder {
         cancel_task::CancelTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ConnectRouterInterface`.
+    /// Write, deprecated; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ConnectRouterInterface`: see [`connect_router_interface`](connect_router_interface) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn connect_router_interface(
         &self,
@@ -2425,7 +2477,9 @@ impl Client {
         connect_router_interface::ConnectRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `ConvertNatPublicIpToEip`.
+    /// Unspecified kind; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `ConvertNatPublicIpToEip`: see [`convert_nat_public_ip_to_eip`](convert_nat_public_ip_to_eip) for its parameters, errors and an example.
     pub fn convert_nat_public_ip_to_eip(
         &self,
     ) -> convert_nat_public_ip_to_eip::ConvertNatPublicIpToEipBuilder {
@@ -2434,22 +2488,30 @@ impl Client {
         )
     }
 
-    /// `CopyImage`.
+    /// Write, idempotent; requires `ImageId`, `RegionId`.
+    ///
+    /// Action `CopyImage`: see [`copy_image`](copy_image) for its parameters, errors and an example.
     pub fn copy_image(&self) -> copy_image::CopyImageBuilder {
         copy_image::CopyImageBuilder::new(self.inner.clone())
     }
 
-    /// `CopySnapshot`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `DestinationRegionId`, `SnapshotId`, `DestinationSnapshotName` and 1 more.
+    ///
+    /// Action `CopySnapshot`: see [`copy_snapshot`](copy_snapshot) for its parameters, errors and an example.
     pub fn copy_snapshot(&self) -> copy_snapshot::CopySnapshotBuilder {
         copy_snapshot::CopySnapshotBuilder::new(self.inner.clone())
     }
 
-    /// `CreateActivation`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `CreateActivation`: see [`create_activation`](create_activation) for its parameters, errors and an example.
     pub fn create_activation(&self) -> create_activation::CreateActivationBuilder {
         create_activation::CreateActivationBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAutoProvisioningGroup`.
+    /// Write, idempotent; requires `RegionId`, `TotalTargetCapacity`.
+    ///
+    /// Action `CreateAutoProvisioningGroup`: see [`create_auto_provisioning_group`](create_auto_provisioning_group) for its parameters, errors and an example.
     pub fn create_auto_provisioning_group(
         &self,
     ) -> create_auto_provisioning_group::CreateAutoProvisioningGroupBuilder {
@@ -2458,7 +2520,9 @@ impl Client {
         )
     }
 
-    /// `CreateAutoSnapshotPolicy`.
+    /// Write; requires `regionId`, `timePoints`, `repeatWeekdays`, `retentionDays`.
+    ///
+    /// Action `CreateAutoSnapshotPolicy`: see [`create_auto_snapshot_policy`](create_auto_snapshot_policy) for its parameters, errors and an example.
     pub fn create_auto_snapshot_policy(
         &self,
     ) -> create_auto_snapshot_policy::CreateAutoSnapshotPolicyBuilder {
@@ -2467,7 +2531,9 @@ impl Client {
         )
     }
 
-    /// `CreateCapacityReservation`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceAmount`, `InstanceType`, `ZoneId`.
+    ///
+    /// Action `CreateCapacityReservation`: see [`create_capacity_reservation`](create_capacity_reservation) for its parameters, errors and an example.
     pub fn create_capacity_reservation(
         &self,
     ) -> create_capacity_reservation::CreateCapacityReservationBuilder {
@@ -2476,12 +2542,16 @@ impl Client {
         )
     }
 
-    /// `CreateCommand`.
+    /// Write; requires `RegionId`, `Name`, `Type`, `CommandContent`.
+    ///
+    /// Action `CreateCommand`: see [`create_command`](create_command) for its parameters, errors and an example.
     pub fn create_command(&self) -> create_command::CreateCommandBuilder {
         create_command::CreateCommandBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDedicatedHostCluster`.
+    /// Unspecified kind; requires `RegionId`, `ZoneId`.
+    ///
+    /// Action `CreateDedicatedHostCluster`: see [`create_dedicated_host_cluster`](create_dedicated_host_cluster) for its parameters, errors and an example.
     pub fn create_dedicated_host_cluster(
         &self,
     ) -> create_dedicated_host_cluster::CreateDedicatedHostClusterBuilder {
@@ -2490,14 +2560,18 @@ impl Client {
         )
     }
 
-    /// `CreateDeploymentSet`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateDeploymentSet`: see [`create_deployment_set`](create_deployment_set) for its parameters, errors and an example.
     pub fn create_deployment_set(
         &self,
     ) -> create_deployment_set::CreateDeploymentSetBuilder {
         create_deployment_set::CreateDeploymentSetBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDiagnosticMetricSet`.
+    /// Write; requires `RegionId`, `ResourceType`, `MetricIds`.
+    ///
+    /// Action `CreateDiagnosticMetricSet`: see [`create_diagnostic_metric_set`](create_diagnostic_metric_set) for its parameters, errors and an example.
     pub fn create_diagnostic_metric_set(
         &self,
     ) -> create_diagnostic_metric_set::CreateDiagnosticMetricSetBuilder {
@@ -2506,19 +2580,25 @@ impl Client {
         )
     }
 
-    /// `CreateDiagnosticReport`.
+    /// Write; requires `RegionId`, `ResourceId`.
+    ///
+    /// Action `CreateDiagnosticReport`: see [`create_diagnostic_report`](create_diagnostic_report) for its parameters, errors and an example.
     pub fn create_diagnostic_report(
         &self,
     ) -> create_diagnostic_report::CreateDiagnosticReportBuilder {
         create_diagnostic_report::CreateDiagnosticReportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDisk`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateDisk`: see [`create_disk`](create_disk) for its parameters, errors and an example.
     pub fn create_disk(&self) -> create_disk::CreateDiskBuilder {
         create_disk::CreateDiskBuilder::new(self.inner.clone())
     }
 
-    /// `CreateElasticityAssurance`.
+    /// Write, idempotent; requires `RegionId`, `ZoneId`, `InstanceType`.
+    ///
+    /// Action `CreateElasticityAssurance`: see [`create_elasticity_assurance`](create_elasticity_assurance) for its parameters, errors and an example.
     pub fn create_elasticity_assurance(
         &self,
     ) -> create_elasticity_assurance::CreateElasticityAssuranceBuilder {
@@ -2527,7 +2607,9 @@ impl Client {
         )
     }
 
-    /// `CreateForwardEntry`.
+    /// Write, deprecated; requires `RegionId`, `ForwardTableId`, `ExternalIp`, `ExternalPort` and 3 more.
+    ///
+    /// Action `CreateForwardEntry`: see [`create_forward_entry`](create_forward_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_forward_entry(
         &self,
@@ -2535,54 +2617,72 @@ impl Client {
         create_forward_entry::CreateForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateHaVip`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VSwitchId`.
+    ///
+    /// Action `CreateHaVip`: see [`create_ha_vip`](create_ha_vip) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_ha_vip(&self) -> create_ha_vip::CreateHaVipBuilder {
         create_ha_vip::CreateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `CreateHpcCluster`.
+    /// Write, idempotent; requires `RegionId`, `Name`.
+    ///
+    /// Action `CreateHpcCluster`: see [`create_hpc_cluster`](create_hpc_cluster) for its parameters, errors and an example.
     pub fn create_hpc_cluster(&self) -> create_hpc_cluster::CreateHpcClusterBuilder {
         create_hpc_cluster::CreateHpcClusterBuilder::new(self.inner.clone())
     }
 
-    /// `CreateImage`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateImage`: see [`create_image`](create_image) for its parameters, errors and an example.
     pub fn create_image(&self) -> create_image::CreateImageBuilder {
         create_image::CreateImageBuilder::new(self.inner.clone())
     }
 
-    /// `CreateImageComponent`.
+    /// Unspecified kind, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateImageComponent`: see [`create_image_component`](create_image_component) for its parameters, errors and an example.
     pub fn create_image_component(
         &self,
     ) -> create_image_component::CreateImageComponentBuilder {
         create_image_component::CreateImageComponentBuilder::new(self.inner.clone())
     }
 
-    /// `CreateImagePipeline`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `BaseImageType`.
+    ///
+    /// Action `CreateImagePipeline`: see [`create_image_pipeline`](create_image_pipeline) for its parameters, errors and an example.
     pub fn create_image_pipeline(
         &self,
     ) -> create_image_pipeline::CreateImagePipelineBuilder {
         create_image_pipeline::CreateImagePipelineBuilder::new(self.inner.clone())
     }
 
-    /// `CreateInstance`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `InstanceType`.
+    ///
+    /// Action `CreateInstance`: see [`create_instance`](create_instance) for its parameters, errors and an example.
     pub fn create_instance(&self) -> create_instance::CreateInstanceBuilder {
         create_instance::CreateInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateKeyPair`.
+    /// Unspecified kind; requires `RegionId`, `KeyPairName`.
+    ///
+    /// Action `CreateKeyPair`: see [`create_key_pair`](create_key_pair) for its parameters, errors and an example.
     pub fn create_key_pair(&self) -> create_key_pair::CreateKeyPairBuilder {
         create_key_pair::CreateKeyPairBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLaunchTemplate`.
+    /// Write; requires `RegionId`, `LaunchTemplateName`.
+    ///
+    /// Action `CreateLaunchTemplate`: see [`create_launch_template`](create_launch_template) for its parameters, errors and an example.
     pub fn create_launch_template(
         &self,
     ) -> create_launch_template::CreateLaunchTemplateBuilder {
         create_launch_template::CreateLaunchTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLaunchTemplateVersion`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `CreateLaunchTemplateVersion`: see [`create_launch_template_version`](create_launch_template_version) for its parameters, errors and an example.
     pub fn create_launch_template_version(
         &self,
     ) -> create_launch_template_version::CreateLaunchTemplateVersionBuilder {
@@ -2591,20 +2691,26 @@ impl Client {
         )
     }
 
-    /// `CreateNatGateway`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VpcId`, `BandwidthPackage`.
+    ///
+    /// Action `CreateNatGateway`: see [`create_nat_gateway`](create_nat_gateway) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_nat_gateway(&self) -> create_nat_gateway::CreateNatGatewayBuilder {
         create_nat_gateway::CreateNatGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNetworkInterface`.
+    /// Read and write, idempotent; requires `RegionId`, `VSwitchId`.
+    ///
+    /// Action `CreateNetworkInterface`: see [`create_network_interface`](create_network_interface) for its parameters, errors and an example.
     pub fn create_network_interface(
         &self,
     ) -> create_network_interface::CreateNetworkInterfaceBuilder {
         create_network_interface::CreateNetworkInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNetworkInterfacePermission`.
+    /// Unspecified kind; requires `RegionId`, `AccountId`, `NetworkInterfaceId`, `Permission`.
+    ///
+    /// Action `CreateNetworkInterfacePermission`: see [`create_network_interface_permission`](create_network_interface_permission) for its parameters, errors and an example.
     pub fn create_network_interface_permission(
         &self,
     ) -> create_network_interface_permission::CreateNetworkInterfacePermissionBuilder {
@@ -2613,7 +2719,9 @@ impl Client {
         )
     }
 
-    /// `CreatePhysicalConnection`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `AccessPointId`, `LineOperator`, `PeerLocation` and 1 more.
+    ///
+    /// Action `CreatePhysicalConnection`: see [`create_physical_connection`](create_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_physical_connection(
         &self,
@@ -2623,25 +2731,33 @@ impl Client {
         )
     }
 
-    /// `CreatePortRangeList`.
+    /// Write, idempotent; requires `RegionId`, `MaxEntries`, `PortRangeListName`.
+    ///
+    /// Action `CreatePortRangeList`: see [`create_port_range_list`](create_port_range_list) for its parameters, errors and an example.
     pub fn create_port_range_list(
         &self,
     ) -> create_port_range_list::CreatePortRangeListBuilder {
         create_port_range_list::CreatePortRangeListBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePrefixList`.
+    /// Write, idempotent; requires `RegionId`, `MaxEntries`, `AddressFamily`, `PrefixListName`.
+    ///
+    /// Action `CreatePrefixList`: see [`create_prefix_list`](create_prefix_list) for its parameters, errors and an example.
     pub fn create_prefix_list(&self) -> create_prefix_list::CreatePrefixListBuilder {
         create_prefix_list::CreatePrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRouteEntry`.
+    /// Write, idempotent, deprecated; requires `RouteTableId`, `DestinationCidrBlock`.
+    ///
+    /// Action `CreateRouteEntry`: see [`create_route_entry`](create_route_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_route_entry(&self) -> create_route_entry::CreateRouteEntryBuilder {
         create_route_entry::CreateRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRouterInterface`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `Role`, `OppositeRegionId`, `Spec` and 2 more.
+    ///
+    /// Action `CreateRouterInterface`: see [`create_router_interface`](create_router_interface) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_router_interface(
         &self,
@@ -2649,14 +2765,18 @@ impl Client {
         create_router_interface::CreateRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSecurityGroup`.
+    /// Unspecified kind, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateSecurityGroup`: see [`create_security_group`](create_security_group) for its parameters, errors and an example.
     pub fn create_security_group(
         &self,
     ) -> create_security_group::CreateSecurityGroupBuilder {
         create_security_group::CreateSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSimulatedSystemEvents`.
+    /// Unspecified kind; requires `RegionId`, `EventType`, `NotBefore`, `InstanceId`.
+    ///
+    /// Action `CreateSimulatedSystemEvents`: see [`create_simulated_system_events`](create_simulated_system_events) for its parameters, errors and an example.
     pub fn create_simulated_system_events(
         &self,
     ) -> create_simulated_system_events::CreateSimulatedSystemEventsBuilder {
@@ -2665,25 +2785,33 @@ impl Client {
         )
     }
 
-    /// `CreateSnapshot`.
+    /// Write, idempotent; requires `DiskId`.
+    ///
+    /// Action `CreateSnapshot`: see [`create_snapshot`](create_snapshot) for its parameters, errors and an example.
     pub fn create_snapshot(&self) -> create_snapshot::CreateSnapshotBuilder {
         create_snapshot::CreateSnapshotBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSnapshotGroup`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateSnapshotGroup`: see [`create_snapshot_group`](create_snapshot_group) for its parameters, errors and an example.
     pub fn create_snapshot_group(
         &self,
     ) -> create_snapshot_group::CreateSnapshotGroupBuilder {
         create_snapshot_group::CreateSnapshotGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVSwitch`.
+    /// Write, idempotent, deprecated; requires `ZoneId`, `CidrBlock`, `VpcId`.
+    ///
+    /// Action `CreateVSwitch`: see [`create_v_switch`](create_v_switch) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_v_switch(&self) -> create_v_switch::CreateVSwitchBuilder {
         create_v_switch::CreateVSwitchBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVirtualBorderRouter`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`, `VlanId`, `ClientToken`.
+    ///
+    /// Action `CreateVirtualBorderRouter`: see [`create_virtual_border_router`](create_virtual_border_router) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_virtual_border_router(
         &self,
@@ -2693,13 +2821,17 @@ impl Client {
         )
     }
 
-    /// `CreateVpc`.
+    /// Write, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `CreateVpc`: see [`create_vpc`](create_vpc) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_vpc(&self) -> create_vpc::CreateVpcBuilder {
         create_vpc::CreateVpcBuilder::new(self.inner.clone())
     }
 
-    /// `DeactivateRouterInterface`.
+    /// Write, deprecated; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `DeactivateRouterInterface`: see [`deactivate_router_interface`](deactivate_router_interface) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn deactivate_router_interface(
         &self,
@@ -2709,12 +2841,16 @@ impl Client {
         )
     }
 
-    /// `DeleteActivation`.
+    /// Unspecified kind; requires `RegionId`, `ActivationId`.
+    ///
+    /// Action `DeleteActivation`: see [`delete_activation`](delete_activation) for its parameters, errors and an example.
     pub fn delete_activation(&self) -> delete_activation::DeleteActivationBuilder {
         delete_activation::DeleteActivationBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAutoProvisioningGroup`.
+    /// Unspecified kind; requires `RegionId`, `AutoProvisioningGroupId`.
+    ///
+    /// Action `DeleteAutoProvisioningGroup`: see [`delete_auto_provisioning_group`](delete_auto_provisioning_group) for its parameters, errors and an example.
     pub fn delete_auto_provisioning_group(
         &self,
     ) -> delete_auto_provisioning_group::DeleteAutoProvisioningGroupBuilder {
@@ -2723,7 +2859,9 @@ impl Client {
         )
     }
 
-    /// `DeleteAutoSnapshotPolicy`.
+    /// Write; requires `regionId`, `autoSnapshotPolicyId`.
+    ///
+    /// Action `DeleteAutoSnapshotPolicy`: see [`delete_auto_snapshot_policy`](delete_auto_snapshot_policy) for its parameters, errors and an example.
     pub fn delete_auto_snapshot_policy(
         &self,
     ) -> delete_auto_snapshot_policy::DeleteAutoSnapshotPolicyBuilder {
@@ -2732,7 +2870,9 @@ impl Client {
         )
     }
 
-    /// `DeleteBandwidthPackage`.
+    /// Write, deprecated; requires `RegionId`, `BandwidthPackageId`.
+    ///
+    /// Action `DeleteBandwidthPackage`: see [`delete_bandwidth_package`](delete_bandwidth_package) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_bandwidth_package(
         &self,
@@ -2740,12 +2880,16 @@ impl Client {
         delete_bandwidth_package::DeleteBandwidthPackageBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCommand`.
+    /// Unspecified kind; requires `RegionId`, `CommandId`.
+    ///
+    /// Action `DeleteCommand`: see [`delete_command`](delete_command) for its parameters, errors and an example.
     pub fn delete_command(&self) -> delete_command::DeleteCommandBuilder {
         delete_command::DeleteCommandBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDedicatedHostCluster`.
+    /// Unspecified kind; requires `RegionId`, `DedicatedHostClusterId`.
+    ///
+    /// Action `DeleteDedicatedHostCluster`: see [`delete_dedicated_host_cluster`](delete_dedicated_host_cluster) for its parameters, errors and an example.
     pub fn delete_dedicated_host_cluster(
         &self,
     ) -> delete_dedicated_host_cluster::DeleteDedicatedHostClusterBuilder {
@@ -2754,14 +2898,18 @@ impl Client {
         )
     }
 
-    /// `DeleteDeploymentSet`.
+    /// Unspecified kind; requires `RegionId`, `DeploymentSetId`.
+    ///
+    /// Action `DeleteDeploymentSet`: see [`delete_deployment_set`](delete_deployment_set) for its parameters, errors and an example.
     pub fn delete_deployment_set(
         &self,
     ) -> delete_deployment_set::DeleteDeploymentSetBuilder {
         delete_deployment_set::DeleteDeploymentSetBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDiagnosticMetricSets`.
+    /// Write; requires `RegionId`, `MetricSetIds`.
+    ///
+    /// Action `DeleteDiagnosticMetricSets`: see [`delete_diagnostic_metric_sets`](delete_diagnostic_metric_sets) for its parameters, errors and an example.
     pub fn delete_diagnostic_metric_sets(
         &self,
     ) -> delete_diagnostic_metric_sets::DeleteDiagnosticMetricSetsBuilder {
@@ -2770,7 +2918,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDiagnosticReports`.
+    /// Write; requires `RegionId`, `ReportIds`.
+    ///
+    /// Action `DeleteDiagnosticReports`: see [`delete_diagnostic_reports`](delete_diagnostic_reports) for its parameters, errors and an example.
     pub fn delete_diagnostic_reports(
         &self,
     ) -> delete_diagnostic_reports::DeleteDiagnosticReportsBuilder {
@@ -2779,12 +2929,16 @@ impl Client {
         )
     }
 
-    /// `DeleteDisk`.
+    /// Unspecified kind; requires `DiskId`.
+    ///
+    /// Action `DeleteDisk`: see [`delete_disk`](delete_disk) for its parameters, errors and an example.
     pub fn delete_disk(&self) -> delete_disk::DeleteDiskBuilder {
         delete_disk::DeleteDiskBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteForwardEntry`.
+    /// Write, deprecated; requires `RegionId`, `ForwardTableId`, `ForwardEntryId`.
+    ///
+    /// Action `DeleteForwardEntry`: see [`delete_forward_entry`](delete_forward_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_forward_entry(
         &self,
@@ -2792,59 +2946,79 @@ impl Client {
         delete_forward_entry::DeleteForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteHaVip`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `HaVipId`.
+    ///
+    /// Action `DeleteHaVip`: see [`delete_ha_vip`](delete_ha_vip) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_ha_vip(&self) -> delete_ha_vip::DeleteHaVipBuilder {
         delete_ha_vip::DeleteHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteHpcCluster`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `HpcClusterId`.
+    ///
+    /// Action `DeleteHpcCluster`: see [`delete_hpc_cluster`](delete_hpc_cluster) for its parameters, errors and an example.
     pub fn delete_hpc_cluster(&self) -> delete_hpc_cluster::DeleteHpcClusterBuilder {
         delete_hpc_cluster::DeleteHpcClusterBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteImage`.
+    /// Unspecified kind; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `DeleteImage`: see [`delete_image`](delete_image) for its parameters, errors and an example.
     pub fn delete_image(&self) -> delete_image::DeleteImageBuilder {
         delete_image::DeleteImageBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteImageComponent`.
+    /// Unspecified kind; requires `RegionId`, `ImageComponentId`.
+    ///
+    /// Action `DeleteImageComponent`: see [`delete_image_component`](delete_image_component) for its parameters, errors and an example.
     pub fn delete_image_component(
         &self,
     ) -> delete_image_component::DeleteImageComponentBuilder {
         delete_image_component::DeleteImageComponentBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteImagePipeline`.
+    /// Unspecified kind; requires `RegionId`, `ImagePipelineId`.
+    ///
+    /// Action `DeleteImagePipeline`: see [`delete_image_pipeline`](delete_image_pipeline) for its parameters, errors and an example.
     pub fn delete_image_pipeline(
         &self,
     ) -> delete_image_pipeline::DeleteImagePipelineBuilder {
         delete_image_pipeline::DeleteImagePipelineBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DeleteInstance`: see [`delete_instance`](delete_instance) for its parameters, errors and an example.
     pub fn delete_instance(&self) -> delete_instance::DeleteInstanceBuilder {
         delete_instance::DeleteInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteInstances`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DeleteInstances`: see [`delete_instances`](delete_instances) for its parameters, errors and an example.
     pub fn delete_instances(&self) -> delete_instances::DeleteInstancesBuilder {
         delete_instances::DeleteInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteKeyPairs`.
+    /// Unspecified kind; requires `RegionId`, `KeyPairNames`.
+    ///
+    /// Action `DeleteKeyPairs`: see [`delete_key_pairs`](delete_key_pairs) for its parameters, errors and an example.
     pub fn delete_key_pairs(&self) -> delete_key_pairs::DeleteKeyPairsBuilder {
         delete_key_pairs::DeleteKeyPairsBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLaunchTemplate`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DeleteLaunchTemplate`: see [`delete_launch_template`](delete_launch_template) for its parameters, errors and an example.
     pub fn delete_launch_template(
         &self,
     ) -> delete_launch_template::DeleteLaunchTemplateBuilder {
         delete_launch_template::DeleteLaunchTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLaunchTemplateVersion`.
+    /// Unspecified kind; requires `RegionId`, `DeleteVersion`.
+    ///
+    /// Action `DeleteLaunchTemplateVersion`: see [`delete_launch_template_version`](delete_launch_template_version) for its parameters, errors and an example.
     pub fn delete_launch_template_version(
         &self,
     ) -> delete_launch_template_version::DeleteLaunchTemplateVersionBuilder {
@@ -2853,20 +3027,26 @@ impl Client {
         )
     }
 
-    /// `DeleteNatGateway`.
+    /// Write, deprecated; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `DeleteNatGateway`: see [`delete_nat_gateway`](delete_nat_gateway) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_nat_gateway(&self) -> delete_nat_gateway::DeleteNatGatewayBuilder {
         delete_nat_gateway::DeleteNatGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNetworkInterface`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `DeleteNetworkInterface`: see [`delete_network_interface`](delete_network_interface) for its parameters, errors and an example.
     pub fn delete_network_interface(
         &self,
     ) -> delete_network_interface::DeleteNetworkInterfaceBuilder {
         delete_network_interface::DeleteNetworkInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNetworkInterfacePermission`.
+    /// Unspecified kind, deprecated; requires `RegionId`, `NetworkInterfacePermissionId`.
+    ///
+    /// Action `DeleteNetworkInterfacePermission`: see [`delete_network_interface_permission`](delete_network_interface_permission) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_network_interface_permission(
         &self,
@@ -2876,7 +3056,9 @@ impl Client {
         )
     }
 
-    /// `DeletePhysicalConnection`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `DeletePhysicalConnection`: see [`delete_physical_connection`](delete_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_physical_connection(
         &self,
@@ -2886,25 +3068,33 @@ impl Client {
         )
     }
 
-    /// `DeletePortRangeList`.
+    /// Write; requires `RegionId`, `PortRangeListId`.
+    ///
+    /// Action `DeletePortRangeList`: see [`delete_port_range_list`](delete_port_range_list) for its parameters, errors and an example.
     pub fn delete_port_range_list(
         &self,
     ) -> delete_port_range_list::DeletePortRangeListBuilder {
         delete_port_range_list::DeletePortRangeListBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePrefixList`.
+    /// Unspecified kind; requires `RegionId`, `PrefixListId`.
+    ///
+    /// Action `DeletePrefixList`: see [`delete_prefix_list`](delete_prefix_list) for its parameters, errors and an example.
     pub fn delete_prefix_list(&self) -> delete_prefix_list::DeletePrefixListBuilder {
         delete_prefix_list::DeletePrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRouteEntry`.
+    /// Write, deprecated; requires `RouteTableId`, `DestinationCidrBlock`.
+    ///
+    /// Action `DeleteRouteEntry`: see [`delete_route_entry`](delete_route_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_route_entry(&self) -> delete_route_entry::DeleteRouteEntryBuilder {
         delete_route_entry::DeleteRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRouterInterface`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `DeleteRouterInterface`: see [`delete_router_interface`](delete_router_interface) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_router_interface(
         &self,
@@ -2912,32 +3102,42 @@ impl Client {
         delete_router_interface::DeleteRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSecurityGroup`.
+    /// Write; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `DeleteSecurityGroup`: see [`delete_security_group`](delete_security_group) for its parameters, errors and an example.
     pub fn delete_security_group(
         &self,
     ) -> delete_security_group::DeleteSecurityGroupBuilder {
         delete_security_group::DeleteSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSnapshot`.
+    /// Write; requires `SnapshotId`.
+    ///
+    /// Action `DeleteSnapshot`: see [`delete_snapshot`](delete_snapshot) for its parameters, errors and an example.
     pub fn delete_snapshot(&self) -> delete_snapshot::DeleteSnapshotBuilder {
         delete_snapshot::DeleteSnapshotBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSnapshotGroup`.
+    /// Write; requires `RegionId`, `SnapshotGroupId`.
+    ///
+    /// Action `DeleteSnapshotGroup`: see [`delete_snapshot_group`](delete_snapshot_group) for its parameters, errors and an example.
     pub fn delete_snapshot_group(
         &self,
     ) -> delete_snapshot_group::DeleteSnapshotGroupBuilder {
         delete_snapshot_group::DeleteSnapshotGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVSwitch`.
+    /// Write, deprecated; requires `VSwitchId`.
+    ///
+    /// Action `DeleteVSwitch`: see [`delete_v_switch`](delete_v_switch) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_v_switch(&self) -> delete_v_switch::DeleteVSwitchBuilder {
         delete_v_switch::DeleteVSwitchBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVirtualBorderRouter`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `DeleteVirtualBorderRouter`: see [`delete_virtual_border_router`](delete_virtual_border_router) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_virtual_border_router(
         &self,
@@ -2947,13 +3147,17 @@ impl Client {
         )
     }
 
-    /// `DeleteVpc`.
+    /// Write, deprecated; requires `VpcId`.
+    ///
+    /// Action `DeleteVpc`: see [`delete_vpc`](delete_vpc) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_vpc(&self) -> delete_vpc::DeleteVpcBuilder {
         delete_vpc::DeleteVpcBuilder::new(self.inner.clone())
     }
 
-    /// `DeregisterManagedInstance`.
+    /// Write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DeregisterManagedInstance`: see [`deregister_managed_instance`](deregister_managed_instance) for its parameters, errors and an example.
     pub fn deregister_managed_instance(
         &self,
     ) -> deregister_managed_instance::DeregisterManagedInstanceBuilder {
@@ -2962,7 +3166,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAccessPoints`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeAccessPoints`: see [`describe_access_points`](describe_access_points) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_access_points(
         &self,
@@ -2970,7 +3176,9 @@ impl Client {
         describe_access_points::DescribeAccessPointsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccountAttributes`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAccountAttributes`: see [`describe_account_attributes`](describe_account_attributes) for its parameters, errors and an example.
     pub fn describe_account_attributes(
         &self,
     ) -> describe_account_attributes::DescribeAccountAttributesBuilder {
@@ -2979,14 +3187,18 @@ impl Client {
         )
     }
 
-    /// `DescribeActivations`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeActivations`: see [`describe_activations`](describe_activations) for its parameters, errors and an example.
     pub fn describe_activations(
         &self,
     ) -> describe_activations::DescribeActivationsBuilder {
         describe_activations::DescribeActivationsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAutoProvisioningGroupHistory`.
+    /// Read, paged; requires `RegionId`, `AutoProvisioningGroupId`.
+    ///
+    /// Action `DescribeAutoProvisioningGroupHistory`: see [`describe_auto_provisioning_group_history`](describe_auto_provisioning_group_history) for its parameters, errors and an example.
     pub fn describe_auto_provisioning_group_history(
         &self,
     ) -> describe_auto_provisioning_group_history::DescribeAutoProvisioningGroupHistoryBuilder {
@@ -2995,7 +3207,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAutoProvisioningGroupInstances`.
+    /// Unspecified kind, paged; requires `RegionId`, `AutoProvisioningGroupId`.
+    ///
+    /// Action `DescribeAutoProvisioningGroupInstances`: see [`describe_auto_provisioning_group_instances`](describe_auto_provisioning_group_instances) for its parameters, errors and an example.
     pub fn describe_auto_provisioning_group_instances(
         &self,
     ) -> describe_auto_provisioning_group_instances::DescribeAutoProvisioningGroupInstancesBuilder {
@@ -3004,7 +3218,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAutoProvisioningGroups`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAutoProvisioningGroups`: see [`describe_auto_provisioning_groups`](describe_auto_provisioning_groups) for its parameters, errors and an example.
     pub fn describe_auto_provisioning_groups(
         &self,
     ) -> describe_auto_provisioning_groups::DescribeAutoProvisioningGroupsBuilder {
@@ -3013,7 +3229,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAutoSnapshotPolicyAssociations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAutoSnapshotPolicyAssociations`: see [`describe_auto_snapshot_policy_associations`](describe_auto_snapshot_policy_associations) for its parameters, errors and an example.
     pub fn describe_auto_snapshot_policy_associations(
         &self,
     ) -> describe_auto_snapshot_policy_associations::DescribeAutoSnapshotPolicyAssociationsBuilder {
@@ -3022,7 +3240,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAutoSnapshotPolicyEx`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAutoSnapshotPolicyEx`: see [`describe_auto_snapshot_policy_ex`](describe_auto_snapshot_policy_ex) for its parameters, errors and an example.
     pub fn describe_auto_snapshot_policy_ex(
         &self,
     ) -> describe_auto_snapshot_policy_ex::DescribeAutoSnapshotPolicyExBuilder {
@@ -3031,7 +3251,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAvailableResource`.
+    /// Read; requires `RegionId`, `DestinationResource`.
+    ///
+    /// Action `DescribeAvailableResource`: see [`describe_available_resource`](describe_available_resource) for its parameters, errors and an example.
     pub fn describe_available_resource(
         &self,
     ) -> describe_available_resource::DescribeAvailableResourceBuilder {
@@ -3040,7 +3262,9 @@ impl Client {
         )
     }
 
-    /// `DescribeBandwidthLimitation`.
+    /// Unspecified kind; requires `RegionId`, `InstanceType`.
+    ///
+    /// Action `DescribeBandwidthLimitation`: see [`describe_bandwidth_limitation`](describe_bandwidth_limitation) for its parameters, errors and an example.
     pub fn describe_bandwidth_limitation(
         &self,
     ) -> describe_bandwidth_limitation::DescribeBandwidthLimitationBuilder {
@@ -3049,7 +3273,9 @@ impl Client {
         )
     }
 
-    /// `DescribeBandwidthPackages`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeBandwidthPackages`: see [`describe_bandwidth_packages`](describe_bandwidth_packages) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_bandwidth_packages(
         &self,
@@ -3059,7 +3285,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCapacityReservationInstances`.
+    /// Unspecified kind, paged; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `DescribeCapacityReservationInstances`: see [`describe_capacity_reservation_instances`](describe_capacity_reservation_instances) for its parameters, errors and an example.
     pub fn describe_capacity_reservation_instances(
         &self,
     ) -> describe_capacity_reservation_instances::DescribeCapacityReservationInstancesBuilder {
@@ -3068,7 +3296,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCapacityReservations`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeCapacityReservations`: see [`describe_capacity_reservations`](describe_capacity_reservations) for its parameters, errors and an example.
     pub fn describe_capacity_reservations(
         &self,
     ) -> describe_capacity_reservations::DescribeCapacityReservationsBuilder {
@@ -3077,7 +3307,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClassicLinkInstances`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeClassicLinkInstances`: see [`describe_classic_link_instances`](describe_classic_link_instances) for its parameters, errors and an example.
     pub fn describe_classic_link_instances(
         &self,
     ) -> describe_classic_link_instances::DescribeClassicLinkInstancesBuilder {
@@ -3086,7 +3318,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudAssistantSettings`.
+    /// Read; requires `SettingType`, `RegionId`.
+    ///
+    /// Action `DescribeCloudAssistantSettings`: see [`describe_cloud_assistant_settings`](describe_cloud_assistant_settings) for its parameters, errors and an example.
     pub fn describe_cloud_assistant_settings(
         &self,
     ) -> describe_cloud_assistant_settings::DescribeCloudAssistantSettingsBuilder {
@@ -3095,7 +3329,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCloudAssistantStatus`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeCloudAssistantStatus`: see [`describe_cloud_assistant_status`](describe_cloud_assistant_status) for its parameters, errors and an example.
     pub fn describe_cloud_assistant_status(
         &self,
     ) -> describe_cloud_assistant_status::DescribeCloudAssistantStatusBuilder {
@@ -3104,18 +3340,24 @@ impl Client {
         )
     }
 
-    /// `DescribeClusters`.
+    /// Read, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeClusters`: see [`describe_clusters`](describe_clusters) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_clusters(&self) -> describe_clusters::DescribeClustersBuilder {
         describe_clusters::DescribeClustersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCommands`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeCommands`: see [`describe_commands`](describe_commands) for its parameters, errors and an example.
     pub fn describe_commands(&self) -> describe_commands::DescribeCommandsBuilder {
         describe_commands::DescribeCommandsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDedicatedHostAutoRenew`.
+    /// Unspecified kind; requires `DedicatedHostIds`, `RegionId`.
+    ///
+    /// Action `DescribeDedicatedHostAutoRenew`: see [`describe_dedicated_host_auto_renew`](describe_dedicated_host_auto_renew) for its parameters, errors and an example.
     pub fn describe_dedicated_host_auto_renew(
         &self,
     ) -> describe_dedicated_host_auto_renew::DescribeDedicatedHostAutoRenewBuilder {
@@ -3124,7 +3366,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDedicatedHostClusters`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDedicatedHostClusters`: see [`describe_dedicated_host_clusters`](describe_dedicated_host_clusters) for its parameters, errors and an example.
     pub fn describe_dedicated_host_clusters(
         &self,
     ) -> describe_dedicated_host_clusters::DescribeDedicatedHostClustersBuilder {
@@ -3133,7 +3377,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDedicatedHostTypes`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDedicatedHostTypes`: see [`describe_dedicated_host_types`](describe_dedicated_host_types) for its parameters, errors and an example.
     pub fn describe_dedicated_host_types(
         &self,
     ) -> describe_dedicated_host_types::DescribeDedicatedHostTypesBuilder {
@@ -3142,14 +3388,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDedicatedHosts`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDedicatedHosts`: see [`describe_dedicated_hosts`](describe_dedicated_hosts) for its parameters, errors and an example.
     pub fn describe_dedicated_hosts(
         &self,
     ) -> describe_dedicated_hosts::DescribeDedicatedHostsBuilder {
         describe_dedicated_hosts::DescribeDedicatedHostsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDeploymentSetSupportedInstanceTypeFamily`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDeploymentSetSupportedInstanceTypeFamily`: see [`describe_deployment_set_supported_instance_type_family`](describe_deployment_set_supported_instance_type_family) for its parameters, errors and an example.
     pub fn describe_deployment_set_supported_instance_type_family(
         &self,
     ) -> describe_deployment_set_supported_instance_type_family::DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
@@ -3158,14 +3408,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDeploymentSets`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDeploymentSets`: see [`describe_deployment_sets`](describe_deployment_sets) for its parameters, errors and an example.
     pub fn describe_deployment_sets(
         &self,
     ) -> describe_deployment_sets::DescribeDeploymentSetsBuilder {
         describe_deployment_sets::DescribeDeploymentSetsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDiagnosticMetricSets`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDiagnosticMetricSets`: see [`describe_diagnostic_metric_sets`](describe_diagnostic_metric_sets) for its parameters, errors and an example.
     pub fn describe_diagnostic_metric_sets(
         &self,
     ) -> describe_diagnostic_metric_sets::DescribeDiagnosticMetricSetsBuilder {
@@ -3174,7 +3428,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiagnosticMetrics`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDiagnosticMetrics`: see [`describe_diagnostic_metrics`](describe_diagnostic_metrics) for its parameters, errors and an example.
     pub fn describe_diagnostic_metrics(
         &self,
     ) -> describe_diagnostic_metrics::DescribeDiagnosticMetricsBuilder {
@@ -3183,7 +3439,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiagnosticReportAttributes`.
+    /// Unspecified kind; requires `RegionId`, `ReportId`.
+    ///
+    /// Action `DescribeDiagnosticReportAttributes`: see [`describe_diagnostic_report_attributes`](describe_diagnostic_report_attributes) for its parameters, errors and an example.
     pub fn describe_diagnostic_report_attributes(
         &self,
     ) -> describe_diagnostic_report_attributes::DescribeDiagnosticReportAttributesBuilder {
@@ -3192,7 +3450,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiagnosticReports`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDiagnosticReports`: see [`describe_diagnostic_reports`](describe_diagnostic_reports) for its parameters, errors and an example.
     pub fn describe_diagnostic_reports(
         &self,
     ) -> describe_diagnostic_reports::DescribeDiagnosticReportsBuilder {
@@ -3201,7 +3461,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiskDefaultKMSKeyId`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDiskDefaultKMSKeyId`: see [`describe_disk_default_kms_key_id`](describe_disk_default_kms_key_id) for its parameters, errors and an example.
     pub fn describe_disk_default_kms_key_id(
         &self,
     ) -> describe_disk_default_kms_key_id::DescribeDiskDefaultKmsKeyIdBuilder {
@@ -3210,7 +3472,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiskEncryptionByDefaultStatus`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDiskEncryptionByDefaultStatus`: see [`describe_disk_encryption_by_default_status`](describe_disk_encryption_by_default_status) for its parameters, errors and an example.
     pub fn describe_disk_encryption_by_default_status(
         &self,
     ) -> describe_disk_encryption_by_default_status::DescribeDiskEncryptionByDefaultStatusBuilder {
@@ -3219,7 +3483,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiskMonitorData`.
+    /// Unspecified kind; requires `DiskId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDiskMonitorData`: see [`describe_disk_monitor_data`](describe_disk_monitor_data) for its parameters, errors and an example.
     pub fn describe_disk_monitor_data(
         &self,
     ) -> describe_disk_monitor_data::DescribeDiskMonitorDataBuilder {
@@ -3228,12 +3494,16 @@ impl Client {
         )
     }
 
-    /// `DescribeDisks`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDisks`: see [`describe_disks`](describe_disks) for its parameters, errors and an example.
     pub fn describe_disks(&self) -> describe_disks::DescribeDisksBuilder {
         describe_disks::DescribeDisksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDisksFullStatus`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDisksFullStatus`: see [`describe_disks_full_status`](describe_disks_full_status) for its parameters, errors and an example.
     pub fn describe_disks_full_status(
         &self,
     ) -> describe_disks_full_status::DescribeDisksFullStatusBuilder {
@@ -3242,7 +3512,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEipAddresses`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeEipAddresses`: see [`describe_eip_addresses`](describe_eip_addresses) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_eip_addresses(
         &self,
@@ -3250,7 +3522,9 @@ impl Client {
         describe_eip_addresses::DescribeEipAddressesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEipMonitorData`.
+    /// Read, deprecated; requires `AllocationId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeEipMonitorData`: see [`describe_eip_monitor_data`](describe_eip_monitor_data) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_eip_monitor_data(
         &self,
@@ -3258,7 +3532,9 @@ impl Client {
         describe_eip_monitor_data::DescribeEipMonitorDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeElasticityAssuranceAutoRenewAttribute`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DescribeElasticityAssuranceAutoRenewAttribute`: see [`describe_elasticity_assurance_auto_renew_attribute`](describe_elasticity_assurance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn describe_elasticity_assurance_auto_renew_attribute(
         &self,
     ) -> describe_elasticity_assurance_auto_renew_attribute::DescribeElasticityAssuranceAutoRenewAttributeBuilder {
@@ -3267,7 +3543,9 @@ impl Client {
         )
     }
 
-    /// `DescribeElasticityAssuranceInstances`.
+    /// Unspecified kind, paged; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `DescribeElasticityAssuranceInstances`: see [`describe_elasticity_assurance_instances`](describe_elasticity_assurance_instances) for its parameters, errors and an example.
     pub fn describe_elasticity_assurance_instances(
         &self,
     ) -> describe_elasticity_assurance_instances::DescribeElasticityAssuranceInstancesBuilder {
@@ -3276,7 +3554,9 @@ impl Client {
         )
     }
 
-    /// `DescribeElasticityAssurances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeElasticityAssurances`: see [`describe_elasticity_assurances`](describe_elasticity_assurances) for its parameters, errors and an example.
     pub fn describe_elasticity_assurances(
         &self,
     ) -> describe_elasticity_assurances::DescribeElasticityAssurancesBuilder {
@@ -3285,14 +3565,18 @@ impl Client {
         )
     }
 
-    /// `DescribeEniMonitorData`.
+    /// Read; requires `RegionId`, `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeEniMonitorData`: see [`describe_eni_monitor_data`](describe_eni_monitor_data) for its parameters, errors and an example.
     pub fn describe_eni_monitor_data(
         &self,
     ) -> describe_eni_monitor_data::DescribeEniMonitorDataBuilder {
         describe_eni_monitor_data::DescribeEniMonitorDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeForwardTableEntries`.
+    /// Read, paged, deprecated; requires `RegionId`, `ForwardTableId`.
+    ///
+    /// Action `DescribeForwardTableEntries`: see [`describe_forward_table_entries`](describe_forward_table_entries) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_forward_table_entries(
         &self,
@@ -3302,20 +3586,26 @@ impl Client {
         )
     }
 
-    /// `DescribeHaVips`.
+    /// Read, paged, deprecated; requires `RegionId`, `Filter`.
+    ///
+    /// Action `DescribeHaVips`: see [`describe_ha_vips`](describe_ha_vips) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_ha_vips(&self) -> describe_ha_vips::DescribeHaVipsBuilder {
         describe_ha_vips::DescribeHaVipsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHpcClusters`.
+    /// Unspecified kind, paged, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeHpcClusters`: see [`describe_hpc_clusters`](describe_hpc_clusters) for its parameters, errors and an example.
     pub fn describe_hpc_clusters(
         &self,
     ) -> describe_hpc_clusters::DescribeHpcClustersBuilder {
         describe_hpc_clusters::DescribeHpcClustersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeImageComponents`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeImageComponents`: see [`describe_image_components`](describe_image_components) for its parameters, errors and an example.
     pub fn describe_image_components(
         &self,
     ) -> describe_image_components::DescribeImageComponentsBuilder {
@@ -3324,7 +3614,9 @@ impl Client {
         )
     }
 
-    /// `DescribeImageFromFamily`.
+    /// Read; requires `RegionId`, `ImageFamily`.
+    ///
+    /// Action `DescribeImageFromFamily`: see [`describe_image_from_family`](describe_image_from_family) for its parameters, errors and an example.
     pub fn describe_image_from_family(
         &self,
     ) -> describe_image_from_family::DescribeImageFromFamilyBuilder {
@@ -3333,7 +3625,9 @@ impl Client {
         )
     }
 
-    /// `DescribeImagePipelineExecutions`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeImagePipelineExecutions`: see [`describe_image_pipeline_executions`](describe_image_pipeline_executions) for its parameters, errors and an example.
     pub fn describe_image_pipeline_executions(
         &self,
     ) -> describe_image_pipeline_executions::DescribeImagePipelineExecutionsBuilder {
@@ -3342,14 +3636,18 @@ impl Client {
         )
     }
 
-    /// `DescribeImagePipelines`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeImagePipelines`: see [`describe_image_pipelines`](describe_image_pipelines) for its parameters, errors and an example.
     pub fn describe_image_pipelines(
         &self,
     ) -> describe_image_pipelines::DescribeImagePipelinesBuilder {
         describe_image_pipelines::DescribeImagePipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeImageSharePermission`.
+    /// Unspecified kind, paged; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `DescribeImageSharePermission`: see [`describe_image_share_permission`](describe_image_share_permission) for its parameters, errors and an example.
     pub fn describe_image_share_permission(
         &self,
     ) -> describe_image_share_permission::DescribeImageSharePermissionBuilder {
@@ -3358,7 +3656,9 @@ impl Client {
         )
     }
 
-    /// `DescribeImageSupportInstanceTypes`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DescribeImageSupportInstanceTypes`: see [`describe_image_support_instance_types`](describe_image_support_instance_types) for its parameters, errors and an example.
     pub fn describe_image_support_instance_types(
         &self,
     ) -> describe_image_support_instance_types::DescribeImageSupportInstanceTypesBuilder {
@@ -3367,12 +3667,16 @@ impl Client {
         )
     }
 
-    /// `DescribeImages`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeImages`: see [`describe_images`](describe_images) for its parameters, errors and an example.
     pub fn describe_images(&self) -> describe_images::DescribeImagesBuilder {
         describe_images::DescribeImagesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstanceAttachmentAttributes`.
+    /// Unspecified kind, paged; requires `RegionId`, `InstanceIds`.
+    ///
+    /// Action `DescribeInstanceAttachmentAttributes`: see [`describe_instance_attachment_attributes`](describe_instance_attachment_attributes) for its parameters, errors and an example.
     pub fn describe_instance_attachment_attributes(
         &self,
     ) -> describe_instance_attachment_attributes::DescribeInstanceAttachmentAttributesBuilder {
@@ -3381,7 +3685,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAttribute`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstanceAttribute`: see [`describe_instance_attribute`](describe_instance_attribute) for its parameters, errors and an example.
     pub fn describe_instance_attribute(
         &self,
     ) -> describe_instance_attribute::DescribeInstanceAttributeBuilder {
@@ -3390,7 +3696,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAutoRenewAttribute`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceAutoRenewAttribute`: see [`describe_instance_auto_renew_attribute`](describe_instance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn describe_instance_auto_renew_attribute(
         &self,
     ) -> describe_instance_auto_renew_attribute::DescribeInstanceAutoRenewAttributeBuilder {
@@ -3399,7 +3707,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceHistoryEvents`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceHistoryEvents`: see [`describe_instance_history_events`](describe_instance_history_events) for its parameters, errors and an example.
     pub fn describe_instance_history_events(
         &self,
     ) -> describe_instance_history_events::DescribeInstanceHistoryEventsBuilder {
@@ -3408,7 +3718,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceMaintenanceAttributes`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceMaintenanceAttributes`: see [`describe_instance_maintenance_attributes`](describe_instance_maintenance_attributes) for its parameters, errors and an example.
     pub fn describe_instance_maintenance_attributes(
         &self,
     ) -> describe_instance_maintenance_attributes::DescribeInstanceMaintenanceAttributesBuilder {
@@ -3417,7 +3729,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceModificationPrice`.
+    /// Read; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeInstanceModificationPrice`: see [`describe_instance_modification_price`](describe_instance_modification_price) for its parameters, errors and an example.
     pub fn describe_instance_modification_price(
         &self,
     ) -> describe_instance_modification_price::DescribeInstanceModificationPriceBuilder {
@@ -3426,7 +3740,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceMonitorData`.
+    /// Read; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeInstanceMonitorData`: see [`describe_instance_monitor_data`](describe_instance_monitor_data) for its parameters, errors and an example.
     pub fn describe_instance_monitor_data(
         &self,
     ) -> describe_instance_monitor_data::DescribeInstanceMonitorDataBuilder {
@@ -3435,7 +3751,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceRamRole`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceRamRole`: see [`describe_instance_ram_role`](describe_instance_ram_role) for its parameters, errors and an example.
     pub fn describe_instance_ram_role(
         &self,
     ) -> describe_instance_ram_role::DescribeInstanceRamRoleBuilder {
@@ -3444,14 +3762,18 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceStatus`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceStatus`: see [`describe_instance_status`](describe_instance_status) for its parameters, errors and an example.
     pub fn describe_instance_status(
         &self,
     ) -> describe_instance_status::DescribeInstanceStatusBuilder {
         describe_instance_status::DescribeInstanceStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstanceTypeFamilies`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceTypeFamilies`: see [`describe_instance_type_families`](describe_instance_type_families) for its parameters, errors and an example.
     pub fn describe_instance_type_families(
         &self,
     ) -> describe_instance_type_families::DescribeInstanceTypeFamiliesBuilder {
@@ -3460,26 +3782,34 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceTypes`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeInstanceTypes`: see [`describe_instance_types`](describe_instance_types) for its parameters, errors and an example.
     pub fn describe_instance_types(
         &self,
     ) -> describe_instance_types::DescribeInstanceTypesBuilder {
         describe_instance_types::DescribeInstanceTypesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstanceVncUrl`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeInstanceVncUrl`: see [`describe_instance_vnc_url`](describe_instance_vnc_url) for its parameters, errors and an example.
     pub fn describe_instance_vnc_url(
         &self,
     ) -> describe_instance_vnc_url::DescribeInstanceVncUrlBuilder {
         describe_instance_vnc_url::DescribeInstanceVncUrlBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstances`: see [`describe_instances`](describe_instances) for its parameters, errors and an example.
     pub fn describe_instances(&self) -> describe_instances::DescribeInstancesBuilder {
         describe_instances::DescribeInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstancesFullStatus`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstancesFullStatus`: see [`describe_instances_full_status`](describe_instances_full_status) for its parameters, errors and an example.
     pub fn describe_instances_full_status(
         &self,
     ) -> describe_instances_full_status::DescribeInstancesFullStatusBuilder {
@@ -3488,7 +3818,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInvocationResults`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeInvocationResults`: see [`describe_invocation_results`](describe_invocation_results) for its parameters, errors and an example.
     pub fn describe_invocation_results(
         &self,
     ) -> describe_invocation_results::DescribeInvocationResultsBuilder {
@@ -3497,19 +3829,25 @@ impl Client {
         )
     }
 
-    /// `DescribeInvocations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInvocations`: see [`describe_invocations`](describe_invocations) for its parameters, errors and an example.
     pub fn describe_invocations(
         &self,
     ) -> describe_invocations::DescribeInvocationsBuilder {
         describe_invocations::DescribeInvocationsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeKeyPairs`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeKeyPairs`: see [`describe_key_pairs`](describe_key_pairs) for its parameters, errors and an example.
     pub fn describe_key_pairs(&self) -> describe_key_pairs::DescribeKeyPairsBuilder {
         describe_key_pairs::DescribeKeyPairsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeLaunchTemplateVersions`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeLaunchTemplateVersions`: see [`describe_launch_template_versions`](describe_launch_template_versions) for its parameters, errors and an example.
     pub fn describe_launch_template_versions(
         &self,
     ) -> describe_launch_template_versions::DescribeLaunchTemplateVersionsBuilder {
@@ -3518,7 +3856,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLaunchTemplates`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeLaunchTemplates`: see [`describe_launch_templates`](describe_launch_templates) for its parameters, errors and an example.
     pub fn describe_launch_templates(
         &self,
     ) -> describe_launch_templates::DescribeLaunchTemplatesBuilder {
@@ -3527,13 +3867,17 @@ impl Client {
         )
     }
 
-    /// `DescribeLimitation`.
+    /// Read, deprecated; requires `Limitation`.
+    ///
+    /// Action `DescribeLimitation`: see [`describe_limitation`](describe_limitation) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_limitation(&self) -> describe_limitation::DescribeLimitationBuilder {
         describe_limitation::DescribeLimitationBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeManagedInstances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeManagedInstances`: see [`describe_managed_instances`](describe_managed_instances) for its parameters, errors and an example.
     pub fn describe_managed_instances(
         &self,
     ) -> describe_managed_instances::DescribeManagedInstancesBuilder {
@@ -3542,7 +3886,9 @@ impl Client {
         )
     }
 
-    /// `DescribeNatGateways`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeNatGateways`: see [`describe_nat_gateways`](describe_nat_gateways) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_nat_gateways(
         &self,
@@ -3550,7 +3896,9 @@ impl Client {
         describe_nat_gateways::DescribeNatGatewaysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeNetworkInterfaceAttribute`.
+    /// Read; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `DescribeNetworkInterfaceAttribute`: see [`describe_network_interface_attribute`](describe_network_interface_attribute) for its parameters, errors and an example.
     pub fn describe_network_interface_attribute(
         &self,
     ) -> describe_network_interface_attribute::DescribeNetworkInterfaceAttributeBuilder {
@@ -3559,7 +3907,9 @@ impl Client {
         )
     }
 
-    /// `DescribeNetworkInterfacePermissions`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeNetworkInterfacePermissions`: see [`describe_network_interface_permissions`](describe_network_interface_permissions) for its parameters, errors and an example.
     pub fn describe_network_interface_permissions(
         &self,
     ) -> describe_network_interface_permissions::DescribeNetworkInterfacePermissionsBuilder {
@@ -3568,7 +3918,9 @@ impl Client {
         )
     }
 
-    /// `DescribeNetworkInterfaces`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeNetworkInterfaces`: see [`describe_network_interfaces`](describe_network_interfaces) for its parameters, errors and an example.
     pub fn describe_network_interfaces(
         &self,
     ) -> describe_network_interfaces::DescribeNetworkInterfacesBuilder {
@@ -3577,7 +3929,9 @@ impl Client {
         )
     }
 
-    /// `DescribeNewProjectEipMonitorData`.
+    /// Read, deprecated; requires `AllocationId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeNewProjectEipMonitorData`: see [`describe_new_project_eip_monitor_data`](describe_new_project_eip_monitor_data) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_new_project_eip_monitor_data(
         &self,
@@ -3587,7 +3941,9 @@ impl Client {
         )
     }
 
-    /// `DescribePhysicalConnections`.
+    /// Read, paged, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribePhysicalConnections`: see [`describe_physical_connections`](describe_physical_connections) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_physical_connections(
         &self,
@@ -3597,7 +3953,9 @@ impl Client {
         )
     }
 
-    /// `DescribePortRangeListAssociations`.
+    /// Read, paged; requires `RegionId`, `PortRangeListId`.
+    ///
+    /// Action `DescribePortRangeListAssociations`: see [`describe_port_range_list_associations`](describe_port_range_list_associations) for its parameters, errors and an example.
     pub fn describe_port_range_list_associations(
         &self,
     ) -> describe_port_range_list_associations::DescribePortRangeListAssociationsBuilder {
@@ -3606,7 +3964,9 @@ impl Client {
         )
     }
 
-    /// `DescribePortRangeListEntries`.
+    /// Read; requires `RegionId`, `PortRangeListId`.
+    ///
+    /// Action `DescribePortRangeListEntries`: see [`describe_port_range_list_entries`](describe_port_range_list_entries) for its parameters, errors and an example.
     pub fn describe_port_range_list_entries(
         &self,
     ) -> describe_port_range_list_entries::DescribePortRangeListEntriesBuilder {
@@ -3615,14 +3975,18 @@ impl Client {
         )
     }
 
-    /// `DescribePortRangeLists`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribePortRangeLists`: see [`describe_port_range_lists`](describe_port_range_lists) for its parameters, errors and an example.
     pub fn describe_port_range_lists(
         &self,
     ) -> describe_port_range_lists::DescribePortRangeListsBuilder {
         describe_port_range_lists::DescribePortRangeListsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePrefixListAssociations`.
+    /// Read, paged; requires `RegionId`, `PrefixListId`.
+    ///
+    /// Action `DescribePrefixListAssociations`: see [`describe_prefix_list_associations`](describe_prefix_list_associations) for its parameters, errors and an example.
     pub fn describe_prefix_list_associations(
         &self,
     ) -> describe_prefix_list_associations::DescribePrefixListAssociationsBuilder {
@@ -3631,7 +3995,9 @@ impl Client {
         )
     }
 
-    /// `DescribePrefixListAttributes`.
+    /// Read; requires `RegionId`, `PrefixListId`.
+    ///
+    /// Action `DescribePrefixListAttributes`: see [`describe_prefix_list_attributes`](describe_prefix_list_attributes) for its parameters, errors and an example.
     pub fn describe_prefix_list_attributes(
         &self,
     ) -> describe_prefix_list_attributes::DescribePrefixListAttributesBuilder {
@@ -3640,19 +4006,25 @@ impl Client {
         )
     }
 
-    /// `DescribePrefixLists`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribePrefixLists`: see [`describe_prefix_lists`](describe_prefix_lists) for its parameters, errors and an example.
     pub fn describe_prefix_lists(
         &self,
     ) -> describe_prefix_lists::DescribePrefixListsBuilder {
         describe_prefix_lists::DescribePrefixListsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePrice`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribePrice`: see [`describe_price`](describe_price) for its parameters, errors and an example.
     pub fn describe_price(&self) -> describe_price::DescribePriceBuilder {
         describe_price::DescribePriceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRecommendInstanceType`.
+    /// Read; requires `NetworkType`, `RegionId`.
+    ///
+    /// Action `DescribeRecommendInstanceType`: see [`describe_recommend_instance_type`](describe_recommend_instance_type) for its parameters, errors and an example.
     pub fn describe_recommend_instance_type(
         &self,
     ) -> describe_recommend_instance_type::DescribeRecommendInstanceTypeBuilder {
@@ -3661,19 +4033,25 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRenewalPrice`.
+    /// Read; requires `RegionId`, `ResourceId`.
+    ///
+    /// Action `DescribeRenewalPrice`: see [`describe_renewal_price`](describe_renewal_price) for its parameters, errors and an example.
     pub fn describe_renewal_price(
         &self,
     ) -> describe_renewal_price::DescribeRenewalPriceBuilder {
         describe_renewal_price::DescribeRenewalPriceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeReservedInstanceAutoRenewAttribute`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DescribeReservedInstanceAutoRenewAttribute`: see [`describe_reserved_instance_auto_renew_attribute`](describe_reserved_instance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn describe_reserved_instance_auto_renew_attribute(
         &self,
     ) -> describe_reserved_instance_auto_renew_attribute::DescribeReservedInstanceAutoRenewAttributeBuilder {
@@ -3682,7 +4060,9 @@ impl Client {
         )
     }
 
-    /// `DescribeReservedInstances`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeReservedInstances`: see [`describe_reserved_instances`](describe_reserved_instances) for its parameters, errors and an example.
     pub fn describe_reserved_instances(
         &self,
     ) -> describe_reserved_instances::DescribeReservedInstancesBuilder {
@@ -3691,7 +4071,9 @@ impl Client {
         )
     }
 
-    /// `DescribeResourceByTags`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeResourceByTags`: see [`describe_resource_by_tags`](describe_resource_by_tags) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_resource_by_tags(
         &self,
@@ -3699,7 +4081,9 @@ impl Client {
         describe_resource_by_tags::DescribeResourceByTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeResourcesModification`.
+    /// Unspecified kind; requires `RegionId`, `ResourceId`, `DestinationResource`.
+    ///
+    /// Action `DescribeResourcesModification`: see [`describe_resources_modification`](describe_resources_modification) for its parameters, errors and an example.
     pub fn describe_resources_modification(
         &self,
     ) -> describe_resources_modification::DescribeResourcesModificationBuilder {
@@ -3708,7 +4092,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRouteTables`.
+    /// Read, paged, deprecated; no required parameters.
+    ///
+    /// Action `DescribeRouteTables`: see [`describe_route_tables`](describe_route_tables) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_route_tables(
         &self,
@@ -3716,7 +4102,9 @@ impl Client {
         describe_route_tables::DescribeRouteTablesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRouterInterfaces`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeRouterInterfaces`: see [`describe_router_interfaces`](describe_router_interfaces) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_router_interfaces(
         &self,
@@ -3726,7 +4114,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSecurityGroupAttribute`.
+    /// Read, paged; requires `SecurityGroupId`, `RegionId`.
+    ///
+    /// Action `DescribeSecurityGroupAttribute`: see [`describe_security_group_attribute`](describe_security_group_attribute) for its parameters, errors and an example.
     pub fn describe_security_group_attribute(
         &self,
     ) -> describe_security_group_attribute::DescribeSecurityGroupAttributeBuilder {
@@ -3735,7 +4125,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSecurityGroupReferences`.
+    /// Unspecified kind; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `DescribeSecurityGroupReferences`: see [`describe_security_group_references`](describe_security_group_references) for its parameters, errors and an example.
     pub fn describe_security_group_references(
         &self,
     ) -> describe_security_group_references::DescribeSecurityGroupReferencesBuilder {
@@ -3744,14 +4136,18 @@ impl Client {
         )
     }
 
-    /// `DescribeSecurityGroups`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSecurityGroups`: see [`describe_security_groups`](describe_security_groups) for its parameters, errors and an example.
     pub fn describe_security_groups(
         &self,
     ) -> describe_security_groups::DescribeSecurityGroupsBuilder {
         describe_security_groups::DescribeSecurityGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSendFileResults`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSendFileResults`: see [`describe_send_file_results`](describe_send_file_results) for its parameters, errors and an example.
     pub fn describe_send_file_results(
         &self,
     ) -> describe_send_file_results::DescribeSendFileResultsBuilder {
@@ -3760,21 +4156,27 @@ impl Client {
         )
     }
 
-    /// `DescribeSnapshotGroups`.
+    /// Write, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSnapshotGroups`: see [`describe_snapshot_groups`](describe_snapshot_groups) for its parameters, errors and an example.
     pub fn describe_snapshot_groups(
         &self,
     ) -> describe_snapshot_groups::DescribeSnapshotGroupsBuilder {
         describe_snapshot_groups::DescribeSnapshotGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSnapshotLinks`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSnapshotLinks`: see [`describe_snapshot_links`](describe_snapshot_links) for its parameters, errors and an example.
     pub fn describe_snapshot_links(
         &self,
     ) -> describe_snapshot_links::DescribeSnapshotLinksBuilder {
         describe_snapshot_links::DescribeSnapshotLinksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSnapshotMonitorData`.
+    /// Read; requires `RegionId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeSnapshotMonitorData`: see [`describe_snapshot_monitor_data`](describe_snapshot_monitor_data) for its parameters, errors and an example.
     pub fn describe_snapshot_monitor_data(
         &self,
     ) -> describe_snapshot_monitor_data::DescribeSnapshotMonitorDataBuilder {
@@ -3783,7 +4185,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSnapshotPackage`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSnapshotPackage`: see [`describe_snapshot_package`](describe_snapshot_package) for its parameters, errors and an example.
     pub fn describe_snapshot_package(
         &self,
     ) -> describe_snapshot_package::DescribeSnapshotPackageBuilder {
@@ -3792,26 +4196,34 @@ impl Client {
         )
     }
 
-    /// `DescribeSnapshots`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSnapshots`: see [`describe_snapshots`](describe_snapshots) for its parameters, errors and an example.
     pub fn describe_snapshots(&self) -> describe_snapshots::DescribeSnapshotsBuilder {
         describe_snapshots::DescribeSnapshotsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSnapshotsUsage`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeSnapshotsUsage`: see [`describe_snapshots_usage`](describe_snapshots_usage) for its parameters, errors and an example.
     pub fn describe_snapshots_usage(
         &self,
     ) -> describe_snapshots_usage::DescribeSnapshotsUsageBuilder {
         describe_snapshots_usage::DescribeSnapshotsUsageBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSpotAdvice`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeSpotAdvice`: see [`describe_spot_advice`](describe_spot_advice) for its parameters, errors and an example.
     pub fn describe_spot_advice(
         &self,
     ) -> describe_spot_advice::DescribeSpotAdviceBuilder {
         describe_spot_advice::DescribeSpotAdviceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSpotPriceHistory`.
+    /// Read; requires `RegionId`, `NetworkType`, `InstanceType`.
+    ///
+    /// Action `DescribeSpotPriceHistory`: see [`describe_spot_price_history`](describe_spot_price_history) for its parameters, errors and an example.
     pub fn describe_spot_price_history(
         &self,
     ) -> describe_spot_price_history::DescribeSpotPriceHistoryBuilder {
@@ -3820,7 +4232,9 @@ impl Client {
         )
     }
 
-    /// `DescribeStorageCapacityUnits`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeStorageCapacityUnits`: see [`describe_storage_capacity_units`](describe_storage_capacity_units) for its parameters, errors and an example.
     pub fn describe_storage_capacity_units(
         &self,
     ) -> describe_storage_capacity_units::DescribeStorageCapacityUnitsBuilder {
@@ -3829,25 +4243,33 @@ impl Client {
         )
     }
 
-    /// `DescribeTags`.
+    /// Unspecified kind, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTaskAttribute`.
+    /// Unspecified kind; requires `RegionId`, `TaskId`.
+    ///
+    /// Action `DescribeTaskAttribute`: see [`describe_task_attribute`](describe_task_attribute) for its parameters, errors and an example.
     pub fn describe_task_attribute(
         &self,
     ) -> describe_task_attribute::DescribeTaskAttributeBuilder {
         describe_task_attribute::DescribeTaskAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTasks`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTasks`: see [`describe_tasks`](describe_tasks) for its parameters, errors and an example.
     pub fn describe_tasks(&self) -> describe_tasks::DescribeTasksBuilder {
         describe_tasks::DescribeTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTerminalSessions`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTerminalSessions`: see [`describe_terminal_sessions`](describe_terminal_sessions) for its parameters, errors and an example.
     pub fn describe_terminal_sessions(
         &self,
     ) -> describe_terminal_sessions::DescribeTerminalSessionsBuilder {
@@ -3856,7 +4278,9 @@ impl Client {
         )
     }
 
-    /// `DescribeUserBusinessBehavior`.
+    /// Read, deprecated; requires `statusKey`.
+    ///
+    /// Action `DescribeUserBusinessBehavior`: see [`describe_user_business_behavior`](describe_user_business_behavior) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_user_business_behavior(
         &self,
@@ -3866,24 +4290,32 @@ impl Client {
         )
     }
 
-    /// `DescribeUserData`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeUserData`: see [`describe_user_data`](describe_user_data) for its parameters, errors and an example.
     pub fn describe_user_data(&self) -> describe_user_data::DescribeUserDataBuilder {
         describe_user_data::DescribeUserDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVRouters`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeVRouters`: see [`describe_v_routers`](describe_v_routers) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_v_routers(&self) -> describe_v_routers::DescribeVRoutersBuilder {
         describe_v_routers::DescribeVRoutersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVSwitches`.
+    /// Read, paged, deprecated; no required parameters.
+    ///
+    /// Action `DescribeVSwitches`: see [`describe_v_switches`](describe_v_switches) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_v_switches(&self) -> describe_v_switches::DescribeVSwitchesBuilder {
         describe_v_switches::DescribeVSwitchesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVirtualBorderRouters`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeVirtualBorderRouters`: see [`describe_virtual_border_routers`](describe_virtual_border_routers) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_virtual_border_routers(
         &self,
@@ -3893,7 +4325,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVirtualBorderRoutersForPhysicalConnection`.
+    /// Read, paged, deprecated; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `DescribeVirtualBorderRoutersForPhysicalConnection`: see [`describe_virtual_border_routers_for_physical_connection`](describe_virtual_border_routers_for_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_virtual_border_routers_for_physical_connection(
         &self,
@@ -3903,54 +4337,72 @@ impl Client {
         )
     }
 
-    /// `DescribeVpcs`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeVpcs`: see [`describe_vpcs`](describe_vpcs) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_vpcs(&self) -> describe_vpcs::DescribeVpcsBuilder {
         describe_vpcs::DescribeVpcsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeZones`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachClassicLinkVpc`.
+    /// Write; requires `RegionId`, `InstanceId`, `VpcId`.
+    ///
+    /// Action `DetachClassicLinkVpc`: see [`detach_classic_link_vpc`](detach_classic_link_vpc) for its parameters, errors and an example.
     pub fn detach_classic_link_vpc(
         &self,
     ) -> detach_classic_link_vpc::DetachClassicLinkVpcBuilder {
         detach_classic_link_vpc::DetachClassicLinkVpcBuilder::new(self.inner.clone())
     }
 
-    /// `DetachDisk`.
+    /// Read and write; requires `InstanceId`, `DiskId`.
+    ///
+    /// Action `DetachDisk`: see [`detach_disk`](detach_disk) for its parameters, errors and an example.
     pub fn detach_disk(&self) -> detach_disk::DetachDiskBuilder {
         detach_disk::DetachDiskBuilder::new(self.inner.clone())
     }
 
-    /// `DetachInstanceRamRole`.
+    /// Unspecified kind; requires `RegionId`, `InstanceIds`.
+    ///
+    /// Action `DetachInstanceRamRole`: see [`detach_instance_ram_role`](detach_instance_ram_role) for its parameters, errors and an example.
     pub fn detach_instance_ram_role(
         &self,
     ) -> detach_instance_ram_role::DetachInstanceRamRoleBuilder {
         detach_instance_ram_role::DetachInstanceRamRoleBuilder::new(self.inner.clone())
     }
 
-    /// `DetachKeyPair`.
+    /// Unspecified kind; requires `RegionId`, `KeyPairName`, `InstanceIds`.
+    ///
+    /// Action `DetachKeyPair`: see [`detach_key_pair`](detach_key_pair) for its parameters, errors and an example.
     pub fn detach_key_pair(&self) -> detach_key_pair::DetachKeyPairBuilder {
         detach_key_pair::DetachKeyPairBuilder::new(self.inner.clone())
     }
 
-    /// `DetachNetworkInterface`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`, `InstanceId`.
+    ///
+    /// Action `DetachNetworkInterface`: see [`detach_network_interface`](detach_network_interface) for its parameters, errors and an example.
     pub fn detach_network_interface(
         &self,
     ) -> detach_network_interface::DetachNetworkInterfaceBuilder {
         detach_network_interface::DetachNetworkInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `DisableActivation`.
+    /// Unspecified kind; requires `RegionId`, `ActivationId`.
+    ///
+    /// Action `DisableActivation`: see [`disable_activation`](disable_activation) for its parameters, errors and an example.
     pub fn disable_activation(&self) -> disable_activation::DisableActivationBuilder {
         disable_activation::DisableActivationBuilder::new(self.inner.clone())
     }
 
-    /// `DisableDiskEncryptionByDefault`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `DisableDiskEncryptionByDefault`: see [`disable_disk_encryption_by_default`](disable_disk_encryption_by_default) for its parameters, errors and an example.
     pub fn disable_disk_encryption_by_default(
         &self,
     ) -> disable_disk_encryption_by_default::DisableDiskEncryptionByDefaultBuilder {
@@ -3959,7 +4411,9 @@ impl Client {
         )
     }
 
-    /// `DisableNetworkInterfaceQoS`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `DisableNetworkInterfaceQoS`: see [`disable_network_interface_qos`](disable_network_interface_qos) for its parameters, errors and an example.
     pub fn disable_network_interface_qos(
         &self,
     ) -> disable_network_interface_qos::DisableNetworkInterfaceQosBuilder {
@@ -3968,7 +4422,9 @@ impl Client {
         )
     }
 
-    /// `EnableDiskEncryptionByDefault`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `EnableDiskEncryptionByDefault`: see [`enable_disk_encryption_by_default`](enable_disk_encryption_by_default) for its parameters, errors and an example.
     pub fn enable_disk_encryption_by_default(
         &self,
     ) -> enable_disk_encryption_by_default::EnableDiskEncryptionByDefaultBuilder {
@@ -3977,7 +4433,9 @@ impl Client {
         )
     }
 
-    /// `EnableNetworkInterfaceQoS`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `EnableNetworkInterfaceQoS`: see [`enable_network_interface_qos`](enable_network_interface_qos) for its parameters, errors and an example.
     pub fn enable_network_interface_qos(
         &self,
     ) -> enable_network_interface_qos::EnableNetworkInterfaceQosBuilder {
@@ -3986,7 +4444,9 @@ impl Client {
         )
     }
 
-    /// `EnablePhysicalConnection`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`, `ClientToken`.
+    ///
+    /// Action `EnablePhysicalConnection`: see [`enable_physical_connection`](enable_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn enable_physical_connection(
         &self,
@@ -3996,25 +4456,33 @@ impl Client {
         )
     }
 
-    /// `EndTerminalSession`.
+    /// Write; requires `RegionId`, `SessionId`.
+    ///
+    /// Action `EndTerminalSession`: see [`end_terminal_session`](end_terminal_session) for its parameters, errors and an example.
     pub fn end_terminal_session(
         &self,
     ) -> end_terminal_session::EndTerminalSessionBuilder {
         end_terminal_session::EndTerminalSessionBuilder::new(self.inner.clone())
     }
 
-    /// `ExportImage`.
+    /// Write; requires `RegionId`, `ImageId`, `OSSBucket`.
+    ///
+    /// Action `ExportImage`: see [`export_image`](export_image) for its parameters, errors and an example.
     pub fn export_image(&self) -> export_image::ExportImageBuilder {
         export_image::ExportImageBuilder::new(self.inner.clone())
     }
 
-    /// `ExportSnapshot`.
+    /// Read and write, deprecated; requires `SnapshotId`, `RegionId`, `OssBucket`.
+    ///
+    /// Action `ExportSnapshot`: see [`export_snapshot`](export_snapshot) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn export_snapshot(&self) -> export_snapshot::ExportSnapshotBuilder {
         export_snapshot::ExportSnapshotBuilder::new(self.inner.clone())
     }
 
-    /// `GetInstanceConsoleOutput`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `GetInstanceConsoleOutput`: see [`get_instance_console_output`](get_instance_console_output) for its parameters, errors and an example.
     pub fn get_instance_console_output(
         &self,
     ) -> get_instance_console_output::GetInstanceConsoleOutputBuilder {
@@ -4023,63 +4491,85 @@ impl Client {
         )
     }
 
-    /// `GetInstanceScreenshot`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `GetInstanceScreenshot`: see [`get_instance_screenshot`](get_instance_screenshot) for its parameters, errors and an example.
     pub fn get_instance_screenshot(
         &self,
     ) -> get_instance_screenshot::GetInstanceScreenshotBuilder {
         get_instance_screenshot::GetInstanceScreenshotBuilder::new(self.inner.clone())
     }
 
-    /// `ImportImage`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `ImportImage`: see [`import_image`](import_image) for its parameters, errors and an example.
     pub fn import_image(&self) -> import_image::ImportImageBuilder {
         import_image::ImportImageBuilder::new(self.inner.clone())
     }
 
-    /// `ImportKeyPair`.
+    /// Read and write; requires `RegionId`, `KeyPairName`, `PublicKeyBody`.
+    ///
+    /// Action `ImportKeyPair`: see [`import_key_pair`](import_key_pair) for its parameters, errors and an example.
     pub fn import_key_pair(&self) -> import_key_pair::ImportKeyPairBuilder {
         import_key_pair::ImportKeyPairBuilder::new(self.inner.clone())
     }
 
-    /// `InstallCloudAssistant`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `InstallCloudAssistant`: see [`install_cloud_assistant`](install_cloud_assistant) for its parameters, errors and an example.
     pub fn install_cloud_assistant(
         &self,
     ) -> install_cloud_assistant::InstallCloudAssistantBuilder {
         install_cloud_assistant::InstallCloudAssistantBuilder::new(self.inner.clone())
     }
 
-    /// `InvokeCommand`.
+    /// Write, idempotent; requires `RegionId`, `CommandId`.
+    ///
+    /// Action `InvokeCommand`: see [`invoke_command`](invoke_command) for its parameters, errors and an example.
     pub fn invoke_command(&self) -> invoke_command::InvokeCommandBuilder {
         invoke_command::InvokeCommandBuilder::new(self.inner.clone())
     }
 
-    /// `JoinResourceGroup`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `JoinResourceGroup`: see [`join_resource_group`](join_resource_group) for its parameters, errors and an example.
     pub fn join_resource_group(&self) -> join_resource_group::JoinResourceGroupBuilder {
         join_resource_group::JoinResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `JoinSecurityGroup`.
+    /// Unspecified kind; requires `SecurityGroupId`.
+    ///
+    /// Action `JoinSecurityGroup`: see [`join_security_group`](join_security_group) for its parameters, errors and an example.
     pub fn join_security_group(&self) -> join_security_group::JoinSecurityGroupBuilder {
         join_security_group::JoinSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `LeaveSecurityGroup`.
+    /// Unspecified kind; requires `SecurityGroupId`.
+    ///
+    /// Action `LeaveSecurityGroup`: see [`leave_security_group`](leave_security_group) for its parameters, errors and an example.
     pub fn leave_security_group(
         &self,
     ) -> leave_security_group::LeaveSecurityGroupBuilder {
         leave_security_group::LeaveSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ListPluginStatus`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListPluginStatus`: see [`list_plugin_status`](list_plugin_status) for its parameters, errors and an example.
     pub fn list_plugin_status(&self) -> list_plugin_status::ListPluginStatusBuilder {
         list_plugin_status::ListPluginStatusBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Unspecified kind, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAutoProvisioningGroup`.
+    /// Read and write; requires `RegionId`.
+    ///
+    /// Action `ModifyAutoProvisioningGroup`: see [`modify_auto_provisioning_group`](modify_auto_provisioning_group) for its parameters, errors and an example.
     pub fn modify_auto_provisioning_group(
         &self,
     ) -> modify_auto_provisioning_group::ModifyAutoProvisioningGroupBuilder {
@@ -4088,7 +4578,9 @@ impl Client {
         )
     }
 
-    /// `ModifyAutoSnapshotPolicyEx`.
+    /// Unspecified kind; requires `regionId`, `autoSnapshotPolicyId`.
+    ///
+    /// Action `ModifyAutoSnapshotPolicyEx`: see [`modify_auto_snapshot_policy_ex`](modify_auto_snapshot_policy_ex) for its parameters, errors and an example.
     pub fn modify_auto_snapshot_policy_ex(
         &self,
     ) -> modify_auto_snapshot_policy_ex::ModifyAutoSnapshotPolicyExBuilder {
@@ -4097,7 +4589,9 @@ impl Client {
         )
     }
 
-    /// `ModifyBandwidthPackageSpec`.
+    /// Write, deprecated; requires `RegionId`, `BandwidthPackageId`, `Bandwidth`.
+    ///
+    /// Action `ModifyBandwidthPackageSpec`: see [`modify_bandwidth_package_spec`](modify_bandwidth_package_spec) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_bandwidth_package_spec(
         &self,
@@ -4107,7 +4601,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCapacityReservation`.
+    /// Unspecified kind; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `ModifyCapacityReservation`: see [`modify_capacity_reservation`](modify_capacity_reservation) for its parameters, errors and an example.
     pub fn modify_capacity_reservation(
         &self,
     ) -> modify_capacity_reservation::ModifyCapacityReservationBuilder {
@@ -4116,7 +4612,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCloudAssistantSettings`.
+    /// Write; requires `RegionId`, `SettingType`.
+    ///
+    /// Action `ModifyCloudAssistantSettings`: see [`modify_cloud_assistant_settings`](modify_cloud_assistant_settings) for its parameters, errors and an example.
     pub fn modify_cloud_assistant_settings(
         &self,
     ) -> modify_cloud_assistant_settings::ModifyCloudAssistantSettingsBuilder {
@@ -4125,12 +4623,16 @@ impl Client {
         )
     }
 
-    /// `ModifyCommand`.
+    /// Write; requires `RegionId`, `CommandId`.
+    ///
+    /// Action `ModifyCommand`: see [`modify_command`](modify_command) for its parameters, errors and an example.
     pub fn modify_command(&self) -> modify_command::ModifyCommandBuilder {
         modify_command::ModifyCommandBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDedicatedHostAttribute`.
+    /// Write; requires `RegionId`, `DedicatedHostId`.
+    ///
+    /// Action `ModifyDedicatedHostAttribute`: see [`modify_dedicated_host_attribute`](modify_dedicated_host_attribute) for its parameters, errors and an example.
     pub fn modify_dedicated_host_attribute(
         &self,
     ) -> modify_dedicated_host_attribute::ModifyDedicatedHostAttributeBuilder {
@@ -4139,7 +4641,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDedicatedHostAutoReleaseTime`.
+    /// Unspecified kind; requires `RegionId`, `DedicatedHostId`.
+    ///
+    /// Action `ModifyDedicatedHostAutoReleaseTime`: see [`modify_dedicated_host_auto_release_time`](modify_dedicated_host_auto_release_time) for its parameters, errors and an example.
     pub fn modify_dedicated_host_auto_release_time(
         &self,
     ) -> modify_dedicated_host_auto_release_time::ModifyDedicatedHostAutoReleaseTimeBuilder {
@@ -4148,7 +4652,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDedicatedHostAutoRenewAttribute`.
+    /// Unspecified kind; requires `DedicatedHostIds`, `RegionId`.
+    ///
+    /// Action `ModifyDedicatedHostAutoRenewAttribute`: see [`modify_dedicated_host_auto_renew_attribute`](modify_dedicated_host_auto_renew_attribute) for its parameters, errors and an example.
     pub fn modify_dedicated_host_auto_renew_attribute(
         &self,
     ) -> modify_dedicated_host_auto_renew_attribute::ModifyDedicatedHostAutoRenewAttributeBuilder {
@@ -4157,7 +4663,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDedicatedHostClusterAttribute`.
+    /// Write; requires `RegionId`, `DedicatedHostClusterId`.
+    ///
+    /// Action `ModifyDedicatedHostClusterAttribute`: see [`modify_dedicated_host_cluster_attribute`](modify_dedicated_host_cluster_attribute) for its parameters, errors and an example.
     pub fn modify_dedicated_host_cluster_attribute(
         &self,
     ) -> modify_dedicated_host_cluster_attribute::ModifyDedicatedHostClusterAttributeBuilder {
@@ -4166,7 +4674,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDedicatedHostsChargeType`.
+    /// Write, idempotent; requires `DedicatedHostIds`, `RegionId`.
+    ///
+    /// Action `ModifyDedicatedHostsChargeType`: see [`modify_dedicated_hosts_charge_type`](modify_dedicated_hosts_charge_type) for its parameters, errors and an example.
     pub fn modify_dedicated_hosts_charge_type(
         &self,
     ) -> modify_dedicated_hosts_charge_type::ModifyDedicatedHostsChargeTypeBuilder {
@@ -4175,7 +4685,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDeploymentSetAttribute`.
+    /// Unspecified kind; requires `DeploymentSetId`, `RegionId`.
+    ///
+    /// Action `ModifyDeploymentSetAttribute`: see [`modify_deployment_set_attribute`](modify_deployment_set_attribute) for its parameters, errors and an example.
     pub fn modify_deployment_set_attribute(
         &self,
     ) -> modify_deployment_set_attribute::ModifyDeploymentSetAttributeBuilder {
@@ -4184,7 +4696,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDiagnosticMetricSet`.
+    /// Write; requires `RegionId`, `MetricSetId`.
+    ///
+    /// Action `ModifyDiagnosticMetricSet`: see [`modify_diagnostic_metric_set`](modify_diagnostic_metric_set) for its parameters, errors and an example.
     pub fn modify_diagnostic_metric_set(
         &self,
     ) -> modify_diagnostic_metric_set::ModifyDiagnosticMetricSetBuilder {
@@ -4193,21 +4707,27 @@ impl Client {
         )
     }
 
-    /// `ModifyDiskAttribute`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `ModifyDiskAttribute`: see [`modify_disk_attribute`](modify_disk_attribute) for its parameters, errors and an example.
     pub fn modify_disk_attribute(
         &self,
     ) -> modify_disk_attribute::ModifyDiskAttributeBuilder {
         modify_disk_attribute::ModifyDiskAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDiskChargeType`.
+    /// Read and write, idempotent; requires `InstanceId`, `RegionId`, `DiskIds`.
+    ///
+    /// Action `ModifyDiskChargeType`: see [`modify_disk_charge_type`](modify_disk_charge_type) for its parameters, errors and an example.
     pub fn modify_disk_charge_type(
         &self,
     ) -> modify_disk_charge_type::ModifyDiskChargeTypeBuilder {
         modify_disk_charge_type::ModifyDiskChargeTypeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDiskDefaultKMSKeyId`.
+    /// Write; requires `RegionId`, `KMSKeyId`.
+    ///
+    /// Action `ModifyDiskDefaultKMSKeyId`: see [`modify_disk_default_kms_key_id`](modify_disk_default_kms_key_id) for its parameters, errors and an example.
     pub fn modify_disk_default_kms_key_id(
         &self,
     ) -> modify_disk_default_kms_key_id::ModifyDiskDefaultKmsKeyIdBuilder {
@@ -4216,19 +4736,25 @@ impl Client {
         )
     }
 
-    /// `ModifyDiskDeployment`.
+    /// Write; requires `DiskId`.
+    ///
+    /// Action `ModifyDiskDeployment`: see [`modify_disk_deployment`](modify_disk_deployment) for its parameters, errors and an example.
     pub fn modify_disk_deployment(
         &self,
     ) -> modify_disk_deployment::ModifyDiskDeploymentBuilder {
         modify_disk_deployment::ModifyDiskDeploymentBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDiskSpec`.
+    /// Read and write; requires `DiskId`.
+    ///
+    /// Action `ModifyDiskSpec`: see [`modify_disk_spec`](modify_disk_spec) for its parameters, errors and an example.
     pub fn modify_disk_spec(&self) -> modify_disk_spec::ModifyDiskSpecBuilder {
         modify_disk_spec::ModifyDiskSpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyEipAddressAttribute`.
+    /// Write, deprecated; requires `AllocationId`, `Bandwidth`.
+    ///
+    /// Action `ModifyEipAddressAttribute`: see [`modify_eip_address_attribute`](modify_eip_address_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_eip_address_attribute(
         &self,
@@ -4238,7 +4764,9 @@ impl Client {
         )
     }
 
-    /// `ModifyElasticityAssurance`.
+    /// Write, idempotent; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `ModifyElasticityAssurance`: see [`modify_elasticity_assurance`](modify_elasticity_assurance) for its parameters, errors and an example.
     pub fn modify_elasticity_assurance(
         &self,
     ) -> modify_elasticity_assurance::ModifyElasticityAssuranceBuilder {
@@ -4247,7 +4775,9 @@ impl Client {
         )
     }
 
-    /// `ModifyElasticityAssuranceAutoRenewAttribute`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `ModifyElasticityAssuranceAutoRenewAttribute`: see [`modify_elasticity_assurance_auto_renew_attribute`](modify_elasticity_assurance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn modify_elasticity_assurance_auto_renew_attribute(
         &self,
     ) -> modify_elasticity_assurance_auto_renew_attribute::ModifyElasticityAssuranceAutoRenewAttributeBuilder {
@@ -4256,7 +4786,9 @@ impl Client {
         )
     }
 
-    /// `ModifyForwardEntry`.
+    /// Write, deprecated; requires `ForwardTableId`, `ForwardEntryId`, `RegionId`.
+    ///
+    /// Action `ModifyForwardEntry`: see [`modify_forward_entry`](modify_forward_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_forward_entry(
         &self,
@@ -4264,7 +4796,9 @@ impl Client {
         modify_forward_entry::ModifyForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHaVipAttribute`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `HaVipId`.
+    ///
+    /// Action `ModifyHaVipAttribute`: see [`modify_ha_vip_attribute`](modify_ha_vip_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_ha_vip_attribute(
         &self,
@@ -4272,7 +4806,9 @@ impl Client {
         modify_ha_vip_attribute::ModifyHaVipAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHpcClusterAttribute`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `HpcClusterId`.
+    ///
+    /// Action `ModifyHpcClusterAttribute`: see [`modify_hpc_cluster_attribute`](modify_hpc_cluster_attribute) for its parameters, errors and an example.
     pub fn modify_hpc_cluster_attribute(
         &self,
     ) -> modify_hpc_cluster_attribute::ModifyHpcClusterAttributeBuilder {
@@ -4281,14 +4817,18 @@ impl Client {
         )
     }
 
-    /// `ModifyImageAttribute`.
+    /// Write; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `ModifyImageAttribute`: see [`modify_image_attribute`](modify_image_attribute) for its parameters, errors and an example.
     pub fn modify_image_attribute(
         &self,
     ) -> modify_image_attribute::ModifyImageAttributeBuilder {
         modify_image_attribute::ModifyImageAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyImageShareGroupPermission`.
+    /// Unspecified kind, deprecated; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `ModifyImageShareGroupPermission`: see [`modify_image_share_group_permission`](modify_image_share_group_permission) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_image_share_group_permission(
         &self,
@@ -4298,7 +4838,9 @@ impl Client {
         )
     }
 
-    /// `ModifyImageSharePermission`.
+    /// Unspecified kind; requires `RegionId`, `ImageId`.
+    ///
+    /// Action `ModifyImageSharePermission`: see [`modify_image_share_permission`](modify_image_share_permission) for its parameters, errors and an example.
     pub fn modify_image_share_permission(
         &self,
     ) -> modify_image_share_permission::ModifyImageSharePermissionBuilder {
@@ -4307,7 +4849,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAttachmentAttributes`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`, `PrivatePoolOptions.MatchCriteria`.
+    ///
+    /// Action `ModifyInstanceAttachmentAttributes`: see [`modify_instance_attachment_attributes`](modify_instance_attachment_attributes) for its parameters, errors and an example.
     pub fn modify_instance_attachment_attributes(
         &self,
     ) -> modify_instance_attachment_attributes::ModifyInstanceAttachmentAttributesBuilder {
@@ -4316,7 +4860,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAttribute`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceAttribute`: see [`modify_instance_attribute`](modify_instance_attribute) for its parameters, errors and an example.
     pub fn modify_instance_attribute(
         &self,
     ) -> modify_instance_attribute::ModifyInstanceAttributeBuilder {
@@ -4325,7 +4871,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAutoReleaseTime`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceAutoReleaseTime`: see [`modify_instance_auto_release_time`](modify_instance_auto_release_time) for its parameters, errors and an example.
     pub fn modify_instance_auto_release_time(
         &self,
     ) -> modify_instance_auto_release_time::ModifyInstanceAutoReleaseTimeBuilder {
@@ -4334,7 +4882,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAutoRenewAttribute`.
+    /// Unspecified kind; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `ModifyInstanceAutoRenewAttribute`: see [`modify_instance_auto_renew_attribute`](modify_instance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn modify_instance_auto_renew_attribute(
         &self,
     ) -> modify_instance_auto_renew_attribute::ModifyInstanceAutoRenewAttributeBuilder {
@@ -4343,7 +4893,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceChargeType`.
+    /// Write, idempotent; requires `InstanceIds`, `RegionId`.
+    ///
+    /// Action `ModifyInstanceChargeType`: see [`modify_instance_charge_type`](modify_instance_charge_type) for its parameters, errors and an example.
     pub fn modify_instance_charge_type(
         &self,
     ) -> modify_instance_charge_type::ModifyInstanceChargeTypeBuilder {
@@ -4352,7 +4904,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceClockOptions`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `ModifyInstanceClockOptions`: see [`modify_instance_clock_options`](modify_instance_clock_options) for its parameters, errors and an example.
     pub fn modify_instance_clock_options(
         &self,
     ) -> modify_instance_clock_options::ModifyInstanceClockOptionsBuilder {
@@ -4361,7 +4915,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceDeployment`.
+    /// Unspecified kind; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `ModifyInstanceDeployment`: see [`modify_instance_deployment`](modify_instance_deployment) for its parameters, errors and an example.
     pub fn modify_instance_deployment(
         &self,
     ) -> modify_instance_deployment::ModifyInstanceDeploymentBuilder {
@@ -4370,7 +4926,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceMaintenanceAttributes`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `ModifyInstanceMaintenanceAttributes`: see [`modify_instance_maintenance_attributes`](modify_instance_maintenance_attributes) for its parameters, errors and an example.
     pub fn modify_instance_maintenance_attributes(
         &self,
     ) -> modify_instance_maintenance_attributes::ModifyInstanceMaintenanceAttributesBuilder {
@@ -4379,7 +4937,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceMetadataOptions`.
+    /// Read and write; requires `RegionId`, `HttpEndpoint`.
+    ///
+    /// Action `ModifyInstanceMetadataOptions`: see [`modify_instance_metadata_options`](modify_instance_metadata_options) for its parameters, errors and an example.
     pub fn modify_instance_metadata_options(
         &self,
     ) -> modify_instance_metadata_options::ModifyInstanceMetadataOptionsBuilder {
@@ -4388,7 +4948,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceNetworkOptions`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ModifyInstanceNetworkOptions`: see [`modify_instance_network_options`](modify_instance_network_options) for its parameters, errors and an example.
     pub fn modify_instance_network_options(
         &self,
     ) -> modify_instance_network_options::ModifyInstanceNetworkOptionsBuilder {
@@ -4397,7 +4959,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceNetworkSpec`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceNetworkSpec`: see [`modify_instance_network_spec`](modify_instance_network_spec) for its parameters, errors and an example.
     pub fn modify_instance_network_spec(
         &self,
     ) -> modify_instance_network_spec::ModifyInstanceNetworkSpecBuilder {
@@ -4406,14 +4970,18 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceSpec`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceSpec`: see [`modify_instance_spec`](modify_instance_spec) for its parameters, errors and an example.
     pub fn modify_instance_spec(
         &self,
     ) -> modify_instance_spec::ModifyInstanceSpecBuilder {
         modify_instance_spec::ModifyInstanceSpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceVncPasswd`.
+    /// Unspecified kind; requires `InstanceId`, `RegionId`, `VncPassword`.
+    ///
+    /// Action `ModifyInstanceVncPasswd`: see [`modify_instance_vnc_passwd`](modify_instance_vnc_passwd) for its parameters, errors and an example.
     pub fn modify_instance_vnc_passwd(
         &self,
     ) -> modify_instance_vnc_passwd::ModifyInstanceVncPasswdBuilder {
@@ -4422,7 +4990,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceVpcAttribute`.
+    /// Unspecified kind; requires `InstanceId`, `VSwitchId`.
+    ///
+    /// Action `ModifyInstanceVpcAttribute`: see [`modify_instance_vpc_attribute`](modify_instance_vpc_attribute) for its parameters, errors and an example.
     pub fn modify_instance_vpc_attribute(
         &self,
     ) -> modify_instance_vpc_attribute::ModifyInstanceVpcAttributeBuilder {
@@ -4431,7 +5001,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInvocationAttribute`.
+    /// Write; requires `RegionId`, `InvokeId`.
+    ///
+    /// Action `ModifyInvocationAttribute`: see [`modify_invocation_attribute`](modify_invocation_attribute) for its parameters, errors and an example.
     pub fn modify_invocation_attribute(
         &self,
     ) -> modify_invocation_attribute::ModifyInvocationAttributeBuilder {
@@ -4440,7 +5012,9 @@ impl Client {
         )
     }
 
-    /// `ModifyLaunchTemplateDefaultVersion`.
+    /// Unspecified kind; requires `RegionId`, `DefaultVersionNumber`.
+    ///
+    /// Action `ModifyLaunchTemplateDefaultVersion`: see [`modify_launch_template_default_version`](modify_launch_template_default_version) for its parameters, errors and an example.
     pub fn modify_launch_template_default_version(
         &self,
     ) -> modify_launch_template_default_version::ModifyLaunchTemplateDefaultVersionBuilder {
@@ -4449,14 +5023,18 @@ impl Client {
         )
     }
 
-    /// `ModifyManagedInstance`.
+    /// Write; requires `RegionId`, `InstanceId`, `InstanceName`.
+    ///
+    /// Action `ModifyManagedInstance`: see [`modify_managed_instance`](modify_managed_instance) for its parameters, errors and an example.
     pub fn modify_managed_instance(
         &self,
     ) -> modify_managed_instance::ModifyManagedInstanceBuilder {
         modify_managed_instance::ModifyManagedInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNetworkInterfaceAttribute`.
+    /// Read and write; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `ModifyNetworkInterfaceAttribute`: see [`modify_network_interface_attribute`](modify_network_interface_attribute) for its parameters, errors and an example.
     pub fn modify_network_interface_attribute(
         &self,
     ) -> modify_network_interface_attribute::ModifyNetworkInterfaceAttributeBuilder {
@@ -4465,7 +5043,9 @@ impl Client {
         )
     }
 
-    /// `ModifyPhysicalConnectionAttribute`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `ModifyPhysicalConnectionAttribute`: see [`modify_physical_connection_attribute`](modify_physical_connection_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_physical_connection_attribute(
         &self,
@@ -4475,19 +5055,25 @@ impl Client {
         )
     }
 
-    /// `ModifyPortRangeList`.
+    /// Write, idempotent; requires `RegionId`, `PortRangeListId`.
+    ///
+    /// Action `ModifyPortRangeList`: see [`modify_port_range_list`](modify_port_range_list) for its parameters, errors and an example.
     pub fn modify_port_range_list(
         &self,
     ) -> modify_port_range_list::ModifyPortRangeListBuilder {
         modify_port_range_list::ModifyPortRangeListBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyPrefixList`.
+    /// Unspecified kind; requires `RegionId`, `PrefixListId`.
+    ///
+    /// Action `ModifyPrefixList`: see [`modify_prefix_list`](modify_prefix_list) for its parameters, errors and an example.
     pub fn modify_prefix_list(&self) -> modify_prefix_list::ModifyPrefixListBuilder {
         modify_prefix_list::ModifyPrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyPrepayInstanceSpec`.
+    /// Read and write, idempotent; requires `InstanceId`, `RegionId`, `InstanceType`.
+    ///
+    /// Action `ModifyPrepayInstanceSpec`: see [`modify_prepay_instance_spec`](modify_prepay_instance_spec) for its parameters, errors and an example.
     pub fn modify_prepay_instance_spec(
         &self,
     ) -> modify_prepay_instance_spec::ModifyPrepayInstanceSpecBuilder {
@@ -4496,7 +5082,9 @@ impl Client {
         )
     }
 
-    /// `ModifyReservedInstanceAttribute`.
+    /// Write; requires `RegionId`, `ReservedInstanceId`.
+    ///
+    /// Action `ModifyReservedInstanceAttribute`: see [`modify_reserved_instance_attribute`](modify_reserved_instance_attribute) for its parameters, errors and an example.
     pub fn modify_reserved_instance_attribute(
         &self,
     ) -> modify_reserved_instance_attribute::ModifyReservedInstanceAttributeBuilder {
@@ -4505,7 +5093,9 @@ impl Client {
         )
     }
 
-    /// `ModifyReservedInstanceAutoRenewAttribute`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `ModifyReservedInstanceAutoRenewAttribute`: see [`modify_reserved_instance_auto_renew_attribute`](modify_reserved_instance_auto_renew_attribute) for its parameters, errors and an example.
     pub fn modify_reserved_instance_auto_renew_attribute(
         &self,
     ) -> modify_reserved_instance_auto_renew_attribute::ModifyReservedInstanceAutoRenewAttributeBuilder {
@@ -4514,7 +5104,9 @@ impl Client {
         )
     }
 
-    /// `ModifyReservedInstances`.
+    /// Unspecified kind; requires `RegionId`, `ReservedInstanceId`.
+    ///
+    /// Action `ModifyReservedInstances`: see [`modify_reserved_instances`](modify_reserved_instances) for its parameters, errors and an example.
     pub fn modify_reserved_instances(
         &self,
     ) -> modify_reserved_instances::ModifyReservedInstancesBuilder {
@@ -4523,7 +5115,9 @@ impl Client {
         )
     }
 
-    /// `ModifyRouterInterfaceAttribute`.
+    /// Write, deprecated; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ModifyRouterInterfaceAttribute`: see [`modify_router_interface_attribute`](modify_router_interface_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_router_interface_attribute(
         &self,
@@ -4533,7 +5127,9 @@ impl Client {
         )
     }
 
-    /// `ModifyRouterInterfaceSpec`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `RouterInterfaceId`, `Spec`.
+    ///
+    /// Action `ModifyRouterInterfaceSpec`: see [`modify_router_interface_spec`](modify_router_interface_spec) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_router_interface_spec(
         &self,
@@ -4543,7 +5139,9 @@ impl Client {
         )
     }
 
-    /// `ModifySecurityGroupAttribute`.
+    /// Unspecified kind; requires `SecurityGroupId`, `RegionId`.
+    ///
+    /// Action `ModifySecurityGroupAttribute`: see [`modify_security_group_attribute`](modify_security_group_attribute) for its parameters, errors and an example.
     pub fn modify_security_group_attribute(
         &self,
     ) -> modify_security_group_attribute::ModifySecurityGroupAttributeBuilder {
@@ -4552,7 +5150,9 @@ impl Client {
         )
     }
 
-    /// `ModifySecurityGroupEgressRule`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `ModifySecurityGroupEgressRule`: see [`modify_security_group_egress_rule`](modify_security_group_egress_rule) for its parameters, errors and an example.
     pub fn modify_security_group_egress_rule(
         &self,
     ) -> modify_security_group_egress_rule::ModifySecurityGroupEgressRuleBuilder {
@@ -4561,7 +5161,9 @@ impl Client {
         )
     }
 
-    /// `ModifySecurityGroupPolicy`.
+    /// Unspecified kind, idempotent; requires `SecurityGroupId`, `RegionId`, `InnerAccessPolicy`.
+    ///
+    /// Action `ModifySecurityGroupPolicy`: see [`modify_security_group_policy`](modify_security_group_policy) for its parameters, errors and an example.
     pub fn modify_security_group_policy(
         &self,
     ) -> modify_security_group_policy::ModifySecurityGroupPolicyBuilder {
@@ -4570,7 +5172,9 @@ impl Client {
         )
     }
 
-    /// `ModifySecurityGroupRule`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `ModifySecurityGroupRule`: see [`modify_security_group_rule`](modify_security_group_rule) for its parameters, errors and an example.
     pub fn modify_security_group_rule(
         &self,
     ) -> modify_security_group_rule::ModifySecurityGroupRuleBuilder {
@@ -4579,7 +5183,9 @@ impl Client {
         )
     }
 
-    /// `ModifySnapshotAttribute`.
+    /// Unspecified kind; requires `SnapshotId`.
+    ///
+    /// Action `ModifySnapshotAttribute`: see [`modify_snapshot_attribute`](modify_snapshot_attribute) for its parameters, errors and an example.
     pub fn modify_snapshot_attribute(
         &self,
     ) -> modify_snapshot_attribute::ModifySnapshotAttributeBuilder {
@@ -4588,21 +5194,27 @@ impl Client {
         )
     }
 
-    /// `ModifySnapshotCategory`.
+    /// Write; requires `SnapshotId`.
+    ///
+    /// Action `ModifySnapshotCategory`: see [`modify_snapshot_category`](modify_snapshot_category) for its parameters, errors and an example.
     pub fn modify_snapshot_category(
         &self,
     ) -> modify_snapshot_category::ModifySnapshotCategoryBuilder {
         modify_snapshot_category::ModifySnapshotCategoryBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySnapshotGroup`.
+    /// Unspecified kind; requires `RegionId`, `SnapshotGroupId`.
+    ///
+    /// Action `ModifySnapshotGroup`: see [`modify_snapshot_group`](modify_snapshot_group) for its parameters, errors and an example.
     pub fn modify_snapshot_group(
         &self,
     ) -> modify_snapshot_group::ModifySnapshotGroupBuilder {
         modify_snapshot_group::ModifySnapshotGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyStorageCapacityUnitAttribute`.
+    /// Write; requires `RegionId`, `StorageCapacityUnitId`.
+    ///
+    /// Action `ModifyStorageCapacityUnitAttribute`: see [`modify_storage_capacity_unit_attribute`](modify_storage_capacity_unit_attribute) for its parameters, errors and an example.
     pub fn modify_storage_capacity_unit_attribute(
         &self,
     ) -> modify_storage_capacity_unit_attribute::ModifyStorageCapacityUnitAttributeBuilder {
@@ -4611,7 +5223,9 @@ impl Client {
         )
     }
 
-    /// `ModifyUserBusinessBehavior`.
+    /// Write, deprecated; requires `statusKey`, `statusValue`.
+    ///
+    /// Action `ModifyUserBusinessBehavior`: see [`modify_user_business_behavior`](modify_user_business_behavior) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_user_business_behavior(
         &self,
@@ -4621,7 +5235,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVRouterAttribute`.
+    /// Write, deprecated; requires `VRouterId`.
+    ///
+    /// Action `ModifyVRouterAttribute`: see [`modify_v_router_attribute`](modify_v_router_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_v_router_attribute(
         &self,
@@ -4629,7 +5245,9 @@ impl Client {
         modify_v_router_attribute::ModifyVRouterAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVSwitchAttribute`.
+    /// Write, deprecated; requires `VSwitchId`.
+    ///
+    /// Action `ModifyVSwitchAttribute`: see [`modify_v_switch_attribute`](modify_v_switch_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_v_switch_attribute(
         &self,
@@ -4637,7 +5255,9 @@ impl Client {
         modify_v_switch_attribute::ModifyVSwitchAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVirtualBorderRouterAttribute`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `ModifyVirtualBorderRouterAttribute`: see [`modify_virtual_border_router_attribute`](modify_virtual_border_router_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_virtual_border_router_attribute(
         &self,
@@ -4647,7 +5267,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpcAttribute`.
+    /// Write, deprecated; requires `VpcId`.
+    ///
+    /// Action `ModifyVpcAttribute`: see [`modify_vpc_attribute`](modify_vpc_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_vpc_attribute(
         &self,
@@ -4655,14 +5277,18 @@ impl Client {
         modify_vpc_attribute::ModifyVpcAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `OpenSnapshotService`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `OpenSnapshotService`: see [`open_snapshot_service`](open_snapshot_service) for its parameters, errors and an example.
     pub fn open_snapshot_service(
         &self,
     ) -> open_snapshot_service::OpenSnapshotServiceBuilder {
         open_snapshot_service::OpenSnapshotServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PurchaseElasticityAssurance`.
+    /// Read and write, idempotent; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `PurchaseElasticityAssurance`: see [`purchase_elasticity_assurance`](purchase_elasticity_assurance) for its parameters, errors and an example.
     pub fn purchase_elasticity_assurance(
         &self,
     ) -> purchase_elasticity_assurance::PurchaseElasticityAssuranceBuilder {
@@ -4671,7 +5297,9 @@ impl Client {
         )
     }
 
-    /// `PurchaseReservedInstancesOffering`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `InstanceType`.
+    ///
+    /// Action `PurchaseReservedInstancesOffering`: see [`purchase_reserved_instances_offering`](purchase_reserved_instances_offering) for its parameters, errors and an example.
     pub fn purchase_reserved_instances_offering(
         &self,
     ) -> purchase_reserved_instances_offering::PurchaseReservedInstancesOfferingBuilder {
@@ -4680,7 +5308,9 @@ impl Client {
         )
     }
 
-    /// `PurchaseStorageCapacityUnit`.
+    /// Read and write, idempotent; requires `RegionId`, `Capacity`.
+    ///
+    /// Action `PurchaseStorageCapacityUnit`: see [`purchase_storage_capacity_unit`](purchase_storage_capacity_unit) for its parameters, errors and an example.
     pub fn purchase_storage_capacity_unit(
         &self,
     ) -> purchase_storage_capacity_unit::PurchaseStorageCapacityUnitBuilder {
@@ -4689,29 +5319,39 @@ impl Client {
         )
     }
 
-    /// `ReActivateInstances`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `ReActivateInstances`: see [`re_activate_instances`](re_activate_instances) for its parameters, errors and an example.
     pub fn re_activate_instances(
         &self,
     ) -> re_activate_instances::ReActivateInstancesBuilder {
         re_activate_instances::ReActivateInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ReInitDisk`.
+    /// Unspecified kind; requires `DiskId`.
+    ///
+    /// Action `ReInitDisk`: see [`re_init_disk`](re_init_disk) for its parameters, errors and an example.
     pub fn re_init_disk(&self) -> re_init_disk::ReInitDiskBuilder {
         re_init_disk::ReInitDiskBuilder::new(self.inner.clone())
     }
 
-    /// `RebootInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `RebootInstance`: see [`reboot_instance`](reboot_instance) for its parameters, errors and an example.
     pub fn reboot_instance(&self) -> reboot_instance::RebootInstanceBuilder {
         reboot_instance::RebootInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RebootInstances`.
+    /// Read and write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `RebootInstances`: see [`reboot_instances`](reboot_instances) for its parameters, errors and an example.
     pub fn reboot_instances(&self) -> reboot_instances::RebootInstancesBuilder {
         reboot_instances::RebootInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `RecoverVirtualBorderRouter`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `RecoverVirtualBorderRouter`: see [`recover_virtual_border_router`](recover_virtual_border_router) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn recover_virtual_border_router(
         &self,
@@ -4721,19 +5361,25 @@ impl Client {
         )
     }
 
-    /// `RedeployDedicatedHost`.
+    /// Write; requires `RegionId`, `DedicatedHostId`.
+    ///
+    /// Action `RedeployDedicatedHost`: see [`redeploy_dedicated_host`](redeploy_dedicated_host) for its parameters, errors and an example.
     pub fn redeploy_dedicated_host(
         &self,
     ) -> redeploy_dedicated_host::RedeployDedicatedHostBuilder {
         redeploy_dedicated_host::RedeployDedicatedHostBuilder::new(self.inner.clone())
     }
 
-    /// `RedeployInstance`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `RedeployInstance`: see [`redeploy_instance`](redeploy_instance) for its parameters, errors and an example.
     pub fn redeploy_instance(&self) -> redeploy_instance::RedeployInstanceBuilder {
         redeploy_instance::RedeployInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseCapacityReservation`.
+    /// Unspecified kind; requires `RegionId`, `PrivatePoolOptions.Id`.
+    ///
+    /// Action `ReleaseCapacityReservation`: see [`release_capacity_reservation`](release_capacity_reservation) for its parameters, errors and an example.
     pub fn release_capacity_reservation(
         &self,
     ) -> release_capacity_reservation::ReleaseCapacityReservationBuilder {
@@ -4742,20 +5388,26 @@ impl Client {
         )
     }
 
-    /// `ReleaseDedicatedHost`.
+    /// Write; requires `RegionId`, `DedicatedHostId`.
+    ///
+    /// Action `ReleaseDedicatedHost`: see [`release_dedicated_host`](release_dedicated_host) for its parameters, errors and an example.
     pub fn release_dedicated_host(
         &self,
     ) -> release_dedicated_host::ReleaseDedicatedHostBuilder {
         release_dedicated_host::ReleaseDedicatedHostBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseEipAddress`.
+    /// Write, deprecated; requires `AllocationId`.
+    ///
+    /// Action `ReleaseEipAddress`: see [`release_eip_address`](release_eip_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn release_eip_address(&self) -> release_eip_address::ReleaseEipAddressBuilder {
         release_eip_address::ReleaseEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `ReleasePublicIpAddress`.
+    /// Write, deprecated; requires `PublicIpAddress`.
+    ///
+    /// Action `ReleasePublicIpAddress`: see [`release_public_ip_address`](release_public_ip_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn release_public_ip_address(
         &self,
@@ -4763,7 +5415,9 @@ impl Client {
         release_public_ip_address::ReleasePublicIpAddressBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveBandwidthPackageIps`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `BandwidthPackageId`, `RemovedIpAddresses`.
+    ///
+    /// Action `RemoveBandwidthPackageIps`: see [`remove_bandwidth_package_ips`](remove_bandwidth_package_ips) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn remove_bandwidth_package_ips(
         &self,
@@ -4773,20 +5427,26 @@ impl Client {
         )
     }
 
-    /// `RemoveTags`.
+    /// Unspecified kind, deprecated; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `RemoveTags`: see [`remove_tags`](remove_tags) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn remove_tags(&self) -> remove_tags::RemoveTagsBuilder {
         remove_tags::RemoveTagsBuilder::new(self.inner.clone())
     }
 
-    /// `RenewDedicatedHosts`.
+    /// Unspecified kind, idempotent; requires `DedicatedHostIds`, `RegionId`, `Period`.
+    ///
+    /// Action `RenewDedicatedHosts`: see [`renew_dedicated_hosts`](renew_dedicated_hosts) for its parameters, errors and an example.
     pub fn renew_dedicated_hosts(
         &self,
     ) -> renew_dedicated_hosts::RenewDedicatedHostsBuilder {
         renew_dedicated_hosts::RenewDedicatedHostsBuilder::new(self.inner.clone())
     }
 
-    /// `RenewElasticityAssurances`.
+    /// Unspecified kind, idempotent; no required parameters.
+    ///
+    /// Action `RenewElasticityAssurances`: see [`renew_elasticity_assurances`](renew_elasticity_assurances) for its parameters, errors and an example.
     pub fn renew_elasticity_assurances(
         &self,
     ) -> renew_elasticity_assurances::RenewElasticityAssurancesBuilder {
@@ -4795,36 +5455,48 @@ impl Client {
         )
     }
 
-    /// `RenewInstance`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `RenewInstance`: see [`renew_instance`](renew_instance) for its parameters, errors and an example.
     pub fn renew_instance(&self) -> renew_instance::RenewInstanceBuilder {
         renew_instance::RenewInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RenewReservedInstances`.
+    /// Unspecified kind, idempotent; no required parameters.
+    ///
+    /// Action `RenewReservedInstances`: see [`renew_reserved_instances`](renew_reserved_instances) for its parameters, errors and an example.
     pub fn renew_reserved_instances(
         &self,
     ) -> renew_reserved_instances::RenewReservedInstancesBuilder {
         renew_reserved_instances::RenewReservedInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ReplaceSystemDisk`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ReplaceSystemDisk`: see [`replace_system_disk`](replace_system_disk) for its parameters, errors and an example.
     pub fn replace_system_disk(&self) -> replace_system_disk::ReplaceSystemDiskBuilder {
         replace_system_disk::ReplaceSystemDiskBuilder::new(self.inner.clone())
     }
 
-    /// `ReportInstancesStatus`.
+    /// Write; requires `RegionId`, `Description`, `InstanceId`.
+    ///
+    /// Action `ReportInstancesStatus`: see [`report_instances_status`](report_instances_status) for its parameters, errors and an example.
     pub fn report_instances_status(
         &self,
     ) -> report_instances_status::ReportInstancesStatusBuilder {
         report_instances_status::ReportInstancesStatusBuilder::new(self.inner.clone())
     }
 
-    /// `ResetDisk`.
+    /// Write; requires `DiskId`, `SnapshotId`.
+    ///
+    /// Action `ResetDisk`: see [`reset_disk`](reset_disk) for its parameters, errors and an example.
     pub fn reset_disk(&self) -> reset_disk::ResetDiskBuilder {
         reset_disk::ResetDiskBuilder::new(self.inner.clone())
     }
 
-    /// `ResetDiskDefaultKMSKeyId`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `ResetDiskDefaultKMSKeyId`: see [`reset_disk_default_kms_key_id`](reset_disk_default_kms_key_id) for its parameters, errors and an example.
     pub fn reset_disk_default_kms_key_id(
         &self,
     ) -> reset_disk_default_kms_key_id::ResetDiskDefaultKmsKeyIdBuilder {
@@ -4833,24 +5505,32 @@ impl Client {
         )
     }
 
-    /// `ResetDisks`.
+    /// Unspecified kind; requires `RegionId`, `Disk`.
+    ///
+    /// Action `ResetDisks`: see [`reset_disks`](reset_disks) for its parameters, errors and an example.
     pub fn reset_disks(&self) -> reset_disks::ResetDisksBuilder {
         reset_disks::ResetDisksBuilder::new(self.inner.clone())
     }
 
-    /// `ResizeDisk`.
+    /// Unspecified kind, idempotent; requires `DiskId`, `NewSize`.
+    ///
+    /// Action `ResizeDisk`: see [`resize_disk`](resize_disk) for its parameters, errors and an example.
     pub fn resize_disk(&self) -> resize_disk::ResizeDiskBuilder {
         resize_disk::ResizeDiskBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeSecurityGroup`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `RevokeSecurityGroup`: see [`revoke_security_group`](revoke_security_group) for its parameters, errors and an example.
     pub fn revoke_security_group(
         &self,
     ) -> revoke_security_group::RevokeSecurityGroupBuilder {
         revoke_security_group::RevokeSecurityGroupBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeSecurityGroupEgress`.
+    /// Write, idempotent; requires `RegionId`, `SecurityGroupId`.
+    ///
+    /// Action `RevokeSecurityGroupEgress`: see [`revoke_security_group_egress`](revoke_security_group_egress) for its parameters, errors and an example.
     pub fn revoke_security_group_egress(
         &self,
     ) -> revoke_security_group_egress::RevokeSecurityGroupEgressBuilder {
@@ -4859,22 +5539,30 @@ impl Client {
         )
     }
 
-    /// `RunCommand`.
+    /// Write, idempotent; requires `RegionId`, `Type`, `CommandContent`.
+    ///
+    /// Action `RunCommand`: see [`run_command`](run_command) for its parameters, errors and an example.
     pub fn run_command(&self) -> run_command::RunCommandBuilder {
         run_command::RunCommandBuilder::new(self.inner.clone())
     }
 
-    /// `RunInstances`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `RunInstances`: see [`run_instances`](run_instances) for its parameters, errors and an example.
     pub fn run_instances(&self) -> run_instances::RunInstancesBuilder {
         run_instances::RunInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `SendFile`.
+    /// Write; requires `RegionId`, `Name`, `TargetDir`, `Content` and 1 more.
+    ///
+    /// Action `SendFile`: see [`send_file`](send_file) for its parameters, errors and an example.
     pub fn send_file(&self) -> send_file::SendFileBuilder {
         send_file::SendFileBuilder::new(self.inner.clone())
     }
 
-    /// `StartImagePipelineExecution`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `ImagePipelineId`.
+    ///
+    /// Action `StartImagePipelineExecution`: see [`start_image_pipeline_execution`](start_image_pipeline_execution) for its parameters, errors and an example.
     pub fn start_image_pipeline_execution(
         &self,
     ) -> start_image_pipeline_execution::StartImagePipelineExecutionBuilder {
@@ -4883,44 +5571,60 @@ impl Client {
         )
     }
 
-    /// `StartInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `StartInstance`: see [`start_instance`](start_instance) for its parameters, errors and an example.
     pub fn start_instance(&self) -> start_instance::StartInstanceBuilder {
         start_instance::StartInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `StartInstances`.
+    /// Read and write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `StartInstances`: see [`start_instances`](start_instances) for its parameters, errors and an example.
     pub fn start_instances(&self) -> start_instances::StartInstancesBuilder {
         start_instances::StartInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `StartTerminalSession`.
+    /// Write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `StartTerminalSession`: see [`start_terminal_session`](start_terminal_session) for its parameters, errors and an example.
     pub fn start_terminal_session(
         &self,
     ) -> start_terminal_session::StartTerminalSessionBuilder {
         start_terminal_session::StartTerminalSessionBuilder::new(self.inner.clone())
     }
 
-    /// `StopInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `StopInstance`: see [`stop_instance`](stop_instance) for its parameters, errors and an example.
     pub fn stop_instance(&self) -> stop_instance::StopInstanceBuilder {
         stop_instance::StopInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `StopInstances`.
+    /// Read and write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `StopInstances`: see [`stop_instances`](stop_instances) for its parameters, errors and an example.
     pub fn stop_instances(&self) -> stop_instances::StopInstancesBuilder {
         stop_instances::StopInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `StopInvocation`.
+    /// Write; requires `RegionId`, `InvokeId`.
+    ///
+    /// Action `StopInvocation`: see [`stop_invocation`](stop_invocation) for its parameters, errors and an example.
     pub fn stop_invocation(&self) -> stop_invocation::StopInvocationBuilder {
         stop_invocation::StopInvocationBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Unspecified kind; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TerminatePhysicalConnection`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `TerminatePhysicalConnection`: see [`terminate_physical_connection`](terminate_physical_connection) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn terminate_physical_connection(
         &self,
@@ -4930,7 +5634,9 @@ impl Client {
         )
     }
 
-    /// `TerminateVirtualBorderRouter`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `TerminateVirtualBorderRouter`: see [`terminate_virtual_border_router`](terminate_virtual_border_router) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn terminate_virtual_border_router(
         &self,
@@ -4940,14 +5646,18 @@ impl Client {
         )
     }
 
-    /// `UnassignIpv6Addresses`.
+    /// Unspecified kind; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `UnassignIpv6Addresses`: see [`unassign_ipv6_addresses`](unassign_ipv6_addresses) for its parameters, errors and an example.
     pub fn unassign_ipv6_addresses(
         &self,
     ) -> unassign_ipv6_addresses::UnassignIpv6AddressesBuilder {
         unassign_ipv6_addresses::UnassignIpv6AddressesBuilder::new(self.inner.clone())
     }
 
-    /// `UnassignPrivateIpAddresses`.
+    /// Unspecified kind; requires `RegionId`, `NetworkInterfaceId`.
+    ///
+    /// Action `UnassignPrivateIpAddresses`: see [`unassign_private_ip_addresses`](unassign_private_ip_addresses) for its parameters, errors and an example.
     pub fn unassign_private_ip_addresses(
         &self,
     ) -> unassign_private_ip_addresses::UnassignPrivateIpAddressesBuilder {
@@ -4956,7 +5666,9 @@ impl Client {
         )
     }
 
-    /// `UnassociateEipAddress`.
+    /// Write, deprecated; requires `AllocationId`, `InstanceId`.
+    ///
+    /// Action `UnassociateEipAddress`: see [`unassociate_eip_address`](unassociate_eip_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn unassociate_eip_address(
         &self,
@@ -4964,13 +5676,17 @@ impl Client {
         unassociate_eip_address::UnassociateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociateHaVip`.
+    /// Write, idempotent, deprecated; requires `RegionId`, `HaVipId`, `InstanceId`.
+    ///
+    /// Action `UnassociateHaVip`: see [`unassociate_ha_vip`](unassociate_ha_vip) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn unassociate_ha_vip(&self) -> unassociate_ha_vip::UnassociateHaVipBuilder {
         unassociate_ha_vip::UnassociateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Unspecified kind; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }

@@ -1204,144 +1204,196 @@ impl Client {
         self.inner.config()
     }
 
-    /// `ActivateZones`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ActivateZones`: see [`activate_zones`](activate_zones) for its parameters, errors and an example.
     pub fn activate_zones(&self) -> activate_zones::ActivateZonesBuilder {
         activate_zones::ActivateZonesBuilder::new(self.inner.clone())
     }
 
-    /// `AddConnectableCluster`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `AddConnectableCluster`: see [`add_connectable_cluster`](add_connectable_cluster) for its parameters, errors and an example.
     pub fn add_connectable_cluster(
         &self,
     ) -> add_connectable_cluster::AddConnectableClusterBuilder {
         add_connectable_cluster::AddConnectableClusterBuilder::new(self.inner.clone())
     }
 
-    /// `AddSnapshotRepo`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `AddSnapshotRepo`: see [`add_snapshot_repo`](add_snapshot_repo) for its parameters, errors and an example.
     pub fn add_snapshot_repo(&self) -> add_snapshot_repo::AddSnapshotRepoBuilder {
         add_snapshot_repo::AddSnapshotRepoBuilder::new(self.inner.clone())
     }
 
-    /// `CancelDeletion`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `CancelDeletion`: see [`cancel_deletion`](cancel_deletion) for its parameters, errors and an example.
     pub fn cancel_deletion(&self) -> cancel_deletion::CancelDeletionBuilder {
         cancel_deletion::CancelDeletionBuilder::new(self.inner.clone())
     }
 
-    /// `CancelLogstashDeletion`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `CancelLogstashDeletion`: see [`cancel_logstash_deletion`](cancel_logstash_deletion) for its parameters, errors and an example.
     pub fn cancel_logstash_deletion(
         &self,
     ) -> cancel_logstash_deletion::CancelLogstashDeletionBuilder {
         cancel_logstash_deletion::CancelLogstashDeletionBuilder::new(self.inner.clone())
     }
 
-    /// `CancelTask`.
+    /// Write; requires `InstanceId`, `taskType`.
+    ///
+    /// Action `CancelTask`: see [`cancel_task`](cancel_task) for its parameters, errors and an example.
     pub fn cancel_task(&self) -> cancel_task::CancelTaskBuilder {
         cancel_task::CancelTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CapacityPlan`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `CapacityPlan`: see [`capacity_plan`](capacity_plan) for its parameters, errors and an example.
     pub fn capacity_plan(&self) -> capacity_plan::CapacityPlanBuilder {
         capacity_plan::CapacityPlanBuilder::new(self.inner.clone())
     }
 
-    /// `CloseDiagnosis`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CloseDiagnosis`: see [`close_diagnosis`](close_diagnosis) for its parameters, errors and an example.
     pub fn close_diagnosis(&self) -> close_diagnosis::CloseDiagnosisBuilder {
         close_diagnosis::CloseDiagnosisBuilder::new(self.inner.clone())
     }
 
-    /// `CloseHttps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `CloseHttps`: see [`close_https`](close_https) for its parameters, errors and an example.
     pub fn close_https(&self) -> close_https::CloseHttpsBuilder {
         close_https::CloseHttpsBuilder::new(self.inner.clone())
     }
 
-    /// `CloseManagedIndex`.
+    /// Read, idempotent; requires `InstanceId`, `Index`.
+    ///
+    /// Action `CloseManagedIndex`: see [`close_managed_index`](close_managed_index) for its parameters, errors and an example.
     pub fn close_managed_index(&self) -> close_managed_index::CloseManagedIndexBuilder {
         close_managed_index::CloseManagedIndexBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCollector`.
+    /// Read; no required parameters.
+    ///
+    /// Action `CreateCollector`: see [`create_collector`](create_collector) for its parameters, errors and an example.
     pub fn create_collector(&self) -> create_collector::CreateCollectorBuilder {
         create_collector::CreateCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `CreateComponentIndex`.
+    /// Read; requires `InstanceId`, `name`.
+    ///
+    /// Action `CreateComponentIndex`: see [`create_component_index`](create_component_index) for its parameters, errors and an example.
     pub fn create_component_index(
         &self,
     ) -> create_component_index::CreateComponentIndexBuilder {
         create_component_index::CreateComponentIndexBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDataStream`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CreateDataStream`: see [`create_data_stream`](create_data_stream) for its parameters, errors and an example.
     pub fn create_data_stream(&self) -> create_data_stream::CreateDataStreamBuilder {
         create_data_stream::CreateDataStreamBuilder::new(self.inner.clone())
     }
 
-    /// `CreateILMPolicy`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CreateILMPolicy`: see [`create_ilm_policy`](create_ilm_policy) for its parameters, errors and an example.
     pub fn create_ilm_policy(&self) -> create_ilm_policy::CreateIlmPolicyBuilder {
         create_ilm_policy::CreateIlmPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateIndexTemplate`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CreateIndexTemplate`: see [`create_index_template`](create_index_template) for its parameters, errors and an example.
     pub fn create_index_template(
         &self,
     ) -> create_index_template::CreateIndexTemplateBuilder {
         create_index_template::CreateIndexTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLogstash`.
+    /// Write; requires `body`.
+    ///
+    /// Action `CreateLogstash`: see [`create_logstash`](create_logstash) for its parameters, errors and an example.
     pub fn create_logstash(&self) -> create_logstash::CreateLogstashBuilder {
         create_logstash::CreateLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePipelines`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CreatePipelines`: see [`create_pipelines`](create_pipelines) for its parameters, errors and an example.
     pub fn create_pipelines(&self) -> create_pipelines::CreatePipelinesBuilder {
         create_pipelines::CreatePipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSnapshot`.
+    /// Read and write, idempotent; requires `ClientToken`, `InstanceId`.
+    ///
+    /// Action `CreateSnapshot`: see [`create_snapshot`](create_snapshot) for its parameters, errors and an example.
     pub fn create_snapshot(&self) -> create_snapshot::CreateSnapshotBuilder {
         create_snapshot::CreateSnapshotBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpcEndpoint`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `CreateVpcEndpoint`: see [`create_vpc_endpoint`](create_vpc_endpoint) for its parameters, errors and an example.
     pub fn create_vpc_endpoint(&self) -> create_vpc_endpoint::CreateVpcEndpointBuilder {
         create_vpc_endpoint::CreateVpcEndpointBuilder::new(self.inner.clone())
     }
 
-    /// `DeactivateZones`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeactivateZones`: see [`deactivate_zones`](deactivate_zones) for its parameters, errors and an example.
     pub fn deactivate_zones(&self) -> deactivate_zones::DeactivateZonesBuilder {
         deactivate_zones::DeactivateZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `DeleteCollector`: see [`delete_collector`](delete_collector) for its parameters, errors and an example.
     pub fn delete_collector(&self) -> delete_collector::DeleteCollectorBuilder {
         delete_collector::DeleteCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteComponentIndex`.
+    /// Read; requires `InstanceId`, `name`.
+    ///
+    /// Action `DeleteComponentIndex`: see [`delete_component_index`](delete_component_index) for its parameters, errors and an example.
     pub fn delete_component_index(
         &self,
     ) -> delete_component_index::DeleteComponentIndexBuilder {
         delete_component_index::DeleteComponentIndexBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteConnectedCluster`.
+    /// Write; requires `InstanceId`, `connectedInstanceId`.
+    ///
+    /// Action `DeleteConnectedCluster`: see [`delete_connected_cluster`](delete_connected_cluster) for its parameters, errors and an example.
     pub fn delete_connected_cluster(
         &self,
     ) -> delete_connected_cluster::DeleteConnectedClusterBuilder {
         delete_connected_cluster::DeleteConnectedClusterBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDataStream`.
+    /// Read, idempotent; requires `InstanceId`, `DataStream`.
+    ///
+    /// Action `DeleteDataStream`: see [`delete_data_stream`](delete_data_stream) for its parameters, errors and an example.
     pub fn delete_data_stream(&self) -> delete_data_stream::DeleteDataStreamBuilder {
         delete_data_stream::DeleteDataStreamBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDataTask`.
+    /// Read and write, idempotent; requires `ClientToken`, `InstanceId`, `taskId`.
+    ///
+    /// Action `DeleteDataTask`: see [`delete_data_task`](delete_data_task) for its parameters, errors and an example.
     pub fn delete_data_task(&self) -> delete_data_task::DeleteDataTaskBuilder {
         delete_data_task::DeleteDataTaskBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDeprecatedTemplate`.
+    /// Read; requires `InstanceId`, `name`.
+    ///
+    /// Action `DeleteDeprecatedTemplate`: see [`delete_deprecated_template`](delete_deprecated_template) for its parameters, errors and an example.
     pub fn delete_deprecated_template(
         &self,
     ) -> delete_deprecated_template::DeleteDeprecatedTemplateBuilder {
@@ -1350,65 +1402,87 @@ impl Client {
         )
     }
 
-    /// `DeleteILMPolicy`.
+    /// Write; requires `InstanceId`, `PolicyName`.
+    ///
+    /// Action `DeleteILMPolicy`: see [`delete_ilm_policy`](delete_ilm_policy) for its parameters, errors and an example.
     pub fn delete_ilm_policy(&self) -> delete_ilm_policy::DeleteIlmPolicyBuilder {
         delete_ilm_policy::DeleteIlmPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIndexTemplate`.
+    /// Read; requires `InstanceId`, `IndexTemplate`.
+    ///
+    /// Action `DeleteIndexTemplate`: see [`delete_index_template`](delete_index_template) for its parameters, errors and an example.
     pub fn delete_index_template(
         &self,
     ) -> delete_index_template::DeleteIndexTemplateBuilder {
         delete_index_template::DeleteIndexTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteInstance`: see [`delete_instance`](delete_instance) for its parameters, errors and an example.
     pub fn delete_instance(&self) -> delete_instance::DeleteInstanceBuilder {
         delete_instance::DeleteInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLogstash`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteLogstash`: see [`delete_logstash`](delete_logstash) for its parameters, errors and an example.
     pub fn delete_logstash(&self) -> delete_logstash::DeleteLogstashBuilder {
         delete_logstash::DeleteLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePipelines`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `DeletePipelines`: see [`delete_pipelines`](delete_pipelines) for its parameters, errors and an example.
     pub fn delete_pipelines(&self) -> delete_pipelines::DeletePipelinesBuilder {
         delete_pipelines::DeletePipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSnapshotRepo`.
+    /// Read and write; requires `InstanceId`, `repoPath`.
+    ///
+    /// Action `DeleteSnapshotRepo`: see [`delete_snapshot_repo`](delete_snapshot_repo) for its parameters, errors and an example.
     pub fn delete_snapshot_repo(
         &self,
     ) -> delete_snapshot_repo::DeleteSnapshotRepoBuilder {
         delete_snapshot_repo::DeleteSnapshotRepoBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpcEndpoint`.
+    /// Read, idempotent; requires `InstanceId`, `EndpointId`.
+    ///
+    /// Action `DeleteVpcEndpoint`: see [`delete_vpc_endpoint`](delete_vpc_endpoint) for its parameters, errors and an example.
     pub fn delete_vpc_endpoint(&self) -> delete_vpc_endpoint::DeleteVpcEndpointBuilder {
         delete_vpc_endpoint::DeleteVpcEndpointBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAckOperator`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `DescribeAckOperator`: see [`describe_ack_operator`](describe_ack_operator) for its parameters, errors and an example.
     pub fn describe_ack_operator(
         &self,
     ) -> describe_ack_operator::DescribeAckOperatorBuilder {
         describe_ack_operator::DescribeAckOperatorBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCollector`.
+    /// Read; requires `ResId`.
+    ///
+    /// Action `DescribeCollector`: see [`describe_collector`](describe_collector) for its parameters, errors and an example.
     pub fn describe_collector(&self) -> describe_collector::DescribeCollectorBuilder {
         describe_collector::DescribeCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeComponentIndex`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeComponentIndex`: see [`describe_component_index`](describe_component_index) for its parameters, errors and an example.
     pub fn describe_component_index(
         &self,
     ) -> describe_component_index::DescribeComponentIndexBuilder {
         describe_component_index::DescribeComponentIndexBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeConnectableClusters`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeConnectableClusters`: see [`describe_connectable_clusters`](describe_connectable_clusters) for its parameters, errors and an example.
     pub fn describe_connectable_clusters(
         &self,
     ) -> describe_connectable_clusters::DescribeConnectableClustersBuilder {
@@ -1417,7 +1491,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDeprecatedTemplate`.
+    /// Read; requires `InstanceId`, `name`.
+    ///
+    /// Action `DescribeDeprecatedTemplate`: see [`describe_deprecated_template`](describe_deprecated_template) for its parameters, errors and an example.
     pub fn describe_deprecated_template(
         &self,
     ) -> describe_deprecated_template::DescribeDeprecatedTemplateBuilder {
@@ -1426,14 +1502,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDiagnoseReport`.
+    /// Read; requires `InstanceId`, `ReportId`.
+    ///
+    /// Action `DescribeDiagnoseReport`: see [`describe_diagnose_report`](describe_diagnose_report) for its parameters, errors and an example.
     pub fn describe_diagnose_report(
         &self,
     ) -> describe_diagnose_report::DescribeDiagnoseReportBuilder {
         describe_diagnose_report::DescribeDiagnoseReportBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDiagnosisSettings`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeDiagnosisSettings`: see [`describe_diagnosis_settings`](describe_diagnosis_settings) for its parameters, errors and an example.
     pub fn describe_diagnosis_settings(
         &self,
     ) -> describe_diagnosis_settings::DescribeDiagnosisSettingsBuilder {
@@ -1442,7 +1522,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDynamicSettings`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeDynamicSettings`: see [`describe_dynamic_settings`](describe_dynamic_settings) for its parameters, errors and an example.
     pub fn describe_dynamic_settings(
         &self,
     ) -> describe_dynamic_settings::DescribeDynamicSettingsBuilder {
@@ -1451,7 +1533,9 @@ impl Client {
         )
     }
 
-    /// `DescribeElasticsearchHealth`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeElasticsearchHealth`: see [`describe_elasticsearch_health`](describe_elasticsearch_health) for its parameters, errors and an example.
     pub fn describe_elasticsearch_health(
         &self,
     ) -> describe_elasticsearch_health::DescribeElasticsearchHealthBuilder {
@@ -1460,41 +1544,55 @@ impl Client {
         )
     }
 
-    /// `DescribeILMPolicy`.
+    /// Read; requires `InstanceId`, `PolicyName`.
+    ///
+    /// Action `DescribeILMPolicy`: see [`describe_ilm_policy`](describe_ilm_policy) for its parameters, errors and an example.
     pub fn describe_ilm_policy(&self) -> describe_ilm_policy::DescribeIlmPolicyBuilder {
         describe_ilm_policy::DescribeIlmPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeIndexTemplate`.
+    /// Read; requires `InstanceId`, `IndexTemplate`.
+    ///
+    /// Action `DescribeIndexTemplate`: see [`describe_index_template`](describe_index_template) for its parameters, errors and an example.
     pub fn describe_index_template(
         &self,
     ) -> describe_index_template::DescribeIndexTemplateBuilder {
         describe_index_template::DescribeIndexTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstance`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstance`: see [`describe_instance`](describe_instance) for its parameters, errors and an example.
     pub fn describe_instance(&self) -> describe_instance::DescribeInstanceBuilder {
         describe_instance::DescribeInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeKibanaSettings`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeKibanaSettings`: see [`describe_kibana_settings`](describe_kibana_settings) for its parameters, errors and an example.
     pub fn describe_kibana_settings(
         &self,
     ) -> describe_kibana_settings::DescribeKibanaSettingsBuilder {
         describe_kibana_settings::DescribeKibanaSettingsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeLogstash`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeLogstash`: see [`describe_logstash`](describe_logstash) for its parameters, errors and an example.
     pub fn describe_logstash(&self) -> describe_logstash::DescribeLogstashBuilder {
         describe_logstash::DescribeLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePipeline`.
+    /// Read; requires `InstanceId`, `PipelineId`.
+    ///
+    /// Action `DescribePipeline`: see [`describe_pipeline`](describe_pipeline) for its parameters, errors and an example.
     pub fn describe_pipeline(&self) -> describe_pipeline::DescribePipelineBuilder {
         describe_pipeline::DescribePipelineBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePipelineManagementConfig`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribePipelineManagementConfig`: see [`describe_pipeline_management_config`](describe_pipeline_management_config) for its parameters, errors and an example.
     pub fn describe_pipeline_management_config(
         &self,
     ) -> describe_pipeline_management_config::DescribePipelineManagementConfigBuilder {
@@ -1503,12 +1601,16 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSnapshotSetting`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeSnapshotSetting`: see [`describe_snapshot_setting`](describe_snapshot_setting) for its parameters, errors and an example.
     pub fn describe_snapshot_setting(
         &self,
     ) -> describe_snapshot_setting::DescribeSnapshotSettingBuilder {
@@ -1517,12 +1619,16 @@ impl Client {
         )
     }
 
-    /// `DescribeTemplates`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeTemplates`: see [`describe_templates`](describe_templates) for its parameters, errors and an example.
     pub fn describe_templates(&self) -> describe_templates::DescribeTemplatesBuilder {
         describe_templates::DescribeTemplatesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeXpackMonitorConfig`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeXpackMonitorConfig`: see [`describe_xpack_monitor_config`](describe_xpack_monitor_config) for its parameters, errors and an example.
     pub fn describe_xpack_monitor_config(
         &self,
     ) -> describe_xpack_monitor_config::DescribeXpackMonitorConfigBuilder {
@@ -1531,12 +1637,16 @@ impl Client {
         )
     }
 
-    /// `DiagnoseInstance`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `DiagnoseInstance`: see [`diagnose_instance`](diagnose_instance) for its parameters, errors and an example.
     pub fn diagnose_instance(&self) -> diagnose_instance::DiagnoseInstanceBuilder {
         diagnose_instance::DiagnoseInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DisableKibanaPvlNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DisableKibanaPvlNetwork`: see [`disable_kibana_pvl_network`](disable_kibana_pvl_network) for its parameters, errors and an example.
     pub fn disable_kibana_pvl_network(
         &self,
     ) -> disable_kibana_pvl_network::DisableKibanaPvlNetworkBuilder {
@@ -1545,14 +1655,18 @@ impl Client {
         )
     }
 
-    /// `EnableKibanaPvlNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `EnableKibanaPvlNetwork`: see [`enable_kibana_pvl_network`](enable_kibana_pvl_network) for its parameters, errors and an example.
     pub fn enable_kibana_pvl_network(
         &self,
     ) -> enable_kibana_pvl_network::EnableKibanaPvlNetworkBuilder {
         enable_kibana_pvl_network::EnableKibanaPvlNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `EstimatedLogstashRestartTime`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `EstimatedLogstashRestartTime`: see [`estimated_logstash_restart_time`](estimated_logstash_restart_time) for its parameters, errors and an example.
     pub fn estimated_logstash_restart_time(
         &self,
     ) -> estimated_logstash_restart_time::EstimatedLogstashRestartTimeBuilder {
@@ -1561,14 +1675,18 @@ impl Client {
         )
     }
 
-    /// `EstimatedRestartTime`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `EstimatedRestartTime`: see [`estimated_restart_time`](estimated_restart_time) for its parameters, errors and an example.
     pub fn estimated_restart_time(
         &self,
     ) -> estimated_restart_time::EstimatedRestartTimeBuilder {
         estimated_restart_time::EstimatedRestartTimeBuilder::new(self.inner.clone())
     }
 
-    /// `GetClusterDataInformation`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetClusterDataInformation`: see [`get_cluster_data_information`](get_cluster_data_information) for its parameters, errors and an example.
     pub fn get_cluster_data_information(
         &self,
     ) -> get_cluster_data_information::GetClusterDataInformationBuilder {
@@ -1577,19 +1695,25 @@ impl Client {
         )
     }
 
-    /// `GetElastictask`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetElastictask`: see [`get_elastictask`](get_elastictask) for its parameters, errors and an example.
     pub fn get_elastictask(&self) -> get_elastictask::GetElastictaskBuilder {
         get_elastictask::GetElastictaskBuilder::new(self.inner.clone())
     }
 
-    /// `GetEmonGrafanaAlerts`.
+    /// Read; requires `ProjectId`.
+    ///
+    /// Action `GetEmonGrafanaAlerts`: see [`get_emon_grafana_alerts`](get_emon_grafana_alerts) for its parameters, errors and an example.
     pub fn get_emon_grafana_alerts(
         &self,
     ) -> get_emon_grafana_alerts::GetEmonGrafanaAlertsBuilder {
         get_emon_grafana_alerts::GetEmonGrafanaAlertsBuilder::new(self.inner.clone())
     }
 
-    /// `GetEmonGrafanaDashboards`.
+    /// Read; requires `ProjectId`.
+    ///
+    /// Action `GetEmonGrafanaDashboards`: see [`get_emon_grafana_dashboards`](get_emon_grafana_dashboards) for its parameters, errors and an example.
     pub fn get_emon_grafana_dashboards(
         &self,
     ) -> get_emon_grafana_dashboards::GetEmonGrafanaDashboardsBuilder {
@@ -1598,28 +1722,36 @@ impl Client {
         )
     }
 
-    /// `GetEmonMonitorData`.
+    /// Read; requires `ProjectId`.
+    ///
+    /// Action `GetEmonMonitorData`: see [`get_emon_monitor_data`](get_emon_monitor_data) for its parameters, errors and an example.
     pub fn get_emon_monitor_data(
         &self,
     ) -> get_emon_monitor_data::GetEmonMonitorDataBuilder {
         get_emon_monitor_data::GetEmonMonitorDataBuilder::new(self.inner.clone())
     }
 
-    /// `GetOpenStoreUsage`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `GetOpenStoreUsage`: see [`get_open_store_usage`](get_open_store_usage) for its parameters, errors and an example.
     pub fn get_open_store_usage(
         &self,
     ) -> get_open_store_usage::GetOpenStoreUsageBuilder {
         get_open_store_usage::GetOpenStoreUsageBuilder::new(self.inner.clone())
     }
 
-    /// `GetRegionConfiguration`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetRegionConfiguration`: see [`get_region_configuration`](get_region_configuration) for its parameters, errors and an example.
     pub fn get_region_configuration(
         &self,
     ) -> get_region_configuration::GetRegionConfigurationBuilder {
         get_region_configuration::GetRegionConfigurationBuilder::new(self.inner.clone())
     }
 
-    /// `GetSuggestShrinkableNodes`.
+    /// Read; requires `InstanceId`, `nodeType`, `count`.
+    ///
+    /// Action `GetSuggestShrinkableNodes`: see [`get_suggest_shrinkable_nodes`](get_suggest_shrinkable_nodes) for its parameters, errors and an example.
     pub fn get_suggest_shrinkable_nodes(
         &self,
     ) -> get_suggest_shrinkable_nodes::GetSuggestShrinkableNodesBuilder {
@@ -1628,14 +1760,18 @@ impl Client {
         )
     }
 
-    /// `GetTransferableNodes`.
+    /// Read; requires `InstanceId`, `nodeType`, `count`.
+    ///
+    /// Action `GetTransferableNodes`: see [`get_transferable_nodes`](get_transferable_nodes) for its parameters, errors and an example.
     pub fn get_transferable_nodes(
         &self,
     ) -> get_transferable_nodes::GetTransferableNodesBuilder {
         get_transferable_nodes::GetTransferableNodesBuilder::new(self.inner.clone())
     }
 
-    /// `InitializeOperationRole`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `InitializeOperationRole`: see [`initialize_operation_role`](initialize_operation_role) for its parameters, errors and an example.
     pub fn initialize_operation_role(
         &self,
     ) -> initialize_operation_role::InitializeOperationRoleBuilder {
@@ -1644,14 +1780,18 @@ impl Client {
         )
     }
 
-    /// `InstallAckOperator`.
+    /// Read, idempotent; requires `ClusterId`.
+    ///
+    /// Action `InstallAckOperator`: see [`install_ack_operator`](install_ack_operator) for its parameters, errors and an example.
     pub fn install_ack_operator(
         &self,
     ) -> install_ack_operator::InstallAckOperatorBuilder {
         install_ack_operator::InstallAckOperatorBuilder::new(self.inner.clone())
     }
 
-    /// `InstallKibanaSystemPlugin`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InstallKibanaSystemPlugin`: see [`install_kibana_system_plugin`](install_kibana_system_plugin) for its parameters, errors and an example.
     pub fn install_kibana_system_plugin(
         &self,
     ) -> install_kibana_system_plugin::InstallKibanaSystemPluginBuilder {
@@ -1660,7 +1800,9 @@ impl Client {
         )
     }
 
-    /// `InstallLogstashSystemPlugin`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InstallLogstashSystemPlugin`: see [`install_logstash_system_plugin`](install_logstash_system_plugin) for its parameters, errors and an example.
     pub fn install_logstash_system_plugin(
         &self,
     ) -> install_logstash_system_plugin::InstallLogstashSystemPluginBuilder {
@@ -1669,21 +1811,27 @@ impl Client {
         )
     }
 
-    /// `InstallSystemPlugin`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InstallSystemPlugin`: see [`install_system_plugin`](install_system_plugin) for its parameters, errors and an example.
     pub fn install_system_plugin(
         &self,
     ) -> install_system_plugin::InstallSystemPluginBuilder {
         install_system_plugin::InstallSystemPluginBuilder::new(self.inner.clone())
     }
 
-    /// `InstallUserPlugins`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InstallUserPlugins`: see [`install_user_plugins`](install_user_plugins) for its parameters, errors and an example.
     pub fn install_user_plugins(
         &self,
     ) -> install_user_plugins::InstallUserPluginsBuilder {
         install_user_plugins::InstallUserPluginsBuilder::new(self.inner.clone())
     }
 
-    /// `InterruptElasticsearchTask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InterruptElasticsearchTask`: see [`interrupt_elasticsearch_task`](interrupt_elasticsearch_task) for its parameters, errors and an example.
     pub fn interrupt_elasticsearch_task(
         &self,
     ) -> interrupt_elasticsearch_task::InterruptElasticsearchTaskBuilder {
@@ -1692,34 +1840,46 @@ impl Client {
         )
     }
 
-    /// `InterruptLogstashTask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `InterruptLogstashTask`: see [`interrupt_logstash_task`](interrupt_logstash_task) for its parameters, errors and an example.
     pub fn interrupt_logstash_task(
         &self,
     ) -> interrupt_logstash_task::InterruptLogstashTaskBuilder {
         interrupt_logstash_task::InterruptLogstashTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ListAckClusters`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAckClusters`: see [`list_ack_clusters`](list_ack_clusters) for its parameters, errors and an example.
     pub fn list_ack_clusters(&self) -> list_ack_clusters::ListAckClustersBuilder {
         list_ack_clusters::ListAckClustersBuilder::new(self.inner.clone())
     }
 
-    /// `ListAckNamespaces`.
+    /// Read; requires `ClusterId`.
+    ///
+    /// Action `ListAckNamespaces`: see [`list_ack_namespaces`](list_ack_namespaces) for its parameters, errors and an example.
     pub fn list_ack_namespaces(&self) -> list_ack_namespaces::ListAckNamespacesBuilder {
         list_ack_namespaces::ListAckNamespacesBuilder::new(self.inner.clone())
     }
 
-    /// `ListActionRecords`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListActionRecords`: see [`list_action_records`](list_action_records) for its parameters, errors and an example.
     pub fn list_action_records(&self) -> list_action_records::ListActionRecordsBuilder {
         list_action_records::ListActionRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAllNode`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListAllNode`: see [`list_all_node`](list_all_node) for its parameters, errors and an example.
     pub fn list_all_node(&self) -> list_all_node::ListAllNodeBuilder {
         list_all_node::ListAllNodeBuilder::new(self.inner.clone())
     }
 
-    /// `ListAlternativeSnapshotRepos`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListAlternativeSnapshotRepos`: see [`list_alternative_snapshot_repos`](list_alternative_snapshot_repos) for its parameters, errors and an example.
     pub fn list_alternative_snapshot_repos(
         &self,
     ) -> list_alternative_snapshot_repos::ListAlternativeSnapshotReposBuilder {
@@ -1728,7 +1888,9 @@ impl Client {
         )
     }
 
-    /// `ListAvailableEsInstanceIds`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListAvailableEsInstanceIds`: see [`list_available_es_instance_ids`](list_available_es_instance_ids) for its parameters, errors and an example.
     pub fn list_available_es_instance_ids(
         &self,
     ) -> list_available_es_instance_ids::ListAvailableEsInstanceIdsBuilder {
@@ -1737,36 +1899,48 @@ impl Client {
         )
     }
 
-    /// `ListCollectors`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListCollectors`: see [`list_collectors`](list_collectors) for its parameters, errors and an example.
     pub fn list_collectors(&self) -> list_collectors::ListCollectorsBuilder {
         list_collectors::ListCollectorsBuilder::new(self.inner.clone())
     }
 
-    /// `ListComponentIndices`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListComponentIndices`: see [`list_component_indices`](list_component_indices) for its parameters, errors and an example.
     pub fn list_component_indices(
         &self,
     ) -> list_component_indices::ListComponentIndicesBuilder {
         list_component_indices::ListComponentIndicesBuilder::new(self.inner.clone())
     }
 
-    /// `ListConnectedClusters`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListConnectedClusters`: see [`list_connected_clusters`](list_connected_clusters) for its parameters, errors and an example.
     pub fn list_connected_clusters(
         &self,
     ) -> list_connected_clusters::ListConnectedClustersBuilder {
         list_connected_clusters::ListConnectedClustersBuilder::new(self.inner.clone())
     }
 
-    /// `ListDataStreams`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListDataStreams`: see [`list_data_streams`](list_data_streams) for its parameters, errors and an example.
     pub fn list_data_streams(&self) -> list_data_streams::ListDataStreamsBuilder {
         list_data_streams::ListDataStreamsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDataTasks`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListDataTasks`: see [`list_data_tasks`](list_data_tasks) for its parameters, errors and an example.
     pub fn list_data_tasks(&self) -> list_data_tasks::ListDataTasksBuilder {
         list_data_tasks::ListDataTasksBuilder::new(self.inner.clone())
     }
 
-    /// `ListDefaultCollectorConfigurations`.
+    /// Read; requires `resType`, `resVersion`.
+    ///
+    /// Action `ListDefaultCollectorConfigurations`: see [`list_default_collector_configurations`](list_default_collector_configurations) for its parameters, errors and an example.
     pub fn list_default_collector_configurations(
         &self,
     ) -> list_default_collector_configurations::ListDefaultCollectorConfigurationsBuilder {
@@ -1775,7 +1949,9 @@ impl Client {
         )
     }
 
-    /// `ListDeprecatedTemplates`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListDeprecatedTemplates`: see [`list_deprecated_templates`](list_deprecated_templates) for its parameters, errors and an example.
     pub fn list_deprecated_templates(
         &self,
     ) -> list_deprecated_templates::ListDeprecatedTemplatesBuilder {
@@ -1784,74 +1960,98 @@ impl Client {
         )
     }
 
-    /// `ListDiagnoseIndices`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListDiagnoseIndices`: see [`list_diagnose_indices`](list_diagnose_indices) for its parameters, errors and an example.
     pub fn list_diagnose_indices(
         &self,
     ) -> list_diagnose_indices::ListDiagnoseIndicesBuilder {
         list_diagnose_indices::ListDiagnoseIndicesBuilder::new(self.inner.clone())
     }
 
-    /// `ListDiagnoseReport`.
+    /// Read; requires `InstanceId`, `startTime`, `endTime`.
+    ///
+    /// Action `ListDiagnoseReport`: see [`list_diagnose_report`](list_diagnose_report) for its parameters, errors and an example.
     pub fn list_diagnose_report(
         &self,
     ) -> list_diagnose_report::ListDiagnoseReportBuilder {
         list_diagnose_report::ListDiagnoseReportBuilder::new(self.inner.clone())
     }
 
-    /// `ListDiagnoseReportIds`.
+    /// Read; requires `InstanceId`, `startTime`, `endTime`.
+    ///
+    /// Action `ListDiagnoseReportIds`: see [`list_diagnose_report_ids`](list_diagnose_report_ids) for its parameters, errors and an example.
     pub fn list_diagnose_report_ids(
         &self,
     ) -> list_diagnose_report_ids::ListDiagnoseReportIdsBuilder {
         list_diagnose_report_ids::ListDiagnoseReportIdsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDiagnosisItems`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListDiagnosisItems`: see [`list_diagnosis_items`](list_diagnosis_items) for its parameters, errors and an example.
     pub fn list_diagnosis_items(
         &self,
     ) -> list_diagnosis_items::ListDiagnosisItemsBuilder {
         list_diagnosis_items::ListDiagnosisItemsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDictInformation`.
+    /// Read; requires `InstanceId`, `bucketName`, `key`.
+    ///
+    /// Action `ListDictInformation`: see [`list_dict_information`](list_dict_information) for its parameters, errors and an example.
     pub fn list_dict_information(
         &self,
     ) -> list_dict_information::ListDictInformationBuilder {
         list_dict_information::ListDictInformationBuilder::new(self.inner.clone())
     }
 
-    /// `ListDicts`.
+    /// Read; requires `analyzerType`, `InstanceId`.
+    ///
+    /// Action `ListDicts`: see [`list_dicts`](list_dicts) for its parameters, errors and an example.
     pub fn list_dicts(&self) -> list_dicts::ListDictsBuilder {
         list_dicts::ListDictsBuilder::new(self.inner.clone())
     }
 
-    /// `ListEcsInstances`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListEcsInstances`: see [`list_ecs_instances`](list_ecs_instances) for its parameters, errors and an example.
     pub fn list_ecs_instances(&self) -> list_ecs_instances::ListEcsInstancesBuilder {
         list_ecs_instances::ListEcsInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ListExtendfiles`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListExtendfiles`: see [`list_extendfiles`](list_extendfiles) for its parameters, errors and an example.
     pub fn list_extendfiles(&self) -> list_extendfiles::ListExtendfilesBuilder {
         list_extendfiles::ListExtendfilesBuilder::new(self.inner.clone())
     }
 
-    /// `ListILMPolicies`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListILMPolicies`: see [`list_ilm_policies`](list_ilm_policies) for its parameters, errors and an example.
     pub fn list_ilm_policies(&self) -> list_ilm_policies::ListIlmPoliciesBuilder {
         list_ilm_policies::ListIlmPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListIndexTemplates`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListIndexTemplates`: see [`list_index_templates`](list_index_templates) for its parameters, errors and an example.
     pub fn list_index_templates(
         &self,
     ) -> list_index_templates::ListIndexTemplatesBuilder {
         list_index_templates::ListIndexTemplatesBuilder::new(self.inner.clone())
     }
 
-    /// `ListInstance`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListInstance`: see [`list_instance`](list_instance) for its parameters, errors and an example.
     pub fn list_instance(&self) -> list_instance::ListInstanceBuilder {
         list_instance::ListInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ListInstanceHistoryEvents`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListInstanceHistoryEvents`: see [`list_instance_history_events`](list_instance_history_events) for its parameters, errors and an example.
     pub fn list_instance_history_events(
         &self,
     ) -> list_instance_history_events::ListInstanceHistoryEventsBuilder {
@@ -1860,75 +2060,101 @@ impl Client {
         )
     }
 
-    /// `ListInstanceIndices`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListInstanceIndices`: see [`list_instance_indices`](list_instance_indices) for its parameters, errors and an example.
     pub fn list_instance_indices(
         &self,
     ) -> list_instance_indices::ListInstanceIndicesBuilder {
         list_instance_indices::ListInstanceIndicesBuilder::new(self.inner.clone())
     }
 
-    /// `ListKibanaPlugins`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListKibanaPlugins`: see [`list_kibana_plugins`](list_kibana_plugins) for its parameters, errors and an example.
     pub fn list_kibana_plugins(&self) -> list_kibana_plugins::ListKibanaPluginsBuilder {
         list_kibana_plugins::ListKibanaPluginsBuilder::new(self.inner.clone())
     }
 
-    /// `ListKibanaPvlNetwork`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListKibanaPvlNetwork`: see [`list_kibana_pvl_network`](list_kibana_pvl_network) for its parameters, errors and an example.
     pub fn list_kibana_pvl_network(
         &self,
     ) -> list_kibana_pvl_network::ListKibanaPvlNetworkBuilder {
         list_kibana_pvl_network::ListKibanaPvlNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `ListLogstash`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListLogstash`: see [`list_logstash`](list_logstash) for its parameters, errors and an example.
     pub fn list_logstash(&self) -> list_logstash::ListLogstashBuilder {
         list_logstash::ListLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `ListLogstashLog`.
+    /// Read; requires `InstanceId`, `type`, `query`.
+    ///
+    /// Action `ListLogstashLog`: see [`list_logstash_log`](list_logstash_log) for its parameters, errors and an example.
     pub fn list_logstash_log(&self) -> list_logstash_log::ListLogstashLogBuilder {
         list_logstash_log::ListLogstashLogBuilder::new(self.inner.clone())
     }
 
-    /// `ListLogstashPlugins`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListLogstashPlugins`: see [`list_logstash_plugins`](list_logstash_plugins) for its parameters, errors and an example.
     pub fn list_logstash_plugins(
         &self,
     ) -> list_logstash_plugins::ListLogstashPluginsBuilder {
         list_logstash_plugins::ListLogstashPluginsBuilder::new(self.inner.clone())
     }
 
-    /// `ListNodes`.
+    /// Read; requires `ResId`.
+    ///
+    /// Action `ListNodes`: see [`list_nodes`](list_nodes) for its parameters, errors and an example.
     pub fn list_nodes(&self) -> list_nodes::ListNodesBuilder {
         list_nodes::ListNodesBuilder::new(self.inner.clone())
     }
 
-    /// `ListPipeline`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListPipeline`: see [`list_pipeline`](list_pipeline) for its parameters, errors and an example.
     pub fn list_pipeline(&self) -> list_pipeline::ListPipelineBuilder {
         list_pipeline::ListPipelineBuilder::new(self.inner.clone())
     }
 
-    /// `ListPipelineIds`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListPipelineIds`: see [`list_pipeline_ids`](list_pipeline_ids) for its parameters, errors and an example.
     pub fn list_pipeline_ids(&self) -> list_pipeline_ids::ListPipelineIdsBuilder {
         list_pipeline_ids::ListPipelineIdsBuilder::new(self.inner.clone())
     }
 
-    /// `ListPlugins`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListPlugins`: see [`list_plugins`](list_plugins) for its parameters, errors and an example.
     pub fn list_plugins(&self) -> list_plugins::ListPluginsBuilder {
         list_plugins::ListPluginsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSearchLog`.
+    /// Read; requires `InstanceId`, `type`, `query`.
+    ///
+    /// Action `ListSearchLog`: see [`list_search_log`](list_search_log) for its parameters, errors and an example.
     pub fn list_search_log(&self) -> list_search_log::ListSearchLogBuilder {
         list_search_log::ListSearchLogBuilder::new(self.inner.clone())
     }
 
-    /// `ListShardRecoveries`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListShardRecoveries`: see [`list_shard_recoveries`](list_shard_recoveries) for its parameters, errors and an example.
     pub fn list_shard_recoveries(
         &self,
     ) -> list_shard_recoveries::ListShardRecoveriesBuilder {
         list_shard_recoveries::ListShardRecoveriesBuilder::new(self.inner.clone())
     }
 
-    /// `ListSnapshotReposByInstanceId`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListSnapshotReposByInstanceId`: see [`list_snapshot_repos_by_instance_id`](list_snapshot_repos_by_instance_id) for its parameters, errors and an example.
     pub fn list_snapshot_repos_by_instance_id(
         &self,
     ) -> list_snapshot_repos_by_instance_id::ListSnapshotReposByInstanceIdBuilder {
@@ -1937,41 +2163,55 @@ impl Client {
         )
     }
 
-    /// `ListTagResources`.
+    /// Read; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTags`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListTags`: see [`list_tags`](list_tags) for its parameters, errors and an example.
     pub fn list_tags(&self) -> list_tags::ListTagsBuilder {
         list_tags::ListTagsBuilder::new(self.inner.clone())
     }
 
-    /// `ListVpcEndpoints`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `ListVpcEndpoints`: see [`list_vpc_endpoints`](list_vpc_endpoints) for its parameters, errors and an example.
     pub fn list_vpc_endpoints(&self) -> list_vpc_endpoints::ListVpcEndpointsBuilder {
         list_vpc_endpoints::ListVpcEndpointsBuilder::new(self.inner.clone())
     }
 
-    /// `MigrateToOtherZone`.
+    /// Write; requires `InstanceId`, `dryRun`.
+    ///
+    /// Action `MigrateToOtherZone`: see [`migrate_to_other_zone`](migrate_to_other_zone) for its parameters, errors and an example.
     pub fn migrate_to_other_zone(
         &self,
     ) -> migrate_to_other_zone::MigrateToOtherZoneBuilder {
         migrate_to_other_zone::MigrateToOtherZoneBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDeployMachine`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `ModifyDeployMachine`: see [`modify_deploy_machine`](modify_deploy_machine) for its parameters, errors and an example.
     pub fn modify_deploy_machine(
         &self,
     ) -> modify_deploy_machine::ModifyDeployMachineBuilder {
         modify_deploy_machine::ModifyDeployMachineBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyElastictask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyElastictask`: see [`modify_elastictask`](modify_elastictask) for its parameters, errors and an example.
     pub fn modify_elastictask(&self) -> modify_elastictask::ModifyElastictaskBuilder {
         modify_elastictask::ModifyElastictaskBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceMaintainTime`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceMaintainTime`: see [`modify_instance_maintain_time`](modify_instance_maintain_time) for its parameters, errors and an example.
     pub fn modify_instance_maintain_time(
         &self,
     ) -> modify_instance_maintain_time::ModifyInstanceMaintainTimeBuilder {
@@ -1980,69 +2220,95 @@ impl Client {
         )
     }
 
-    /// `ModifyWhiteIps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyWhiteIps`: see [`modify_white_ips`](modify_white_ips) for its parameters, errors and an example.
     pub fn modify_white_ips(&self) -> modify_white_ips::ModifyWhiteIpsBuilder {
         modify_white_ips::ModifyWhiteIpsBuilder::new(self.inner.clone())
     }
 
-    /// `MoveResourceGroup`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `MoveResourceGroup`: see [`move_resource_group`](move_resource_group) for its parameters, errors and an example.
     pub fn move_resource_group(&self) -> move_resource_group::MoveResourceGroupBuilder {
         move_resource_group::MoveResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `OpenDiagnosis`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `OpenDiagnosis`: see [`open_diagnosis`](open_diagnosis) for its parameters, errors and an example.
     pub fn open_diagnosis(&self) -> open_diagnosis::OpenDiagnosisBuilder {
         open_diagnosis::OpenDiagnosisBuilder::new(self.inner.clone())
     }
 
-    /// `OpenHttps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `OpenHttps`: see [`open_https`](open_https) for its parameters, errors and an example.
     pub fn open_https(&self) -> open_https::OpenHttpsBuilder {
         open_https::OpenHttpsBuilder::new(self.inner.clone())
     }
 
-    /// `PostEmonTryAlarmRule`.
+    /// Read; requires `ProjectId`, `AlarmGroupId`.
+    ///
+    /// Action `PostEmonTryAlarmRule`: see [`post_emon_try_alarm_rule`](post_emon_try_alarm_rule) for its parameters, errors and an example.
     pub fn post_emon_try_alarm_rule(
         &self,
     ) -> post_emon_try_alarm_rule::PostEmonTryAlarmRuleBuilder {
         post_emon_try_alarm_rule::PostEmonTryAlarmRuleBuilder::new(self.inner.clone())
     }
 
-    /// `RecommendTemplates`.
+    /// Read; requires `InstanceId`, `usageScenario`.
+    ///
+    /// Action `RecommendTemplates`: see [`recommend_templates`](recommend_templates) for its parameters, errors and an example.
     pub fn recommend_templates(&self) -> recommend_templates::RecommendTemplatesBuilder {
         recommend_templates::RecommendTemplatesBuilder::new(self.inner.clone())
     }
 
-    /// `ReinstallCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `ReinstallCollector`: see [`reinstall_collector`](reinstall_collector) for its parameters, errors and an example.
     pub fn reinstall_collector(&self) -> reinstall_collector::ReinstallCollectorBuilder {
         reinstall_collector::ReinstallCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `RenewInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RenewInstance`: see [`renew_instance`](renew_instance) for its parameters, errors and an example.
     pub fn renew_instance(&self) -> renew_instance::RenewInstanceBuilder {
         renew_instance::RenewInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RenewLogstash`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RenewLogstash`: see [`renew_logstash`](renew_logstash) for its parameters, errors and an example.
     pub fn renew_logstash(&self) -> renew_logstash::RenewLogstashBuilder {
         renew_logstash::RenewLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `RestartCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `RestartCollector`: see [`restart_collector`](restart_collector) for its parameters, errors and an example.
     pub fn restart_collector(&self) -> restart_collector::RestartCollectorBuilder {
         restart_collector::RestartCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `RestartInstance`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `RestartInstance`: see [`restart_instance`](restart_instance) for its parameters, errors and an example.
     pub fn restart_instance(&self) -> restart_instance::RestartInstanceBuilder {
         restart_instance::RestartInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RestartLogstash`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RestartLogstash`: see [`restart_logstash`](restart_logstash) for its parameters, errors and an example.
     pub fn restart_logstash(&self) -> restart_logstash::RestartLogstashBuilder {
         restart_logstash::RestartLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeElasticsearchTask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ResumeElasticsearchTask`: see [`resume_elasticsearch_task`](resume_elasticsearch_task) for its parameters, errors and an example.
     pub fn resume_elasticsearch_task(
         &self,
     ) -> resume_elasticsearch_task::ResumeElasticsearchTaskBuilder {
@@ -2051,78 +2317,106 @@ impl Client {
         )
     }
 
-    /// `ResumeLogstashTask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ResumeLogstashTask`: see [`resume_logstash_task`](resume_logstash_task) for its parameters, errors and an example.
     pub fn resume_logstash_task(
         &self,
     ) -> resume_logstash_task::ResumeLogstashTaskBuilder {
         resume_logstash_task::ResumeLogstashTaskBuilder::new(self.inner.clone())
     }
 
-    /// `RolloverDataStream`.
+    /// Read, idempotent; requires `InstanceId`, `DataStream`.
+    ///
+    /// Action `RolloverDataStream`: see [`rollover_data_stream`](rollover_data_stream) for its parameters, errors and an example.
     pub fn rollover_data_stream(
         &self,
     ) -> rollover_data_stream::RolloverDataStreamBuilder {
         rollover_data_stream::RolloverDataStreamBuilder::new(self.inner.clone())
     }
 
-    /// `RunPipelines`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `RunPipelines`: see [`run_pipelines`](run_pipelines) for its parameters, errors and an example.
     pub fn run_pipelines(&self) -> run_pipelines::RunPipelinesBuilder {
         run_pipelines::RunPipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `ShrinkNode`.
+    /// Write; requires `InstanceId`, `nodeType`.
+    ///
+    /// Action `ShrinkNode`: see [`shrink_node`](shrink_node) for its parameters, errors and an example.
     pub fn shrink_node(&self) -> shrink_node::ShrinkNodeBuilder {
         shrink_node::ShrinkNodeBuilder::new(self.inner.clone())
     }
 
-    /// `StartCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `StartCollector`: see [`start_collector`](start_collector) for its parameters, errors and an example.
     pub fn start_collector(&self) -> start_collector::StartCollectorBuilder {
         start_collector::StartCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `StopCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `StopCollector`: see [`stop_collector`](stop_collector) for its parameters, errors and an example.
     pub fn stop_collector(&self) -> stop_collector::StopCollectorBuilder {
         stop_collector::StopCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `StopPipelines`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `StopPipelines`: see [`stop_pipelines`](stop_pipelines) for its parameters, errors and an example.
     pub fn stop_pipelines(&self) -> stop_pipelines::StopPipelinesBuilder {
         stop_pipelines::StopPipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read; no required parameters.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TransferNode`.
+    /// Write; requires `InstanceId`, `nodeType`.
+    ///
+    /// Action `TransferNode`: see [`transfer_node`](transfer_node) for its parameters, errors and an example.
     pub fn transfer_node(&self) -> transfer_node::TransferNodeBuilder {
         transfer_node::TransferNodeBuilder::new(self.inner.clone())
     }
 
-    /// `TriggerNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `TriggerNetwork`: see [`trigger_network`](trigger_network) for its parameters, errors and an example.
     pub fn trigger_network(&self) -> trigger_network::TriggerNetworkBuilder {
         trigger_network::TriggerNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `TurnOffZone`.
+    /// Write; no required parameters.
+    ///
+    /// Action `TurnOffZone`: see [`turn_off_zone`](turn_off_zone) for its parameters, errors and an example.
     pub fn turn_off_zone(&self) -> turn_off_zone::TurnOffZoneBuilder {
         turn_off_zone::TurnOffZoneBuilder::new(self.inner.clone())
     }
 
-    /// `TurnOnZone`.
+    /// Write; no required parameters.
+    ///
+    /// Action `TurnOnZone`: see [`turn_on_zone`](turn_on_zone) for its parameters, errors and an example.
     pub fn turn_on_zone(&self) -> turn_on_zone::TurnOnZoneBuilder {
         turn_on_zone::TurnOnZoneBuilder::new(self.inner.clone())
     }
 
-    /// `UninstallKibanaPlugin`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UninstallKibanaPlugin`: see [`uninstall_kibana_plugin`](uninstall_kibana_plugin) for its parameters, errors and an example.
     pub fn uninstall_kibana_plugin(
         &self,
     ) -> uninstall_kibana_plugin::UninstallKibanaPluginBuilder {
         uninstall_kibana_plugin::UninstallKibanaPluginBuilder::new(self.inner.clone())
     }
 
-    /// `UninstallLogstashPlugin`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `UninstallLogstashPlugin`: see [`uninstall_logstash_plugin`](uninstall_logstash_plugin) for its parameters, errors and an example.
     pub fn uninstall_logstash_plugin(
         &self,
     ) -> uninstall_logstash_plugin::UninstallLogstashPluginBuilder {
@@ -2131,66 +2425,88 @@ impl Client {
         )
     }
 
-    /// `UninstallPlugin`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UninstallPlugin`: see [`uninstall_plugin`](uninstall_plugin) for its parameters, errors and an example.
     pub fn uninstall_plugin(&self) -> uninstall_plugin::UninstallPluginBuilder {
         uninstall_plugin::UninstallPluginBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAdminPassword`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateAdminPassword`: see [`update_admin_password`](update_admin_password) for its parameters, errors and an example.
     pub fn update_admin_password(
         &self,
     ) -> update_admin_password::UpdateAdminPasswordBuilder {
         update_admin_password::UpdateAdminPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAdvancedSetting`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateAdvancedSetting`: see [`update_advanced_setting`](update_advanced_setting) for its parameters, errors and an example.
     pub fn update_advanced_setting(
         &self,
     ) -> update_advanced_setting::UpdateAdvancedSettingBuilder {
         update_advanced_setting::UpdateAdvancedSettingBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAliwsDict`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateAliwsDict`: see [`update_aliws_dict`](update_aliws_dict) for its parameters, errors and an example.
     pub fn update_aliws_dict(&self) -> update_aliws_dict::UpdateAliwsDictBuilder {
         update_aliws_dict::UpdateAliwsDictBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateBlackIps`.
+    /// Write, deprecated; requires `InstanceId`.
+    ///
+    /// Action `UpdateBlackIps`: see [`update_black_ips`](update_black_ips) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn update_black_ips(&self) -> update_black_ips::UpdateBlackIpsBuilder {
         update_black_ips::UpdateBlackIpsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCollector`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `UpdateCollector`: see [`update_collector`](update_collector) for its parameters, errors and an example.
     pub fn update_collector(&self) -> update_collector::UpdateCollectorBuilder {
         update_collector::UpdateCollectorBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCollectorName`.
+    /// Read, idempotent; requires `ResId`.
+    ///
+    /// Action `UpdateCollectorName`: see [`update_collector_name`](update_collector_name) for its parameters, errors and an example.
     pub fn update_collector_name(
         &self,
     ) -> update_collector_name::UpdateCollectorNameBuilder {
         update_collector_name::UpdateCollectorNameBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateComponentIndex`.
+    /// Write; requires `InstanceId`, `name`.
+    ///
+    /// Action `UpdateComponentIndex`: see [`update_component_index`](update_component_index) for its parameters, errors and an example.
     pub fn update_component_index(
         &self,
     ) -> update_component_index::UpdateComponentIndexBuilder {
         update_component_index::UpdateComponentIndexBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDescription`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateDescription`: see [`update_description`](update_description) for its parameters, errors and an example.
     pub fn update_description(&self) -> update_description::UpdateDescriptionBuilder {
         update_description::UpdateDescriptionBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDiagnosisSettings`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `UpdateDiagnosisSettings`: see [`update_diagnosis_settings`](update_diagnosis_settings) for its parameters, errors and an example.
     pub fn update_diagnosis_settings(
         &self,
     ) -> update_diagnosis_settings::UpdateDiagnosisSettingsBuilder {
@@ -2199,53 +2515,71 @@ impl Client {
         )
     }
 
-    /// `UpdateDict`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateDict`: see [`update_dict`](update_dict) for its parameters, errors and an example.
     pub fn update_dict(&self) -> update_dict::UpdateDictBuilder {
         update_dict::UpdateDictBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDynamicSettings`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `UpdateDynamicSettings`: see [`update_dynamic_settings`](update_dynamic_settings) for its parameters, errors and an example.
     pub fn update_dynamic_settings(
         &self,
     ) -> update_dynamic_settings::UpdateDynamicSettingsBuilder {
         update_dynamic_settings::UpdateDynamicSettingsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateExtendConfig`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `UpdateExtendConfig`: see [`update_extend_config`](update_extend_config) for its parameters, errors and an example.
     pub fn update_extend_config(
         &self,
     ) -> update_extend_config::UpdateExtendConfigBuilder {
         update_extend_config::UpdateExtendConfigBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateExtendfiles`.
+    /// Read and write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `UpdateExtendfiles`: see [`update_extendfiles`](update_extendfiles) for its parameters, errors and an example.
     pub fn update_extendfiles(&self) -> update_extendfiles::UpdateExtendfilesBuilder {
         update_extendfiles::UpdateExtendfilesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateHotIkDicts`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateHotIkDicts`: see [`update_hot_ik_dicts`](update_hot_ik_dicts) for its parameters, errors and an example.
     pub fn update_hot_ik_dicts(&self) -> update_hot_ik_dicts::UpdateHotIkDictsBuilder {
         update_hot_ik_dicts::UpdateHotIkDictsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateILMPolicy`.
+    /// Read, idempotent; requires `InstanceId`, `PolicyName`.
+    ///
+    /// Action `UpdateILMPolicy`: see [`update_ilm_policy`](update_ilm_policy) for its parameters, errors and an example.
     pub fn update_ilm_policy(&self) -> update_ilm_policy::UpdateIlmPolicyBuilder {
         update_ilm_policy::UpdateIlmPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateIndexTemplate`.
+    /// Read, idempotent; requires `InstanceId`, `IndexTemplate`.
+    ///
+    /// Action `UpdateIndexTemplate`: see [`update_index_template`](update_index_template) for its parameters, errors and an example.
     pub fn update_index_template(
         &self,
     ) -> update_index_template::UpdateIndexTemplateBuilder {
         update_index_template::UpdateIndexTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateInstance`: see [`update_instance`](update_instance) for its parameters, errors and an example.
     pub fn update_instance(&self) -> update_instance::UpdateInstanceBuilder {
         update_instance::UpdateInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateInstanceChargeType`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateInstanceChargeType`: see [`update_instance_charge_type`](update_instance_charge_type) for its parameters, errors and an example.
     pub fn update_instance_charge_type(
         &self,
     ) -> update_instance_charge_type::UpdateInstanceChargeTypeBuilder {
@@ -2254,40 +2588,52 @@ impl Client {
         )
     }
 
-    /// `UpdateInstanceSettings`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateInstanceSettings`: see [`update_instance_settings`](update_instance_settings) for its parameters, errors and an example.
     pub fn update_instance_settings(
         &self,
     ) -> update_instance_settings::UpdateInstanceSettingsBuilder {
         update_instance_settings::UpdateInstanceSettingsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateKibanaPvlNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateKibanaPvlNetwork`: see [`update_kibana_pvl_network`](update_kibana_pvl_network) for its parameters, errors and an example.
     pub fn update_kibana_pvl_network(
         &self,
     ) -> update_kibana_pvl_network::UpdateKibanaPvlNetworkBuilder {
         update_kibana_pvl_network::UpdateKibanaPvlNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateKibanaSettings`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateKibanaSettings`: see [`update_kibana_settings`](update_kibana_settings) for its parameters, errors and an example.
     pub fn update_kibana_settings(
         &self,
     ) -> update_kibana_settings::UpdateKibanaSettingsBuilder {
         update_kibana_settings::UpdateKibanaSettingsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateKibanaWhiteIps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateKibanaWhiteIps`: see [`update_kibana_white_ips`](update_kibana_white_ips) for its parameters, errors and an example.
     pub fn update_kibana_white_ips(
         &self,
     ) -> update_kibana_white_ips::UpdateKibanaWhiteIpsBuilder {
         update_kibana_white_ips::UpdateKibanaWhiteIpsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLogstash`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateLogstash`: see [`update_logstash`](update_logstash) for its parameters, errors and an example.
     pub fn update_logstash(&self) -> update_logstash::UpdateLogstashBuilder {
         update_logstash::UpdateLogstashBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLogstashChargeType`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateLogstashChargeType`: see [`update_logstash_charge_type`](update_logstash_charge_type) for its parameters, errors and an example.
     pub fn update_logstash_charge_type(
         &self,
     ) -> update_logstash_charge_type::UpdateLogstashChargeTypeBuilder {
@@ -2296,7 +2642,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLogstashDescription`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateLogstashDescription`: see [`update_logstash_description`](update_logstash_description) for its parameters, errors and an example.
     pub fn update_logstash_description(
         &self,
     ) -> update_logstash_description::UpdateLogstashDescriptionBuilder {
@@ -2305,14 +2653,18 @@ impl Client {
         )
     }
 
-    /// `UpdateLogstashSettings`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateLogstashSettings`: see [`update_logstash_settings`](update_logstash_settings) for its parameters, errors and an example.
     pub fn update_logstash_settings(
         &self,
     ) -> update_logstash_settings::UpdateLogstashSettingsBuilder {
         update_logstash_settings::UpdateLogstashSettingsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdatePipelineManagementConfig`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdatePipelineManagementConfig`: see [`update_pipeline_management_config`](update_pipeline_management_config) for its parameters, errors and an example.
     pub fn update_pipeline_management_config(
         &self,
     ) -> update_pipeline_management_config::UpdatePipelineManagementConfigBuilder {
@@ -2321,12 +2673,16 @@ impl Client {
         )
     }
 
-    /// `UpdatePipelines`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdatePipelines`: see [`update_pipelines`](update_pipelines) for its parameters, errors and an example.
     pub fn update_pipelines(&self) -> update_pipelines::UpdatePipelinesBuilder {
         update_pipelines::UpdatePipelinesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdatePrivateNetworkWhiteIps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdatePrivateNetworkWhiteIps`: see [`update_private_network_white_ips`](update_private_network_white_ips) for its parameters, errors and an example.
     pub fn update_private_network_white_ips(
         &self,
     ) -> update_private_network_white_ips::UpdatePrivateNetworkWhiteIpsBuilder {
@@ -2335,52 +2691,68 @@ impl Client {
         )
     }
 
-    /// `UpdatePublicNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdatePublicNetwork`: see [`update_public_network`](update_public_network) for its parameters, errors and an example.
     pub fn update_public_network(
         &self,
     ) -> update_public_network::UpdatePublicNetworkBuilder {
         update_public_network::UpdatePublicNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `UpdatePublicWhiteIps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdatePublicWhiteIps`: see [`update_public_white_ips`](update_public_white_ips) for its parameters, errors and an example.
     pub fn update_public_white_ips(
         &self,
     ) -> update_public_white_ips::UpdatePublicWhiteIpsBuilder {
         update_public_white_ips::UpdatePublicWhiteIpsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateReadWritePolicy`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `UpdateReadWritePolicy`: see [`update_read_write_policy`](update_read_write_policy) for its parameters, errors and an example.
     pub fn update_read_write_policy(
         &self,
     ) -> update_read_write_policy::UpdateReadWritePolicyBuilder {
         update_read_write_policy::UpdateReadWritePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSnapshotSetting`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateSnapshotSetting`: see [`update_snapshot_setting`](update_snapshot_setting) for its parameters, errors and an example.
     pub fn update_snapshot_setting(
         &self,
     ) -> update_snapshot_setting::UpdateSnapshotSettingBuilder {
         update_snapshot_setting::UpdateSnapshotSettingBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSynonymsDicts`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateSynonymsDicts`: see [`update_synonyms_dicts`](update_synonyms_dicts) for its parameters, errors and an example.
     pub fn update_synonyms_dicts(
         &self,
     ) -> update_synonyms_dicts::UpdateSynonymsDictsBuilder {
         update_synonyms_dicts::UpdateSynonymsDictsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateTemplate`.
+    /// Read and write, idempotent; requires `InstanceId`, `TemplateName`.
+    ///
+    /// Action `UpdateTemplate`: see [`update_template`](update_template) for its parameters, errors and an example.
     pub fn update_template(&self) -> update_template::UpdateTemplateBuilder {
         update_template::UpdateTemplateBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateWhiteIps`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpdateWhiteIps`: see [`update_white_ips`](update_white_ips) for its parameters, errors and an example.
     pub fn update_white_ips(&self) -> update_white_ips::UpdateWhiteIpsBuilder {
         update_white_ips::UpdateWhiteIpsBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateXpackMonitorConfig`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `UpdateXpackMonitorConfig`: see [`update_xpack_monitor_config`](update_xpack_monitor_config) for its parameters, errors and an example.
     pub fn update_xpack_monitor_config(
         &self,
     ) -> update_xpack_monitor_config::UpdateXpackMonitorConfigBuilder {
@@ -2389,33 +2761,43 @@ impl Client {
         )
     }
 
-    /// `UpgradeEngineVersion`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpgradeEngineVersion`: see [`upgrade_engine_version`](upgrade_engine_version) for its parameters, errors and an example.
     pub fn upgrade_engine_version(
         &self,
     ) -> upgrade_engine_version::UpgradeEngineVersionBuilder {
         upgrade_engine_version::UpgradeEngineVersionBuilder::new(self.inner.clone())
     }
 
-    /// `ValidateConnection`.
+    /// Read, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ValidateConnection`: see [`validate_connection`](validate_connection) for its parameters, errors and an example.
     pub fn validate_connection(&self) -> validate_connection::ValidateConnectionBuilder {
         validate_connection::ValidateConnectionBuilder::new(self.inner.clone())
     }
 
-    /// `ValidateShrinkNodes`.
+    /// Read; requires `InstanceId`, `nodeType`.
+    ///
+    /// Action `ValidateShrinkNodes`: see [`validate_shrink_nodes`](validate_shrink_nodes) for its parameters, errors and an example.
     pub fn validate_shrink_nodes(
         &self,
     ) -> validate_shrink_nodes::ValidateShrinkNodesBuilder {
         validate_shrink_nodes::ValidateShrinkNodesBuilder::new(self.inner.clone())
     }
 
-    /// `ValidateSlrPermission`.
+    /// Read, idempotent; requires `rolename`.
+    ///
+    /// Action `ValidateSlrPermission`: see [`validate_slr_permission`](validate_slr_permission) for its parameters, errors and an example.
     pub fn validate_slr_permission(
         &self,
     ) -> validate_slr_permission::ValidateSlrPermissionBuilder {
         validate_slr_permission::ValidateSlrPermissionBuilder::new(self.inner.clone())
     }
 
-    /// `ValidateTransferableNodes`.
+    /// Read; requires `InstanceId`, `nodeType`.
+    ///
+    /// Action `ValidateTransferableNodes`: see [`validate_transferable_nodes`](validate_transferable_nodes) for its parameters, errors and an example.
     pub fn validate_transferable_nodes(
         &self,
     ) -> validate_transferable_nodes::ValidateTransferableNodesBuilder {
@@ -2424,7 +2806,9 @@ impl Client {
         )
     }
 
-    /// `createInstance`.
+    /// Write; no required parameters.
+    ///
+    /// Action `createInstance`: see [`create_instance`](create_instance) for its parameters, errors and an example.
     pub fn create_instance(&self) -> create_instance::CreateInstanceBuilder {
         create_instance::CreateInstanceBuilder::new(self.inner.clone())
     }

@@ -657,7 +657,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `ApplyEciScalingConfiguration`.
+    /// Write; requires `Content`, `ScalingGroupId`.
+    ///
+    /// Action `ApplyEciScalingConfiguration`: see [`apply_eci_scaling_configuration`](apply_eci_scaling_configuration) for its parameters, errors and an example.
     pub fn apply_eci_scaling_configuration(
         &self,
     ) -> apply_eci_scaling_configuration::ApplyEciScalingConfigurationBuilder {
@@ -666,64 +668,84 @@ impl Client {
         )
     }
 
-    /// `ApplyScalingGroup`.
+    /// Unspecified kind; requires `Content`.
+    ///
+    /// Action `ApplyScalingGroup`: see [`apply_scaling_group`](apply_scaling_group) for its parameters, errors and an example.
     pub fn apply_scaling_group(&self) -> apply_scaling_group::ApplyScalingGroupBuilder {
         apply_scaling_group::ApplyScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `AttachAlbServerGroups`.
+    /// Read and write, idempotent; requires `RegionId`, `ScalingGroupId`, `AlbServerGroups`.
+    ///
+    /// Action `AttachAlbServerGroups`: see [`attach_alb_server_groups`](attach_alb_server_groups) for its parameters, errors and an example.
     pub fn attach_alb_server_groups(
         &self,
     ) -> attach_alb_server_groups::AttachAlbServerGroupsBuilder {
         attach_alb_server_groups::AttachAlbServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `AttachDBInstances`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `DBInstances`.
+    ///
+    /// Action `AttachDBInstances`: see [`attach_db_instances`](attach_db_instances) for its parameters, errors and an example.
     pub fn attach_db_instances(&self) -> attach_db_instances::AttachDbInstancesBuilder {
         attach_db_instances::AttachDbInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `AttachInstances`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`.
+    ///
+    /// Action `AttachInstances`: see [`attach_instances`](attach_instances) for its parameters, errors and an example.
     pub fn attach_instances(&self) -> attach_instances::AttachInstancesBuilder {
         attach_instances::AttachInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `AttachLoadBalancers`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`.
+    ///
+    /// Action `AttachLoadBalancers`: see [`attach_load_balancers`](attach_load_balancers) for its parameters, errors and an example.
     pub fn attach_load_balancers(
         &self,
     ) -> attach_load_balancers::AttachLoadBalancersBuilder {
         attach_load_balancers::AttachLoadBalancersBuilder::new(self.inner.clone())
     }
 
-    /// `AttachServerGroups`.
+    /// Read and write, idempotent; requires `RegionId`, `ScalingGroupId`, `ServerGroups`.
+    ///
+    /// Action `AttachServerGroups`: see [`attach_server_groups`](attach_server_groups) for its parameters, errors and an example.
     pub fn attach_server_groups(
         &self,
     ) -> attach_server_groups::AttachServerGroupsBuilder {
         attach_server_groups::AttachServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `AttachVServerGroups`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `ScalingGroupId`, `VServerGroups`.
+    ///
+    /// Action `AttachVServerGroups`: see [`attach_v_server_groups`](attach_v_server_groups) for its parameters, errors and an example.
     pub fn attach_v_server_groups(
         &self,
     ) -> attach_v_server_groups::AttachVServerGroupsBuilder {
         attach_v_server_groups::AttachVServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `CancelInstanceRefresh`.
+    /// Unspecified kind; requires `ScalingGroupId`, `RegionId`, `InstanceRefreshTaskId`.
+    ///
+    /// Action `CancelInstanceRefresh`: see [`cancel_instance_refresh`](cancel_instance_refresh) for its parameters, errors and an example.
     pub fn cancel_instance_refresh(
         &self,
     ) -> cancel_instance_refresh::CancelInstanceRefreshBuilder {
         cancel_instance_refresh::CancelInstanceRefreshBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeResourceGroup`.
+    /// Unspecified kind; requires `RegionId`, `ResourceId`, `NewResourceGroupId`.
+    ///
+    /// Action `ChangeResourceGroup`: see [`change_resource_group`](change_resource_group) for its parameters, errors and an example.
     pub fn change_resource_group(
         &self,
     ) -> change_resource_group::ChangeResourceGroupBuilder {
         change_resource_group::ChangeResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CompleteLifecycleAction`.
+    /// Unspecified kind, idempotent; requires `LifecycleHookId`, `LifecycleActionToken`.
+    ///
+    /// Action `CompleteLifecycleAction`: see [`complete_lifecycle_action`](complete_lifecycle_action) for its parameters, errors and an example.
     pub fn complete_lifecycle_action(
         &self,
     ) -> complete_lifecycle_action::CompleteLifecycleActionBuilder {
@@ -732,19 +754,25 @@ impl Client {
         )
     }
 
-    /// `CreateAlarm`.
+    /// Unspecified kind; requires `RegionId`, `ScalingGroupId`.
+    ///
+    /// Action `CreateAlarm`: see [`create_alarm`](create_alarm) for its parameters, errors and an example.
     pub fn create_alarm(&self) -> create_alarm::CreateAlarmBuilder {
         create_alarm::CreateAlarmBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDiagnoseReport`.
+    /// Read; requires `RegionId`, `ScalingGroupId`.
+    ///
+    /// Action `CreateDiagnoseReport`: see [`create_diagnose_report`](create_diagnose_report) for its parameters, errors and an example.
     pub fn create_diagnose_report(
         &self,
     ) -> create_diagnose_report::CreateDiagnoseReportBuilder {
         create_diagnose_report::CreateDiagnoseReportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateEciScalingConfiguration`.
+    /// Read and write; requires `ScalingGroupId`.
+    ///
+    /// Action `CreateEciScalingConfiguration`: see [`create_eci_scaling_configuration`](create_eci_scaling_configuration) for its parameters, errors and an example.
     pub fn create_eci_scaling_configuration(
         &self,
     ) -> create_eci_scaling_configuration::CreateEciScalingConfigurationBuilder {
@@ -753,14 +781,18 @@ impl Client {
         )
     }
 
-    /// `CreateLifecycleHook`.
+    /// Unspecified kind; requires `ScalingGroupId`, `LifecycleTransition`.
+    ///
+    /// Action `CreateLifecycleHook`: see [`create_lifecycle_hook`](create_lifecycle_hook) for its parameters, errors and an example.
     pub fn create_lifecycle_hook(
         &self,
     ) -> create_lifecycle_hook::CreateLifecycleHookBuilder {
         create_lifecycle_hook::CreateLifecycleHookBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNotificationConfiguration`.
+    /// Read and write; requires `ScalingGroupId`, `NotificationArn`, `NotificationTypes`.
+    ///
+    /// Action `CreateNotificationConfiguration`: see [`create_notification_configuration`](create_notification_configuration) for its parameters, errors and an example.
     pub fn create_notification_configuration(
         &self,
     ) -> create_notification_configuration::CreateNotificationConfigurationBuilder {
@@ -769,7 +801,9 @@ impl Client {
         )
     }
 
-    /// `CreateScalingConfiguration`.
+    /// Write, idempotent; requires `ScalingGroupId`.
+    ///
+    /// Action `CreateScalingConfiguration`: see [`create_scaling_configuration`](create_scaling_configuration) for its parameters, errors and an example.
     pub fn create_scaling_configuration(
         &self,
     ) -> create_scaling_configuration::CreateScalingConfigurationBuilder {
@@ -778,38 +812,50 @@ impl Client {
         )
     }
 
-    /// `CreateScalingGroup`.
+    /// Write, idempotent; requires `RegionId`, `MinSize`, `MaxSize`.
+    ///
+    /// Action `CreateScalingGroup`: see [`create_scaling_group`](create_scaling_group) for its parameters, errors and an example.
     pub fn create_scaling_group(
         &self,
     ) -> create_scaling_group::CreateScalingGroupBuilder {
         create_scaling_group::CreateScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateScalingRule`.
+    /// Unspecified kind; requires `ScalingGroupId`.
+    ///
+    /// Action `CreateScalingRule`: see [`create_scaling_rule`](create_scaling_rule) for its parameters, errors and an example.
     pub fn create_scaling_rule(&self) -> create_scaling_rule::CreateScalingRuleBuilder {
         create_scaling_rule::CreateScalingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateScheduledTask`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `CreateScheduledTask`: see [`create_scheduled_task`](create_scheduled_task) for its parameters, errors and an example.
     pub fn create_scheduled_task(
         &self,
     ) -> create_scheduled_task::CreateScheduledTaskBuilder {
         create_scheduled_task::CreateScheduledTaskBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlarm`.
+    /// Unspecified kind; requires `RegionId`, `AlarmTaskId`.
+    ///
+    /// Action `DeleteAlarm`: see [`delete_alarm`](delete_alarm) for its parameters, errors and an example.
     pub fn delete_alarm(&self) -> delete_alarm::DeleteAlarmBuilder {
         delete_alarm::DeleteAlarmBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDiagnoseReport`.
+    /// Read; requires `RegionId`, `ReportId`.
+    ///
+    /// Action `DeleteDiagnoseReport`: see [`delete_diagnose_report`](delete_diagnose_report) for its parameters, errors and an example.
     pub fn delete_diagnose_report(
         &self,
     ) -> delete_diagnose_report::DeleteDiagnoseReportBuilder {
         delete_diagnose_report::DeleteDiagnoseReportBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteEciScalingConfiguration`.
+    /// Read and write; requires `ScalingConfigurationId`.
+    ///
+    /// Action `DeleteEciScalingConfiguration`: see [`delete_eci_scaling_configuration`](delete_eci_scaling_configuration) for its parameters, errors and an example.
     pub fn delete_eci_scaling_configuration(
         &self,
     ) -> delete_eci_scaling_configuration::DeleteEciScalingConfigurationBuilder {
@@ -818,14 +864,18 @@ impl Client {
         )
     }
 
-    /// `DeleteLifecycleHook`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DeleteLifecycleHook`: see [`delete_lifecycle_hook`](delete_lifecycle_hook) for its parameters, errors and an example.
     pub fn delete_lifecycle_hook(
         &self,
     ) -> delete_lifecycle_hook::DeleteLifecycleHookBuilder {
         delete_lifecycle_hook::DeleteLifecycleHookBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNotificationConfiguration`.
+    /// Unspecified kind; requires `ScalingGroupId`, `NotificationArn`.
+    ///
+    /// Action `DeleteNotificationConfiguration`: see [`delete_notification_configuration`](delete_notification_configuration) for its parameters, errors and an example.
     pub fn delete_notification_configuration(
         &self,
     ) -> delete_notification_configuration::DeleteNotificationConfigurationBuilder {
@@ -834,7 +884,9 @@ impl Client {
         )
     }
 
-    /// `DeleteScalingConfiguration`.
+    /// Unspecified kind; requires `ScalingConfigurationId`.
+    ///
+    /// Action `DeleteScalingConfiguration`: see [`delete_scaling_configuration`](delete_scaling_configuration) for its parameters, errors and an example.
     pub fn delete_scaling_configuration(
         &self,
     ) -> delete_scaling_configuration::DeleteScalingConfigurationBuilder {
@@ -843,31 +895,41 @@ impl Client {
         )
     }
 
-    /// `DeleteScalingGroup`.
+    /// Unspecified kind; requires `ScalingGroupId`.
+    ///
+    /// Action `DeleteScalingGroup`: see [`delete_scaling_group`](delete_scaling_group) for its parameters, errors and an example.
     pub fn delete_scaling_group(
         &self,
     ) -> delete_scaling_group::DeleteScalingGroupBuilder {
         delete_scaling_group::DeleteScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteScalingRule`.
+    /// Unspecified kind; requires `ScalingRuleId`.
+    ///
+    /// Action `DeleteScalingRule`: see [`delete_scaling_rule`](delete_scaling_rule) for its parameters, errors and an example.
     pub fn delete_scaling_rule(&self) -> delete_scaling_rule::DeleteScalingRuleBuilder {
         delete_scaling_rule::DeleteScalingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteScheduledTask`.
+    /// Unspecified kind; requires `ScheduledTaskId`.
+    ///
+    /// Action `DeleteScheduledTask`: see [`delete_scheduled_task`](delete_scheduled_task) for its parameters, errors and an example.
     pub fn delete_scheduled_task(
         &self,
     ) -> delete_scheduled_task::DeleteScheduledTaskBuilder {
         delete_scheduled_task::DeleteScheduledTaskBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAlarms`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAlarms`: see [`describe_alarms`](describe_alarms) for its parameters, errors and an example.
     pub fn describe_alarms(&self) -> describe_alarms::DescribeAlarmsBuilder {
         describe_alarms::DescribeAlarmsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAlertConfiguration`.
+    /// Read; requires `ScalingGroupId`, `RegionId`.
+    ///
+    /// Action `DescribeAlertConfiguration`: see [`describe_alert_configuration`](describe_alert_configuration) for its parameters, errors and an example.
     pub fn describe_alert_configuration(
         &self,
     ) -> describe_alert_configuration::DescribeAlertConfigurationBuilder {
@@ -876,7 +938,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDiagnoseReports`.
+    /// Read, paged; requires `RegionId`, `ScalingGroupId`.
+    ///
+    /// Action `DescribeDiagnoseReports`: see [`describe_diagnose_reports`](describe_diagnose_reports) for its parameters, errors and an example.
     pub fn describe_diagnose_reports(
         &self,
     ) -> describe_diagnose_reports::DescribeDiagnoseReportsBuilder {
@@ -885,7 +949,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEciScalingConfigurationDetail`.
+    /// Read; requires `RegionId`, `ScalingConfigurationId`.
+    ///
+    /// Action `DescribeEciScalingConfigurationDetail`: see [`describe_eci_scaling_configuration_detail`](describe_eci_scaling_configuration_detail) for its parameters, errors and an example.
     pub fn describe_eci_scaling_configuration_detail(
         &self,
     ) -> describe_eci_scaling_configuration_detail::DescribeEciScalingConfigurationDetailBuilder {
@@ -894,7 +960,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEciScalingConfigurations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeEciScalingConfigurations`: see [`describe_eci_scaling_configurations`](describe_eci_scaling_configurations) for its parameters, errors and an example.
     pub fn describe_eci_scaling_configurations(
         &self,
     ) -> describe_eci_scaling_configurations::DescribeEciScalingConfigurationsBuilder {
@@ -903,7 +971,9 @@ impl Client {
         )
     }
 
-    /// `DescribeElasticStrength`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeElasticStrength`: see [`describe_elastic_strength`](describe_elastic_strength) for its parameters, errors and an example.
     pub fn describe_elastic_strength(
         &self,
     ) -> describe_elastic_strength::DescribeElasticStrengthBuilder {
@@ -912,7 +982,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceRefreshes`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceRefreshes`: see [`describe_instance_refreshes`](describe_instance_refreshes) for its parameters, errors and an example.
     pub fn describe_instance_refreshes(
         &self,
     ) -> describe_instance_refreshes::DescribeInstanceRefreshesBuilder {
@@ -921,7 +993,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLifecycleActions`.
+    /// Unspecified kind, paged; requires `ScalingActivityId`.
+    ///
+    /// Action `DescribeLifecycleActions`: see [`describe_lifecycle_actions`](describe_lifecycle_actions) for its parameters, errors and an example.
     pub fn describe_lifecycle_actions(
         &self,
     ) -> describe_lifecycle_actions::DescribeLifecycleActionsBuilder {
@@ -930,19 +1004,25 @@ impl Client {
         )
     }
 
-    /// `DescribeLifecycleHooks`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeLifecycleHooks`: see [`describe_lifecycle_hooks`](describe_lifecycle_hooks) for its parameters, errors and an example.
     pub fn describe_lifecycle_hooks(
         &self,
     ) -> describe_lifecycle_hooks::DescribeLifecycleHooksBuilder {
         describe_lifecycle_hooks::DescribeLifecycleHooksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeLimitation`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeLimitation`: see [`describe_limitation`](describe_limitation) for its parameters, errors and an example.
     pub fn describe_limitation(&self) -> describe_limitation::DescribeLimitationBuilder {
         describe_limitation::DescribeLimitationBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeNotificationConfigurations`.
+    /// Read; requires `ScalingGroupId`.
+    ///
+    /// Action `DescribeNotificationConfigurations`: see [`describe_notification_configurations`](describe_notification_configurations) for its parameters, errors and an example.
     pub fn describe_notification_configurations(
         &self,
     ) -> describe_notification_configurations::DescribeNotificationConfigurationsBuilder {
@@ -951,7 +1031,9 @@ impl Client {
         )
     }
 
-    /// `DescribeNotificationTypes`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeNotificationTypes`: see [`describe_notification_types`](describe_notification_types) for its parameters, errors and an example.
     pub fn describe_notification_types(
         &self,
     ) -> describe_notification_types::DescribeNotificationTypesBuilder {
@@ -960,19 +1042,25 @@ impl Client {
         )
     }
 
-    /// `DescribePatternTypes`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribePatternTypes`: see [`describe_pattern_types`](describe_pattern_types) for its parameters, errors and an example.
     pub fn describe_pattern_types(
         &self,
     ) -> describe_pattern_types::DescribePatternTypesBuilder {
         describe_pattern_types::DescribePatternTypesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeScalingActivities`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScalingActivities`: see [`describe_scaling_activities`](describe_scaling_activities) for its parameters, errors and an example.
     pub fn describe_scaling_activities(
         &self,
     ) -> describe_scaling_activities::DescribeScalingActivitiesBuilder {
@@ -981,7 +1069,9 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingActivityDetail`.
+    /// Unspecified kind; requires `ScalingActivityId`.
+    ///
+    /// Action `DescribeScalingActivityDetail`: see [`describe_scaling_activity_detail`](describe_scaling_activity_detail) for its parameters, errors and an example.
     pub fn describe_scaling_activity_detail(
         &self,
     ) -> describe_scaling_activity_detail::DescribeScalingActivityDetailBuilder {
@@ -990,7 +1080,9 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingConfigurations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScalingConfigurations`: see [`describe_scaling_configurations`](describe_scaling_configurations) for its parameters, errors and an example.
     pub fn describe_scaling_configurations(
         &self,
     ) -> describe_scaling_configurations::DescribeScalingConfigurationsBuilder {
@@ -999,7 +1091,9 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingGroupDetail`.
+    /// Read; requires `RegionId`, `ScalingGroupId`.
+    ///
+    /// Action `DescribeScalingGroupDetail`: see [`describe_scaling_group_detail`](describe_scaling_group_detail) for its parameters, errors and an example.
     pub fn describe_scaling_group_detail(
         &self,
     ) -> describe_scaling_group_detail::DescribeScalingGroupDetailBuilder {
@@ -1008,7 +1102,9 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingGroupDiagnoseDetails`.
+    /// Read; requires `RegionId`, `ScalingGroupId`.
+    ///
+    /// Action `DescribeScalingGroupDiagnoseDetails`: see [`describe_scaling_group_diagnose_details`](describe_scaling_group_diagnose_details) for its parameters, errors and an example.
     pub fn describe_scaling_group_diagnose_details(
         &self,
     ) -> describe_scaling_group_diagnose_details::DescribeScalingGroupDiagnoseDetailsBuilder {
@@ -1017,14 +1113,18 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingGroups`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScalingGroups`: see [`describe_scaling_groups`](describe_scaling_groups) for its parameters, errors and an example.
     pub fn describe_scaling_groups(
         &self,
     ) -> describe_scaling_groups::DescribeScalingGroupsBuilder {
         describe_scaling_groups::DescribeScalingGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeScalingInstances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScalingInstances`: see [`describe_scaling_instances`](describe_scaling_instances) for its parameters, errors and an example.
     pub fn describe_scaling_instances(
         &self,
     ) -> describe_scaling_instances::DescribeScalingInstancesBuilder {
@@ -1033,120 +1133,160 @@ impl Client {
         )
     }
 
-    /// `DescribeScalingRules`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScalingRules`: see [`describe_scaling_rules`](describe_scaling_rules) for its parameters, errors and an example.
     pub fn describe_scaling_rules(
         &self,
     ) -> describe_scaling_rules::DescribeScalingRulesBuilder {
         describe_scaling_rules::DescribeScalingRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeScheduledTasks`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeScheduledTasks`: see [`describe_scheduled_tasks`](describe_scheduled_tasks) for its parameters, errors and an example.
     pub fn describe_scheduled_tasks(
         &self,
     ) -> describe_scheduled_tasks::DescribeScheduledTasksBuilder {
         describe_scheduled_tasks::DescribeScheduledTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DetachAlbServerGroups`.
+    /// Read and write, idempotent; requires `RegionId`, `ScalingGroupId`, `AlbServerGroups`.
+    ///
+    /// Action `DetachAlbServerGroups`: see [`detach_alb_server_groups`](detach_alb_server_groups) for its parameters, errors and an example.
     pub fn detach_alb_server_groups(
         &self,
     ) -> detach_alb_server_groups::DetachAlbServerGroupsBuilder {
         detach_alb_server_groups::DetachAlbServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DetachDBInstances`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `DBInstances`.
+    ///
+    /// Action `DetachDBInstances`: see [`detach_db_instances`](detach_db_instances) for its parameters, errors and an example.
     pub fn detach_db_instances(&self) -> detach_db_instances::DetachDbInstancesBuilder {
         detach_db_instances::DetachDbInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachInstances`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `InstanceIds`.
+    ///
+    /// Action `DetachInstances`: see [`detach_instances`](detach_instances) for its parameters, errors and an example.
     pub fn detach_instances(&self) -> detach_instances::DetachInstancesBuilder {
         detach_instances::DetachInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachLoadBalancers`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `LoadBalancers`.
+    ///
+    /// Action `DetachLoadBalancers`: see [`detach_load_balancers`](detach_load_balancers) for its parameters, errors and an example.
     pub fn detach_load_balancers(
         &self,
     ) -> detach_load_balancers::DetachLoadBalancersBuilder {
         detach_load_balancers::DetachLoadBalancersBuilder::new(self.inner.clone())
     }
 
-    /// `DetachServerGroups`.
+    /// Read and write, idempotent; requires `RegionId`, `ScalingGroupId`, `ServerGroups`.
+    ///
+    /// Action `DetachServerGroups`: see [`detach_server_groups`](detach_server_groups) for its parameters, errors and an example.
     pub fn detach_server_groups(
         &self,
     ) -> detach_server_groups::DetachServerGroupsBuilder {
         detach_server_groups::DetachServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DetachVServerGroups`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `ScalingGroupId`, `VServerGroups`.
+    ///
+    /// Action `DetachVServerGroups`: see [`detach_v_server_groups`](detach_v_server_groups) for its parameters, errors and an example.
     pub fn detach_v_server_groups(
         &self,
     ) -> detach_v_server_groups::DetachVServerGroupsBuilder {
         detach_v_server_groups::DetachVServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DisableAlarm`.
+    /// Unspecified kind; requires `RegionId`, `AlarmTaskId`.
+    ///
+    /// Action `DisableAlarm`: see [`disable_alarm`](disable_alarm) for its parameters, errors and an example.
     pub fn disable_alarm(&self) -> disable_alarm::DisableAlarmBuilder {
         disable_alarm::DisableAlarmBuilder::new(self.inner.clone())
     }
 
-    /// `DisableScalingGroup`.
+    /// Unspecified kind; requires `ScalingGroupId`.
+    ///
+    /// Action `DisableScalingGroup`: see [`disable_scaling_group`](disable_scaling_group) for its parameters, errors and an example.
     pub fn disable_scaling_group(
         &self,
     ) -> disable_scaling_group::DisableScalingGroupBuilder {
         disable_scaling_group::DisableScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `EnableAlarm`.
+    /// Unspecified kind; requires `RegionId`, `AlarmTaskId`.
+    ///
+    /// Action `EnableAlarm`: see [`enable_alarm`](enable_alarm) for its parameters, errors and an example.
     pub fn enable_alarm(&self) -> enable_alarm::EnableAlarmBuilder {
         enable_alarm::EnableAlarmBuilder::new(self.inner.clone())
     }
 
-    /// `EnableScalingGroup`.
+    /// Unspecified kind; requires `ScalingGroupId`.
+    ///
+    /// Action `EnableScalingGroup`: see [`enable_scaling_group`](enable_scaling_group) for its parameters, errors and an example.
     pub fn enable_scaling_group(
         &self,
     ) -> enable_scaling_group::EnableScalingGroupBuilder {
         enable_scaling_group::EnableScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `EnterStandby`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `InstanceIds`.
+    ///
+    /// Action `EnterStandby`: see [`enter_standby`](enter_standby) for its parameters, errors and an example.
     pub fn enter_standby(&self) -> enter_standby::EnterStandbyBuilder {
         enter_standby::EnterStandbyBuilder::new(self.inner.clone())
     }
 
-    /// `ExecuteScalingRule`.
+    /// Unspecified kind, idempotent; requires `ScalingRuleAri`.
+    ///
+    /// Action `ExecuteScalingRule`: see [`execute_scaling_rule`](execute_scaling_rule) for its parameters, errors and an example.
     pub fn execute_scaling_rule(
         &self,
     ) -> execute_scaling_rule::ExecuteScalingRuleBuilder {
         execute_scaling_rule::ExecuteScalingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `ExitStandby`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `InstanceIds`.
+    ///
+    /// Action `ExitStandby`: see [`exit_standby`](exit_standby) for its parameters, errors and an example.
     pub fn exit_standby(&self) -> exit_standby::ExitStandbyBuilder {
         exit_standby::ExitStandbyBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagKeys`.
+    /// Read, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagKeys`: see [`list_tag_keys`](list_tag_keys) for its parameters, errors and an example.
     pub fn list_tag_keys(&self) -> list_tag_keys::ListTagKeysBuilder {
         list_tag_keys::ListTagKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Unspecified kind, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagValues`.
+    /// Read, paged; requires `RegionId`, `ResourceType`, `Key`.
+    ///
+    /// Action `ListTagValues`: see [`list_tag_values`](list_tag_values) for its parameters, errors and an example.
     pub fn list_tag_values(&self) -> list_tag_values::ListTagValuesBuilder {
         list_tag_values::ListTagValuesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAlarm`.
+    /// Unspecified kind; requires `RegionId`, `AlarmTaskId`.
+    ///
+    /// Action `ModifyAlarm`: see [`modify_alarm`](modify_alarm) for its parameters, errors and an example.
     pub fn modify_alarm(&self) -> modify_alarm::ModifyAlarmBuilder {
         modify_alarm::ModifyAlarmBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAlertConfiguration`.
+    /// Write; requires `ScalingGroupId`, `RegionId`.
+    ///
+    /// Action `ModifyAlertConfiguration`: see [`modify_alert_configuration`](modify_alert_configuration) for its parameters, errors and an example.
     pub fn modify_alert_configuration(
         &self,
     ) -> modify_alert_configuration::ModifyAlertConfigurationBuilder {
@@ -1155,7 +1295,9 @@ impl Client {
         )
     }
 
-    /// `ModifyEciScalingConfiguration`.
+    /// Read and write; requires `ScalingConfigurationId`.
+    ///
+    /// Action `ModifyEciScalingConfiguration`: see [`modify_eci_scaling_configuration`](modify_eci_scaling_configuration) for its parameters, errors and an example.
     pub fn modify_eci_scaling_configuration(
         &self,
     ) -> modify_eci_scaling_configuration::ModifyEciScalingConfigurationBuilder {
@@ -1164,7 +1306,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAttribute`.
+    /// Unspecified kind; requires `ScalingGroupId`, `RegionId`.
+    ///
+    /// Action `ModifyInstanceAttribute`: see [`modify_instance_attribute`](modify_instance_attribute) for its parameters, errors and an example.
     pub fn modify_instance_attribute(
         &self,
     ) -> modify_instance_attribute::ModifyInstanceAttributeBuilder {
@@ -1173,14 +1317,18 @@ impl Client {
         )
     }
 
-    /// `ModifyLifecycleHook`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ModifyLifecycleHook`: see [`modify_lifecycle_hook`](modify_lifecycle_hook) for its parameters, errors and an example.
     pub fn modify_lifecycle_hook(
         &self,
     ) -> modify_lifecycle_hook::ModifyLifecycleHookBuilder {
         modify_lifecycle_hook::ModifyLifecycleHookBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNotificationConfiguration`.
+    /// Read and write; requires `ScalingGroupId`, `NotificationArn`, `NotificationTypes`.
+    ///
+    /// Action `ModifyNotificationConfiguration`: see [`modify_notification_configuration`](modify_notification_configuration) for its parameters, errors and an example.
     pub fn modify_notification_configuration(
         &self,
     ) -> modify_notification_configuration::ModifyNotificationConfigurationBuilder {
@@ -1189,7 +1337,9 @@ impl Client {
         )
     }
 
-    /// `ModifyScalingConfiguration`.
+    /// Write; requires `ScalingConfigurationId`.
+    ///
+    /// Action `ModifyScalingConfiguration`: see [`modify_scaling_configuration`](modify_scaling_configuration) for its parameters, errors and an example.
     pub fn modify_scaling_configuration(
         &self,
     ) -> modify_scaling_configuration::ModifyScalingConfigurationBuilder {
@@ -1198,31 +1348,41 @@ impl Client {
         )
     }
 
-    /// `ModifyScalingGroup`.
+    /// Read; requires `ScalingGroupId`.
+    ///
+    /// Action `ModifyScalingGroup`: see [`modify_scaling_group`](modify_scaling_group) for its parameters, errors and an example.
     pub fn modify_scaling_group(
         &self,
     ) -> modify_scaling_group::ModifyScalingGroupBuilder {
         modify_scaling_group::ModifyScalingGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyScalingRule`.
+    /// Unspecified kind; requires `ScalingRuleId`.
+    ///
+    /// Action `ModifyScalingRule`: see [`modify_scaling_rule`](modify_scaling_rule) for its parameters, errors and an example.
     pub fn modify_scaling_rule(&self) -> modify_scaling_rule::ModifyScalingRuleBuilder {
         modify_scaling_rule::ModifyScalingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyScheduledTask`.
+    /// Unspecified kind; requires `ScheduledTaskId`.
+    ///
+    /// Action `ModifyScheduledTask`: see [`modify_scheduled_task`](modify_scheduled_task) for its parameters, errors and an example.
     pub fn modify_scheduled_task(
         &self,
     ) -> modify_scheduled_task::ModifyScheduledTaskBuilder {
         modify_scheduled_task::ModifyScheduledTaskBuilder::new(self.inner.clone())
     }
 
-    /// `RebalanceInstances`.
+    /// Unspecified kind; requires `ScalingGroupId`.
+    ///
+    /// Action `RebalanceInstances`: see [`rebalance_instances`](rebalance_instances) for its parameters, errors and an example.
     pub fn rebalance_instances(&self) -> rebalance_instances::RebalanceInstancesBuilder {
         rebalance_instances::RebalanceInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `RecordLifecycleActionHeartbeat`.
+    /// Unspecified kind; requires `lifecycleHookId`, `lifecycleActionToken`.
+    ///
+    /// Action `RecordLifecycleActionHeartbeat`: see [`record_lifecycle_action_heartbeat`](record_lifecycle_action_heartbeat) for its parameters, errors and an example.
     pub fn record_lifecycle_action_heartbeat(
         &self,
     ) -> record_lifecycle_action_heartbeat::RecordLifecycleActionHeartbeatBuilder {
@@ -1231,24 +1391,32 @@ impl Client {
         )
     }
 
-    /// `RemoveInstances`.
+    /// Write, idempotent; requires `ScalingGroupId`, `InstanceIds`.
+    ///
+    /// Action `RemoveInstances`: see [`remove_instances`](remove_instances) for its parameters, errors and an example.
     pub fn remove_instances(&self) -> remove_instances::RemoveInstancesBuilder {
         remove_instances::RemoveInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeInstanceRefresh`.
+    /// Unspecified kind; requires `ScalingGroupId`, `RegionId`, `InstanceRefreshTaskId`.
+    ///
+    /// Action `ResumeInstanceRefresh`: see [`resume_instance_refresh`](resume_instance_refresh) for its parameters, errors and an example.
     pub fn resume_instance_refresh(
         &self,
     ) -> resume_instance_refresh::ResumeInstanceRefreshBuilder {
         resume_instance_refresh::ResumeInstanceRefreshBuilder::new(self.inner.clone())
     }
 
-    /// `ResumeProcesses`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `Processes`.
+    ///
+    /// Action `ResumeProcesses`: see [`resume_processes`](resume_processes) for its parameters, errors and an example.
     pub fn resume_processes(&self) -> resume_processes::ResumeProcessesBuilder {
         resume_processes::ResumeProcessesBuilder::new(self.inner.clone())
     }
 
-    /// `RollbackInstanceRefresh`.
+    /// Unspecified kind; requires `ScalingGroupId`, `RegionId`, `InstanceRefreshTaskId`.
+    ///
+    /// Action `RollbackInstanceRefresh`: see [`rollback_instance_refresh`](rollback_instance_refresh) for its parameters, errors and an example.
     pub fn rollback_instance_refresh(
         &self,
     ) -> rollback_instance_refresh::RollbackInstanceRefreshBuilder {
@@ -1257,14 +1425,18 @@ impl Client {
         )
     }
 
-    /// `ScaleWithAdjustment`.
+    /// Read and write, idempotent; requires `ScalingGroupId`, `AdjustmentType`, `AdjustmentValue`.
+    ///
+    /// Action `ScaleWithAdjustment`: see [`scale_with_adjustment`](scale_with_adjustment) for its parameters, errors and an example.
     pub fn scale_with_adjustment(
         &self,
     ) -> scale_with_adjustment::ScaleWithAdjustmentBuilder {
         scale_with_adjustment::ScaleWithAdjustmentBuilder::new(self.inner.clone())
     }
 
-    /// `SetGroupDeletionProtection`.
+    /// Unspecified kind; requires `GroupDeletionProtection`, `ScalingGroupId`.
+    ///
+    /// Action `SetGroupDeletionProtection`: see [`set_group_deletion_protection`](set_group_deletion_protection) for its parameters, errors and an example.
     pub fn set_group_deletion_protection(
         &self,
     ) -> set_group_deletion_protection::SetGroupDeletionProtectionBuilder {
@@ -1273,55 +1445,73 @@ impl Client {
         )
     }
 
-    /// `SetInstanceHealth`.
+    /// Unspecified kind; requires `InstanceId`, `HealthStatus`.
+    ///
+    /// Action `SetInstanceHealth`: see [`set_instance_health`](set_instance_health) for its parameters, errors and an example.
     pub fn set_instance_health(&self) -> set_instance_health::SetInstanceHealthBuilder {
         set_instance_health::SetInstanceHealthBuilder::new(self.inner.clone())
     }
 
-    /// `SetInstancesProtection`.
+    /// Unspecified kind; requires `ScalingGroupId`, `ProtectedFromScaleIn`, `InstanceIds`.
+    ///
+    /// Action `SetInstancesProtection`: see [`set_instances_protection`](set_instances_protection) for its parameters, errors and an example.
     pub fn set_instances_protection(
         &self,
     ) -> set_instances_protection::SetInstancesProtectionBuilder {
         set_instances_protection::SetInstancesProtectionBuilder::new(self.inner.clone())
     }
 
-    /// `StartInstanceRefresh`.
+    /// Write, idempotent; requires `ScalingGroupId`, `RegionId`.
+    ///
+    /// Action `StartInstanceRefresh`: see [`start_instance_refresh`](start_instance_refresh) for its parameters, errors and an example.
     pub fn start_instance_refresh(
         &self,
     ) -> start_instance_refresh::StartInstanceRefreshBuilder {
         start_instance_refresh::StartInstanceRefreshBuilder::new(self.inner.clone())
     }
 
-    /// `SuspendInstanceRefresh`.
+    /// Unspecified kind; requires `ScalingGroupId`, `RegionId`, `InstanceRefreshTaskId`.
+    ///
+    /// Action `SuspendInstanceRefresh`: see [`suspend_instance_refresh`](suspend_instance_refresh) for its parameters, errors and an example.
     pub fn suspend_instance_refresh(
         &self,
     ) -> suspend_instance_refresh::SuspendInstanceRefreshBuilder {
         suspend_instance_refresh::SuspendInstanceRefreshBuilder::new(self.inner.clone())
     }
 
-    /// `SuspendProcesses`.
+    /// Unspecified kind, idempotent; requires `ScalingGroupId`, `Processes`.
+    ///
+    /// Action `SuspendProcesses`: see [`suspend_processes`](suspend_processes) for its parameters, errors and an example.
     pub fn suspend_processes(&self) -> suspend_processes::SuspendProcessesBuilder {
         suspend_processes::SuspendProcessesBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Unspecified kind; requires `RegionId`, `ResourceType`, `ResourceIds`, `Tags`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Unspecified kind; requires `RegionId`, `ResourceType`, `ResourceIds`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `VerifyAuthentication`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `VerifyAuthentication`: see [`verify_authentication`](verify_authentication) for its parameters, errors and an example.
     pub fn verify_authentication(
         &self,
     ) -> verify_authentication::VerifyAuthenticationBuilder {
         verify_authentication::VerifyAuthenticationBuilder::new(self.inner.clone())
     }
 
-    /// `VerifyUser`.
+    /// Read; no required parameters.
+    ///
+    /// Action `VerifyUser`: see [`verify_user`](verify_user) for its parameters, errors and an example.
     pub fn verify_user(&self) -> verify_user::VerifyUserBuilder {
         verify_user::VerifyUserBuilder::new(self.inner.clone())
     }

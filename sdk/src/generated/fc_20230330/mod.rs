@@ -461,58 +461,78 @@ impl Client {
         self.inner.config()
     }
 
-    /// `ChangeResourceGroup`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `ChangeResourceGroup`: see [`change_resource_group`](change_resource_group) for its parameters, errors and an example.
     pub fn change_resource_group(
         &self,
     ) -> change_resource_group::ChangeResourceGroupBuilder {
         change_resource_group::ChangeResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAlias`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `CreateAlias`: see [`create_alias`](create_alias) for its parameters, errors and an example.
     pub fn create_alias(&self) -> create_alias::CreateAliasBuilder {
         create_alias::CreateAliasBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCustomDomain`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateCustomDomain`: see [`create_custom_domain`](create_custom_domain) for its parameters, errors and an example.
     pub fn create_custom_domain(
         &self,
     ) -> create_custom_domain::CreateCustomDomainBuilder {
         create_custom_domain::CreateCustomDomainBuilder::new(self.inner.clone())
     }
 
-    /// `CreateFunction`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreateFunction`: see [`create_function`](create_function) for its parameters, errors and an example.
     pub fn create_function(&self) -> create_function::CreateFunctionBuilder {
         create_function::CreateFunctionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLayerVersion`.
+    /// Read and write; requires `layerName`.
+    ///
+    /// Action `CreateLayerVersion`: see [`create_layer_version`](create_layer_version) for its parameters, errors and an example.
     pub fn create_layer_version(
         &self,
     ) -> create_layer_version::CreateLayerVersionBuilder {
         create_layer_version::CreateLayerVersionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSession`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreateSession`: see [`create_session`](create_session) for its parameters, errors and an example.
     pub fn create_session(&self) -> create_session::CreateSessionBuilder {
         create_session::CreateSessionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTrigger`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `CreateTrigger`: see [`create_trigger`](create_trigger) for its parameters, errors and an example.
     pub fn create_trigger(&self) -> create_trigger::CreateTriggerBuilder {
         create_trigger::CreateTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpcBinding`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `CreateVpcBinding`: see [`create_vpc_binding`](create_vpc_binding) for its parameters, errors and an example.
     pub fn create_vpc_binding(&self) -> create_vpc_binding::CreateVpcBindingBuilder {
         create_vpc_binding::CreateVpcBindingBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlias`.
+    /// Write; requires `functionName`, `aliasName`.
+    ///
+    /// Action `DeleteAlias`: see [`delete_alias`](delete_alias) for its parameters, errors and an example.
     pub fn delete_alias(&self) -> delete_alias::DeleteAliasBuilder {
         delete_alias::DeleteAliasBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAsyncInvokeConfig`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `DeleteAsyncInvokeConfig`: see [`delete_async_invoke_config`](delete_async_invoke_config) for its parameters, errors and an example.
     pub fn delete_async_invoke_config(
         &self,
     ) -> delete_async_invoke_config::DeleteAsyncInvokeConfigBuilder {
@@ -521,7 +541,9 @@ impl Client {
         )
     }
 
-    /// `DeleteConcurrencyConfig`.
+    /// Write; requires `functionName`.
+    ///
+    /// Action `DeleteConcurrencyConfig`: see [`delete_concurrency_config`](delete_concurrency_config) for its parameters, errors and an example.
     pub fn delete_concurrency_config(
         &self,
     ) -> delete_concurrency_config::DeleteConcurrencyConfigBuilder {
@@ -530,67 +552,89 @@ impl Client {
         )
     }
 
-    /// `DeleteCustomDomain`.
+    /// Write; requires `domainName`.
+    ///
+    /// Action `DeleteCustomDomain`: see [`delete_custom_domain`](delete_custom_domain) for its parameters, errors and an example.
     pub fn delete_custom_domain(
         &self,
     ) -> delete_custom_domain::DeleteCustomDomainBuilder {
         delete_custom_domain::DeleteCustomDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFunction`.
+    /// Write; requires `functionName`.
+    ///
+    /// Action `DeleteFunction`: see [`delete_function`](delete_function) for its parameters, errors and an example.
     pub fn delete_function(&self) -> delete_function::DeleteFunctionBuilder {
         delete_function::DeleteFunctionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFunctionVersion`.
+    /// Write; requires `functionName`, `versionId`.
+    ///
+    /// Action `DeleteFunctionVersion`: see [`delete_function_version`](delete_function_version) for its parameters, errors and an example.
     pub fn delete_function_version(
         &self,
     ) -> delete_function_version::DeleteFunctionVersionBuilder {
         delete_function_version::DeleteFunctionVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLayerVersion`.
+    /// Write; requires `layerName`, `version`.
+    ///
+    /// Action `DeleteLayerVersion`: see [`delete_layer_version`](delete_layer_version) for its parameters, errors and an example.
     pub fn delete_layer_version(
         &self,
     ) -> delete_layer_version::DeleteLayerVersionBuilder {
         delete_layer_version::DeleteLayerVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteProvisionConfig`.
+    /// Write; requires `functionName`.
+    ///
+    /// Action `DeleteProvisionConfig`: see [`delete_provision_config`](delete_provision_config) for its parameters, errors and an example.
     pub fn delete_provision_config(
         &self,
     ) -> delete_provision_config::DeleteProvisionConfigBuilder {
         delete_provision_config::DeleteProvisionConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteScalingConfig`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteScalingConfig`: see [`delete_scaling_config`](delete_scaling_config) for its parameters, errors and an example.
     pub fn delete_scaling_config(
         &self,
     ) -> delete_scaling_config::DeleteScalingConfigBuilder {
         delete_scaling_config::DeleteScalingConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSession`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteSession`: see [`delete_session`](delete_session) for its parameters, errors and an example.
     pub fn delete_session(&self) -> delete_session::DeleteSessionBuilder {
         delete_session::DeleteSessionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteTrigger`.
+    /// Write; requires `functionName`, `triggerName`.
+    ///
+    /// Action `DeleteTrigger`: see [`delete_trigger`](delete_trigger) for its parameters, errors and an example.
     pub fn delete_trigger(&self) -> delete_trigger::DeleteTriggerBuilder {
         delete_trigger::DeleteTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpcBinding`.
+    /// Write; requires `functionName`, `vpcId`.
+    ///
+    /// Action `DeleteVpcBinding`: see [`delete_vpc_binding`](delete_vpc_binding) for its parameters, errors and an example.
     pub fn delete_vpc_binding(&self) -> delete_vpc_binding::DeleteVpcBindingBuilder {
         delete_vpc_binding::DeleteVpcBindingBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DisableFunctionInvocation`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DisableFunctionInvocation`: see [`disable_function_invocation`](disable_function_invocation) for its parameters, errors and an example.
     pub fn disable_function_invocation(
         &self,
     ) -> disable_function_invocation::DisableFunctionInvocationBuilder {
@@ -599,7 +643,9 @@ impl Client {
         )
     }
 
-    /// `EnableFunctionInvocation`.
+    /// Write; no required parameters.
+    ///
+    /// Action `EnableFunctionInvocation`: see [`enable_function_invocation`](enable_function_invocation) for its parameters, errors and an example.
     pub fn enable_function_invocation(
         &self,
     ) -> enable_function_invocation::EnableFunctionInvocationBuilder {
@@ -608,250 +654,338 @@ impl Client {
         )
     }
 
-    /// `GetAlias`.
+    /// Read; requires `functionName`, `aliasName`.
+    ///
+    /// Action `GetAlias`: see [`get_alias`](get_alias) for its parameters, errors and an example.
     pub fn get_alias(&self) -> get_alias::GetAliasBuilder {
         get_alias::GetAliasBuilder::new(self.inner.clone())
     }
 
-    /// `GetAsyncInvokeConfig`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `GetAsyncInvokeConfig`: see [`get_async_invoke_config`](get_async_invoke_config) for its parameters, errors and an example.
     pub fn get_async_invoke_config(
         &self,
     ) -> get_async_invoke_config::GetAsyncInvokeConfigBuilder {
         get_async_invoke_config::GetAsyncInvokeConfigBuilder::new(self.inner.clone())
     }
 
-    /// `GetAsyncTask`.
+    /// Read and write; requires `functionName`, `taskId`.
+    ///
+    /// Action `GetAsyncTask`: see [`get_async_task`](get_async_task) for its parameters, errors and an example.
     pub fn get_async_task(&self) -> get_async_task::GetAsyncTaskBuilder {
         get_async_task::GetAsyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `GetConcurrencyConfig`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `GetConcurrencyConfig`: see [`get_concurrency_config`](get_concurrency_config) for its parameters, errors and an example.
     pub fn get_concurrency_config(
         &self,
     ) -> get_concurrency_config::GetConcurrencyConfigBuilder {
         get_concurrency_config::GetConcurrencyConfigBuilder::new(self.inner.clone())
     }
 
-    /// `GetCustomDomain`.
+    /// Read; requires `domainName`.
+    ///
+    /// Action `GetCustomDomain`: see [`get_custom_domain`](get_custom_domain) for its parameters, errors and an example.
     pub fn get_custom_domain(&self) -> get_custom_domain::GetCustomDomainBuilder {
         get_custom_domain::GetCustomDomainBuilder::new(self.inner.clone())
     }
 
-    /// `GetFunction`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `GetFunction`: see [`get_function`](get_function) for its parameters, errors and an example.
     pub fn get_function(&self) -> get_function::GetFunctionBuilder {
         get_function::GetFunctionBuilder::new(self.inner.clone())
     }
 
-    /// `GetFunctionCode`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `GetFunctionCode`: see [`get_function_code`](get_function_code) for its parameters, errors and an example.
     pub fn get_function_code(&self) -> get_function_code::GetFunctionCodeBuilder {
         get_function_code::GetFunctionCodeBuilder::new(self.inner.clone())
     }
 
-    /// `GetLayerVersion`.
+    /// Read; requires `layerName`, `version`.
+    ///
+    /// Action `GetLayerVersion`: see [`get_layer_version`](get_layer_version) for its parameters, errors and an example.
     pub fn get_layer_version(&self) -> get_layer_version::GetLayerVersionBuilder {
         get_layer_version::GetLayerVersionBuilder::new(self.inner.clone())
     }
 
-    /// `GetLayerVersionByArn`.
+    /// Read; requires `arn`.
+    ///
+    /// Action `GetLayerVersionByArn`: see [`get_layer_version_by_arn`](get_layer_version_by_arn) for its parameters, errors and an example.
     pub fn get_layer_version_by_arn(
         &self,
     ) -> get_layer_version_by_arn::GetLayerVersionByArnBuilder {
         get_layer_version_by_arn::GetLayerVersionByArnBuilder::new(self.inner.clone())
     }
 
-    /// `GetProvisionConfig`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `GetProvisionConfig`: see [`get_provision_config`](get_provision_config) for its parameters, errors and an example.
     pub fn get_provision_config(
         &self,
     ) -> get_provision_config::GetProvisionConfigBuilder {
         get_provision_config::GetProvisionConfigBuilder::new(self.inner.clone())
     }
 
-    /// `GetScalingConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetScalingConfig`: see [`get_scaling_config`](get_scaling_config) for its parameters, errors and an example.
     pub fn get_scaling_config(&self) -> get_scaling_config::GetScalingConfigBuilder {
         get_scaling_config::GetScalingConfigBuilder::new(self.inner.clone())
     }
 
-    /// `GetSession`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetSession`: see [`get_session`](get_session) for its parameters, errors and an example.
     pub fn get_session(&self) -> get_session::GetSessionBuilder {
         get_session::GetSessionBuilder::new(self.inner.clone())
     }
 
-    /// `GetTrigger`.
+    /// Read; requires `functionName`, `triggerName`.
+    ///
+    /// Action `GetTrigger`: see [`get_trigger`](get_trigger) for its parameters, errors and an example.
     pub fn get_trigger(&self) -> get_trigger::GetTriggerBuilder {
         get_trigger::GetTriggerBuilder::new(self.inner.clone())
     }
 
-    /// `InvokeFunction`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `InvokeFunction`: see [`invoke_function`](invoke_function) for its parameters, errors and an example.
     pub fn invoke_function(&self) -> invoke_function::InvokeFunctionBuilder {
         invoke_function::InvokeFunctionBuilder::new(self.inner.clone())
     }
 
-    /// `ListAliases`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `ListAliases`: see [`list_aliases`](list_aliases) for its parameters, errors and an example.
     pub fn list_aliases(&self) -> list_aliases::ListAliasesBuilder {
         list_aliases::ListAliasesBuilder::new(self.inner.clone())
     }
 
-    /// `ListAsyncInvokeConfigs`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `ListAsyncInvokeConfigs`: see [`list_async_invoke_configs`](list_async_invoke_configs) for its parameters, errors and an example.
     pub fn list_async_invoke_configs(
         &self,
     ) -> list_async_invoke_configs::ListAsyncInvokeConfigsBuilder {
         list_async_invoke_configs::ListAsyncInvokeConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAsyncTasks`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `ListAsyncTasks`: see [`list_async_tasks`](list_async_tasks) for its parameters, errors and an example.
     pub fn list_async_tasks(&self) -> list_async_tasks::ListAsyncTasksBuilder {
         list_async_tasks::ListAsyncTasksBuilder::new(self.inner.clone())
     }
 
-    /// `ListConcurrencyConfigs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListConcurrencyConfigs`: see [`list_concurrency_configs`](list_concurrency_configs) for its parameters, errors and an example.
     pub fn list_concurrency_configs(
         &self,
     ) -> list_concurrency_configs::ListConcurrencyConfigsBuilder {
         list_concurrency_configs::ListConcurrencyConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `ListCustomDomains`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListCustomDomains`: see [`list_custom_domains`](list_custom_domains) for its parameters, errors and an example.
     pub fn list_custom_domains(&self) -> list_custom_domains::ListCustomDomainsBuilder {
         list_custom_domains::ListCustomDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `ListFunctionVersions`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `ListFunctionVersions`: see [`list_function_versions`](list_function_versions) for its parameters, errors and an example.
     pub fn list_function_versions(
         &self,
     ) -> list_function_versions::ListFunctionVersionsBuilder {
         list_function_versions::ListFunctionVersionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListFunctions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListFunctions`: see [`list_functions`](list_functions) for its parameters, errors and an example.
     pub fn list_functions(&self) -> list_functions::ListFunctionsBuilder {
         list_functions::ListFunctionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListInstances`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `ListInstances`: see [`list_instances`](list_instances) for its parameters, errors and an example.
     pub fn list_instances(&self) -> list_instances::ListInstancesBuilder {
         list_instances::ListInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ListLayerVersions`.
+    /// Read; requires `layerName`.
+    ///
+    /// Action `ListLayerVersions`: see [`list_layer_versions`](list_layer_versions) for its parameters, errors and an example.
     pub fn list_layer_versions(&self) -> list_layer_versions::ListLayerVersionsBuilder {
         list_layer_versions::ListLayerVersionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListLayers`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListLayers`: see [`list_layers`](list_layers) for its parameters, errors and an example.
     pub fn list_layers(&self) -> list_layers::ListLayersBuilder {
         list_layers::ListLayersBuilder::new(self.inner.clone())
     }
 
-    /// `ListProvisionConfigs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListProvisionConfigs`: see [`list_provision_configs`](list_provision_configs) for its parameters, errors and an example.
     pub fn list_provision_configs(
         &self,
     ) -> list_provision_configs::ListProvisionConfigsBuilder {
         list_provision_configs::ListProvisionConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `ListScalingConfigs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListScalingConfigs`: see [`list_scaling_configs`](list_scaling_configs) for its parameters, errors and an example.
     pub fn list_scaling_configs(
         &self,
     ) -> list_scaling_configs::ListScalingConfigsBuilder {
         list_scaling_configs::ListScalingConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSessions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListSessions`: see [`list_sessions`](list_sessions) for its parameters, errors and an example.
     pub fn list_sessions(&self) -> list_sessions::ListSessionsBuilder {
         list_sessions::ListSessionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTriggers`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `ListTriggers`: see [`list_triggers`](list_triggers) for its parameters, errors and an example.
     pub fn list_triggers(&self) -> list_triggers::ListTriggersBuilder {
         list_triggers::ListTriggersBuilder::new(self.inner.clone())
     }
 
-    /// `ListVpcBindings`.
+    /// Read; requires `functionName`.
+    ///
+    /// Action `ListVpcBindings`: see [`list_vpc_bindings`](list_vpc_bindings) for its parameters, errors and an example.
     pub fn list_vpc_bindings(&self) -> list_vpc_bindings::ListVpcBindingsBuilder {
         list_vpc_bindings::ListVpcBindingsBuilder::new(self.inner.clone())
     }
 
-    /// `PublishFunctionVersion`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `PublishFunctionVersion`: see [`publish_function_version`](publish_function_version) for its parameters, errors and an example.
     pub fn publish_function_version(
         &self,
     ) -> publish_function_version::PublishFunctionVersionBuilder {
         publish_function_version::PublishFunctionVersionBuilder::new(self.inner.clone())
     }
 
-    /// `PutAsyncInvokeConfig`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `PutAsyncInvokeConfig`: see [`put_async_invoke_config`](put_async_invoke_config) for its parameters, errors and an example.
     pub fn put_async_invoke_config(
         &self,
     ) -> put_async_invoke_config::PutAsyncInvokeConfigBuilder {
         put_async_invoke_config::PutAsyncInvokeConfigBuilder::new(self.inner.clone())
     }
 
-    /// `PutConcurrencyConfig`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `PutConcurrencyConfig`: see [`put_concurrency_config`](put_concurrency_config) for its parameters, errors and an example.
     pub fn put_concurrency_config(
         &self,
     ) -> put_concurrency_config::PutConcurrencyConfigBuilder {
         put_concurrency_config::PutConcurrencyConfigBuilder::new(self.inner.clone())
     }
 
-    /// `PutLayerACL`.
+    /// Write; requires `layerName`.
+    ///
+    /// Action `PutLayerACL`: see [`put_layer_acl`](put_layer_acl) for its parameters, errors and an example.
     pub fn put_layer_acl(&self) -> put_layer_acl::PutLayerAclBuilder {
         put_layer_acl::PutLayerAclBuilder::new(self.inner.clone())
     }
 
-    /// `PutProvisionConfig`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `PutProvisionConfig`: see [`put_provision_config`](put_provision_config) for its parameters, errors and an example.
     pub fn put_provision_config(
         &self,
     ) -> put_provision_config::PutProvisionConfigBuilder {
         put_provision_config::PutProvisionConfigBuilder::new(self.inner.clone())
     }
 
-    /// `PutScalingConfig`.
+    /// Write; no required parameters.
+    ///
+    /// Action `PutScalingConfig`: see [`put_scaling_config`](put_scaling_config) for its parameters, errors and an example.
     pub fn put_scaling_config(&self) -> put_scaling_config::PutScalingConfigBuilder {
         put_scaling_config::PutScalingConfigBuilder::new(self.inner.clone())
     }
 
-    /// `StopAsyncTask`.
+    /// Read and write; requires `functionName`, `taskId`.
+    ///
+    /// Action `StopAsyncTask`: see [`stop_async_task`](stop_async_task) for its parameters, errors and an example.
     pub fn stop_async_task(&self) -> stop_async_task::StopAsyncTaskBuilder {
         stop_async_task::StopAsyncTaskBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAlias`.
+    /// Read and write; requires `functionName`, `aliasName`.
+    ///
+    /// Action `UpdateAlias`: see [`update_alias`](update_alias) for its parameters, errors and an example.
     pub fn update_alias(&self) -> update_alias::UpdateAliasBuilder {
         update_alias::UpdateAliasBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateCustomDomain`.
+    /// Read and write; requires `domainName`.
+    ///
+    /// Action `UpdateCustomDomain`: see [`update_custom_domain`](update_custom_domain) for its parameters, errors and an example.
     pub fn update_custom_domain(
         &self,
     ) -> update_custom_domain::UpdateCustomDomainBuilder {
         update_custom_domain::UpdateCustomDomainBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateFunction`.
+    /// Read and write; requires `functionName`.
+    ///
+    /// Action `UpdateFunction`: see [`update_function`](update_function) for its parameters, errors and an example.
     pub fn update_function(&self) -> update_function::UpdateFunctionBuilder {
         update_function::UpdateFunctionBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSession`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `UpdateSession`: see [`update_session`](update_session) for its parameters, errors and an example.
     pub fn update_session(&self) -> update_session::UpdateSessionBuilder {
         update_session::UpdateSessionBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateTrigger`.
+    /// Read and write; requires `functionName`, `triggerName`.
+    ///
+    /// Action `UpdateTrigger`: see [`update_trigger`](update_trigger) for its parameters, errors and an example.
     pub fn update_trigger(&self) -> update_trigger::UpdateTriggerBuilder {
         update_trigger::UpdateTriggerBuilder::new(self.inner.clone())
     }

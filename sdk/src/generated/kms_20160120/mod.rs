@@ -620,32 +620,44 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AsymmetricDecrypt`.
+    /// Read; requires `CiphertextBlob`, `KeyId`, `KeyVersionId`, `Algorithm`.
+    ///
+    /// Action `AsymmetricDecrypt`: see [`asymmetric_decrypt`](asymmetric_decrypt) for its parameters, errors and an example.
     pub fn asymmetric_decrypt(&self) -> asymmetric_decrypt::AsymmetricDecryptBuilder {
         asymmetric_decrypt::AsymmetricDecryptBuilder::new(self.inner.clone())
     }
 
-    /// `AsymmetricEncrypt`.
+    /// Read; requires `Plaintext`, `KeyId`, `KeyVersionId`, `Algorithm`.
+    ///
+    /// Action `AsymmetricEncrypt`: see [`asymmetric_encrypt`](asymmetric_encrypt) for its parameters, errors and an example.
     pub fn asymmetric_encrypt(&self) -> asymmetric_encrypt::AsymmetricEncryptBuilder {
         asymmetric_encrypt::AsymmetricEncryptBuilder::new(self.inner.clone())
     }
 
-    /// `AsymmetricSign`.
+    /// Read; requires `KeyId`, `KeyVersionId`, `Algorithm`, `Digest`.
+    ///
+    /// Action `AsymmetricSign`: see [`asymmetric_sign`](asymmetric_sign) for its parameters, errors and an example.
     pub fn asymmetric_sign(&self) -> asymmetric_sign::AsymmetricSignBuilder {
         asymmetric_sign::AsymmetricSignBuilder::new(self.inner.clone())
     }
 
-    /// `AsymmetricVerify`.
+    /// Read; requires `KeyId`, `KeyVersionId`, `Algorithm`, `Digest` and 1 more.
+    ///
+    /// Action `AsymmetricVerify`: see [`asymmetric_verify`](asymmetric_verify) for its parameters, errors and an example.
     pub fn asymmetric_verify(&self) -> asymmetric_verify::AsymmetricVerifyBuilder {
         asymmetric_verify::AsymmetricVerifyBuilder::new(self.inner.clone())
     }
 
-    /// `CancelKeyDeletion`.
+    /// Write; requires `KeyId`.
+    ///
+    /// Action `CancelKeyDeletion`: see [`cancel_key_deletion`](cancel_key_deletion) for its parameters, errors and an example.
     pub fn cancel_key_deletion(&self) -> cancel_key_deletion::CancelKeyDeletionBuilder {
         cancel_key_deletion::CancelKeyDeletionBuilder::new(self.inner.clone())
     }
 
-    /// `CertificatePrivateKeyDecrypt`.
+    /// Read; requires `CertificateId`, `Algorithm`, `CiphertextBlob`.
+    ///
+    /// Action `CertificatePrivateKeyDecrypt`: see [`certificate_private_key_decrypt`](certificate_private_key_decrypt) for its parameters, errors and an example.
     pub fn certificate_private_key_decrypt(
         &self,
     ) -> certificate_private_key_decrypt::CertificatePrivateKeyDecryptBuilder {
@@ -654,7 +666,9 @@ impl Client {
         )
     }
 
-    /// `CertificatePrivateKeySign`.
+    /// Read; requires `CertificateId`, `Algorithm`, `MessageType`, `Message`.
+    ///
+    /// Action `CertificatePrivateKeySign`: see [`certificate_private_key_sign`](certificate_private_key_sign) for its parameters, errors and an example.
     pub fn certificate_private_key_sign(
         &self,
     ) -> certificate_private_key_sign::CertificatePrivateKeySignBuilder {
@@ -663,7 +677,9 @@ impl Client {
         )
     }
 
-    /// `CertificatePublicKeyEncrypt`.
+    /// Read; requires `CertificateId`, `Algorithm`, `Plaintext`.
+    ///
+    /// Action `CertificatePublicKeyEncrypt`: see [`certificate_public_key_encrypt`](certificate_public_key_encrypt) for its parameters, errors and an example.
     pub fn certificate_public_key_encrypt(
         &self,
     ) -> certificate_public_key_encrypt::CertificatePublicKeyEncryptBuilder {
@@ -672,7 +688,9 @@ impl Client {
         )
     }
 
-    /// `CertificatePublicKeyVerify`.
+    /// Read; requires `CertificateId`, `Algorithm`, `Message`, `MessageType` and 1 more.
+    ///
+    /// Action `CertificatePublicKeyVerify`: see [`certificate_public_key_verify`](certificate_public_key_verify) for its parameters, errors and an example.
     pub fn certificate_public_key_verify(
         &self,
     ) -> certificate_public_key_verify::CertificatePublicKeyVerifyBuilder {
@@ -681,19 +699,25 @@ impl Client {
         )
     }
 
-    /// `ConnectKmsInstance`.
+    /// Write; requires `KmsInstanceId`, `VpcId`, `ZoneIds`, `VSwitchIds` and 1 more.
+    ///
+    /// Action `ConnectKmsInstance`: see [`connect_kms_instance`](connect_kms_instance) for its parameters, errors and an example.
     pub fn connect_kms_instance(
         &self,
     ) -> connect_kms_instance::ConnectKmsInstanceBuilder {
         connect_kms_instance::ConnectKmsInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAlias`.
+    /// Write; requires `KeyId`, `AliasName`.
+    ///
+    /// Action `CreateAlias`: see [`create_alias`](create_alias) for its parameters, errors and an example.
     pub fn create_alias(&self) -> create_alias::CreateAliasBuilder {
         create_alias::CreateAliasBuilder::new(self.inner.clone())
     }
 
-    /// `CreateApplicationAccessPoint`.
+    /// Write; requires `Name`, `Policies`.
+    ///
+    /// Action `CreateApplicationAccessPoint`: see [`create_application_access_point`](create_application_access_point) for its parameters, errors and an example.
     pub fn create_application_access_point(
         &self,
     ) -> create_application_access_point::CreateApplicationAccessPointBuilder {
@@ -702,47 +726,65 @@ impl Client {
         )
     }
 
-    /// `CreateClientKey`.
+    /// Write; requires `AapName`, `Password`.
+    ///
+    /// Action `CreateClientKey`: see [`create_client_key`](create_client_key) for its parameters, errors and an example.
     pub fn create_client_key(&self) -> create_client_key::CreateClientKeyBuilder {
         create_client_key::CreateClientKeyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateKey`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateKey`: see [`create_key`](create_key) for its parameters, errors and an example.
     pub fn create_key(&self) -> create_key::CreateKeyBuilder {
         create_key::CreateKeyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateKeyVersion`.
+    /// Write; requires `KeyId`.
+    ///
+    /// Action `CreateKeyVersion`: see [`create_key_version`](create_key_version) for its parameters, errors and an example.
     pub fn create_key_version(&self) -> create_key_version::CreateKeyVersionBuilder {
         create_key_version::CreateKeyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNetworkRule`.
+    /// Write; requires `Name`, `Type`.
+    ///
+    /// Action `CreateNetworkRule`: see [`create_network_rule`](create_network_rule) for its parameters, errors and an example.
     pub fn create_network_rule(&self) -> create_network_rule::CreateNetworkRuleBuilder {
         create_network_rule::CreateNetworkRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePolicy`.
+    /// Write; requires `Name`, `Permissions`, `Resources`.
+    ///
+    /// Action `CreatePolicy`: see [`create_policy`](create_policy) for its parameters, errors and an example.
     pub fn create_policy(&self) -> create_policy::CreatePolicyBuilder {
         create_policy::CreatePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSecret`.
+    /// Write; requires `SecretName`, `VersionId`, `SecretData`.
+    ///
+    /// Action `CreateSecret`: see [`create_secret`](create_secret) for its parameters, errors and an example.
     pub fn create_secret(&self) -> create_secret::CreateSecretBuilder {
         create_secret::CreateSecretBuilder::new(self.inner.clone())
     }
 
-    /// `Decrypt`.
+    /// Read; requires `CiphertextBlob`.
+    ///
+    /// Action `Decrypt`: see [`decrypt`](decrypt) for its parameters, errors and an example.
     pub fn decrypt(&self) -> decrypt::DecryptBuilder {
         decrypt::DecryptBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlias`.
+    /// Write; requires `AliasName`.
+    ///
+    /// Action `DeleteAlias`: see [`delete_alias`](delete_alias) for its parameters, errors and an example.
     pub fn delete_alias(&self) -> delete_alias::DeleteAliasBuilder {
         delete_alias::DeleteAliasBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteApplicationAccessPoint`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `DeleteApplicationAccessPoint`: see [`delete_application_access_point`](delete_application_access_point) for its parameters, errors and an example.
     pub fn delete_application_access_point(
         &self,
     ) -> delete_application_access_point::DeleteApplicationAccessPointBuilder {
@@ -751,37 +793,51 @@ impl Client {
         )
     }
 
-    /// `DeleteCertificate`.
+    /// Read; requires `CertificateId`.
+    ///
+    /// Action `DeleteCertificate`: see [`delete_certificate`](delete_certificate) for its parameters, errors and an example.
     pub fn delete_certificate(&self) -> delete_certificate::DeleteCertificateBuilder {
         delete_certificate::DeleteCertificateBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteClientKey`.
+    /// Write; requires `ClientKeyId`.
+    ///
+    /// Action `DeleteClientKey`: see [`delete_client_key`](delete_client_key) for its parameters, errors and an example.
     pub fn delete_client_key(&self) -> delete_client_key::DeleteClientKeyBuilder {
         delete_client_key::DeleteClientKeyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteKeyMaterial`.
+    /// Write; requires `KeyId`.
+    ///
+    /// Action `DeleteKeyMaterial`: see [`delete_key_material`](delete_key_material) for its parameters, errors and an example.
     pub fn delete_key_material(&self) -> delete_key_material::DeleteKeyMaterialBuilder {
         delete_key_material::DeleteKeyMaterialBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNetworkRule`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `DeleteNetworkRule`: see [`delete_network_rule`](delete_network_rule) for its parameters, errors and an example.
     pub fn delete_network_rule(&self) -> delete_network_rule::DeleteNetworkRuleBuilder {
         delete_network_rule::DeleteNetworkRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolicy`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `DeletePolicy`: see [`delete_policy`](delete_policy) for its parameters, errors and an example.
     pub fn delete_policy(&self) -> delete_policy::DeletePolicyBuilder {
         delete_policy::DeletePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSecret`.
+    /// Write; requires `SecretName`.
+    ///
+    /// Action `DeleteSecret`: see [`delete_secret`](delete_secret) for its parameters, errors and an example.
     pub fn delete_secret(&self) -> delete_secret::DeleteSecretBuilder {
         delete_secret::DeleteSecretBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccountKmsStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeAccountKmsStatus`: see [`describe_account_kms_status`](describe_account_kms_status) for its parameters, errors and an example.
     pub fn describe_account_kms_status(
         &self,
     ) -> describe_account_kms_status::DescribeAccountKmsStatusBuilder {
@@ -790,7 +846,9 @@ impl Client {
         )
     }
 
-    /// `DescribeApplicationAccessPoint`.
+    /// Read; requires `Name`.
+    ///
+    /// Action `DescribeApplicationAccessPoint`: see [`describe_application_access_point`](describe_application_access_point) for its parameters, errors and an example.
     pub fn describe_application_access_point(
         &self,
     ) -> describe_application_access_point::DescribeApplicationAccessPointBuilder {
@@ -799,68 +857,92 @@ impl Client {
         )
     }
 
-    /// `DescribeCertificate`.
+    /// Read; requires `CertificateId`.
+    ///
+    /// Action `DescribeCertificate`: see [`describe_certificate`](describe_certificate) for its parameters, errors and an example.
     pub fn describe_certificate(
         &self,
     ) -> describe_certificate::DescribeCertificateBuilder {
         describe_certificate::DescribeCertificateBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeKey`.
+    /// Read; requires `KeyId`.
+    ///
+    /// Action `DescribeKey`: see [`describe_key`](describe_key) for its parameters, errors and an example.
     pub fn describe_key(&self) -> describe_key::DescribeKeyBuilder {
         describe_key::DescribeKeyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeKeyVersion`.
+    /// Read; requires `KeyId`, `KeyVersionId`.
+    ///
+    /// Action `DescribeKeyVersion`: see [`describe_key_version`](describe_key_version) for its parameters, errors and an example.
     pub fn describe_key_version(
         &self,
     ) -> describe_key_version::DescribeKeyVersionBuilder {
         describe_key_version::DescribeKeyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeNetworkRule`.
+    /// Read; requires `Name`.
+    ///
+    /// Action `DescribeNetworkRule`: see [`describe_network_rule`](describe_network_rule) for its parameters, errors and an example.
     pub fn describe_network_rule(
         &self,
     ) -> describe_network_rule::DescribeNetworkRuleBuilder {
         describe_network_rule::DescribeNetworkRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePolicy`.
+    /// Read; requires `Name`.
+    ///
+    /// Action `DescribePolicy`: see [`describe_policy`](describe_policy) for its parameters, errors and an example.
     pub fn describe_policy(&self) -> describe_policy::DescribePolicyBuilder {
         describe_policy::DescribePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSecret`.
+    /// Read and write; requires `SecretName`.
+    ///
+    /// Action `DescribeSecret`: see [`describe_secret`](describe_secret) for its parameters, errors and an example.
     pub fn describe_secret(&self) -> describe_secret::DescribeSecretBuilder {
         describe_secret::DescribeSecretBuilder::new(self.inner.clone())
     }
 
-    /// `DisableKey`.
+    /// Write; requires `KeyId`.
+    ///
+    /// Action `DisableKey`: see [`disable_key`](disable_key) for its parameters, errors and an example.
     pub fn disable_key(&self) -> disable_key::DisableKeyBuilder {
         disable_key::DisableKeyBuilder::new(self.inner.clone())
     }
 
-    /// `EnableKey`.
+    /// Write; requires `KeyId`.
+    ///
+    /// Action `EnableKey`: see [`enable_key`](enable_key) for its parameters, errors and an example.
     pub fn enable_key(&self) -> enable_key::EnableKeyBuilder {
         enable_key::EnableKeyBuilder::new(self.inner.clone())
     }
 
-    /// `Encrypt`.
+    /// Read; requires `KeyId`, `Plaintext`.
+    ///
+    /// Action `Encrypt`: see [`encrypt`](encrypt) for its parameters, errors and an example.
     pub fn encrypt(&self) -> encrypt::EncryptBuilder {
         encrypt::EncryptBuilder::new(self.inner.clone())
     }
 
-    /// `ExportDataKey`.
+    /// Read; requires `CiphertextBlob`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`.
+    ///
+    /// Action `ExportDataKey`: see [`export_data_key`](export_data_key) for its parameters, errors and an example.
     pub fn export_data_key(&self) -> export_data_key::ExportDataKeyBuilder {
         export_data_key::ExportDataKeyBuilder::new(self.inner.clone())
     }
 
-    /// `GenerateAndExportDataKey`.
+    /// Read; requires `KeyId`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`.
+    ///
+    /// Action `GenerateAndExportDataKey`: see [`generate_and_export_data_key`](generate_and_export_data_key) for its parameters, errors and an example.
     pub fn generate_and_export_data_key(
         &self,
     ) -> generate_and_export_data_key::GenerateAndExportDataKeyBuilder {
@@ -869,12 +951,16 @@ impl Client {
         )
     }
 
-    /// `GenerateDataKey`.
+    /// Read; requires `KeyId`.
+    ///
+    /// Action `GenerateDataKey`: see [`generate_data_key`](generate_data_key) for its parameters, errors and an example.
     pub fn generate_data_key(&self) -> generate_data_key::GenerateDataKeyBuilder {
         generate_data_key::GenerateDataKeyBuilder::new(self.inner.clone())
     }
 
-    /// `GenerateDataKeyWithoutPlaintext`.
+    /// Read; requires `KeyId`.
+    ///
+    /// Action `GenerateDataKeyWithoutPlaintext`: see [`generate_data_key_without_plaintext`](generate_data_key_without_plaintext) for its parameters, errors and an example.
     pub fn generate_data_key_without_plaintext(
         &self,
     ) -> generate_data_key_without_plaintext::GenerateDataKeyWithoutPlaintextBuilder {
@@ -883,34 +969,46 @@ impl Client {
         )
     }
 
-    /// `GetCertificate`.
+    /// Read; requires `CertificateId`.
+    ///
+    /// Action `GetCertificate`: see [`get_certificate`](get_certificate) for its parameters, errors and an example.
     pub fn get_certificate(&self) -> get_certificate::GetCertificateBuilder {
         get_certificate::GetCertificateBuilder::new(self.inner.clone())
     }
 
-    /// `GetClientKey`.
+    /// Unspecified kind; requires `ClientKeyId`.
+    ///
+    /// Action `GetClientKey`: see [`get_client_key`](get_client_key) for its parameters, errors and an example.
     pub fn get_client_key(&self) -> get_client_key::GetClientKeyBuilder {
         get_client_key::GetClientKeyBuilder::new(self.inner.clone())
     }
 
-    /// `GetDefaultKmsInstance`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetDefaultKmsInstance`: see [`get_default_kms_instance`](get_default_kms_instance) for its parameters, errors and an example.
     pub fn get_default_kms_instance(
         &self,
     ) -> get_default_kms_instance::GetDefaultKmsInstanceBuilder {
         get_default_kms_instance::GetDefaultKmsInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `GetKeyPolicy`.
+    /// Read and write; requires `KeyId`.
+    ///
+    /// Action `GetKeyPolicy`: see [`get_key_policy`](get_key_policy) for its parameters, errors and an example.
     pub fn get_key_policy(&self) -> get_key_policy::GetKeyPolicyBuilder {
         get_key_policy::GetKeyPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetKmsInstance`.
+    /// Read; requires `KmsInstanceId`.
+    ///
+    /// Action `GetKmsInstance`: see [`get_kms_instance`](get_kms_instance) for its parameters, errors and an example.
     pub fn get_kms_instance(&self) -> get_kms_instance::GetKmsInstanceBuilder {
         get_kms_instance::GetKmsInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `GetKmsInstanceQuotaInfos`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetKmsInstanceQuotaInfos`: see [`get_kms_instance_quota_infos`](get_kms_instance_quota_infos) for its parameters, errors and an example.
     pub fn get_kms_instance_quota_infos(
         &self,
     ) -> get_kms_instance_quota_infos::GetKmsInstanceQuotaInfosBuilder {
@@ -919,51 +1017,69 @@ impl Client {
         )
     }
 
-    /// `GetParametersForImport`.
+    /// Read; requires `KeyId`, `WrappingAlgorithm`, `WrappingKeySpec`.
+    ///
+    /// Action `GetParametersForImport`: see [`get_parameters_for_import`](get_parameters_for_import) for its parameters, errors and an example.
     pub fn get_parameters_for_import(
         &self,
     ) -> get_parameters_for_import::GetParametersForImportBuilder {
         get_parameters_for_import::GetParametersForImportBuilder::new(self.inner.clone())
     }
 
-    /// `GetPublicKey`.
+    /// Read; requires `KeyId`, `KeyVersionId`.
+    ///
+    /// Action `GetPublicKey`: see [`get_public_key`](get_public_key) for its parameters, errors and an example.
     pub fn get_public_key(&self) -> get_public_key::GetPublicKeyBuilder {
         get_public_key::GetPublicKeyBuilder::new(self.inner.clone())
     }
 
-    /// `GetRandomPassword`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetRandomPassword`: see [`get_random_password`](get_random_password) for its parameters, errors and an example.
     pub fn get_random_password(&self) -> get_random_password::GetRandomPasswordBuilder {
         get_random_password::GetRandomPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `GetSecretPolicy`.
+    /// Read and write; requires `SecretName`.
+    ///
+    /// Action `GetSecretPolicy`: see [`get_secret_policy`](get_secret_policy) for its parameters, errors and an example.
     pub fn get_secret_policy(&self) -> get_secret_policy::GetSecretPolicyBuilder {
         get_secret_policy::GetSecretPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetSecretValue`.
+    /// Read; requires `SecretName`.
+    ///
+    /// Action `GetSecretValue`: see [`get_secret_value`](get_secret_value) for its parameters, errors and an example.
     pub fn get_secret_value(&self) -> get_secret_value::GetSecretValueBuilder {
         get_secret_value::GetSecretValueBuilder::new(self.inner.clone())
     }
 
-    /// `ImportKeyMaterial`.
+    /// Read and write; requires `KeyId`, `EncryptedKeyMaterial`, `ImportToken`, `KeyMaterialExpireUnix`.
+    ///
+    /// Action `ImportKeyMaterial`: see [`import_key_material`](import_key_material) for its parameters, errors and an example.
     pub fn import_key_material(&self) -> import_key_material::ImportKeyMaterialBuilder {
         import_key_material::ImportKeyMaterialBuilder::new(self.inner.clone())
     }
 
-    /// `ListAliases`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAliases`: see [`list_aliases`](list_aliases) for its parameters, errors and an example.
     pub fn list_aliases(&self) -> list_aliases::ListAliasesBuilder {
         list_aliases::ListAliasesBuilder::new(self.inner.clone())
     }
 
-    /// `ListAliasesByKeyId`.
+    /// Read, paged; requires `KeyId`.
+    ///
+    /// Action `ListAliasesByKeyId`: see [`list_aliases_by_key_id`](list_aliases_by_key_id) for its parameters, errors and an example.
     pub fn list_aliases_by_key_id(
         &self,
     ) -> list_aliases_by_key_id::ListAliasesByKeyIdBuilder {
         list_aliases_by_key_id::ListAliasesByKeyIdBuilder::new(self.inner.clone())
     }
 
-    /// `ListApplicationAccessPoints`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListApplicationAccessPoints`: see [`list_application_access_points`](list_application_access_points) for its parameters, errors and an example.
     pub fn list_application_access_points(
         &self,
     ) -> list_application_access_points::ListApplicationAccessPointsBuilder {
@@ -972,140 +1088,192 @@ impl Client {
         )
     }
 
-    /// `ListClientKeys`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListClientKeys`: see [`list_client_keys`](list_client_keys) for its parameters, errors and an example.
     pub fn list_client_keys(&self) -> list_client_keys::ListClientKeysBuilder {
         list_client_keys::ListClientKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListKeyVersions`.
+    /// Read, paged; requires `KeyId`.
+    ///
+    /// Action `ListKeyVersions`: see [`list_key_versions`](list_key_versions) for its parameters, errors and an example.
     pub fn list_key_versions(&self) -> list_key_versions::ListKeyVersionsBuilder {
         list_key_versions::ListKeyVersionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListKeys`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListKeys`: see [`list_keys`](list_keys) for its parameters, errors and an example.
     pub fn list_keys(&self) -> list_keys::ListKeysBuilder {
         list_keys::ListKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListKmsInstances`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListKmsInstances`: see [`list_kms_instances`](list_kms_instances) for its parameters, errors and an example.
     pub fn list_kms_instances(&self) -> list_kms_instances::ListKmsInstancesBuilder {
         list_kms_instances::ListKmsInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `ListNetworkRules`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListNetworkRules`: see [`list_network_rules`](list_network_rules) for its parameters, errors and an example.
     pub fn list_network_rules(&self) -> list_network_rules::ListNetworkRulesBuilder {
         list_network_rules::ListNetworkRulesBuilder::new(self.inner.clone())
     }
 
-    /// `ListPolicies`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListPolicies`: see [`list_policies`](list_policies) for its parameters, errors and an example.
     pub fn list_policies(&self) -> list_policies::ListPoliciesBuilder {
         list_policies::ListPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListResourceTags`.
+    /// Read; requires `KeyId`.
+    ///
+    /// Action `ListResourceTags`: see [`list_resource_tags`](list_resource_tags) for its parameters, errors and an example.
     pub fn list_resource_tags(&self) -> list_resource_tags::ListResourceTagsBuilder {
         list_resource_tags::ListResourceTagsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSecretVersionIds`.
+    /// Read, paged; requires `SecretName`.
+    ///
+    /// Action `ListSecretVersionIds`: see [`list_secret_version_ids`](list_secret_version_ids) for its parameters, errors and an example.
     pub fn list_secret_version_ids(
         &self,
     ) -> list_secret_version_ids::ListSecretVersionIdsBuilder {
         list_secret_version_ids::ListSecretVersionIdsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSecrets`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListSecrets`: see [`list_secrets`](list_secrets) for its parameters, errors and an example.
     pub fn list_secrets(&self) -> list_secrets::ListSecretsBuilder {
         list_secrets::ListSecretsBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read and write, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `OpenKmsService`.
+    /// Write; no required parameters.
+    ///
+    /// Action `OpenKmsService`: see [`open_kms_service`](open_kms_service) for its parameters, errors and an example.
     pub fn open_kms_service(&self) -> open_kms_service::OpenKmsServiceBuilder {
         open_kms_service::OpenKmsServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PutSecretValue`.
+    /// Write; requires `VersionId`, `SecretName`, `SecretData`.
+    ///
+    /// Action `PutSecretValue`: see [`put_secret_value`](put_secret_value) for its parameters, errors and an example.
     pub fn put_secret_value(&self) -> put_secret_value::PutSecretValueBuilder {
         put_secret_value::PutSecretValueBuilder::new(self.inner.clone())
     }
 
-    /// `ReEncrypt`.
+    /// Read; requires `CiphertextBlob`, `DestinationKeyId`.
+    ///
+    /// Action `ReEncrypt`: see [`re_encrypt`](re_encrypt) for its parameters, errors and an example.
     pub fn re_encrypt(&self) -> re_encrypt::ReEncryptBuilder {
         re_encrypt::ReEncryptBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseKmsInstance`.
+    /// Write; requires `KmsInstanceId`.
+    ///
+    /// Action `ReleaseKmsInstance`: see [`release_kms_instance`](release_kms_instance) for its parameters, errors and an example.
     pub fn release_kms_instance(
         &self,
     ) -> release_kms_instance::ReleaseKmsInstanceBuilder {
         release_kms_instance::ReleaseKmsInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RestoreSecret`.
+    /// Write; requires `SecretName`.
+    ///
+    /// Action `RestoreSecret`: see [`restore_secret`](restore_secret) for its parameters, errors and an example.
     pub fn restore_secret(&self) -> restore_secret::RestoreSecretBuilder {
         restore_secret::RestoreSecretBuilder::new(self.inner.clone())
     }
 
-    /// `RotateSecret`.
+    /// Read and write; requires `SecretName`, `VersionId`.
+    ///
+    /// Action `RotateSecret`: see [`rotate_secret`](rotate_secret) for its parameters, errors and an example.
     pub fn rotate_secret(&self) -> rotate_secret::RotateSecretBuilder {
         rotate_secret::RotateSecretBuilder::new(self.inner.clone())
     }
 
-    /// `ScheduleKeyDeletion`.
+    /// Write; requires `KeyId`, `PendingWindowInDays`.
+    ///
+    /// Action `ScheduleKeyDeletion`: see [`schedule_key_deletion`](schedule_key_deletion) for its parameters, errors and an example.
     pub fn schedule_key_deletion(
         &self,
     ) -> schedule_key_deletion::ScheduleKeyDeletionBuilder {
         schedule_key_deletion::ScheduleKeyDeletionBuilder::new(self.inner.clone())
     }
 
-    /// `SetDeletionProtection`.
+    /// Write; requires `EnableDeletionProtection`.
+    ///
+    /// Action `SetDeletionProtection`: see [`set_deletion_protection`](set_deletion_protection) for its parameters, errors and an example.
     pub fn set_deletion_protection(
         &self,
     ) -> set_deletion_protection::SetDeletionProtectionBuilder {
         set_deletion_protection::SetDeletionProtectionBuilder::new(self.inner.clone())
     }
 
-    /// `SetKeyPolicy`.
+    /// Write; requires `KeyId`, `Policy`.
+    ///
+    /// Action `SetKeyPolicy`: see [`set_key_policy`](set_key_policy) for its parameters, errors and an example.
     pub fn set_key_policy(&self) -> set_key_policy::SetKeyPolicyBuilder {
         set_key_policy::SetKeyPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `SetSecretPolicy`.
+    /// Write; requires `SecretName`, `Policy`.
+    ///
+    /// Action `SetSecretPolicy`: see [`set_secret_policy`](set_secret_policy) for its parameters, errors and an example.
     pub fn set_secret_policy(&self) -> set_secret_policy::SetSecretPolicyBuilder {
         set_secret_policy::SetSecretPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `TagResource`.
+    /// Write; requires `Tags`.
+    ///
+    /// Action `TagResource`: see [`tag_resource`](tag_resource) for its parameters, errors and an example.
     pub fn tag_resource(&self) -> tag_resource::TagResourceBuilder {
         tag_resource::TagResourceBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read and write; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResource`.
+    /// Write; requires `TagKeys`.
+    ///
+    /// Action `UntagResource`: see [`untag_resource`](untag_resource) for its parameters, errors and an example.
     pub fn untag_resource(&self) -> untag_resource::UntagResourceBuilder {
         untag_resource::UntagResourceBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAlias`.
+    /// Write; requires `KeyId`, `AliasName`.
+    ///
+    /// Action `UpdateAlias`: see [`update_alias`](update_alias) for its parameters, errors and an example.
     pub fn update_alias(&self) -> update_alias::UpdateAliasBuilder {
         update_alias::UpdateAliasBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateApplicationAccessPoint`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `UpdateApplicationAccessPoint`: see [`update_application_access_point`](update_application_access_point) for its parameters, errors and an example.
     pub fn update_application_access_point(
         &self,
     ) -> update_application_access_point::UpdateApplicationAccessPointBuilder {
@@ -1114,7 +1282,9 @@ impl Client {
         )
     }
 
-    /// `UpdateCertificateStatus`.
+    /// Read; requires `CertificateId`, `Status`.
+    ///
+    /// Action `UpdateCertificateStatus`: see [`update_certificate_status`](update_certificate_status) for its parameters, errors and an example.
     pub fn update_certificate_status(
         &self,
     ) -> update_certificate_status::UpdateCertificateStatusBuilder {
@@ -1123,14 +1293,18 @@ impl Client {
         )
     }
 
-    /// `UpdateKeyDescription`.
+    /// Write; requires `KeyId`, `Description`.
+    ///
+    /// Action `UpdateKeyDescription`: see [`update_key_description`](update_key_description) for its parameters, errors and an example.
     pub fn update_key_description(
         &self,
     ) -> update_key_description::UpdateKeyDescriptionBuilder {
         update_key_description::UpdateKeyDescriptionBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateKmsInstanceBindVpc`.
+    /// Unspecified kind; requires `KmsInstanceId`, `BindVpcs`.
+    ///
+    /// Action `UpdateKmsInstanceBindVpc`: see [`update_kms_instance_bind_vpc`](update_kms_instance_bind_vpc) for its parameters, errors and an example.
     pub fn update_kms_instance_bind_vpc(
         &self,
     ) -> update_kms_instance_bind_vpc::UpdateKmsInstanceBindVpcBuilder {
@@ -1139,29 +1313,39 @@ impl Client {
         )
     }
 
-    /// `UpdateNetworkRule`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `UpdateNetworkRule`: see [`update_network_rule`](update_network_rule) for its parameters, errors and an example.
     pub fn update_network_rule(&self) -> update_network_rule::UpdateNetworkRuleBuilder {
         update_network_rule::UpdateNetworkRuleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdatePolicy`.
+    /// Write; requires `Name`.
+    ///
+    /// Action `UpdatePolicy`: see [`update_policy`](update_policy) for its parameters, errors and an example.
     pub fn update_policy(&self) -> update_policy::UpdatePolicyBuilder {
         update_policy::UpdatePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateRotationPolicy`.
+    /// Write; requires `KeyId`, `EnableAutomaticRotation`.
+    ///
+    /// Action `UpdateRotationPolicy`: see [`update_rotation_policy`](update_rotation_policy) for its parameters, errors and an example.
     pub fn update_rotation_policy(
         &self,
     ) -> update_rotation_policy::UpdateRotationPolicyBuilder {
         update_rotation_policy::UpdateRotationPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSecret`.
+    /// Write; requires `SecretName`.
+    ///
+    /// Action `UpdateSecret`: see [`update_secret`](update_secret) for its parameters, errors and an example.
     pub fn update_secret(&self) -> update_secret::UpdateSecretBuilder {
         update_secret::UpdateSecretBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSecretRotationPolicy`.
+    /// Write; requires `SecretName`, `EnableAutomaticRotation`.
+    ///
+    /// Action `UpdateSecretRotationPolicy`: see [`update_secret_rotation_policy`](update_secret_rotation_policy) for its parameters, errors and an example.
     pub fn update_secret_rotation_policy(
         &self,
     ) -> update_secret_rotation_policy::UpdateSecretRotationPolicyBuilder {
@@ -1170,7 +1354,9 @@ impl Client {
         )
     }
 
-    /// `UpdateSecretVersionStage`.
+    /// Write; requires `SecretName`, `VersionStage`.
+    ///
+    /// Action `UpdateSecretVersionStage`: see [`update_secret_version_stage`](update_secret_version_stage) for its parameters, errors and an example.
     pub fn update_secret_version_stage(
         &self,
     ) -> update_secret_version_stage::UpdateSecretVersionStageBuilder {
@@ -1179,7 +1365,9 @@ impl Client {
         )
     }
 
-    /// `UploadCertificate`.
+    /// Read; requires `CertificateId`, `Certificate`.
+    ///
+    /// Action `UploadCertificate`: see [`upload_certificate`](upload_certificate) for its parameters, errors and an example.
     pub fn upload_certificate(&self) -> upload_certificate::UploadCertificateBuilder {
         upload_certificate::UploadCertificateBuilder::new(self.inner.clone())
     }

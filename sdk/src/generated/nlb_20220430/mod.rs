@@ -395,7 +395,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddServersToServerGroup`.
+    /// Read and write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `AddServersToServerGroup`: see [`add_servers_to_server_group`](add_servers_to_server_group) for its parameters, errors and an example.
     pub fn add_servers_to_server_group(
         &self,
     ) -> add_servers_to_server_group::AddServersToServerGroupBuilder {
@@ -404,7 +406,9 @@ impl Client {
         )
     }
 
-    /// `AssociateAdditionalCertificatesWithListener`.
+    /// Read and write, idempotent; requires `AdditionalCertificateIds`, `ListenerId`.
+    ///
+    /// Action `AssociateAdditionalCertificatesWithListener`: see [`associate_additional_certificates_with_listener`](associate_additional_certificates_with_listener) for its parameters, errors and an example.
     pub fn associate_additional_certificates_with_listener(
         &self,
     ) -> associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerBuilder {
@@ -413,7 +417,9 @@ impl Client {
         )
     }
 
-    /// `AttachCommonBandwidthPackageToLoadBalancer`.
+    /// Read and write, idempotent; requires `LoadBalancerId`, `BandwidthPackageId`.
+    ///
+    /// Action `AttachCommonBandwidthPackageToLoadBalancer`: see [`attach_common_bandwidth_package_to_load_balancer`](attach_common_bandwidth_package_to_load_balancer) for its parameters, errors and an example.
     pub fn attach_common_bandwidth_package_to_load_balancer(
         &self,
     ) -> attach_common_bandwidth_package_to_load_balancer::AttachCommonBandwidthPackageToLoadBalancerBuilder {
@@ -422,7 +428,9 @@ impl Client {
         )
     }
 
-    /// `CancelShiftLoadBalancerZones`.
+    /// Read and write, idempotent; requires `ZoneMappings`, `LoadBalancerId`.
+    ///
+    /// Action `CancelShiftLoadBalancerZones`: see [`cancel_shift_load_balancer_zones`](cancel_shift_load_balancer_zones) for its parameters, errors and an example.
     pub fn cancel_shift_load_balancer_zones(
         &self,
     ) -> cancel_shift_load_balancer_zones::CancelShiftLoadBalancerZonesBuilder {
@@ -431,55 +439,73 @@ impl Client {
         )
     }
 
-    /// `CreateListener`.
+    /// Read and write, idempotent; requires `ListenerProtocol`, `ListenerPort`, `LoadBalancerId`, `ServerGroupId`.
+    ///
+    /// Action `CreateListener`: see [`create_listener`](create_listener) for its parameters, errors and an example.
     pub fn create_listener(&self) -> create_listener::CreateListenerBuilder {
         create_listener::CreateListenerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLoadBalancer`.
+    /// Read and write, idempotent; requires `AddressType`, `VpcId`, `ZoneMappings`.
+    ///
+    /// Action `CreateLoadBalancer`: see [`create_load_balancer`](create_load_balancer) for its parameters, errors and an example.
     pub fn create_load_balancer(
         &self,
     ) -> create_load_balancer::CreateLoadBalancerBuilder {
         create_load_balancer::CreateLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSecurityPolicy`.
+    /// Read and write, idempotent; requires `TlsVersions`, `Ciphers`.
+    ///
+    /// Action `CreateSecurityPolicy`: see [`create_security_policy`](create_security_policy) for its parameters, errors and an example.
     pub fn create_security_policy(
         &self,
     ) -> create_security_policy::CreateSecurityPolicyBuilder {
         create_security_policy::CreateSecurityPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateServerGroup`.
+    /// Read and write, idempotent; requires `ServerGroupName`, `VpcId`.
+    ///
+    /// Action `CreateServerGroup`: see [`create_server_group`](create_server_group) for its parameters, errors and an example.
     pub fn create_server_group(&self) -> create_server_group::CreateServerGroupBuilder {
         create_server_group::CreateServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteListener`.
+    /// Write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `DeleteListener`: see [`delete_listener`](delete_listener) for its parameters, errors and an example.
     pub fn delete_listener(&self) -> delete_listener::DeleteListenerBuilder {
         delete_listener::DeleteListenerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLoadBalancer`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `DeleteLoadBalancer`: see [`delete_load_balancer`](delete_load_balancer) for its parameters, errors and an example.
     pub fn delete_load_balancer(
         &self,
     ) -> delete_load_balancer::DeleteLoadBalancerBuilder {
         delete_load_balancer::DeleteLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSecurityPolicy`.
+    /// Read and write, idempotent; requires `SecurityPolicyId`.
+    ///
+    /// Action `DeleteSecurityPolicy`: see [`delete_security_policy`](delete_security_policy) for its parameters, errors and an example.
     pub fn delete_security_policy(
         &self,
     ) -> delete_security_policy::DeleteSecurityPolicyBuilder {
         delete_security_policy::DeleteSecurityPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteServerGroup`.
+    /// Read and write, idempotent; requires `ServerGroupId`.
+    ///
+    /// Action `DeleteServerGroup`: see [`delete_server_group`](delete_server_group) for its parameters, errors and an example.
     pub fn delete_server_group(&self) -> delete_server_group::DeleteServerGroupBuilder {
         delete_server_group::DeleteServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHdMonitorRegionConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeHdMonitorRegionConfig`: see [`describe_hd_monitor_region_config`](describe_hd_monitor_region_config) for its parameters, errors and an example.
     pub fn describe_hd_monitor_region_config(
         &self,
     ) -> describe_hd_monitor_region_config::DescribeHdMonitorRegionConfigBuilder {
@@ -488,17 +514,23 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeZones`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachCommonBandwidthPackageFromLoadBalancer`.
+    /// Read and write, idempotent; requires `LoadBalancerId`, `BandwidthPackageId`.
+    ///
+    /// Action `DetachCommonBandwidthPackageFromLoadBalancer`: see [`detach_common_bandwidth_package_from_load_balancer`](detach_common_bandwidth_package_from_load_balancer) for its parameters, errors and an example.
     pub fn detach_common_bandwidth_package_from_load_balancer(
         &self,
     ) -> detach_common_bandwidth_package_from_load_balancer::DetachCommonBandwidthPackageFromLoadBalancerBuilder {
@@ -507,7 +539,9 @@ impl Client {
         )
     }
 
-    /// `DisableLoadBalancerIpv6Internet`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `DisableLoadBalancerIpv6Internet`: see [`disable_load_balancer_ipv6_internet`](disable_load_balancer_ipv6_internet) for its parameters, errors and an example.
     pub fn disable_load_balancer_ipv6_internet(
         &self,
     ) -> disable_load_balancer_ipv6_internet::DisableLoadBalancerIpv6InternetBuilder {
@@ -516,7 +550,9 @@ impl Client {
         )
     }
 
-    /// `DisassociateAdditionalCertificatesWithListener`.
+    /// Read and write, idempotent; requires `AdditionalCertificateIds`, `ListenerId`.
+    ///
+    /// Action `DisassociateAdditionalCertificatesWithListener`: see [`disassociate_additional_certificates_with_listener`](disassociate_additional_certificates_with_listener) for its parameters, errors and an example.
     pub fn disassociate_additional_certificates_with_listener(
         &self,
     ) -> disassociate_additional_certificates_with_listener::DisassociateAdditionalCertificatesWithListenerBuilder {
@@ -525,7 +561,9 @@ impl Client {
         )
     }
 
-    /// `EnableLoadBalancerIpv6Internet`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `EnableLoadBalancerIpv6Internet`: see [`enable_load_balancer_ipv6_internet`](enable_load_balancer_ipv6_internet) for its parameters, errors and an example.
     pub fn enable_load_balancer_ipv6_internet(
         &self,
     ) -> enable_load_balancer_ipv6_internet::EnableLoadBalancerIpv6InternetBuilder {
@@ -534,19 +572,25 @@ impl Client {
         )
     }
 
-    /// `GetJobStatus`.
+    /// Read, idempotent; requires `JobId`.
+    ///
+    /// Action `GetJobStatus`: see [`get_job_status`](get_job_status) for its parameters, errors and an example.
     pub fn get_job_status(&self) -> get_job_status::GetJobStatusBuilder {
         get_job_status::GetJobStatusBuilder::new(self.inner.clone())
     }
 
-    /// `GetListenerAttribute`.
+    /// Read, idempotent; requires `ListenerId`.
+    ///
+    /// Action `GetListenerAttribute`: see [`get_listener_attribute`](get_listener_attribute) for its parameters, errors and an example.
     pub fn get_listener_attribute(
         &self,
     ) -> get_listener_attribute::GetListenerAttributeBuilder {
         get_listener_attribute::GetListenerAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `GetListenerHealthStatus`.
+    /// Read; requires `ListenerId`.
+    ///
+    /// Action `GetListenerHealthStatus`: see [`get_listener_health_status`](get_listener_health_status) for its parameters, errors and an example.
     pub fn get_listener_health_status(
         &self,
     ) -> get_listener_health_status::GetListenerHealthStatusBuilder {
@@ -555,7 +599,9 @@ impl Client {
         )
     }
 
-    /// `GetLoadBalancerAttribute`.
+    /// Read, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `GetLoadBalancerAttribute`: see [`get_load_balancer_attribute`](get_load_balancer_attribute) for its parameters, errors and an example.
     pub fn get_load_balancer_attribute(
         &self,
     ) -> get_load_balancer_attribute::GetLoadBalancerAttributeBuilder {
@@ -564,12 +610,16 @@ impl Client {
         )
     }
 
-    /// `ListAsynJobs`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAsynJobs`: see [`list_asyn_jobs`](list_asyn_jobs) for its parameters, errors and an example.
     pub fn list_asyn_jobs(&self) -> list_asyn_jobs::ListAsynJobsBuilder {
         list_asyn_jobs::ListAsynJobsBuilder::new(self.inner.clone())
     }
 
-    /// `ListListenerCertificates`.
+    /// Read, paged; requires `ListenerId`.
+    ///
+    /// Action `ListListenerCertificates`: see [`list_listener_certificates`](list_listener_certificates) for its parameters, errors and an example.
     pub fn list_listener_certificates(
         &self,
     ) -> list_listener_certificates::ListListenerCertificatesBuilder {
@@ -578,36 +628,48 @@ impl Client {
         )
     }
 
-    /// `ListListeners`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListListeners`: see [`list_listeners`](list_listeners) for its parameters, errors and an example.
     pub fn list_listeners(&self) -> list_listeners::ListListenersBuilder {
         list_listeners::ListListenersBuilder::new(self.inner.clone())
     }
 
-    /// `ListLoadBalancers`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListLoadBalancers`: see [`list_load_balancers`](list_load_balancers) for its parameters, errors and an example.
     pub fn list_load_balancers(&self) -> list_load_balancers::ListLoadBalancersBuilder {
         list_load_balancers::ListLoadBalancersBuilder::new(self.inner.clone())
     }
 
-    /// `ListSecurityPolicy`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListSecurityPolicy`: see [`list_security_policy`](list_security_policy) for its parameters, errors and an example.
     pub fn list_security_policy(
         &self,
     ) -> list_security_policy::ListSecurityPolicyBuilder {
         list_security_policy::ListSecurityPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ListServerGroupServers`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListServerGroupServers`: see [`list_server_group_servers`](list_server_group_servers) for its parameters, errors and an example.
     pub fn list_server_group_servers(
         &self,
     ) -> list_server_group_servers::ListServerGroupServersBuilder {
         list_server_group_servers::ListServerGroupServersBuilder::new(self.inner.clone())
     }
 
-    /// `ListServerGroups`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListServerGroups`: see [`list_server_groups`](list_server_groups) for its parameters, errors and an example.
     pub fn list_server_groups(&self) -> list_server_groups::ListServerGroupsBuilder {
         list_server_groups::ListServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSystemSecurityPolicy`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListSystemSecurityPolicy`: see [`list_system_security_policy`](list_system_security_policy) for its parameters, errors and an example.
     pub fn list_system_security_policy(
         &self,
     ) -> list_system_security_policy::ListSystemSecurityPolicyBuilder {
@@ -616,12 +678,16 @@ impl Client {
         )
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `LoadBalancerJoinSecurityGroup`.
+    /// Read and write, idempotent; requires `SecurityGroupIds`, `LoadBalancerId`.
+    ///
+    /// Action `LoadBalancerJoinSecurityGroup`: see [`load_balancer_join_security_group`](load_balancer_join_security_group) for its parameters, errors and an example.
     pub fn load_balancer_join_security_group(
         &self,
     ) -> load_balancer_join_security_group::LoadBalancerJoinSecurityGroupBuilder {
@@ -630,7 +696,9 @@ impl Client {
         )
     }
 
-    /// `LoadBalancerLeaveSecurityGroup`.
+    /// Read and write, idempotent; requires `SecurityGroupIds`, `LoadBalancerId`.
+    ///
+    /// Action `LoadBalancerLeaveSecurityGroup`: see [`load_balancer_leave_security_group`](load_balancer_leave_security_group) for its parameters, errors and an example.
     pub fn load_balancer_leave_security_group(
         &self,
     ) -> load_balancer_leave_security_group::LoadBalancerLeaveSecurityGroupBuilder {
@@ -639,12 +707,16 @@ impl Client {
         )
     }
 
-    /// `MoveResourceGroup`.
+    /// Read and write; requires `NewResourceGroupId`, `ResourceType`, `ResourceId`, `RegionId`.
+    ///
+    /// Action `MoveResourceGroup`: see [`move_resource_group`](move_resource_group) for its parameters, errors and an example.
     pub fn move_resource_group(&self) -> move_resource_group::MoveResourceGroupBuilder {
         move_resource_group::MoveResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveServersFromServerGroup`.
+    /// Read and write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `RemoveServersFromServerGroup`: see [`remove_servers_from_server_group`](remove_servers_from_server_group) for its parameters, errors and an example.
     pub fn remove_servers_from_server_group(
         &self,
     ) -> remove_servers_from_server_group::RemoveServersFromServerGroupBuilder {
@@ -653,7 +725,9 @@ impl Client {
         )
     }
 
-    /// `SetHdMonitorRegionConfig`.
+    /// Read; requires `LogProject`, `MetricStore`.
+    ///
+    /// Action `SetHdMonitorRegionConfig`: see [`set_hd_monitor_region_config`](set_hd_monitor_region_config) for its parameters, errors and an example.
     pub fn set_hd_monitor_region_config(
         &self,
     ) -> set_hd_monitor_region_config::SetHdMonitorRegionConfigBuilder {
@@ -662,12 +736,16 @@ impl Client {
         )
     }
 
-    /// `StartListener`.
+    /// Read and write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `StartListener`: see [`start_listener`](start_listener) for its parameters, errors and an example.
     pub fn start_listener(&self) -> start_listener::StartListenerBuilder {
         start_listener::StartListenerBuilder::new(self.inner.clone())
     }
 
-    /// `StartShiftLoadBalancerZones`.
+    /// Read and write, idempotent; requires `ZoneMappings`, `LoadBalancerId`.
+    ///
+    /// Action `StartShiftLoadBalancerZones`: see [`start_shift_load_balancer_zones`](start_shift_load_balancer_zones) for its parameters, errors and an example.
     pub fn start_shift_load_balancer_zones(
         &self,
     ) -> start_shift_load_balancer_zones::StartShiftLoadBalancerZonesBuilder {
@@ -676,22 +754,30 @@ impl Client {
         )
     }
 
-    /// `StopListener`.
+    /// Read and write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `StopListener`: see [`stop_listener`](stop_listener) for its parameters, errors and an example.
     pub fn stop_listener(&self) -> stop_listener::StopListenerBuilder {
         stop_listener::StopListenerBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read and write, idempotent; requires `ResourceId`, `Tag`, `ResourceType`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write, idempotent; requires `ResourceId`, `ResourceType`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateListenerAttribute`.
+    /// Read and write, idempotent; requires `ListenerId`.
+    ///
+    /// Action `UpdateListenerAttribute`: see [`update_listener_attribute`](update_listener_attribute) for its parameters, errors and an example.
     pub fn update_listener_attribute(
         &self,
     ) -> update_listener_attribute::UpdateListenerAttributeBuilder {
@@ -700,7 +786,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerAddressTypeConfig`.
+    /// Read and write, idempotent; requires `LoadBalancerId`, `AddressType`.
+    ///
+    /// Action `UpdateLoadBalancerAddressTypeConfig`: see [`update_load_balancer_address_type_config`](update_load_balancer_address_type_config) for its parameters, errors and an example.
     pub fn update_load_balancer_address_type_config(
         &self,
     ) -> update_load_balancer_address_type_config::UpdateLoadBalancerAddressTypeConfigBuilder {
@@ -709,7 +797,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerAttribute`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `UpdateLoadBalancerAttribute`: see [`update_load_balancer_attribute`](update_load_balancer_attribute) for its parameters, errors and an example.
     pub fn update_load_balancer_attribute(
         &self,
     ) -> update_load_balancer_attribute::UpdateLoadBalancerAttributeBuilder {
@@ -718,7 +808,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerProtection`.
+    /// Read and write, idempotent; requires `LoadBalancerId`.
+    ///
+    /// Action `UpdateLoadBalancerProtection`: see [`update_load_balancer_protection`](update_load_balancer_protection) for its parameters, errors and an example.
     pub fn update_load_balancer_protection(
         &self,
     ) -> update_load_balancer_protection::UpdateLoadBalancerProtectionBuilder {
@@ -727,7 +819,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLoadBalancerZones`.
+    /// Read and write, idempotent; requires `LoadBalancerId`, `ZoneMappings`.
+    ///
+    /// Action `UpdateLoadBalancerZones`: see [`update_load_balancer_zones`](update_load_balancer_zones) for its parameters, errors and an example.
     pub fn update_load_balancer_zones(
         &self,
     ) -> update_load_balancer_zones::UpdateLoadBalancerZonesBuilder {
@@ -736,7 +830,9 @@ impl Client {
         )
     }
 
-    /// `UpdateSecurityPolicyAttribute`.
+    /// Read and write, idempotent; requires `SecurityPolicyId`.
+    ///
+    /// Action `UpdateSecurityPolicyAttribute`: see [`update_security_policy_attribute`](update_security_policy_attribute) for its parameters, errors and an example.
     pub fn update_security_policy_attribute(
         &self,
     ) -> update_security_policy_attribute::UpdateSecurityPolicyAttributeBuilder {
@@ -745,7 +841,9 @@ impl Client {
         )
     }
 
-    /// `UpdateServerGroupAttribute`.
+    /// Read and write, idempotent; requires `ServerGroupId`.
+    ///
+    /// Action `UpdateServerGroupAttribute`: see [`update_server_group_attribute`](update_server_group_attribute) for its parameters, errors and an example.
     pub fn update_server_group_attribute(
         &self,
     ) -> update_server_group_attribute::UpdateServerGroupAttributeBuilder {
@@ -754,7 +852,9 @@ impl Client {
         )
     }
 
-    /// `UpdateServerGroupServersAttribute`.
+    /// Read and write, idempotent; requires `ServerGroupId`, `Servers`.
+    ///
+    /// Action `UpdateServerGroupServersAttribute`: see [`update_server_group_servers_attribute`](update_server_group_servers_attribute) for its parameters, errors and an example.
     pub fn update_server_group_servers_attribute(
         &self,
     ) -> update_server_group_servers_attribute::UpdateServerGroupServersAttributeBuilder {

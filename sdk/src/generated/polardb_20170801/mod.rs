@@ -1749,7 +1749,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AbortDBClusterMigration`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `AbortDBClusterMigration`: see [`abort_db_cluster_migration`](abort_db_cluster_migration) for its parameters, errors and an example.
     pub fn abort_db_cluster_migration(
         &self,
     ) -> abort_db_cluster_migration::AbortDbClusterMigrationBuilder {
@@ -1758,7 +1760,9 @@ impl Client {
         )
     }
 
-    /// `AddEncryptionDBRolePrivilege`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `AddEncryptionDBRolePrivilege`: see [`add_encryption_db_role_privilege`](add_encryption_db_role_privilege) for its parameters, errors and an example.
     pub fn add_encryption_db_role_privilege(
         &self,
     ) -> add_encryption_db_role_privilege::AddEncryptionDbRolePrivilegeBuilder {
@@ -1767,17 +1771,23 @@ impl Client {
         )
     }
 
-    /// `AddFirewallRules`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `AddFirewallRules`: see [`add_firewall_rules`](add_firewall_rules) for its parameters, errors and an example.
     pub fn add_firewall_rules(&self) -> add_firewall_rules::AddFirewallRulesBuilder {
         add_firewall_rules::AddFirewallRulesBuilder::new(self.inner.clone())
     }
 
-    /// `AddPolarFsQuota`.
+    /// Read and write; requires `PolarFsInstanceId`, `Quotas`.
+    ///
+    /// Action `AddPolarFsQuota`: see [`add_polar_fs_quota`](add_polar_fs_quota) for its parameters, errors and an example.
     pub fn add_polar_fs_quota(&self) -> add_polar_fs_quota::AddPolarFsQuotaBuilder {
         add_polar_fs_quota::AddPolarFsQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `AddSQLRateLimitingRules`.
+    /// Write; requires `DBClusterId`, `RuleName`, `RuleConfig`.
+    ///
+    /// Action `AddSQLRateLimitingRules`: see [`add_sql_rate_limiting_rules`](add_sql_rate_limiting_rules) for its parameters, errors and an example.
     pub fn add_sql_rate_limiting_rules(
         &self,
     ) -> add_sql_rate_limiting_rules::AddSqlRateLimitingRulesBuilder {
@@ -1786,7 +1796,9 @@ impl Client {
         )
     }
 
-    /// `AttachApplicationPolarFS`.
+    /// Write; requires `ApplicationId`, `PolarFSInstanceId`.
+    ///
+    /// Action `AttachApplicationPolarFS`: see [`attach_application_polar_fs`](attach_application_polar_fs) for its parameters, errors and an example.
     pub fn attach_application_polar_fs(
         &self,
     ) -> attach_application_polar_fs::AttachApplicationPolarFsBuilder {
@@ -1795,7 +1807,9 @@ impl Client {
         )
     }
 
-    /// `CancelActiveOperationTasks`.
+    /// Write; requires `RegionId`, `TaskIds`.
+    ///
+    /// Action `CancelActiveOperationTasks`: see [`cancel_active_operation_tasks`](cancel_active_operation_tasks) for its parameters, errors and an example.
     pub fn cancel_active_operation_tasks(
         &self,
     ) -> cancel_active_operation_tasks::CancelActiveOperationTasksBuilder {
@@ -1804,7 +1818,9 @@ impl Client {
         )
     }
 
-    /// `CancelCronJobPolicyServerless`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CancelCronJobPolicyServerless`: see [`cancel_cron_job_policy_serverless`](cancel_cron_job_policy_serverless) for its parameters, errors and an example.
     pub fn cancel_cron_job_policy_serverless(
         &self,
     ) -> cancel_cron_job_policy_serverless::CancelCronJobPolicyServerlessBuilder {
@@ -1813,7 +1829,9 @@ impl Client {
         )
     }
 
-    /// `CancelPolarFsFileQuota`.
+    /// Write; requires `PolarFsInstanceId`, `FilePathIds`.
+    ///
+    /// Action `CancelPolarFsFileQuota`: see [`cancel_polar_fs_file_quota`](cancel_polar_fs_file_quota) for its parameters, errors and an example.
     pub fn cancel_polar_fs_file_quota(
         &self,
     ) -> cancel_polar_fs_file_quota::CancelPolarFsFileQuotaBuilder {
@@ -1822,62 +1840,82 @@ impl Client {
         )
     }
 
-    /// `CancelScheduleTasks`.
+    /// Write; requires `DBClusterId`, `TaskId`.
+    ///
+    /// Action `CancelScheduleTasks`: see [`cancel_schedule_tasks`](cancel_schedule_tasks) for its parameters, errors and an example.
     pub fn cancel_schedule_tasks(
         &self,
     ) -> cancel_schedule_tasks::CancelScheduleTasksBuilder {
         cancel_schedule_tasks::CancelScheduleTasksBuilder::new(self.inner.clone())
     }
 
-    /// `CheckAccountName`.
+    /// Read; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `CheckAccountName`: see [`check_account_name`](check_account_name) for its parameters, errors and an example.
     pub fn check_account_name(&self) -> check_account_name::CheckAccountNameBuilder {
         check_account_name::CheckAccountNameBuilder::new(self.inner.clone())
     }
 
-    /// `CheckAccountNameZonal`.
+    /// Read; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `CheckAccountNameZonal`: see [`check_account_name_zonal`](check_account_name_zonal) for its parameters, errors and an example.
     pub fn check_account_name_zonal(
         &self,
     ) -> check_account_name_zonal::CheckAccountNameZonalBuilder {
         check_account_name_zonal::CheckAccountNameZonalBuilder::new(self.inner.clone())
     }
 
-    /// `CheckConnectionString`.
+    /// Read; requires `DBClusterId`, `ConnectionStringPrefix`.
+    ///
+    /// Action `CheckConnectionString`: see [`check_connection_string`](check_connection_string) for its parameters, errors and an example.
     pub fn check_connection_string(
         &self,
     ) -> check_connection_string::CheckConnectionStringBuilder {
         check_connection_string::CheckConnectionStringBuilder::new(self.inner.clone())
     }
 
-    /// `CheckDBName`.
+    /// Read; requires `DBClusterId`, `DBName`.
+    ///
+    /// Action `CheckDBName`: see [`check_db_name`](check_db_name) for its parameters, errors and an example.
     pub fn check_db_name(&self) -> check_db_name::CheckDbNameBuilder {
         check_db_name::CheckDbNameBuilder::new(self.inner.clone())
     }
 
-    /// `CheckDBNameZonal`.
+    /// Read; requires `DBClusterId`, `DBName`.
+    ///
+    /// Action `CheckDBNameZonal`: see [`check_db_name_zonal`](check_db_name_zonal) for its parameters, errors and an example.
     pub fn check_db_name_zonal(&self) -> check_db_name_zonal::CheckDbNameZonalBuilder {
         check_db_name_zonal::CheckDbNameZonalBuilder::new(self.inner.clone())
     }
 
-    /// `CheckKMSAuthorized`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `CheckKMSAuthorized`: see [`check_kms_authorized`](check_kms_authorized) for its parameters, errors and an example.
     pub fn check_kms_authorized(
         &self,
     ) -> check_kms_authorized::CheckKmsAuthorizedBuilder {
         check_kms_authorized::CheckKmsAuthorizedBuilder::new(self.inner.clone())
     }
 
-    /// `CheckServiceLinkedRole`.
+    /// Read; no required parameters.
+    ///
+    /// Action `CheckServiceLinkedRole`: see [`check_service_linked_role`](check_service_linked_role) for its parameters, errors and an example.
     pub fn check_service_linked_role(
         &self,
     ) -> check_service_linked_role::CheckServiceLinkedRoleBuilder {
         check_service_linked_role::CheckServiceLinkedRoleBuilder::new(self.inner.clone())
     }
 
-    /// `CloseAITask`.
+    /// Read and write; requires `RegionId`, `DBClusterId`.
+    ///
+    /// Action `CloseAITask`: see [`close_ai_task`](close_ai_task) for its parameters, errors and an example.
     pub fn close_ai_task(&self) -> close_ai_task::CloseAiTaskBuilder {
         close_ai_task::CloseAiTaskBuilder::new(self.inner.clone())
     }
 
-    /// `CloseDBClusterMigration`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `CloseDBClusterMigration`: see [`close_db_cluster_migration`](close_db_cluster_migration) for its parameters, errors and an example.
     pub fn close_db_cluster_migration(
         &self,
     ) -> close_db_cluster_migration::CloseDbClusterMigrationBuilder {
@@ -1886,7 +1924,9 @@ impl Client {
         )
     }
 
-    /// `ContinueDBClusterMigration`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ContinueDBClusterMigration`: see [`continue_db_cluster_migration`](continue_db_cluster_migration) for its parameters, errors and an example.
     pub fn continue_db_cluster_migration(
         &self,
     ) -> continue_db_cluster_migration::ContinueDbClusterMigrationBuilder {
@@ -1895,36 +1935,48 @@ impl Client {
         )
     }
 
-    /// `CreateAINodes`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateAINodes`: see [`create_ai_nodes`](create_ai_nodes) for its parameters, errors and an example.
     pub fn create_ai_nodes(&self) -> create_ai_nodes::CreateAiNodesBuilder {
         create_ai_nodes::CreateAiNodesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAccount`.
+    /// Write, idempotent; requires `DBClusterId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `CreateAccount`: see [`create_account`](create_account) for its parameters, errors and an example.
     pub fn create_account(&self) -> create_account::CreateAccountBuilder {
         create_account::CreateAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAccountZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `CreateAccountZonal`: see [`create_account_zonal`](create_account_zonal) for its parameters, errors and an example.
     pub fn create_account_zonal(
         &self,
     ) -> create_account_zonal::CreateAccountZonalBuilder {
         create_account_zonal::CreateAccountZonalBuilder::new(self.inner.clone())
     }
 
-    /// `CreateActivationCode`.
+    /// Read and write; requires `AliyunOrderId`, `MacAddress`, `Name`.
+    ///
+    /// Action `CreateActivationCode`: see [`create_activation_code`](create_activation_code) for its parameters, errors and an example.
     pub fn create_activation_code(
         &self,
     ) -> create_activation_code::CreateActivationCodeBuilder {
         create_activation_code::CreateActivationCodeBuilder::new(self.inner.clone())
     }
 
-    /// `CreateApplication`.
+    /// Read and write; requires `ApplicationType`, `Architecture`.
+    ///
+    /// Action `CreateApplication`: see [`create_application`](create_application) for its parameters, errors and an example.
     pub fn create_application(&self) -> create_application::CreateApplicationBuilder {
         create_application::CreateApplicationBuilder::new(self.inner.clone())
     }
 
-    /// `CreateApplicationEndpointAddress`.
+    /// Read and write; requires `ApplicationId`, `EndpointId`, `NetType`.
+    ///
+    /// Action `CreateApplicationEndpointAddress`: see [`create_application_endpoint_address`](create_application_endpoint_address) for its parameters, errors and an example.
     pub fn create_application_endpoint_address(
         &self,
     ) -> create_application_endpoint_address::CreateApplicationEndpointAddressBuilder {
@@ -1933,12 +1985,16 @@ impl Client {
         )
     }
 
-    /// `CreateBackup`.
+    /// Write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `CreateBackup`: see [`create_backup`](create_backup) for its parameters, errors and an example.
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateColdStorageInstance`.
+    /// Write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `CreateColdStorageInstance`: see [`create_cold_storage_instance`](create_cold_storage_instance) for its parameters, errors and an example.
     pub fn create_cold_storage_instance(
         &self,
     ) -> create_cold_storage_instance::CreateColdStorageInstanceBuilder {
@@ -1947,7 +2003,9 @@ impl Client {
         )
     }
 
-    /// `CreateCronJobPolicyServerless`.
+    /// Write; requires `DBClusterId`, `RegionId`, `CronExpression`, `EndTime`.
+    ///
+    /// Action `CreateCronJobPolicyServerless`: see [`create_cron_job_policy_serverless`](create_cron_job_policy_serverless) for its parameters, errors and an example.
     pub fn create_cron_job_policy_serverless(
         &self,
     ) -> create_cron_job_policy_serverless::CreateCronJobPolicyServerlessBuilder {
@@ -1956,12 +2014,16 @@ impl Client {
         )
     }
 
-    /// `CreateDBCluster`.
+    /// Write, idempotent; requires `RegionId`, `DBType`, `DBVersion`, `PayType`.
+    ///
+    /// Action `CreateDBCluster`: see [`create_db_cluster`](create_db_cluster) for its parameters, errors and an example.
     pub fn create_db_cluster(&self) -> create_db_cluster::CreateDbClusterBuilder {
         create_db_cluster::CreateDbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDBClusterEndpoint`.
+    /// Write, idempotent; requires `DBClusterId`, `EndpointType`.
+    ///
+    /// Action `CreateDBClusterEndpoint`: see [`create_db_cluster_endpoint`](create_db_cluster_endpoint) for its parameters, errors and an example.
     pub fn create_db_cluster_endpoint(
         &self,
     ) -> create_db_cluster_endpoint::CreateDbClusterEndpointBuilder {
@@ -1970,7 +2032,9 @@ impl Client {
         )
     }
 
-    /// `CreateDBClusterEndpointZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `EndpointType`.
+    ///
+    /// Action `CreateDBClusterEndpointZonal`: see [`create_db_cluster_endpoint_zonal`](create_db_cluster_endpoint_zonal) for its parameters, errors and an example.
     pub fn create_db_cluster_endpoint_zonal(
         &self,
     ) -> create_db_cluster_endpoint_zonal::CreateDbClusterEndpointZonalBuilder {
@@ -1979,7 +2043,9 @@ impl Client {
         )
     }
 
-    /// `CreateDBEndpointAddress`.
+    /// Write; requires `DBClusterId`, `DBEndpointId`, `NetType`.
+    ///
+    /// Action `CreateDBEndpointAddress`: see [`create_db_endpoint_address`](create_db_endpoint_address) for its parameters, errors and an example.
     pub fn create_db_endpoint_address(
         &self,
     ) -> create_db_endpoint_address::CreateDbEndpointAddressBuilder {
@@ -1988,34 +2054,46 @@ impl Client {
         )
     }
 
-    /// `CreateDBLink`.
+    /// Write, idempotent; requires `DBClusterId`, `DBLinkName`, `TargetDBAccount`, `TargetDBPasswd` and 2 more.
+    ///
+    /// Action `CreateDBLink`: see [`create_db_link`](create_db_link) for its parameters, errors and an example.
     pub fn create_db_link(&self) -> create_db_link::CreateDbLinkBuilder {
         create_db_link::CreateDbLinkBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDBNodes`.
+    /// Write, idempotent; requires `DBClusterId`, `DBNode`.
+    ///
+    /// Action `CreateDBNodes`: see [`create_db_nodes`](create_db_nodes) for its parameters, errors and an example.
     pub fn create_db_nodes(&self) -> create_db_nodes::CreateDbNodesBuilder {
         create_db_nodes::CreateDbNodesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDatabase`.
+    /// Write; requires `DBClusterId`, `DBName`, `CharacterSetName`.
+    ///
+    /// Action `CreateDatabase`: see [`create_database`](create_database) for its parameters, errors and an example.
     pub fn create_database(&self) -> create_database::CreateDatabaseBuilder {
         create_database::CreateDatabaseBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDatabaseZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `DBName`, `CharacterSetName`.
+    ///
+    /// Action `CreateDatabaseZonal`: see [`create_database_zonal`](create_database_zonal) for its parameters, errors and an example.
     pub fn create_database_zonal(
         &self,
     ) -> create_database_zonal::CreateDatabaseZonalBuilder {
         create_database_zonal::CreateDatabaseZonalBuilder::new(self.inner.clone())
     }
 
-    /// `CreateExtensions`.
+    /// Write, idempotent; requires `DBClusterId`, `DBNames`, `AccountName`.
+    ///
+    /// Action `CreateExtensions`: see [`create_extensions`](create_extensions) for its parameters, errors and an example.
     pub fn create_extensions(&self) -> create_extensions::CreateExtensionsBuilder {
         create_extensions::CreateExtensionsBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGlobalDataNetwork`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `CreateGlobalDataNetwork`: see [`create_global_data_network`](create_global_data_network) for its parameters, errors and an example.
     pub fn create_global_data_network(
         &self,
     ) -> create_global_data_network::CreateGlobalDataNetworkBuilder {
@@ -2024,7 +2102,9 @@ impl Client {
         )
     }
 
-    /// `CreateGlobalDatabaseNetwork`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `CreateGlobalDatabaseNetwork`: see [`create_global_database_network`](create_global_database_network) for its parameters, errors and an example.
     pub fn create_global_database_network(
         &self,
     ) -> create_global_database_network::CreateGlobalDatabaseNetworkBuilder {
@@ -2033,7 +2113,9 @@ impl Client {
         )
     }
 
-    /// `CreateGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`, `GlobalIgName`, `GIpList`.
+    ///
+    /// Action `CreateGlobalSecurityIPGroup`: see [`create_global_security_ip_group`](create_global_security_ip_group) for its parameters, errors and an example.
     pub fn create_global_security_ip_group(
         &self,
     ) -> create_global_security_ip_group::CreateGlobalSecurityIpGroupBuilder {
@@ -2042,14 +2124,18 @@ impl Client {
         )
     }
 
-    /// `CreateNetworkChannel`.
+    /// Write, idempotent; requires `DBClusterId`, `ChannelName`.
+    ///
+    /// Action `CreateNetworkChannel`: see [`create_network_channel`](create_network_channel) for its parameters, errors and an example.
     pub fn create_network_channel(
         &self,
     ) -> create_network_channel::CreateNetworkChannelBuilder {
         create_network_channel::CreateNetworkChannelBuilder::new(self.inner.clone())
     }
 
-    /// `CreateOrGetVirtualLicenseOrder`.
+    /// Read and write; requires `Engine`.
+    ///
+    /// Action `CreateOrGetVirtualLicenseOrder`: see [`create_or_get_virtual_license_order`](create_or_get_virtual_license_order) for its parameters, errors and an example.
     pub fn create_or_get_virtual_license_order(
         &self,
     ) -> create_or_get_virtual_license_order::CreateOrGetVirtualLicenseOrderBuilder {
@@ -2058,14 +2144,18 @@ impl Client {
         )
     }
 
-    /// `CreateParameterGroup`.
+    /// Write; requires `RegionId`, `DBType`, `DBVersion`, `ParameterGroupName` and 1 more.
+    ///
+    /// Action `CreateParameterGroup`: see [`create_parameter_group`](create_parameter_group) for its parameters, errors and an example.
     pub fn create_parameter_group(
         &self,
     ) -> create_parameter_group::CreateParameterGroupBuilder {
         create_parameter_group::CreateParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateServiceLinkedRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateServiceLinkedRole`: see [`create_service_linked_role`](create_service_linked_role) for its parameters, errors and an example.
     pub fn create_service_linked_role(
         &self,
     ) -> create_service_linked_role::CreateServiceLinkedRoleBuilder {
@@ -2074,39 +2164,53 @@ impl Client {
         )
     }
 
-    /// `CreateStoragePlan`.
+    /// Write, idempotent; requires `Period`, `UsedTime`, `StorageClass`, `StorageType`.
+    ///
+    /// Action `CreateStoragePlan`: see [`create_storage_plan`](create_storage_plan) for its parameters, errors and an example.
     pub fn create_storage_plan(&self) -> create_storage_plan::CreateStoragePlanBuilder {
         create_storage_plan::CreateStoragePlanBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAIDBCluster`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DeleteAIDBCluster`: see [`delete_aidb_cluster`](delete_aidb_cluster) for its parameters, errors and an example.
     pub fn delete_aidb_cluster(&self) -> delete_aidb_cluster::DeleteAidbClusterBuilder {
         delete_aidb_cluster::DeleteAidbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAINodes`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteAINodes`: see [`delete_ai_nodes`](delete_ai_nodes) for its parameters, errors and an example.
     pub fn delete_ai_nodes(&self) -> delete_ai_nodes::DeleteAiNodesBuilder {
         delete_ai_nodes::DeleteAiNodesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAccount`.
+    /// Write; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `DeleteAccount`: see [`delete_account`](delete_account) for its parameters, errors and an example.
     pub fn delete_account(&self) -> delete_account::DeleteAccountBuilder {
         delete_account::DeleteAccountBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAccountZonal`.
+    /// Read and write; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `DeleteAccountZonal`: see [`delete_account_zonal`](delete_account_zonal) for its parameters, errors and an example.
     pub fn delete_account_zonal(
         &self,
     ) -> delete_account_zonal::DeleteAccountZonalBuilder {
         delete_account_zonal::DeleteAccountZonalBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteApplication`.
+    /// Read and write; requires `ApplicationId`.
+    ///
+    /// Action `DeleteApplication`: see [`delete_application`](delete_application) for its parameters, errors and an example.
     pub fn delete_application(&self) -> delete_application::DeleteApplicationBuilder {
         delete_application::DeleteApplicationBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteApplicationEndpointAddress`.
+    /// Write; requires `ApplicationId`, `EndpointId`, `NetType`.
+    ///
+    /// Action `DeleteApplicationEndpointAddress`: see [`delete_application_endpoint_address`](delete_application_endpoint_address) for its parameters, errors and an example.
     pub fn delete_application_endpoint_address(
         &self,
     ) -> delete_application_endpoint_address::DeleteApplicationEndpointAddressBuilder {
@@ -2115,17 +2219,23 @@ impl Client {
         )
     }
 
-    /// `DeleteBackup`.
+    /// Write; requires `DBClusterId`, `BackupId`.
+    ///
+    /// Action `DeleteBackup`: see [`delete_backup`](delete_backup) for its parameters, errors and an example.
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDBCluster`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `DeleteDBCluster`: see [`delete_db_cluster`](delete_db_cluster) for its parameters, errors and an example.
     pub fn delete_db_cluster(&self) -> delete_db_cluster::DeleteDbClusterBuilder {
         delete_db_cluster::DeleteDbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDBClusterEndpoint`.
+    /// Write; requires `DBClusterId`, `DBEndpointId`.
+    ///
+    /// Action `DeleteDBClusterEndpoint`: see [`delete_db_cluster_endpoint`](delete_db_cluster_endpoint) for its parameters, errors and an example.
     pub fn delete_db_cluster_endpoint(
         &self,
     ) -> delete_db_cluster_endpoint::DeleteDbClusterEndpointBuilder {
@@ -2134,7 +2244,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDBClusterEndpointZonal`.
+    /// Write; requires `DBClusterId`, `DBEndpointId`.
+    ///
+    /// Action `DeleteDBClusterEndpointZonal`: see [`delete_db_cluster_endpoint_zonal`](delete_db_cluster_endpoint_zonal) for its parameters, errors and an example.
     pub fn delete_db_cluster_endpoint_zonal(
         &self,
     ) -> delete_db_cluster_endpoint_zonal::DeleteDbClusterEndpointZonalBuilder {
@@ -2143,7 +2255,9 @@ impl Client {
         )
     }
 
-    /// `DeleteDBEndpointAddress`.
+    /// Write; requires `DBClusterId`, `DBEndpointId`, `NetType`.
+    ///
+    /// Action `DeleteDBEndpointAddress`: see [`delete_db_endpoint_address`](delete_db_endpoint_address) for its parameters, errors and an example.
     pub fn delete_db_endpoint_address(
         &self,
     ) -> delete_db_endpoint_address::DeleteDbEndpointAddressBuilder {
@@ -2152,29 +2266,39 @@ impl Client {
         )
     }
 
-    /// `DeleteDBLink`.
+    /// Write; requires `DBClusterId`, `DBLinkName`.
+    ///
+    /// Action `DeleteDBLink`: see [`delete_db_link`](delete_db_link) for its parameters, errors and an example.
     pub fn delete_db_link(&self) -> delete_db_link::DeleteDbLinkBuilder {
         delete_db_link::DeleteDbLinkBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDBNodes`.
+    /// Write, idempotent; requires `DBClusterId`, `DBNodeId`.
+    ///
+    /// Action `DeleteDBNodes`: see [`delete_db_nodes`](delete_db_nodes) for its parameters, errors and an example.
     pub fn delete_db_nodes(&self) -> delete_db_nodes::DeleteDbNodesBuilder {
         delete_db_nodes::DeleteDbNodesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDatabase`.
+    /// Write; requires `DBClusterId`, `DBName`.
+    ///
+    /// Action `DeleteDatabase`: see [`delete_database`](delete_database) for its parameters, errors and an example.
     pub fn delete_database(&self) -> delete_database::DeleteDatabaseBuilder {
         delete_database::DeleteDatabaseBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDatabaseZonal`.
+    /// Write; requires `DBClusterId`, `DBName`.
+    ///
+    /// Action `DeleteDatabaseZonal`: see [`delete_database_zonal`](delete_database_zonal) for its parameters, errors and an example.
     pub fn delete_database_zonal(
         &self,
     ) -> delete_database_zonal::DeleteDatabaseZonalBuilder {
         delete_database_zonal::DeleteDatabaseZonalBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteEncryptionDBRolePrivilege`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `DeleteEncryptionDBRolePrivilege`: see [`delete_encryption_db_role_privilege`](delete_encryption_db_role_privilege) for its parameters, errors and an example.
     pub fn delete_encryption_db_role_privilege(
         &self,
     ) -> delete_encryption_db_role_privilege::DeleteEncryptionDbRolePrivilegeBuilder {
@@ -2183,19 +2307,25 @@ impl Client {
         )
     }
 
-    /// `DeleteExtensions`.
+    /// Write, idempotent; requires `DBClusterId`, `Extensions`, `DBNames`.
+    ///
+    /// Action `DeleteExtensions`: see [`delete_extensions`](delete_extensions) for its parameters, errors and an example.
     pub fn delete_extensions(&self) -> delete_extensions::DeleteExtensionsBuilder {
         delete_extensions::DeleteExtensionsBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFirewallRules`.
+    /// Write; requires `DBClusterId`, `RuleNameList`.
+    ///
+    /// Action `DeleteFirewallRules`: see [`delete_firewall_rules`](delete_firewall_rules) for its parameters, errors and an example.
     pub fn delete_firewall_rules(
         &self,
     ) -> delete_firewall_rules::DeleteFirewallRulesBuilder {
         delete_firewall_rules::DeleteFirewallRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGlobalDataNetwork`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DeleteGlobalDataNetwork`: see [`delete_global_data_network`](delete_global_data_network) for its parameters, errors and an example.
     pub fn delete_global_data_network(
         &self,
     ) -> delete_global_data_network::DeleteGlobalDataNetworkBuilder {
@@ -2204,7 +2334,9 @@ impl Client {
         )
     }
 
-    /// `DeleteGlobalDatabaseNetwork`.
+    /// Write; requires `GDNId`.
+    ///
+    /// Action `DeleteGlobalDatabaseNetwork`: see [`delete_global_database_network`](delete_global_database_network) for its parameters, errors and an example.
     pub fn delete_global_database_network(
         &self,
     ) -> delete_global_database_network::DeleteGlobalDatabaseNetworkBuilder {
@@ -2213,7 +2345,9 @@ impl Client {
         )
     }
 
-    /// `DeleteGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `DeleteGlobalSecurityIPGroup`: see [`delete_global_security_ip_group`](delete_global_security_ip_group) for its parameters, errors and an example.
     pub fn delete_global_security_ip_group(
         &self,
     ) -> delete_global_security_ip_group::DeleteGlobalSecurityIpGroupBuilder {
@@ -2222,35 +2356,45 @@ impl Client {
         )
     }
 
-    /// `DeleteMaskingRules`.
+    /// Write; requires `RuleNameList`, `DBClusterId`.
+    ///
+    /// Action `DeleteMaskingRules`: see [`delete_masking_rules`](delete_masking_rules) for its parameters, errors and an example.
     pub fn delete_masking_rules(
         &self,
     ) -> delete_masking_rules::DeleteMaskingRulesBuilder {
         delete_masking_rules::DeleteMaskingRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNetworkChannel`.
+    /// Write, idempotent; requires `DBClusterId`, `ChannelName`.
+    ///
+    /// Action `DeleteNetworkChannel`: see [`delete_network_channel`](delete_network_channel) for its parameters, errors and an example.
     pub fn delete_network_channel(
         &self,
     ) -> delete_network_channel::DeleteNetworkChannelBuilder {
         delete_network_channel::DeleteNetworkChannelBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteParameterGroup`.
+    /// Write; requires `RegionId`, `ParameterGroupId`.
+    ///
+    /// Action `DeleteParameterGroup`: see [`delete_parameter_group`](delete_parameter_group) for its parameters, errors and an example.
     pub fn delete_parameter_group(
         &self,
     ) -> delete_parameter_group::DeleteParameterGroupBuilder {
         delete_parameter_group::DeleteParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolarFsQuota`.
+    /// Write; requires `PolarFsInstanceId`, `Quotas`.
+    ///
+    /// Action `DeletePolarFsQuota`: see [`delete_polar_fs_quota`](delete_polar_fs_quota) for its parameters, errors and an example.
     pub fn delete_polar_fs_quota(
         &self,
     ) -> delete_polar_fs_quota::DeletePolarFsQuotaBuilder {
         delete_polar_fs_quota::DeletePolarFsQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSQLRateLimitingRules`.
+    /// Write; requires `DBClusterId`, `RuleNameList`.
+    ///
+    /// Action `DeleteSQLRateLimitingRules`: see [`delete_sql_rate_limiting_rules`](delete_sql_rate_limiting_rules) for its parameters, errors and an example.
     pub fn delete_sql_rate_limiting_rules(
         &self,
     ) -> delete_sql_rate_limiting_rules::DeleteSqlRateLimitingRulesBuilder {
@@ -2259,7 +2403,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAIDBClusterAttribute`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeAIDBClusterAttribute`: see [`describe_aidb_cluster_attribute`](describe_aidb_cluster_attribute) for its parameters, errors and an example.
     pub fn describe_aidb_cluster_attribute(
         &self,
     ) -> describe_aidb_cluster_attribute::DescribeAidbClusterAttributeBuilder {
@@ -2268,7 +2414,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAIDBClusterPerformance`.
+    /// Read; requires `DBClusterId`, `Key`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeAIDBClusterPerformance`: see [`describe_aidb_cluster_performance`](describe_aidb_cluster_performance) for its parameters, errors and an example.
     pub fn describe_aidb_cluster_performance(
         &self,
     ) -> describe_aidb_cluster_performance::DescribeAidbClusterPerformanceBuilder {
@@ -2277,33 +2425,43 @@ impl Client {
         )
     }
 
-    /// `DescribeAIDBClusters`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAIDBClusters`: see [`describe_aidb_clusters`](describe_aidb_clusters) for its parameters, errors and an example.
     pub fn describe_aidb_clusters(
         &self,
     ) -> describe_aidb_clusters::DescribeAidbClustersBuilder {
         describe_aidb_clusters::DescribeAidbClustersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAITaskStatus`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeAITaskStatus`: see [`describe_ai_task_status`](describe_ai_task_status) for its parameters, errors and an example.
     pub fn describe_ai_task_status(
         &self,
     ) -> describe_ai_task_status::DescribeAiTaskStatusBuilder {
         describe_ai_task_status::DescribeAiTaskStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccounts`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeAccounts`: see [`describe_accounts`](describe_accounts) for its parameters, errors and an example.
     pub fn describe_accounts(&self) -> describe_accounts::DescribeAccountsBuilder {
         describe_accounts::DescribeAccountsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccountsZonal`.
+    /// Read, paged; requires `DBClusterId`.
+    ///
+    /// Action `DescribeAccountsZonal`: see [`describe_accounts_zonal`](describe_accounts_zonal) for its parameters, errors and an example.
     pub fn describe_accounts_zonal(
         &self,
     ) -> describe_accounts_zonal::DescribeAccountsZonalBuilder {
         describe_accounts_zonal::DescribeAccountsZonalBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeActivationCodeDetails`.
+    /// Read; requires `AliyunOrderId`.
+    ///
+    /// Action `DescribeActivationCodeDetails`: see [`describe_activation_code_details`](describe_activation_code_details) for its parameters, errors and an example.
     pub fn describe_activation_code_details(
         &self,
     ) -> describe_activation_code_details::DescribeActivationCodeDetailsBuilder {
@@ -2312,7 +2470,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActivationCodes`.
+    /// Read; requires `AliyunOrderId`.
+    ///
+    /// Action `DescribeActivationCodes`: see [`describe_activation_codes`](describe_activation_codes) for its parameters, errors and an example.
     pub fn describe_activation_codes(
         &self,
     ) -> describe_activation_codes::DescribeActivationCodesBuilder {
@@ -2321,7 +2481,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationMaintainConf`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeActiveOperationMaintainConf`: see [`describe_active_operation_maintain_conf`](describe_active_operation_maintain_conf) for its parameters, errors and an example.
     pub fn describe_active_operation_maintain_conf(
         &self,
     ) -> describe_active_operation_maintain_conf::DescribeActiveOperationMaintainConfBuilder {
@@ -2330,7 +2492,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTasks`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeActiveOperationTasks`: see [`describe_active_operation_tasks`](describe_active_operation_tasks) for its parameters, errors and an example.
     pub fn describe_active_operation_tasks(
         &self,
     ) -> describe_active_operation_tasks::DescribeActiveOperationTasksBuilder {
@@ -2339,7 +2503,9 @@ impl Client {
         )
     }
 
-    /// `DescribeApplicationAttribute`.
+    /// Read; requires `ApplicationId`.
+    ///
+    /// Action `DescribeApplicationAttribute`: see [`describe_application_attribute`](describe_application_attribute) for its parameters, errors and an example.
     pub fn describe_application_attribute(
         &self,
     ) -> describe_application_attribute::DescribeApplicationAttributeBuilder {
@@ -2348,7 +2514,9 @@ impl Client {
         )
     }
 
-    /// `DescribeApplicationParameters`.
+    /// Read; requires `ApplicationId`.
+    ///
+    /// Action `DescribeApplicationParameters`: see [`describe_application_parameters`](describe_application_parameters) for its parameters, errors and an example.
     pub fn describe_application_parameters(
         &self,
     ) -> describe_application_parameters::DescribeApplicationParametersBuilder {
@@ -2357,7 +2525,9 @@ impl Client {
         )
     }
 
-    /// `DescribeApplicationServerlessConf`.
+    /// Read; requires `ApplicationId`.
+    ///
+    /// Action `DescribeApplicationServerlessConf`: see [`describe_application_serverless_conf`](describe_application_serverless_conf) for its parameters, errors and an example.
     pub fn describe_application_serverless_conf(
         &self,
     ) -> describe_application_serverless_conf::DescribeApplicationServerlessConfBuilder {
@@ -2366,14 +2536,18 @@ impl Client {
         )
     }
 
-    /// `DescribeApplications`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeApplications`: see [`describe_applications`](describe_applications) for its parameters, errors and an example.
     pub fn describe_applications(
         &self,
     ) -> describe_applications::DescribeApplicationsBuilder {
         describe_applications::DescribeApplicationsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAutoRenewAttribute`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAutoRenewAttribute`: see [`describe_auto_renew_attribute`](describe_auto_renew_attribute) for its parameters, errors and an example.
     pub fn describe_auto_renew_attribute(
         &self,
     ) -> describe_auto_renew_attribute::DescribeAutoRenewAttributeBuilder {
@@ -2382,7 +2556,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAvailableCrossRegions`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeAvailableCrossRegions`: see [`describe_available_cross_regions`](describe_available_cross_regions) for its parameters, errors and an example.
     pub fn describe_available_cross_regions(
         &self,
     ) -> describe_available_cross_regions::DescribeAvailableCrossRegionsBuilder {
@@ -2391,40 +2567,52 @@ impl Client {
         )
     }
 
-    /// `DescribeBackupLogs`.
+    /// Read; requires `DBClusterId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeBackupLogs`: see [`describe_backup_logs`](describe_backup_logs) for its parameters, errors and an example.
     pub fn describe_backup_logs(
         &self,
     ) -> describe_backup_logs::DescribeBackupLogsBuilder {
         describe_backup_logs::DescribeBackupLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupPolicy`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeBackupPolicy`: see [`describe_backup_policy`](describe_backup_policy) for its parameters, errors and an example.
     pub fn describe_backup_policy(
         &self,
     ) -> describe_backup_policy::DescribeBackupPolicyBuilder {
         describe_backup_policy::DescribeBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeBackupRegions`: see [`describe_backup_regions`](describe_backup_regions) for its parameters, errors and an example.
     pub fn describe_backup_regions(
         &self,
     ) -> describe_backup_regions::DescribeBackupRegionsBuilder {
         describe_backup_regions::DescribeBackupRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupTasks`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeBackupTasks`: see [`describe_backup_tasks`](describe_backup_tasks) for its parameters, errors and an example.
     pub fn describe_backup_tasks(
         &self,
     ) -> describe_backup_tasks::DescribeBackupTasksBuilder {
         describe_backup_tasks::DescribeBackupTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackups`.
+    /// Read; requires `DBClusterId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeBackups`: see [`describe_backups`](describe_backups) for its parameters, errors and an example.
     pub fn describe_backups(&self) -> describe_backups::DescribeBackupsBuilder {
         describe_backups::DescribeBackupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCharacterSetName`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeCharacterSetName`: see [`describe_character_set_name`](describe_character_set_name) for its parameters, errors and an example.
     pub fn describe_character_set_name(
         &self,
     ) -> describe_character_set_name::DescribeCharacterSetNameBuilder {
@@ -2433,12 +2621,16 @@ impl Client {
         )
     }
 
-    /// `DescribeClassList`.
+    /// Read; requires `CommodityCode`.
+    ///
+    /// Action `DescribeClassList`: see [`describe_class_list`](describe_class_list) for its parameters, errors and an example.
     pub fn describe_class_list(&self) -> describe_class_list::DescribeClassListBuilder {
         describe_class_list::DescribeClassListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeColdStorageInstance`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeColdStorageInstance`: see [`describe_cold_storage_instance`](describe_cold_storage_instance) for its parameters, errors and an example.
     pub fn describe_cold_storage_instance(
         &self,
     ) -> describe_cold_storage_instance::DescribeColdStorageInstanceBuilder {
@@ -2447,7 +2639,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCronJobPolicyServerless`.
+    /// Read; requires `DBClusterId`, `RegionId`.
+    ///
+    /// Action `DescribeCronJobPolicyServerless`: see [`describe_cron_job_policy_serverless`](describe_cron_job_policy_serverless) for its parameters, errors and an example.
     pub fn describe_cron_job_policy_serverless(
         &self,
     ) -> describe_cron_job_policy_serverless::DescribeCronJobPolicyServerlessBuilder {
@@ -2456,7 +2650,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCrossCloudLevels`.
+    /// Read; requires `ProjectId`, `DBType`, `StorageType`.
+    ///
+    /// Action `DescribeCrossCloudLevels`: see [`describe_cross_cloud_levels`](describe_cross_cloud_levels) for its parameters, errors and an example.
     pub fn describe_cross_cloud_levels(
         &self,
     ) -> describe_cross_cloud_levels::DescribeCrossCloudLevelsBuilder {
@@ -2465,7 +2661,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCrossCloudRegion`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCrossCloudRegion`: see [`describe_cross_cloud_region`](describe_cross_cloud_region) for its parameters, errors and an example.
     pub fn describe_cross_cloud_region(
         &self,
     ) -> describe_cross_cloud_region::DescribeCrossCloudRegionBuilder {
@@ -2474,7 +2672,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCrossCloudRegionMappingToAliyun`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeCrossCloudRegionMappingToAliyun`: see [`describe_cross_cloud_region_mapping_to_aliyun`](describe_cross_cloud_region_mapping_to_aliyun) for its parameters, errors and an example.
     pub fn describe_cross_cloud_region_mapping_to_aliyun(
         &self,
     ) -> describe_cross_cloud_region_mapping_to_aliyun::DescribeCrossCloudRegionMappingToAliyunBuilder {
@@ -2483,7 +2683,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterAccessWhitelist`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterAccessWhitelist`: see [`describe_db_cluster_access_whitelist`](describe_db_cluster_access_whitelist) for its parameters, errors and an example.
     pub fn describe_db_cluster_access_whitelist(
         &self,
     ) -> describe_db_cluster_access_whitelist::DescribeDbClusterAccessWhitelistBuilder {
@@ -2492,7 +2694,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterAttribute`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterAttribute`: see [`describe_db_cluster_attribute`](describe_db_cluster_attribute) for its parameters, errors and an example.
     pub fn describe_db_cluster_attribute(
         &self,
     ) -> describe_db_cluster_attribute::DescribeDbClusterAttributeBuilder {
@@ -2501,7 +2705,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterAuditLogCollector`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterAuditLogCollector`: see [`describe_db_cluster_audit_log_collector`](describe_db_cluster_audit_log_collector) for its parameters, errors and an example.
     pub fn describe_db_cluster_audit_log_collector(
         &self,
     ) -> describe_db_cluster_audit_log_collector::DescribeDbClusterAuditLogCollectorBuilder {
@@ -2510,7 +2716,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterAvailableResources`.
+    /// Read; requires `PayType`.
+    ///
+    /// Action `DescribeDBClusterAvailableResources`: see [`describe_db_cluster_available_resources`](describe_db_cluster_available_resources) for its parameters, errors and an example.
     pub fn describe_db_cluster_available_resources(
         &self,
     ) -> describe_db_cluster_available_resources::DescribeDbClusterAvailableResourcesBuilder {
@@ -2519,7 +2727,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterConnectivity`.
+    /// Read; requires `DBClusterId`, `SourceIpAddress`.
+    ///
+    /// Action `DescribeDBClusterConnectivity`: see [`describe_db_cluster_connectivity`](describe_db_cluster_connectivity) for its parameters, errors and an example.
     pub fn describe_db_cluster_connectivity(
         &self,
     ) -> describe_db_cluster_connectivity::DescribeDbClusterConnectivityBuilder {
@@ -2528,7 +2738,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterEncryptionKey`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `DescribeDBClusterEncryptionKey`: see [`describe_db_cluster_encryption_key`](describe_db_cluster_encryption_key) for its parameters, errors and an example.
     pub fn describe_db_cluster_encryption_key(
         &self,
     ) -> describe_db_cluster_encryption_key::DescribeDbClusterEncryptionKeyBuilder {
@@ -2537,7 +2749,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterEndpoints`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterEndpoints`: see [`describe_db_cluster_endpoints`](describe_db_cluster_endpoints) for its parameters, errors and an example.
     pub fn describe_db_cluster_endpoints(
         &self,
     ) -> describe_db_cluster_endpoints::DescribeDbClusterEndpointsBuilder {
@@ -2546,7 +2760,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterEndpointsZonal`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterEndpointsZonal`: see [`describe_db_cluster_endpoints_zonal`](describe_db_cluster_endpoints_zonal) for its parameters, errors and an example.
     pub fn describe_db_cluster_endpoints_zonal(
         &self,
     ) -> describe_db_cluster_endpoints_zonal::DescribeDbClusterEndpointsZonalBuilder {
@@ -2555,7 +2771,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterMigration`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterMigration`: see [`describe_db_cluster_migration`](describe_db_cluster_migration) for its parameters, errors and an example.
     pub fn describe_db_cluster_migration(
         &self,
     ) -> describe_db_cluster_migration::DescribeDbClusterMigrationBuilder {
@@ -2564,7 +2782,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterMonitor`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterMonitor`: see [`describe_db_cluster_monitor`](describe_db_cluster_monitor) for its parameters, errors and an example.
     pub fn describe_db_cluster_monitor(
         &self,
     ) -> describe_db_cluster_monitor::DescribeDbClusterMonitorBuilder {
@@ -2573,7 +2793,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterNetInfo`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterNetInfo`: see [`describe_db_cluster_net_info`](describe_db_cluster_net_info) for its parameters, errors and an example.
     pub fn describe_db_cluster_net_info(
         &self,
     ) -> describe_db_cluster_net_info::DescribeDbClusterNetInfoBuilder {
@@ -2582,7 +2804,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterParameters`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterParameters`: see [`describe_db_cluster_parameters`](describe_db_cluster_parameters) for its parameters, errors and an example.
     pub fn describe_db_cluster_parameters(
         &self,
     ) -> describe_db_cluster_parameters::DescribeDbClusterParametersBuilder {
@@ -2591,7 +2815,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterPerformance`.
+    /// Read; requires `DBClusterId`, `Key`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDBClusterPerformance`: see [`describe_db_cluster_performance`](describe_db_cluster_performance) for its parameters, errors and an example.
     pub fn describe_db_cluster_performance(
         &self,
     ) -> describe_db_cluster_performance::DescribeDbClusterPerformanceBuilder {
@@ -2600,21 +2826,27 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterProxy`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterProxy`: see [`describe_db_cluster_proxy`](describe_db_cluster_proxy) for its parameters, errors and an example.
     pub fn describe_db_cluster_proxy(
         &self,
     ) -> describe_db_cluster_proxy::DescribeDbClusterProxyBuilder {
         describe_db_cluster_proxy::DescribeDbClusterProxyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBClusterSSL`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterSSL`: see [`describe_db_cluster_ssl`](describe_db_cluster_ssl) for its parameters, errors and an example.
     pub fn describe_db_cluster_ssl(
         &self,
     ) -> describe_db_cluster_ssl::DescribeDbClusterSslBuilder {
         describe_db_cluster_ssl::DescribeDbClusterSslBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBClusterServerlessConf`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterServerlessConf`: see [`describe_db_cluster_serverless_conf`](describe_db_cluster_serverless_conf) for its parameters, errors and an example.
     pub fn describe_db_cluster_serverless_conf(
         &self,
     ) -> describe_db_cluster_serverless_conf::DescribeDbClusterServerlessConfBuilder {
@@ -2623,14 +2855,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterTDE`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterTDE`: see [`describe_db_cluster_tde`](describe_db_cluster_tde) for its parameters, errors and an example.
     pub fn describe_db_cluster_tde(
         &self,
     ) -> describe_db_cluster_tde::DescribeDbClusterTdeBuilder {
         describe_db_cluster_tde::DescribeDbClusterTdeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBClusterVersion`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterVersion`: see [`describe_db_cluster_version`](describe_db_cluster_version) for its parameters, errors and an example.
     pub fn describe_db_cluster_version(
         &self,
     ) -> describe_db_cluster_version::DescribeDbClusterVersionBuilder {
@@ -2639,7 +2875,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusterVersionZonal`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBClusterVersionZonal`: see [`describe_db_cluster_version_zonal`](describe_db_cluster_version_zonal) for its parameters, errors and an example.
     pub fn describe_db_cluster_version_zonal(
         &self,
     ) -> describe_db_cluster_version_zonal::DescribeDbClusterVersionZonalBuilder {
@@ -2648,14 +2886,18 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClusters`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDBClusters`: see [`describe_db_clusters`](describe_db_clusters) for its parameters, errors and an example.
     pub fn describe_db_clusters(
         &self,
     ) -> describe_db_clusters::DescribeDbClustersBuilder {
         describe_db_clusters::DescribeDbClustersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBClustersWithBackups`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeDBClustersWithBackups`: see [`describe_db_clusters_with_backups`](describe_db_clusters_with_backups) for its parameters, errors and an example.
     pub fn describe_db_clusters_with_backups(
         &self,
     ) -> describe_db_clusters_with_backups::DescribeDbClustersWithBackupsBuilder {
@@ -2664,7 +2906,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBClustersZonal`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDBClustersZonal`: see [`describe_db_clusters_zonal`](describe_db_clusters_zonal) for its parameters, errors and an example.
     pub fn describe_db_clusters_zonal(
         &self,
     ) -> describe_db_clusters_zonal::DescribeDbClustersZonalBuilder {
@@ -2673,7 +2917,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInitializeVariable`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBInitializeVariable`: see [`describe_db_initialize_variable`](describe_db_initialize_variable) for its parameters, errors and an example.
     pub fn describe_db_initialize_variable(
         &self,
     ) -> describe_db_initialize_variable::DescribeDbInitializeVariableBuilder {
@@ -2682,7 +2928,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstancePerformance`.
+    /// Read; requires `DBInstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDBInstancePerformance`: see [`describe_db_instance_performance`](describe_db_instance_performance) for its parameters, errors and an example.
     pub fn describe_db_instance_performance(
         &self,
     ) -> describe_db_instance_performance::DescribeDbInstancePerformanceBuilder {
@@ -2691,19 +2939,25 @@ impl Client {
         )
     }
 
-    /// `DescribeDBLinks`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDBLinks`: see [`describe_db_links`](describe_db_links) for its parameters, errors and an example.
     pub fn describe_db_links(&self) -> describe_db_links::DescribeDbLinksBuilder {
         describe_db_links::DescribeDbLinksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBLogFiles`.
+    /// Read; requires `DBClusterId`, `LogType`.
+    ///
+    /// Action `DescribeDBLogFiles`: see [`describe_db_log_files`](describe_db_log_files) for its parameters, errors and an example.
     pub fn describe_db_log_files(
         &self,
     ) -> describe_db_log_files::DescribeDbLogFilesBuilder {
         describe_db_log_files::DescribeDbLogFilesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDBMiniEngineVersions`.
+    /// Read; requires `DBType`, `DBVersion`, `RegionId`.
+    ///
+    /// Action `DescribeDBMiniEngineVersions`: see [`describe_db_mini_engine_versions`](describe_db_mini_engine_versions) for its parameters, errors and an example.
     pub fn describe_db_mini_engine_versions(
         &self,
     ) -> describe_db_mini_engine_versions::DescribeDbMiniEngineVersionsBuilder {
@@ -2712,7 +2966,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBNodePerformance`.
+    /// Read; requires `DBNodeId`, `Key`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDBNodePerformance`: see [`describe_db_node_performance`](describe_db_node_performance) for its parameters, errors and an example.
     pub fn describe_db_node_performance(
         &self,
     ) -> describe_db_node_performance::DescribeDbNodePerformanceBuilder {
@@ -2721,7 +2977,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBNodesParameters`.
+    /// Read; requires `DBClusterId`, `DBNodeIds`.
+    ///
+    /// Action `DescribeDBNodesParameters`: see [`describe_db_nodes_parameters`](describe_db_nodes_parameters) for its parameters, errors and an example.
     pub fn describe_db_nodes_parameters(
         &self,
     ) -> describe_db_nodes_parameters::DescribeDbNodesParametersBuilder {
@@ -2730,7 +2988,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBProxyPerformance`.
+    /// Read; requires `DBClusterId`, `Key`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDBProxyPerformance`: see [`describe_db_proxy_performance`](describe_db_proxy_performance) for its parameters, errors and an example.
     pub fn describe_db_proxy_performance(
         &self,
     ) -> describe_db_proxy_performance::DescribeDbProxyPerformanceBuilder {
@@ -2739,24 +2999,32 @@ impl Client {
         )
     }
 
-    /// `DescribeDasConfig`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDasConfig`: see [`describe_das_config`](describe_das_config) for its parameters, errors and an example.
     pub fn describe_das_config(&self) -> describe_das_config::DescribeDasConfigBuilder {
         describe_das_config::DescribeDasConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDatabases`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDatabases`: see [`describe_databases`](describe_databases) for its parameters, errors and an example.
     pub fn describe_databases(&self) -> describe_databases::DescribeDatabasesBuilder {
         describe_databases::DescribeDatabasesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDatabasesZonal`.
+    /// Read, paged; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDatabasesZonal`: see [`describe_databases_zonal`](describe_databases_zonal) for its parameters, errors and an example.
     pub fn describe_databases_zonal(
         &self,
     ) -> describe_databases_zonal::DescribeDatabasesZonalBuilder {
         describe_databases_zonal::DescribeDatabasesZonalBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDbClusterAttributeZonal`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeDbClusterAttributeZonal`: see [`describe_db_cluster_attribute_zonal`](describe_db_cluster_attribute_zonal) for its parameters, errors and an example.
     pub fn describe_db_cluster_attribute_zonal(
         &self,
     ) -> describe_db_cluster_attribute_zonal::DescribeDbClusterAttributeZonalBuilder {
@@ -2765,7 +3033,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDetachedBackups`.
+    /// Read; requires `DBClusterId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeDetachedBackups`: see [`describe_detached_backups`](describe_detached_backups) for its parameters, errors and an example.
     pub fn describe_detached_backups(
         &self,
     ) -> describe_detached_backups::DescribeDetachedBackupsBuilder {
@@ -2774,7 +3044,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEncryptionDBRolePrivilege`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeEncryptionDBRolePrivilege`: see [`describe_encryption_db_role_privilege`](describe_encryption_db_role_privilege) for its parameters, errors and an example.
     pub fn describe_encryption_db_role_privilege(
         &self,
     ) -> describe_encryption_db_role_privilege::DescribeEncryptionDbRolePrivilegeBuilder {
@@ -2783,7 +3055,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEncryptionDBSecret`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DescribeEncryptionDBSecret`: see [`describe_encryption_db_secret`](describe_encryption_db_secret) for its parameters, errors and an example.
     pub fn describe_encryption_db_secret(
         &self,
     ) -> describe_encryption_db_secret::DescribeEncryptionDbSecretBuilder {
@@ -2792,19 +3066,25 @@ impl Client {
         )
     }
 
-    /// `DescribeExtensions`.
+    /// Read; requires `DBClusterId`, `DBName`.
+    ///
+    /// Action `DescribeExtensions`: see [`describe_extensions`](describe_extensions) for its parameters, errors and an example.
     pub fn describe_extensions(&self) -> describe_extensions::DescribeExtensionsBuilder {
         describe_extensions::DescribeExtensionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeFirewallRules`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeFirewallRules`: see [`describe_firewall_rules`](describe_firewall_rules) for its parameters, errors and an example.
     pub fn describe_firewall_rules(
         &self,
     ) -> describe_firewall_rules::DescribeFirewallRulesBuilder {
         describe_firewall_rules::DescribeFirewallRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGlobalDataNetworkList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeGlobalDataNetworkList`: see [`describe_global_data_network_list`](describe_global_data_network_list) for its parameters, errors and an example.
     pub fn describe_global_data_network_list(
         &self,
     ) -> describe_global_data_network_list::DescribeGlobalDataNetworkListBuilder {
@@ -2813,7 +3093,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalDatabaseNetwork`.
+    /// Read; requires `GDNId`.
+    ///
+    /// Action `DescribeGlobalDatabaseNetwork`: see [`describe_global_database_network`](describe_global_database_network) for its parameters, errors and an example.
     pub fn describe_global_database_network(
         &self,
     ) -> describe_global_database_network::DescribeGlobalDatabaseNetworkBuilder {
@@ -2822,7 +3104,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalDatabaseNetworks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeGlobalDatabaseNetworks`: see [`describe_global_database_networks`](describe_global_database_networks) for its parameters, errors and an example.
     pub fn describe_global_database_networks(
         &self,
     ) -> describe_global_database_networks::DescribeGlobalDatabaseNetworksBuilder {
@@ -2831,7 +3115,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroup`: see [`describe_global_security_ip_group`](describe_global_security_ip_group) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group(
         &self,
     ) -> describe_global_security_ip_group::DescribeGlobalSecurityIpGroupBuilder {
@@ -2840,7 +3126,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroupRelation`.
+    /// Read; requires `RegionId`, `DBClusterId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroupRelation`: see [`describe_global_security_ip_group_relation`](describe_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group_relation(
         &self,
     ) -> describe_global_security_ip_group_relation::DescribeGlobalSecurityIpGroupRelationBuilder {
@@ -2849,19 +3137,25 @@ impl Client {
         )
     }
 
-    /// `DescribeHALogs`.
+    /// Read; requires `DBClusterId`, `LogType`.
+    ///
+    /// Action `DescribeHALogs`: see [`describe_ha_logs`](describe_ha_logs) for its parameters, errors and an example.
     pub fn describe_ha_logs(&self) -> describe_ha_logs::DescribeHaLogsBuilder {
         describe_ha_logs::DescribeHaLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHistoryTasks`.
+    /// Read; requires `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasks`: see [`describe_history_tasks`](describe_history_tasks) for its parameters, errors and an example.
     pub fn describe_history_tasks(
         &self,
     ) -> describe_history_tasks::DescribeHistoryTasksBuilder {
         describe_history_tasks::DescribeHistoryTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHistoryTasksStat`.
+    /// Read; requires `RegionId`, `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasksStat`: see [`describe_history_tasks_stat`](describe_history_tasks_stat) for its parameters, errors and an example.
     pub fn describe_history_tasks_stat(
         &self,
     ) -> describe_history_tasks_stat::DescribeHistoryTasksStatBuilder {
@@ -2870,7 +3164,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLicenseOrderDetails`.
+    /// Read; requires `AliyunOrderId`.
+    ///
+    /// Action `DescribeLicenseOrderDetails`: see [`describe_license_order_details`](describe_license_order_details) for its parameters, errors and an example.
     pub fn describe_license_order_details(
         &self,
     ) -> describe_license_order_details::DescribeLicenseOrderDetailsBuilder {
@@ -2879,14 +3175,18 @@ impl Client {
         )
     }
 
-    /// `DescribeLicenseOrders`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeLicenseOrders`: see [`describe_license_orders`](describe_license_orders) for its parameters, errors and an example.
     pub fn describe_license_orders(
         &self,
     ) -> describe_license_orders::DescribeLicenseOrdersBuilder {
         describe_license_orders::DescribeLicenseOrdersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeLocalAvailableRecoveryTime`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeLocalAvailableRecoveryTime`: see [`describe_local_available_recovery_time`](describe_local_available_recovery_time) for its parameters, errors and an example.
     pub fn describe_local_available_recovery_time(
         &self,
     ) -> describe_local_available_recovery_time::DescribeLocalAvailableRecoveryTimeBuilder {
@@ -2895,7 +3195,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLogBackupPolicy`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeLogBackupPolicy`: see [`describe_log_backup_policy`](describe_log_backup_policy) for its parameters, errors and an example.
     pub fn describe_log_backup_policy(
         &self,
     ) -> describe_log_backup_policy::DescribeLogBackupPolicyBuilder {
@@ -2904,19 +3206,25 @@ impl Client {
         )
     }
 
-    /// `DescribeMaskingRules`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeMaskingRules`: see [`describe_masking_rules`](describe_masking_rules) for its parameters, errors and an example.
     pub fn describe_masking_rules(
         &self,
     ) -> describe_masking_rules::DescribeMaskingRulesBuilder {
         describe_masking_rules::DescribeMaskingRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMetaList`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribeMetaList`: see [`describe_meta_list`](describe_meta_list) for its parameters, errors and an example.
     pub fn describe_meta_list(&self) -> describe_meta_list::DescribeMetaListBuilder {
         describe_meta_list::DescribeMetaListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeModifyParameterLog`.
+    /// Read; requires `DBClusterId`, `EndTime`, `StartTime`.
+    ///
+    /// Action `DescribeModifyParameterLog`: see [`describe_modify_parameter_log`](describe_modify_parameter_log) for its parameters, errors and an example.
     pub fn describe_modify_parameter_log(
         &self,
     ) -> describe_modify_parameter_log::DescribeModifyParameterLogBuilder {
@@ -2925,21 +3233,27 @@ impl Client {
         )
     }
 
-    /// `DescribeNetworkChannel`.
+    /// Read, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `DescribeNetworkChannel`: see [`describe_network_channel`](describe_network_channel) for its parameters, errors and an example.
     pub fn describe_network_channel(
         &self,
     ) -> describe_network_channel::DescribeNetworkChannelBuilder {
         describe_network_channel::DescribeNetworkChannelBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeParameterGroup`.
+    /// Read; requires `RegionId`, `ParameterGroupId`.
+    ///
+    /// Action `DescribeParameterGroup`: see [`describe_parameter_group`](describe_parameter_group) for its parameters, errors and an example.
     pub fn describe_parameter_group(
         &self,
     ) -> describe_parameter_group::DescribeParameterGroupBuilder {
         describe_parameter_group::DescribeParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeParameterGroups`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeParameterGroups`: see [`describe_parameter_groups`](describe_parameter_groups) for its parameters, errors and an example.
     pub fn describe_parameter_groups(
         &self,
     ) -> describe_parameter_groups::DescribeParameterGroupsBuilder {
@@ -2948,7 +3262,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterTemplates`.
+    /// Read; requires `DBType`, `DBVersion`, `RegionId`.
+    ///
+    /// Action `DescribeParameterTemplates`: see [`describe_parameter_templates`](describe_parameter_templates) for its parameters, errors and an example.
     pub fn describe_parameter_templates(
         &self,
     ) -> describe_parameter_templates::DescribeParameterTemplatesBuilder {
@@ -2957,7 +3273,9 @@ impl Client {
         )
     }
 
-    /// `DescribePendingMaintenanceAction`.
+    /// Read; requires `Region`, `TaskType`.
+    ///
+    /// Action `DescribePendingMaintenanceAction`: see [`describe_pending_maintenance_action`](describe_pending_maintenance_action) for its parameters, errors and an example.
     pub fn describe_pending_maintenance_action(
         &self,
     ) -> describe_pending_maintenance_action::DescribePendingMaintenanceActionBuilder {
@@ -2966,7 +3284,9 @@ impl Client {
         )
     }
 
-    /// `DescribePendingMaintenanceActions`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribePendingMaintenanceActions`: see [`describe_pending_maintenance_actions`](describe_pending_maintenance_actions) for its parameters, errors and an example.
     pub fn describe_pending_maintenance_actions(
         &self,
     ) -> describe_pending_maintenance_actions::DescribePendingMaintenanceActionsBuilder {
@@ -2975,7 +3295,9 @@ impl Client {
         )
     }
 
-    /// `DescribePolarFsAttribute`.
+    /// Read; requires `PolarFsInstanceId`.
+    ///
+    /// Action `DescribePolarFsAttribute`: see [`describe_polar_fs_attribute`](describe_polar_fs_attribute) for its parameters, errors and an example.
     pub fn describe_polar_fs_attribute(
         &self,
     ) -> describe_polar_fs_attribute::DescribePolarFsAttributeBuilder {
@@ -2984,14 +3306,18 @@ impl Client {
         )
     }
 
-    /// `DescribePolarFsQuota`.
+    /// Read; requires `PolarFsInstanceId`.
+    ///
+    /// Action `DescribePolarFsQuota`: see [`describe_polar_fs_quota`](describe_polar_fs_quota) for its parameters, errors and an example.
     pub fn describe_polar_fs_quota(
         &self,
     ) -> describe_polar_fs_quota::DescribePolarFsQuotaBuilder {
         describe_polar_fs_quota::DescribePolarFsQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePolarSQLCollectorPolicy`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `DescribePolarSQLCollectorPolicy`: see [`describe_polar_sql_collector_policy`](describe_polar_sql_collector_policy) for its parameters, errors and an example.
     pub fn describe_polar_sql_collector_policy(
         &self,
     ) -> describe_polar_sql_collector_policy::DescribePolarSqlCollectorPolicyBuilder {
@@ -3000,24 +3326,32 @@ impl Client {
         )
     }
 
-    /// `DescribeRdsVSwitchs`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeRdsVSwitchs`: see [`describe_rds_v_switchs`](describe_rds_v_switchs) for its parameters, errors and an example.
     pub fn describe_rds_v_switchs(
         &self,
     ) -> describe_rds_v_switchs::DescribeRdsVSwitchsBuilder {
         describe_rds_v_switchs::DescribeRdsVSwitchsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRdsVpcs`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeRdsVpcs`: see [`describe_rds_vpcs`](describe_rds_vpcs) for its parameters, errors and an example.
     pub fn describe_rds_vpcs(&self) -> describe_rds_vpcs::DescribeRdsVpcsBuilder {
         describe_rds_vpcs::DescribeRdsVpcsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeResourcePackages`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeResourcePackages`: see [`describe_resource_packages`](describe_resource_packages) for its parameters, errors and an example.
     pub fn describe_resource_packages(
         &self,
     ) -> describe_resource_packages::DescribeResourcePackagesBuilder {
@@ -3026,7 +3360,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSQLRateLimitingRules`.
+    /// Read, paged; requires `DBClusterId`.
+    ///
+    /// Action `DescribeSQLRateLimitingRules`: see [`describe_sql_rate_limiting_rules`](describe_sql_rate_limiting_rules) for its parameters, errors and an example.
     pub fn describe_sql_rate_limiting_rules(
         &self,
     ) -> describe_sql_rate_limiting_rules::DescribeSqlRateLimitingRulesBuilder {
@@ -3035,38 +3371,50 @@ impl Client {
         )
     }
 
-    /// `DescribeScheduleTasks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeScheduleTasks`: see [`describe_schedule_tasks`](describe_schedule_tasks) for its parameters, errors and an example.
     pub fn describe_schedule_tasks(
         &self,
     ) -> describe_schedule_tasks::DescribeScheduleTasksBuilder {
         describe_schedule_tasks::DescribeScheduleTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSlowLogRecords`.
+    /// Read; requires `RegionId`, `DBClusterId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeSlowLogRecords`: see [`describe_slow_log_records`](describe_slow_log_records) for its parameters, errors and an example.
     pub fn describe_slow_log_records(
         &self,
     ) -> describe_slow_log_records::DescribeSlowLogRecordsBuilder {
         describe_slow_log_records::DescribeSlowLogRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSlowLogs`.
+    /// Read; requires `RegionId`, `DBClusterId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeSlowLogs`: see [`describe_slow_logs`](describe_slow_logs) for its parameters, errors and an example.
     pub fn describe_slow_logs(&self) -> describe_slow_logs::DescribeSlowLogsBuilder {
         describe_slow_logs::DescribeSlowLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTasks`.
+    /// Read; requires `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeTasks`: see [`describe_tasks`](describe_tasks) for its parameters, errors and an example.
     pub fn describe_tasks(&self) -> describe_tasks::DescribeTasksBuilder {
         describe_tasks::DescribeTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUpgradeReport`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUpgradeReport`: see [`describe_upgrade_report`](describe_upgrade_report) for its parameters, errors and an example.
     pub fn describe_upgrade_report(
         &self,
     ) -> describe_upgrade_report::DescribeUpgradeReportBuilder {
         describe_upgrade_report::DescribeUpgradeReportBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeUserEncryptionKeyList`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeUserEncryptionKeyList`: see [`describe_user_encryption_key_list`](describe_user_encryption_key_list) for its parameters, errors and an example.
     pub fn describe_user_encryption_key_list(
         &self,
     ) -> describe_user_encryption_key_list::DescribeUserEncryptionKeyListBuilder {
@@ -3075,36 +3423,48 @@ impl Client {
         )
     }
 
-    /// `DescribeVSwitchList`.
+    /// Unspecified kind, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVSwitchList`: see [`describe_v_switch_list`](describe_v_switch_list) for its parameters, errors and an example.
     pub fn describe_v_switch_list(
         &self,
     ) -> describe_v_switch_list::DescribeVSwitchListBuilder {
         describe_v_switch_list::DescribeVSwitchListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVSwitches`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeVSwitches`: see [`describe_v_switches`](describe_v_switches) for its parameters, errors and an example.
     pub fn describe_v_switches(&self) -> describe_v_switches::DescribeVSwitchesBuilder {
         describe_v_switches::DescribeVSwitchesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpcs`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeVpcs`: see [`describe_vpcs`](describe_vpcs) for its parameters, errors and an example.
     pub fn describe_vpcs(&self) -> describe_vpcs::DescribeVpcsBuilder {
         describe_vpcs::DescribeVpcsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeZones`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DisableDBClusterOrca`.
+    /// Unspecified kind; requires `DBClusterId`.
+    ///
+    /// Action `DisableDBClusterOrca`: see [`disable_db_cluster_orca`](disable_db_cluster_orca) for its parameters, errors and an example.
     pub fn disable_db_cluster_orca(
         &self,
     ) -> disable_db_cluster_orca::DisableDbClusterOrcaBuilder {
         disable_db_cluster_orca::DisableDbClusterOrcaBuilder::new(self.inner.clone())
     }
 
-    /// `DisableDBClusterServerless`.
+    /// Read and write; requires `DBClusterId`.
+    ///
+    /// Action `DisableDBClusterServerless`: see [`disable_db_cluster_serverless`](disable_db_cluster_serverless) for its parameters, errors and an example.
     pub fn disable_db_cluster_serverless(
         &self,
     ) -> disable_db_cluster_serverless::DisableDbClusterServerlessBuilder {
@@ -3113,14 +3473,18 @@ impl Client {
         )
     }
 
-    /// `EnableDBClusterOrca`.
+    /// Unspecified kind; requires `DBClusterId`.
+    ///
+    /// Action `EnableDBClusterOrca`: see [`enable_db_cluster_orca`](enable_db_cluster_orca) for its parameters, errors and an example.
     pub fn enable_db_cluster_orca(
         &self,
     ) -> enable_db_cluster_orca::EnableDbClusterOrcaBuilder {
         enable_db_cluster_orca::EnableDbClusterOrcaBuilder::new(self.inner.clone())
     }
 
-    /// `EnableDBClusterServerless`.
+    /// Read and write; requires `DBClusterId`.
+    ///
+    /// Action `EnableDBClusterServerless`: see [`enable_db_cluster_serverless`](enable_db_cluster_serverless) for its parameters, errors and an example.
     pub fn enable_db_cluster_serverless(
         &self,
     ) -> enable_db_cluster_serverless::EnableDbClusterServerlessBuilder {
@@ -3129,14 +3493,18 @@ impl Client {
         )
     }
 
-    /// `EnableFirewallRules`.
+    /// Read and write; requires `DBClusterId`, `RuleNameList`.
+    ///
+    /// Action `EnableFirewallRules`: see [`enable_firewall_rules`](enable_firewall_rules) for its parameters, errors and an example.
     pub fn enable_firewall_rules(
         &self,
     ) -> enable_firewall_rules::EnableFirewallRulesBuilder {
         enable_firewall_rules::EnableFirewallRulesBuilder::new(self.inner.clone())
     }
 
-    /// `EnableSQLRateLimitingRules`.
+    /// Read and write; requires `DBClusterId`, `RuleNameList`, `Enable`.
+    ///
+    /// Action `EnableSQLRateLimitingRules`: see [`enable_sql_rate_limiting_rules`](enable_sql_rate_limiting_rules) for its parameters, errors and an example.
     pub fn enable_sql_rate_limiting_rules(
         &self,
     ) -> enable_sql_rate_limiting_rules::EnableSqlRateLimitingRulesBuilder {
@@ -3145,14 +3513,18 @@ impl Client {
         )
     }
 
-    /// `EvaluateRegionResource`.
+    /// Read; requires `DBType`, `DBVersion`, `DBNodeClass`, `NeedMaxScaleLink` and 2 more.
+    ///
+    /// Action `EvaluateRegionResource`: see [`evaluate_region_resource`](evaluate_region_resource) for its parameters, errors and an example.
     pub fn evaluate_region_resource(
         &self,
     ) -> evaluate_region_resource::EvaluateRegionResourceBuilder {
         evaluate_region_resource::EvaluateRegionResourceBuilder::new(self.inner.clone())
     }
 
-    /// `ExecuteCrossCloudOpenAPI`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ExecuteCrossCloudOpenAPI`: see [`execute_cross_cloud_open_api`](execute_cross_cloud_open_api) for its parameters, errors and an example.
     pub fn execute_cross_cloud_open_api(
         &self,
     ) -> execute_cross_cloud_open_api::ExecuteCrossCloudOpenApiBuilder {
@@ -3161,19 +3533,25 @@ impl Client {
         )
     }
 
-    /// `FailoverDBCluster`.
+    /// Read and write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `FailoverDBCluster`: see [`failover_db_cluster`](failover_db_cluster) for its parameters, errors and an example.
     pub fn failover_db_cluster(&self) -> failover_db_cluster::FailoverDbClusterBuilder {
         failover_db_cluster::FailoverDbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `FailoverDBClusterZonal`.
+    /// Write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `FailoverDBClusterZonal`: see [`failover_db_cluster_zonal`](failover_db_cluster_zonal) for its parameters, errors and an example.
     pub fn failover_db_cluster_zonal(
         &self,
     ) -> failover_db_cluster_zonal::FailoverDbClusterZonalBuilder {
         failover_db_cluster_zonal::FailoverDbClusterZonalBuilder::new(self.inner.clone())
     }
 
-    /// `GenerateUpgradeReportForSyncClone`.
+    /// Write; requires `SourceDBClusterId`, `DBVersion`, `CreationOption`, `CreationCategory`.
+    ///
+    /// Action `GenerateUpgradeReportForSyncClone`: see [`generate_upgrade_report_for_sync_clone`](generate_upgrade_report_for_sync_clone) for its parameters, errors and an example.
     pub fn generate_upgrade_report_for_sync_clone(
         &self,
     ) -> generate_upgrade_report_for_sync_clone::GenerateUpgradeReportForSyncCloneBuilder {
@@ -3182,14 +3560,18 @@ impl Client {
         )
     }
 
-    /// `GrantAccountPrivilege`.
+    /// Write; requires `DBClusterId`, `AccountName`, `DBName`, `AccountPrivilege`.
+    ///
+    /// Action `GrantAccountPrivilege`: see [`grant_account_privilege`](grant_account_privilege) for its parameters, errors and an example.
     pub fn grant_account_privilege(
         &self,
     ) -> grant_account_privilege::GrantAccountPrivilegeBuilder {
         grant_account_privilege::GrantAccountPrivilegeBuilder::new(self.inner.clone())
     }
 
-    /// `GrantAccountPrivilegeZonal`.
+    /// Read and write, idempotent; requires `DBClusterId`, `AccountName`, `DBName`, `AccountPrivilege`.
+    ///
+    /// Action `GrantAccountPrivilegeZonal`: see [`grant_account_privilege_zonal`](grant_account_privilege_zonal) for its parameters, errors and an example.
     pub fn grant_account_privilege_zonal(
         &self,
     ) -> grant_account_privilege_zonal::GrantAccountPrivilegeZonalBuilder {
@@ -3198,17 +3580,23 @@ impl Client {
         )
     }
 
-    /// `ListOrders`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListOrders`: see [`list_orders`](list_orders) for its parameters, errors and an example.
     pub fn list_orders(&self) -> list_orders::ListOrdersBuilder {
         list_orders::ListOrdersBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResourcesForRegion`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTagResourcesForRegion`: see [`list_tag_resources_for_region`](list_tag_resources_for_region) for its parameters, errors and an example.
     pub fn list_tag_resources_for_region(
         &self,
     ) -> list_tag_resources_for_region::ListTagResourcesForRegionBuilder {
@@ -3217,14 +3605,18 @@ impl Client {
         )
     }
 
-    /// `ManuallyStartDBCluster`.
+    /// Read and write; requires `DBClusterId`.
+    ///
+    /// Action `ManuallyStartDBCluster`: see [`manually_start_db_cluster`](manually_start_db_cluster) for its parameters, errors and an example.
     pub fn manually_start_db_cluster(
         &self,
     ) -> manually_start_db_cluster::ManuallyStartDbClusterBuilder {
         manually_start_db_cluster::ManuallyStartDbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAIDBClusterDescription`.
+    /// Write; requires `DBClusterId`, `DBClusterDescription`.
+    ///
+    /// Action `ModifyAIDBClusterDescription`: see [`modify_aidb_cluster_description`](modify_aidb_cluster_description) for its parameters, errors and an example.
     pub fn modify_aidb_cluster_description(
         &self,
     ) -> modify_aidb_cluster_description::ModifyAidbClusterDescriptionBuilder {
@@ -3233,7 +3625,9 @@ impl Client {
         )
     }
 
-    /// `ModifyAccountDescription`.
+    /// Write; requires `DBClusterId`, `AccountName`, `AccountDescription`.
+    ///
+    /// Action `ModifyAccountDescription`: see [`modify_account_description`](modify_account_description) for its parameters, errors and an example.
     pub fn modify_account_description(
         &self,
     ) -> modify_account_description::ModifyAccountDescriptionBuilder {
@@ -3242,7 +3636,9 @@ impl Client {
         )
     }
 
-    /// `ModifyAccountDescriptionZonal`.
+    /// Read and write, idempotent; requires `DBClusterId`, `AccountName`, `AccountDescription`.
+    ///
+    /// Action `ModifyAccountDescriptionZonal`: see [`modify_account_description_zonal`](modify_account_description_zonal) for its parameters, errors and an example.
     pub fn modify_account_description_zonal(
         &self,
     ) -> modify_account_description_zonal::ModifyAccountDescriptionZonalBuilder {
@@ -3251,21 +3647,27 @@ impl Client {
         )
     }
 
-    /// `ModifyAccountLockState`.
+    /// Write; requires `DBClusterId`, `AccountName`, `AccountLockState`.
+    ///
+    /// Action `ModifyAccountLockState`: see [`modify_account_lock_state`](modify_account_lock_state) for its parameters, errors and an example.
     pub fn modify_account_lock_state(
         &self,
     ) -> modify_account_lock_state::ModifyAccountLockStateBuilder {
         modify_account_lock_state::ModifyAccountLockStateBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAccountPassword`.
+    /// Write; requires `DBClusterId`, `AccountName`, `NewAccountPassword`.
+    ///
+    /// Action `ModifyAccountPassword`: see [`modify_account_password`](modify_account_password) for its parameters, errors and an example.
     pub fn modify_account_password(
         &self,
     ) -> modify_account_password::ModifyAccountPasswordBuilder {
         modify_account_password::ModifyAccountPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAccountPasswordZonal`.
+    /// Read and write, idempotent; requires `DBClusterId`, `AccountName`, `NewAccountPassword`.
+    ///
+    /// Action `ModifyAccountPasswordZonal`: see [`modify_account_password_zonal`](modify_account_password_zonal) for its parameters, errors and an example.
     pub fn modify_account_password_zonal(
         &self,
     ) -> modify_account_password_zonal::ModifyAccountPasswordZonalBuilder {
@@ -3274,7 +3676,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationMaintainConf`.
+    /// Write; requires `RegionId`, `CycleType`, `CycleTime`, `MaintainStartTime` and 2 more.
+    ///
+    /// Action `ModifyActiveOperationMaintainConf`: see [`modify_active_operation_maintain_conf`](modify_active_operation_maintain_conf) for its parameters, errors and an example.
     pub fn modify_active_operation_maintain_conf(
         &self,
     ) -> modify_active_operation_maintain_conf::ModifyActiveOperationMaintainConfBuilder {
@@ -3283,7 +3687,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationTasks`.
+    /// Write; requires `RegionId`, `TaskIds`.
+    ///
+    /// Action `ModifyActiveOperationTasks`: see [`modify_active_operation_tasks`](modify_active_operation_tasks) for its parameters, errors and an example.
     pub fn modify_active_operation_tasks(
         &self,
     ) -> modify_active_operation_tasks::ModifyActiveOperationTasksBuilder {
@@ -3292,7 +3698,9 @@ impl Client {
         )
     }
 
-    /// `ModifyApplicationDescription`.
+    /// Write; requires `ApplicationId`, `Description`.
+    ///
+    /// Action `ModifyApplicationDescription`: see [`modify_application_description`](modify_application_description) for its parameters, errors and an example.
     pub fn modify_application_description(
         &self,
     ) -> modify_application_description::ModifyApplicationDescriptionBuilder {
@@ -3301,7 +3709,9 @@ impl Client {
         )
     }
 
-    /// `ModifyApplicationParameter`.
+    /// Write; requires `ApplicationId`.
+    ///
+    /// Action `ModifyApplicationParameter`: see [`modify_application_parameter`](modify_application_parameter) for its parameters, errors and an example.
     pub fn modify_application_parameter(
         &self,
     ) -> modify_application_parameter::ModifyApplicationParameterBuilder {
@@ -3310,7 +3720,9 @@ impl Client {
         )
     }
 
-    /// `ModifyApplicationServerlessConf`.
+    /// Write; requires `ApplicationId`, `ServerlessConfList`.
+    ///
+    /// Action `ModifyApplicationServerlessConf`: see [`modify_application_serverless_conf`](modify_application_serverless_conf) for its parameters, errors and an example.
     pub fn modify_application_serverless_conf(
         &self,
     ) -> modify_application_serverless_conf::ModifyApplicationServerlessConfBuilder {
@@ -3319,7 +3731,9 @@ impl Client {
         )
     }
 
-    /// `ModifyApplicationWhitelist`.
+    /// Read and write; requires `ApplicationId`.
+    ///
+    /// Action `ModifyApplicationWhitelist`: see [`modify_application_whitelist`](modify_application_whitelist) for its parameters, errors and an example.
     pub fn modify_application_whitelist(
         &self,
     ) -> modify_application_whitelist::ModifyApplicationWhitelistBuilder {
@@ -3328,7 +3742,9 @@ impl Client {
         )
     }
 
-    /// `ModifyAutoRenewAttribute`.
+    /// Read and write; requires `DBClusterIds`, `RegionId`.
+    ///
+    /// Action `ModifyAutoRenewAttribute`: see [`modify_auto_renew_attribute`](modify_auto_renew_attribute) for its parameters, errors and an example.
     pub fn modify_auto_renew_attribute(
         &self,
     ) -> modify_auto_renew_attribute::ModifyAutoRenewAttributeBuilder {
@@ -3337,14 +3753,18 @@ impl Client {
         )
     }
 
-    /// `ModifyBackupPolicy`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyBackupPolicy`: see [`modify_backup_policy`](modify_backup_policy) for its parameters, errors and an example.
     pub fn modify_backup_policy(
         &self,
     ) -> modify_backup_policy::ModifyBackupPolicyBuilder {
         modify_backup_policy::ModifyBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCronJobPolicyServerless`.
+    /// Read and write; requires `DBClusterId`, `RegionId`, `CronExpression`, `EndTime`.
+    ///
+    /// Action `ModifyCronJobPolicyServerless`: see [`modify_cron_job_policy_serverless`](modify_cron_job_policy_serverless) for its parameters, errors and an example.
     pub fn modify_cron_job_policy_serverless(
         &self,
     ) -> modify_cron_job_policy_serverless::ModifyCronJobPolicyServerlessBuilder {
@@ -3353,12 +3773,16 @@ impl Client {
         )
     }
 
-    /// `ModifyDBCluster`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBCluster`: see [`modify_db_cluster`](modify_db_cluster) for its parameters, errors and an example.
     pub fn modify_db_cluster(&self) -> modify_db_cluster::ModifyDbClusterBuilder {
         modify_db_cluster::ModifyDbClusterBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBClusterAccessWhitelist`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterAccessWhitelist`: see [`modify_db_cluster_access_whitelist`](modify_db_cluster_access_whitelist) for its parameters, errors and an example.
     pub fn modify_db_cluster_access_whitelist(
         &self,
     ) -> modify_db_cluster_access_whitelist::ModifyDbClusterAccessWhitelistBuilder {
@@ -3367,7 +3791,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterAndNodesParameters`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterAndNodesParameters`: see [`modify_db_cluster_and_nodes_parameters`](modify_db_cluster_and_nodes_parameters) for its parameters, errors and an example.
     pub fn modify_db_cluster_and_nodes_parameters(
         &self,
     ) -> modify_db_cluster_and_nodes_parameters::ModifyDbClusterAndNodesParametersBuilder {
@@ -3376,14 +3802,18 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterArch`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ModifyDBClusterArch`: see [`modify_db_cluster_arch`](modify_db_cluster_arch) for its parameters, errors and an example.
     pub fn modify_db_cluster_arch(
         &self,
     ) -> modify_db_cluster_arch::ModifyDbClusterArchBuilder {
         modify_db_cluster_arch::ModifyDbClusterArchBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBClusterAuditLogCollector`.
+    /// Write; requires `DBClusterId`, `CollectorStatus`.
+    ///
+    /// Action `ModifyDBClusterAuditLogCollector`: see [`modify_db_cluster_audit_log_collector`](modify_db_cluster_audit_log_collector) for its parameters, errors and an example.
     pub fn modify_db_cluster_audit_log_collector(
         &self,
     ) -> modify_db_cluster_audit_log_collector::ModifyDbClusterAuditLogCollectorBuilder {
@@ -3392,7 +3822,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterDeletion`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterDeletion`: see [`modify_db_cluster_deletion`](modify_db_cluster_deletion) for its parameters, errors and an example.
     pub fn modify_db_cluster_deletion(
         &self,
     ) -> modify_db_cluster_deletion::ModifyDbClusterDeletionBuilder {
@@ -3401,7 +3833,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterDescription`.
+    /// Write; requires `DBClusterId`, `DBClusterDescription`.
+    ///
+    /// Action `ModifyDBClusterDescription`: see [`modify_db_cluster_description`](modify_db_cluster_description) for its parameters, errors and an example.
     pub fn modify_db_cluster_description(
         &self,
     ) -> modify_db_cluster_description::ModifyDbClusterDescriptionBuilder {
@@ -3410,7 +3844,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterDescriptionZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `DBClusterDescription`.
+    ///
+    /// Action `ModifyDBClusterDescriptionZonal`: see [`modify_db_cluster_description_zonal`](modify_db_cluster_description_zonal) for its parameters, errors and an example.
     pub fn modify_db_cluster_description_zonal(
         &self,
     ) -> modify_db_cluster_description_zonal::ModifyDbClusterDescriptionZonalBuilder {
@@ -3419,7 +3855,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterEndpoint`.
+    /// Write; requires `DBClusterId`, `DBEndpointId`.
+    ///
+    /// Action `ModifyDBClusterEndpoint`: see [`modify_db_cluster_endpoint`](modify_db_cluster_endpoint) for its parameters, errors and an example.
     pub fn modify_db_cluster_endpoint(
         &self,
     ) -> modify_db_cluster_endpoint::ModifyDbClusterEndpointBuilder {
@@ -3428,7 +3866,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterEndpointZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `DBEndpointId`.
+    ///
+    /// Action `ModifyDBClusterEndpointZonal`: see [`modify_db_cluster_endpoint_zonal`](modify_db_cluster_endpoint_zonal) for its parameters, errors and an example.
     pub fn modify_db_cluster_endpoint_zonal(
         &self,
     ) -> modify_db_cluster_endpoint_zonal::ModifyDbClusterEndpointZonalBuilder {
@@ -3437,7 +3877,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterMaintainTime`.
+    /// Write; requires `DBClusterId`, `MaintainTime`.
+    ///
+    /// Action `ModifyDBClusterMaintainTime`: see [`modify_db_cluster_maintain_time`](modify_db_cluster_maintain_time) for its parameters, errors and an example.
     pub fn modify_db_cluster_maintain_time(
         &self,
     ) -> modify_db_cluster_maintain_time::ModifyDbClusterMaintainTimeBuilder {
@@ -3446,7 +3888,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterMigration`.
+    /// Write; requires `DBClusterId`, `SourceRDSDBInstanceId`, `NewMasterInstanceId`.
+    ///
+    /// Action `ModifyDBClusterMigration`: see [`modify_db_cluster_migration`](modify_db_cluster_migration) for its parameters, errors and an example.
     pub fn modify_db_cluster_migration(
         &self,
     ) -> modify_db_cluster_migration::ModifyDbClusterMigrationBuilder {
@@ -3455,7 +3899,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterMigrationEndpoint`.
+    /// Write; requires `DBClusterId`, `MigrationConfig`.
+    ///
+    /// Action `ModifyDBClusterMigrationEndpoint`: see [`modify_db_cluster_migration_endpoint`](modify_db_cluster_migration_endpoint) for its parameters, errors and an example.
     pub fn modify_db_cluster_migration_endpoint(
         &self,
     ) -> modify_db_cluster_migration_endpoint::ModifyDbClusterMigrationEndpointBuilder {
@@ -3464,14 +3910,18 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterMonitor`.
+    /// Write; requires `DBClusterId`, `Period`.
+    ///
+    /// Action `ModifyDBClusterMonitor`: see [`modify_db_cluster_monitor`](modify_db_cluster_monitor) for its parameters, errors and an example.
     pub fn modify_db_cluster_monitor(
         &self,
     ) -> modify_db_cluster_monitor::ModifyDbClusterMonitorBuilder {
         modify_db_cluster_monitor::ModifyDbClusterMonitorBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBClusterParameters`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterParameters`: see [`modify_db_cluster_parameters`](modify_db_cluster_parameters) for its parameters, errors and an example.
     pub fn modify_db_cluster_parameters(
         &self,
     ) -> modify_db_cluster_parameters::ModifyDbClusterParametersBuilder {
@@ -3480,7 +3930,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterPrimaryZone`.
+    /// Write; requires `DBClusterId`, `ZoneId`.
+    ///
+    /// Action `ModifyDBClusterPrimaryZone`: see [`modify_db_cluster_primary_zone`](modify_db_cluster_primary_zone) for its parameters, errors and an example.
     pub fn modify_db_cluster_primary_zone(
         &self,
     ) -> modify_db_cluster_primary_zone::ModifyDbClusterPrimaryZoneBuilder {
@@ -3489,7 +3941,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterResourceGroup`.
+    /// Write; requires `DBClusterId`, `NewResourceGroupId`.
+    ///
+    /// Action `ModifyDBClusterResourceGroup`: see [`modify_db_cluster_resource_group`](modify_db_cluster_resource_group) for its parameters, errors and an example.
     pub fn modify_db_cluster_resource_group(
         &self,
     ) -> modify_db_cluster_resource_group::ModifyDbClusterResourceGroupBuilder {
@@ -3498,14 +3952,18 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterSSL`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterSSL`: see [`modify_db_cluster_ssl`](modify_db_cluster_ssl) for its parameters, errors and an example.
     pub fn modify_db_cluster_ssl(
         &self,
     ) -> modify_db_cluster_ssl::ModifyDbClusterSslBuilder {
         modify_db_cluster_ssl::ModifyDbClusterSslBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBClusterServerlessConf`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterServerlessConf`: see [`modify_db_cluster_serverless_conf`](modify_db_cluster_serverless_conf) for its parameters, errors and an example.
     pub fn modify_db_cluster_serverless_conf(
         &self,
     ) -> modify_db_cluster_serverless_conf::ModifyDbClusterServerlessConfBuilder {
@@ -3514,7 +3972,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterStoragePerformance`.
+    /// Write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `ModifyDBClusterStoragePerformance`: see [`modify_db_cluster_storage_performance`](modify_db_cluster_storage_performance) for its parameters, errors and an example.
     pub fn modify_db_cluster_storage_performance(
         &self,
     ) -> modify_db_cluster_storage_performance::ModifyDbClusterStoragePerformanceBuilder {
@@ -3523,7 +3983,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterStorageSpace`.
+    /// Write, idempotent; requires `DBClusterId`, `StorageSpace`.
+    ///
+    /// Action `ModifyDBClusterStorageSpace`: see [`modify_db_cluster_storage_space`](modify_db_cluster_storage_space) for its parameters, errors and an example.
     pub fn modify_db_cluster_storage_space(
         &self,
     ) -> modify_db_cluster_storage_space::ModifyDbClusterStorageSpaceBuilder {
@@ -3532,28 +3994,36 @@ impl Client {
         )
     }
 
-    /// `ModifyDBClusterTDE`.
+    /// Write; requires `DBClusterId`, `TDEStatus`.
+    ///
+    /// Action `ModifyDBClusterTDE`: see [`modify_db_cluster_tde`](modify_db_cluster_tde) for its parameters, errors and an example.
     pub fn modify_db_cluster_tde(
         &self,
     ) -> modify_db_cluster_tde::ModifyDbClusterTdeBuilder {
         modify_db_cluster_tde::ModifyDbClusterTdeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBClusterVpc`.
+    /// Write; requires `DBClusterId`, `VSwitchId`, `ExistedEndpointSwitchType`.
+    ///
+    /// Action `ModifyDBClusterVpc`: see [`modify_db_cluster_vpc`](modify_db_cluster_vpc) for its parameters, errors and an example.
     pub fn modify_db_cluster_vpc(
         &self,
     ) -> modify_db_cluster_vpc::ModifyDbClusterVpcBuilder {
         modify_db_cluster_vpc::ModifyDbClusterVpcBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBDescription`.
+    /// Write; requires `DBClusterId`, `DBName`, `DBDescription`.
+    ///
+    /// Action `ModifyDBDescription`: see [`modify_db_description`](modify_db_description) for its parameters, errors and an example.
     pub fn modify_db_description(
         &self,
     ) -> modify_db_description::ModifyDbDescriptionBuilder {
         modify_db_description::ModifyDbDescriptionBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBDescriptionZonal`.
+    /// Write, idempotent; requires `DBClusterId`, `DBName`, `DBDescription`.
+    ///
+    /// Action `ModifyDBDescriptionZonal`: see [`modify_db_description_zonal`](modify_db_description_zonal) for its parameters, errors and an example.
     pub fn modify_db_description_zonal(
         &self,
     ) -> modify_db_description_zonal::ModifyDbDescriptionZonalBuilder {
@@ -3562,7 +4032,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBEndpointAddress`.
+    /// Read; requires `DBClusterId`, `DBEndpointId`, `NetType`.
+    ///
+    /// Action `ModifyDBEndpointAddress`: see [`modify_db_endpoint_address`](modify_db_endpoint_address) for its parameters, errors and an example.
     pub fn modify_db_endpoint_address(
         &self,
     ) -> modify_db_endpoint_address::ModifyDbEndpointAddressBuilder {
@@ -3571,21 +4043,27 @@ impl Client {
         )
     }
 
-    /// `ModifyDBNodeClass`.
+    /// Write, idempotent; requires `DBClusterId`, `ModifyType`, `DBNodeTargetClass`.
+    ///
+    /// Action `ModifyDBNodeClass`: see [`modify_db_node_class`](modify_db_node_class) for its parameters, errors and an example.
     pub fn modify_db_node_class(
         &self,
     ) -> modify_db_node_class::ModifyDbNodeClassBuilder {
         modify_db_node_class::ModifyDbNodeClassBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBNodeConfig`.
+    /// Write; requires `DBClusterId`, `DBNodeId`, `ConfigName`, `ConfigValue`.
+    ///
+    /// Action `ModifyDBNodeConfig`: see [`modify_db_node_config`](modify_db_node_config) for its parameters, errors and an example.
     pub fn modify_db_node_config(
         &self,
     ) -> modify_db_node_config::ModifyDbNodeConfigBuilder {
         modify_db_node_config::ModifyDbNodeConfigBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBNodeDescription`.
+    /// Write; requires `DBClusterId`, `DBNodeDescription`, `DBNodeId`.
+    ///
+    /// Action `ModifyDBNodeDescription`: see [`modify_db_node_description`](modify_db_node_description) for its parameters, errors and an example.
     pub fn modify_db_node_description(
         &self,
     ) -> modify_db_node_description::ModifyDbNodeDescriptionBuilder {
@@ -3594,7 +4072,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBNodeHotReplicaMode`.
+    /// Write; requires `DBClusterId`, `DBNodeId`, `HotReplicaMode`.
+    ///
+    /// Action `ModifyDBNodeHotReplicaMode`: see [`modify_db_node_hot_replica_mode`](modify_db_node_hot_replica_mode) for its parameters, errors and an example.
     pub fn modify_db_node_hot_replica_mode(
         &self,
     ) -> modify_db_node_hot_replica_mode::ModifyDbNodeHotReplicaModeBuilder {
@@ -3603,21 +4083,27 @@ impl Client {
         )
     }
 
-    /// `ModifyDBNodeSccMode`.
+    /// Write; requires `DBClusterId`, `DBNodeId`, `SccMode`.
+    ///
+    /// Action `ModifyDBNodeSccMode`: see [`modify_db_node_scc_mode`](modify_db_node_scc_mode) for its parameters, errors and an example.
     pub fn modify_db_node_scc_mode(
         &self,
     ) -> modify_db_node_scc_mode::ModifyDbNodeSccModeBuilder {
         modify_db_node_scc_mode::ModifyDbNodeSccModeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBNodesClass`.
+    /// Write, idempotent; requires `DBClusterId`, `ModifyType`, `DBNode`.
+    ///
+    /// Action `ModifyDBNodesClass`: see [`modify_db_nodes_class`](modify_db_nodes_class) for its parameters, errors and an example.
     pub fn modify_db_nodes_class(
         &self,
     ) -> modify_db_nodes_class::ModifyDbNodesClassBuilder {
         modify_db_nodes_class::ModifyDbNodesClassBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBNodesParameters`.
+    /// Write; requires `DBClusterId`, `DBNodeIds`.
+    ///
+    /// Action `ModifyDBNodesParameters`: see [`modify_db_nodes_parameters`](modify_db_nodes_parameters) for its parameters, errors and an example.
     pub fn modify_db_nodes_parameters(
         &self,
     ) -> modify_db_nodes_parameters::ModifyDbNodesParametersBuilder {
@@ -3626,7 +4112,9 @@ impl Client {
         )
     }
 
-    /// `ModifyEncryptionDBRolePrivilege`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyEncryptionDBRolePrivilege`: see [`modify_encryption_db_role_privilege`](modify_encryption_db_role_privilege) for its parameters, errors and an example.
     pub fn modify_encryption_db_role_privilege(
         &self,
     ) -> modify_encryption_db_role_privilege::ModifyEncryptionDbRolePrivilegeBuilder {
@@ -3635,7 +4123,9 @@ impl Client {
         )
     }
 
-    /// `ModifyEncryptionDBSecret`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyEncryptionDBSecret`: see [`modify_encryption_db_secret`](modify_encryption_db_secret) for its parameters, errors and an example.
     pub fn modify_encryption_db_secret(
         &self,
     ) -> modify_encryption_db_secret::ModifyEncryptionDbSecretBuilder {
@@ -3644,14 +4134,18 @@ impl Client {
         )
     }
 
-    /// `ModifyFirewallRules`.
+    /// Write; requires `DBClusterId`, `RuleName`, `RuleConfig`.
+    ///
+    /// Action `ModifyFirewallRules`: see [`modify_firewall_rules`](modify_firewall_rules) for its parameters, errors and an example.
     pub fn modify_firewall_rules(
         &self,
     ) -> modify_firewall_rules::ModifyFirewallRulesBuilder {
         modify_firewall_rules::ModifyFirewallRulesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyGlobalDatabaseNetwork`.
+    /// Write; requires `GDNId`.
+    ///
+    /// Action `ModifyGlobalDatabaseNetwork`: see [`modify_global_database_network`](modify_global_database_network) for its parameters, errors and an example.
     pub fn modify_global_database_network(
         &self,
     ) -> modify_global_database_network::ModifyGlobalDatabaseNetworkBuilder {
@@ -3660,7 +4154,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`, `GIpList`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroup`: see [`modify_global_security_ip_group`](modify_global_security_ip_group) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group(
         &self,
     ) -> modify_global_security_ip_group::ModifyGlobalSecurityIpGroupBuilder {
@@ -3669,7 +4165,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupName`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupName`: see [`modify_global_security_ip_group_name`](modify_global_security_ip_group_name) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_name(
         &self,
     ) -> modify_global_security_ip_group_name::ModifyGlobalSecurityIpGroupNameBuilder {
@@ -3678,7 +4176,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupRelation`.
+    /// Read and write; requires `RegionId`, `DBClusterId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupRelation`: see [`modify_global_security_ip_group_relation`](modify_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_relation(
         &self,
     ) -> modify_global_security_ip_group_relation::ModifyGlobalSecurityIpGroupRelationBuilder {
@@ -3687,21 +4187,27 @@ impl Client {
         )
     }
 
-    /// `ModifyLogBackupPolicy`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyLogBackupPolicy`: see [`modify_log_backup_policy`](modify_log_backup_policy) for its parameters, errors and an example.
     pub fn modify_log_backup_policy(
         &self,
     ) -> modify_log_backup_policy::ModifyLogBackupPolicyBuilder {
         modify_log_backup_policy::ModifyLogBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyMaskingRules`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `ModifyMaskingRules`: see [`modify_masking_rules`](modify_masking_rules) for its parameters, errors and an example.
     pub fn modify_masking_rules(
         &self,
     ) -> modify_masking_rules::ModifyMaskingRulesBuilder {
         modify_masking_rules::ModifyMaskingRulesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyPendingMaintenanceAction`.
+    /// Write; requires `RegionId`, `Ids`, `SwitchTime`.
+    ///
+    /// Action `ModifyPendingMaintenanceAction`: see [`modify_pending_maintenance_action`](modify_pending_maintenance_action) for its parameters, errors and an example.
     pub fn modify_pending_maintenance_action(
         &self,
     ) -> modify_pending_maintenance_action::ModifyPendingMaintenanceActionBuilder {
@@ -3710,14 +4216,18 @@ impl Client {
         )
     }
 
-    /// `ModifyResourcePackage`.
+    /// Write; requires `ResourcePackageId`.
+    ///
+    /// Action `ModifyResourcePackage`: see [`modify_resource_package`](modify_resource_package) for its parameters, errors and an example.
     pub fn modify_resource_package(
         &self,
     ) -> modify_resource_package::ModifyResourcePackageBuilder {
         modify_resource_package::ModifyResourcePackageBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySQLRateLimitingRules`.
+    /// Write; requires `DBClusterId`, `RuleName`, `RuleConfig`.
+    ///
+    /// Action `ModifySQLRateLimitingRules`: see [`modify_sql_rate_limiting_rules`](modify_sql_rate_limiting_rules) for its parameters, errors and an example.
     pub fn modify_sql_rate_limiting_rules(
         &self,
     ) -> modify_sql_rate_limiting_rules::ModifySqlRateLimitingRulesBuilder {
@@ -3726,19 +4236,25 @@ impl Client {
         )
     }
 
-    /// `ModifyScheduleTask`.
+    /// Write; requires `DBClusterId`, `TaskId`, `PlannedStartTime`, `PlannedEndTime`.
+    ///
+    /// Action `ModifyScheduleTask`: see [`modify_schedule_task`](modify_schedule_task) for its parameters, errors and an example.
     pub fn modify_schedule_task(
         &self,
     ) -> modify_schedule_task::ModifyScheduleTaskBuilder {
         modify_schedule_task::ModifyScheduleTaskBuilder::new(self.inner.clone())
     }
 
-    /// `OpenAITask`.
+    /// Read and write; requires `DBClusterId`, `RegionId`.
+    ///
+    /// Action `OpenAITask`: see [`open_ai_task`](open_ai_task) for its parameters, errors and an example.
     pub fn open_ai_task(&self) -> open_ai_task::OpenAiTaskBuilder {
         open_ai_task::OpenAiTaskBuilder::new(self.inner.clone())
     }
 
-    /// `ReactivateDBClusterBackup`.
+    /// Read and write; requires `DBClusterId`.
+    ///
+    /// Action `ReactivateDBClusterBackup`: see [`reactivate_db_cluster_backup`](reactivate_db_cluster_backup) for its parameters, errors and an example.
     pub fn reactivate_db_cluster_backup(
         &self,
     ) -> reactivate_db_cluster_backup::ReactivateDbClusterBackupBuilder {
@@ -3747,7 +4263,9 @@ impl Client {
         )
     }
 
-    /// `RefreshDBClusterStorageUsage`.
+    /// Write; no required parameters.
+    ///
+    /// Action `RefreshDBClusterStorageUsage`: see [`refresh_db_cluster_storage_usage`](refresh_db_cluster_storage_usage) for its parameters, errors and an example.
     pub fn refresh_db_cluster_storage_usage(
         &self,
     ) -> refresh_db_cluster_storage_usage::RefreshDbClusterStorageUsageBuilder {
@@ -3756,7 +4274,9 @@ impl Client {
         )
     }
 
-    /// `RemoveDBClusterFromGDN`.
+    /// Write; requires `DBClusterId`, `GDNId`.
+    ///
+    /// Action `RemoveDBClusterFromGDN`: see [`remove_db_cluster_from_gdn`](remove_db_cluster_from_gdn) for its parameters, errors and an example.
     pub fn remove_db_cluster_from_gdn(
         &self,
     ) -> remove_db_cluster_from_gdn::RemoveDbClusterFromGdnBuilder {
@@ -3765,24 +4285,32 @@ impl Client {
         )
     }
 
-    /// `ResetAccount`.
+    /// Write; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `ResetAccount`: see [`reset_account`](reset_account) for its parameters, errors and an example.
     pub fn reset_account(&self) -> reset_account::ResetAccountBuilder {
         reset_account::ResetAccountBuilder::new(self.inner.clone())
     }
 
-    /// `ResetAccountPassword`.
+    /// Unspecified kind; requires `DBClusterId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `ResetAccountPassword`: see [`reset_account_password`](reset_account_password) for its parameters, errors and an example.
     pub fn reset_account_password(
         &self,
     ) -> reset_account_password::ResetAccountPasswordBuilder {
         reset_account_password::ResetAccountPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `ResetAccountZonal`.
+    /// Read and write, idempotent; requires `DBClusterId`, `AccountName`.
+    ///
+    /// Action `ResetAccountZonal`: see [`reset_account_zonal`](reset_account_zonal) for its parameters, errors and an example.
     pub fn reset_account_zonal(&self) -> reset_account_zonal::ResetAccountZonalBuilder {
         reset_account_zonal::ResetAccountZonalBuilder::new(self.inner.clone())
     }
 
-    /// `ResetGlobalDatabaseNetwork`.
+    /// Write; requires `GDNId`, `DBClusterId`.
+    ///
+    /// Action `ResetGlobalDatabaseNetwork`: see [`reset_global_database_network`](reset_global_database_network) for its parameters, errors and an example.
     pub fn reset_global_database_network(
         &self,
     ) -> reset_global_database_network::ResetGlobalDatabaseNetworkBuilder {
@@ -3791,36 +4319,48 @@ impl Client {
         )
     }
 
-    /// `RestartDBLink`.
+    /// Read; requires `DBClusterId`.
+    ///
+    /// Action `RestartDBLink`: see [`restart_db_link`](restart_db_link) for its parameters, errors and an example.
     pub fn restart_db_link(&self) -> restart_db_link::RestartDbLinkBuilder {
         restart_db_link::RestartDbLinkBuilder::new(self.inner.clone())
     }
 
-    /// `RestartDBNode`.
+    /// Read; requires `DBNodeId`.
+    ///
+    /// Action `RestartDBNode`: see [`restart_db_node`](restart_db_node) for its parameters, errors and an example.
     pub fn restart_db_node(&self) -> restart_db_node::RestartDbNodeBuilder {
         restart_db_node::RestartDbNodeBuilder::new(self.inner.clone())
     }
 
-    /// `RestartDBNodeZonal`.
+    /// Write, idempotent; requires `DBNodeId`, `DBClusterId`.
+    ///
+    /// Action `RestartDBNodeZonal`: see [`restart_db_node_zonal`](restart_db_node_zonal) for its parameters, errors and an example.
     pub fn restart_db_node_zonal(
         &self,
     ) -> restart_db_node_zonal::RestartDbNodeZonalBuilder {
         restart_db_node_zonal::RestartDbNodeZonalBuilder::new(self.inner.clone())
     }
 
-    /// `RestoreTable`.
+    /// Read and write; requires `DBClusterId`, `TableMeta`.
+    ///
+    /// Action `RestoreTable`: see [`restore_table`](restore_table) for its parameters, errors and an example.
     pub fn restore_table(&self) -> restore_table::RestoreTableBuilder {
         restore_table::RestoreTableBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeAccountPrivilege`.
+    /// Write; requires `DBClusterId`, `AccountName`, `DBName`.
+    ///
+    /// Action `RevokeAccountPrivilege`: see [`revoke_account_privilege`](revoke_account_privilege) for its parameters, errors and an example.
     pub fn revoke_account_privilege(
         &self,
     ) -> revoke_account_privilege::RevokeAccountPrivilegeBuilder {
         revoke_account_privilege::RevokeAccountPrivilegeBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeAccountPrivilegeZonal`.
+    /// Read and write, idempotent; requires `DBClusterId`, `AccountName`, `DBName`.
+    ///
+    /// Action `RevokeAccountPrivilegeZonal`: see [`revoke_account_privilege_zonal`](revoke_account_privilege_zonal) for its parameters, errors and an example.
     pub fn revoke_account_privilege_zonal(
         &self,
     ) -> revoke_account_privilege_zonal::RevokeAccountPrivilegeZonalBuilder {
@@ -3829,14 +4369,18 @@ impl Client {
         )
     }
 
-    /// `SetPolarFsFileQuota`.
+    /// Write; requires `PolarFsInstanceId`, `FilePathQuotas`.
+    ///
+    /// Action `SetPolarFsFileQuota`: see [`set_polar_fs_file_quota`](set_polar_fs_file_quota) for its parameters, errors and an example.
     pub fn set_polar_fs_file_quota(
         &self,
     ) -> set_polar_fs_file_quota::SetPolarFsFileQuotaBuilder {
         set_polar_fs_file_quota::SetPolarFsFileQuotaBuilder::new(self.inner.clone())
     }
 
-    /// `SwitchOverGlobalDatabaseNetwork`.
+    /// Write; requires `GDNId`.
+    ///
+    /// Action `SwitchOverGlobalDatabaseNetwork`: see [`switch_over_global_database_network`](switch_over_global_database_network) for its parameters, errors and an example.
     pub fn switch_over_global_database_network(
         &self,
     ) -> switch_over_global_database_network::SwitchOverGlobalDatabaseNetworkBuilder {
@@ -3845,17 +4389,23 @@ impl Client {
         )
     }
 
-    /// `TagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TempModifyDBNode`.
+    /// Read and write, idempotent; requires `DBClusterId`, `OperationType`, `ModifyType`, `DBNode` and 1 more.
+    ///
+    /// Action `TempModifyDBNode`: see [`temp_modify_db_node`](temp_modify_db_node) for its parameters, errors and an example.
     pub fn temp_modify_db_node(&self) -> temp_modify_db_node::TempModifyDbNodeBuilder {
         temp_modify_db_node::TempModifyDbNodeBuilder::new(self.inner.clone())
     }
 
-    /// `TransformDBClusterPayType`.
+    /// Write, idempotent; requires `DBClusterId`, `PayType`, `RegionId`.
+    ///
+    /// Action `TransformDBClusterPayType`: see [`transform_db_cluster_pay_type`](transform_db_cluster_pay_type) for its parameters, errors and an example.
     pub fn transform_db_cluster_pay_type(
         &self,
     ) -> transform_db_cluster_pay_type::TransformDbClusterPayTypeBuilder {
@@ -3864,17 +4414,23 @@ impl Client {
         )
     }
 
-    /// `UntagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateExtensions`.
+    /// Write, idempotent; requires `DBClusterId`, `Extensions`, `DBNames`.
+    ///
+    /// Action `UpdateExtensions`: see [`update_extensions`](update_extensions) for its parameters, errors and an example.
     pub fn update_extensions(&self) -> update_extensions::UpdateExtensionsBuilder {
         update_extensions::UpdateExtensionsBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeDBClusterVersion`.
+    /// Write; requires `DBClusterId`.
+    ///
+    /// Action `UpgradeDBClusterVersion`: see [`upgrade_db_cluster_version`](upgrade_db_cluster_version) for its parameters, errors and an example.
     pub fn upgrade_db_cluster_version(
         &self,
     ) -> upgrade_db_cluster_version::UpgradeDbClusterVersionBuilder {
@@ -3883,7 +4439,9 @@ impl Client {
         )
     }
 
-    /// `UpgradeDBClusterVersionZonal`.
+    /// Write, idempotent; requires `DBClusterId`.
+    ///
+    /// Action `UpgradeDBClusterVersionZonal`: see [`upgrade_db_cluster_version_zonal`](upgrade_db_cluster_version_zonal) for its parameters, errors and an example.
     pub fn upgrade_db_cluster_version_zonal(
         &self,
     ) -> upgrade_db_cluster_version_zonal::UpgradeDbClusterVersionZonalBuilder {

@@ -984,12 +984,16 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddShardingNode`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `AddShardingNode`: see [`add_sharding_node`](add_sharding_node) for its parameters, errors and an example.
     pub fn add_sharding_node(&self) -> add_sharding_node::AddShardingNodeBuilder {
         add_sharding_node::AddShardingNodeBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateDirectConnection`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `AllocateDirectConnection`: see [`allocate_direct_connection`](allocate_direct_connection) for its parameters, errors and an example.
     pub fn allocate_direct_connection(
         &self,
     ) -> allocate_direct_connection::AllocateDirectConnectionBuilder {
@@ -998,7 +1002,9 @@ impl Client {
         )
     }
 
-    /// `AllocateInstancePublicConnection`.
+    /// Write; requires `InstanceId`, `ConnectionStringPrefix`, `Port`.
+    ///
+    /// Action `AllocateInstancePublicConnection`: see [`allocate_instance_public_connection`](allocate_instance_public_connection) for its parameters, errors and an example.
     pub fn allocate_instance_public_connection(
         &self,
     ) -> allocate_instance_public_connection::AllocateInstancePublicConnectionBuilder {
@@ -1007,7 +1013,9 @@ impl Client {
         )
     }
 
-    /// `CancelActiveOperationTasks`.
+    /// Write; requires `Ids`.
+    ///
+    /// Action `CancelActiveOperationTasks`: see [`cancel_active_operation_tasks`](cancel_active_operation_tasks) for its parameters, errors and an example.
     pub fn cancel_active_operation_tasks(
         &self,
     ) -> cancel_active_operation_tasks::CancelActiveOperationTasksBuilder {
@@ -1016,7 +1024,9 @@ impl Client {
         )
     }
 
-    /// `CheckCloudResourceAuthorized`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `CheckCloudResourceAuthorized`: see [`check_cloud_resource_authorized`](check_cloud_resource_authorized) for its parameters, errors and an example.
     pub fn check_cloud_resource_authorized(
         &self,
     ) -> check_cloud_resource_authorized::CheckCloudResourceAuthorizedBuilder {
@@ -1025,17 +1035,23 @@ impl Client {
         )
     }
 
-    /// `CreateAccount`.
+    /// Read and write; requires `InstanceId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `CreateAccount`: see [`create_account`](create_account) for its parameters, errors and an example.
     pub fn create_account(&self) -> create_account::CreateAccountBuilder {
         create_account::CreateAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateBackup`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `CreateBackup`: see [`create_backup`](create_backup) for its parameters, errors and an example.
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCacheAnalysisTask`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `CreateCacheAnalysisTask`: see [`create_cache_analysis_task`](create_cache_analysis_task) for its parameters, errors and an example.
     pub fn create_cache_analysis_task(
         &self,
     ) -> create_cache_analysis_task::CreateCacheAnalysisTaskBuilder {
@@ -1044,7 +1060,9 @@ impl Client {
         )
     }
 
-    /// `CreateGlobalDistributeCache`.
+    /// Write; requires `SeedSubInstanceId`.
+    ///
+    /// Action `CreateGlobalDistributeCache`: see [`create_global_distribute_cache`](create_global_distribute_cache) for its parameters, errors and an example.
     pub fn create_global_distribute_cache(
         &self,
     ) -> create_global_distribute_cache::CreateGlobalDistributeCacheBuilder {
@@ -1053,7 +1071,9 @@ impl Client {
         )
     }
 
-    /// `CreateGlobalSecurityIPGroup`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GIpList`.
+    ///
+    /// Action `CreateGlobalSecurityIPGroup`: see [`create_global_security_ip_group`](create_global_security_ip_group) for its parameters, errors and an example.
     pub fn create_global_security_ip_group(
         &self,
     ) -> create_global_security_ip_group::CreateGlobalSecurityIpGroupBuilder {
@@ -1062,31 +1082,41 @@ impl Client {
         )
     }
 
-    /// `CreateInstance`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `CreateInstance`: see [`create_instance`](create_instance) for its parameters, errors and an example.
     pub fn create_instance(&self) -> create_instance::CreateInstanceBuilder {
         create_instance::CreateInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateInstances`.
+    /// Write; requires `Instances`.
+    ///
+    /// Action `CreateInstances`: see [`create_instances`](create_instances) for its parameters, errors and an example.
     pub fn create_instances(&self) -> create_instances::CreateInstancesBuilder {
         create_instances::CreateInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateParameterGroup`.
+    /// Write; requires `RegionId`, `Category`, `EngineType`, `EngineVersion` and 2 more.
+    ///
+    /// Action `CreateParameterGroup`: see [`create_parameter_group`](create_parameter_group) for its parameters, errors and an example.
     pub fn create_parameter_group(
         &self,
     ) -> create_parameter_group::CreateParameterGroupBuilder {
         create_parameter_group::CreateParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTairInstance`.
+    /// Write, idempotent; requires `RegionId`, `InstanceClass`, `VpcId`, `VSwitchId` and 1 more.
+    ///
+    /// Action `CreateTairInstance`: see [`create_tair_instance`](create_tair_instance) for its parameters, errors and an example.
     pub fn create_tair_instance(
         &self,
     ) -> create_tair_instance::CreateTairInstanceBuilder {
         create_tair_instance::CreateTairInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTairKVCacheVNode`.
+    /// Write, idempotent; requires `RegionId`, `ZoneId`, `InstanceClass`, `ComputeUnitNum` and 2 more.
+    ///
+    /// Action `CreateTairKVCacheVNode`: see [`create_tair_kv_cache_v_node`](create_tair_kv_cache_v_node) for its parameters, errors and an example.
     pub fn create_tair_kv_cache_v_node(
         &self,
     ) -> create_tair_kv_cache_v_node::CreateTairKvCacheVNodeBuilder {
@@ -1095,17 +1125,23 @@ impl Client {
         )
     }
 
-    /// `DeleteAccount`.
+    /// Unspecified kind; requires `InstanceId`, `AccountName`.
+    ///
+    /// Action `DeleteAccount`: see [`delete_account`](delete_account) for its parameters, errors and an example.
     pub fn delete_account(&self) -> delete_account::DeleteAccountBuilder {
         delete_account::DeleteAccountBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteBackup`.
+    /// Write; requires `BackupId`, `InstanceId`.
+    ///
+    /// Action `DeleteBackup`: see [`delete_backup`](delete_backup) for its parameters, errors and an example.
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGlobalSecurityIPGroup`.
+    /// Write; requires `RegionId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `DeleteGlobalSecurityIPGroup`: see [`delete_global_security_ip_group`](delete_global_security_ip_group) for its parameters, errors and an example.
     pub fn delete_global_security_ip_group(
         &self,
     ) -> delete_global_security_ip_group::DeleteGlobalSecurityIpGroupBuilder {
@@ -1114,31 +1150,41 @@ impl Client {
         )
     }
 
-    /// `DeleteInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteInstance`: see [`delete_instance`](delete_instance) for its parameters, errors and an example.
     pub fn delete_instance(&self) -> delete_instance::DeleteInstanceBuilder {
         delete_instance::DeleteInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteParameterGroup`.
+    /// Write; requires `ParameterGroupId`.
+    ///
+    /// Action `DeleteParameterGroup`: see [`delete_parameter_group`](delete_parameter_group) for its parameters, errors and an example.
     pub fn delete_parameter_group(
         &self,
     ) -> delete_parameter_group::DeleteParameterGroupBuilder {
         delete_parameter_group::DeleteParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteShardingNode`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DeleteShardingNode`: see [`delete_sharding_node`](delete_sharding_node) for its parameters, errors and an example.
     pub fn delete_sharding_node(
         &self,
     ) -> delete_sharding_node::DeleteShardingNodeBuilder {
         delete_sharding_node::DeleteShardingNodeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccounts`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `DescribeAccounts`: see [`describe_accounts`](describe_accounts) for its parameters, errors and an example.
     pub fn describe_accounts(&self) -> describe_accounts::DescribeAccountsBuilder {
         describe_accounts::DescribeAccountsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeActiveOperationMaintenanceConfig`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationMaintenanceConfig`: see [`describe_active_operation_maintenance_config`](describe_active_operation_maintenance_config) for its parameters, errors and an example.
     pub fn describe_active_operation_maintenance_config(
         &self,
     ) -> describe_active_operation_maintenance_config::DescribeActiveOperationMaintenanceConfigBuilder {
@@ -1147,7 +1193,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTask`.
+    /// Read; requires `Region`, `TaskType`.
+    ///
+    /// Action `DescribeActiveOperationTask`: see [`describe_active_operation_task`](describe_active_operation_task) for its parameters, errors and an example.
     pub fn describe_active_operation_task(
         &self,
     ) -> describe_active_operation_task::DescribeActiveOperationTaskBuilder {
@@ -1156,7 +1204,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTaskCount`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationTaskCount`: see [`describe_active_operation_task_count`](describe_active_operation_task_count) for its parameters, errors and an example.
     pub fn describe_active_operation_task_count(
         &self,
     ) -> describe_active_operation_task_count::DescribeActiveOperationTaskCountBuilder {
@@ -1165,7 +1215,9 @@ impl Client {
         )
     }
 
-    /// `DescribeActiveOperationTasks`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeActiveOperationTasks`: see [`describe_active_operation_tasks`](describe_active_operation_tasks) for its parameters, errors and an example.
     pub fn describe_active_operation_tasks(
         &self,
     ) -> describe_active_operation_tasks::DescribeActiveOperationTasksBuilder {
@@ -1174,21 +1226,27 @@ impl Client {
         )
     }
 
-    /// `DescribeAuditLogConfig`.
+    /// Read; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeAuditLogConfig`: see [`describe_audit_log_config`](describe_audit_log_config) for its parameters, errors and an example.
     pub fn describe_audit_log_config(
         &self,
     ) -> describe_audit_log_config::DescribeAuditLogConfigBuilder {
         describe_audit_log_config::DescribeAuditLogConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAuditRecords`.
+    /// Unspecified kind; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeAuditRecords`: see [`describe_audit_records`](describe_audit_records) for its parameters, errors and an example.
     pub fn describe_audit_records(
         &self,
     ) -> describe_audit_records::DescribeAuditRecordsBuilder {
         describe_audit_records::DescribeAuditRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAvailableResource`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeAvailableResource`: see [`describe_available_resource`](describe_available_resource) for its parameters, errors and an example.
     pub fn describe_available_resource(
         &self,
     ) -> describe_available_resource::DescribeAvailableResourceBuilder {
@@ -1197,26 +1255,34 @@ impl Client {
         )
     }
 
-    /// `DescribeBackupPolicy`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeBackupPolicy`: see [`describe_backup_policy`](describe_backup_policy) for its parameters, errors and an example.
     pub fn describe_backup_policy(
         &self,
     ) -> describe_backup_policy::DescribeBackupPolicyBuilder {
         describe_backup_policy::DescribeBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackupTasks`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeBackupTasks`: see [`describe_backup_tasks`](describe_backup_tasks) for its parameters, errors and an example.
     pub fn describe_backup_tasks(
         &self,
     ) -> describe_backup_tasks::DescribeBackupTasksBuilder {
         describe_backup_tasks::DescribeBackupTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBackups`.
+    /// Read, paged; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeBackups`: see [`describe_backups`](describe_backups) for its parameters, errors and an example.
     pub fn describe_backups(&self) -> describe_backups::DescribeBackupsBuilder {
         describe_backups::DescribeBackupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCacheAnalysisReport`.
+    /// Read; requires `InstanceId`, `Date`, `AnalysisType`.
+    ///
+    /// Action `DescribeCacheAnalysisReport`: see [`describe_cache_analysis_report`](describe_cache_analysis_report) for its parameters, errors and an example.
     pub fn describe_cache_analysis_report(
         &self,
     ) -> describe_cache_analysis_report::DescribeCacheAnalysisReportBuilder {
@@ -1225,7 +1291,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCacheAnalysisReportList`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `DescribeCacheAnalysisReportList`: see [`describe_cache_analysis_report_list`](describe_cache_analysis_report_list) for its parameters, errors and an example.
     pub fn describe_cache_analysis_report_list(
         &self,
     ) -> describe_cache_analysis_report_list::DescribeCacheAnalysisReportListBuilder {
@@ -1234,7 +1302,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterBackupList`.
+    /// Read; requires `RegionId`, `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeClusterBackupList`: see [`describe_cluster_backup_list`](describe_cluster_backup_list) for its parameters, errors and an example.
     pub fn describe_cluster_backup_list(
         &self,
     ) -> describe_cluster_backup_list::DescribeClusterBackupListBuilder {
@@ -1243,7 +1313,9 @@ impl Client {
         )
     }
 
-    /// `DescribeClusterMemberInfo`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeClusterMemberInfo`: see [`describe_cluster_member_info`](describe_cluster_member_info) for its parameters, errors and an example.
     pub fn describe_cluster_member_info(
         &self,
     ) -> describe_cluster_member_info::DescribeClusterMemberInfoBuilder {
@@ -1252,7 +1324,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceMonitor`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeDBInstanceMonitor`: see [`describe_db_instance_monitor`](describe_db_instance_monitor) for its parameters, errors and an example.
     pub fn describe_db_instance_monitor(
         &self,
     ) -> describe_db_instance_monitor::DescribeDbInstanceMonitorBuilder {
@@ -1261,7 +1335,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBInstanceNetInfo`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DescribeDBInstanceNetInfo`: see [`describe_db_instance_net_info`](describe_db_instance_net_info) for its parameters, errors and an example.
     pub fn describe_db_instance_net_info(
         &self,
     ) -> describe_db_instance_net_info::DescribeDbInstanceNetInfoBuilder {
@@ -1270,7 +1346,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDBNodeDirectVipInfo`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeDBNodeDirectVipInfo`: see [`describe_db_node_direct_vip_info`](describe_db_node_direct_vip_info) for its parameters, errors and an example.
     pub fn describe_db_node_direct_vip_info(
         &self,
     ) -> describe_db_node_direct_vip_info::DescribeDbNodeDirectVipInfoBuilder {
@@ -1279,7 +1357,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDbInstanceConnectivity`.
+    /// Read; requires `DBInstanceId`, `SrcIp`.
+    ///
+    /// Action `DescribeDbInstanceConnectivity`: see [`describe_db_instance_connectivity`](describe_db_instance_connectivity) for its parameters, errors and an example.
     pub fn describe_db_instance_connectivity(
         &self,
     ) -> describe_db_instance_connectivity::DescribeDbInstanceConnectivityBuilder {
@@ -1288,7 +1368,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDedicatedClusterInstanceList`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeDedicatedClusterInstanceList`: see [`describe_dedicated_cluster_instance_list`](describe_dedicated_cluster_instance_list) for its parameters, errors and an example.
     pub fn describe_dedicated_cluster_instance_list(
         &self,
     ) -> describe_dedicated_cluster_instance_list::DescribeDedicatedClusterInstanceListBuilder {
@@ -1297,14 +1379,18 @@ impl Client {
         )
     }
 
-    /// `DescribeEncryptionKey`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeEncryptionKey`: see [`describe_encryption_key`](describe_encryption_key) for its parameters, errors and an example.
     pub fn describe_encryption_key(
         &self,
     ) -> describe_encryption_key::DescribeEncryptionKeyBuilder {
         describe_encryption_key::DescribeEncryptionKeyBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEncryptionKeyList`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeEncryptionKeyList`: see [`describe_encryption_key_list`](describe_encryption_key_list) for its parameters, errors and an example.
     pub fn describe_encryption_key_list(
         &self,
     ) -> describe_encryption_key_list::DescribeEncryptionKeyListBuilder {
@@ -1313,14 +1399,18 @@ impl Client {
         )
     }
 
-    /// `DescribeEngineVersion`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeEngineVersion`: see [`describe_engine_version`](describe_engine_version) for its parameters, errors and an example.
     pub fn describe_engine_version(
         &self,
     ) -> describe_engine_version::DescribeEngineVersionBuilder {
         describe_engine_version::DescribeEngineVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeGlobalDistributeCache`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeGlobalDistributeCache`: see [`describe_global_distribute_cache`](describe_global_distribute_cache) for its parameters, errors and an example.
     pub fn describe_global_distribute_cache(
         &self,
     ) -> describe_global_distribute_cache::DescribeGlobalDistributeCacheBuilder {
@@ -1329,7 +1419,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroup`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroup`: see [`describe_global_security_ip_group`](describe_global_security_ip_group) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group(
         &self,
     ) -> describe_global_security_ip_group::DescribeGlobalSecurityIpGroupBuilder {
@@ -1338,7 +1430,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalSecurityIPGroupRelation`.
+    /// Read; requires `RegionId`, `DBClusterId`.
+    ///
+    /// Action `DescribeGlobalSecurityIPGroupRelation`: see [`describe_global_security_ip_group_relation`](describe_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn describe_global_security_ip_group_relation(
         &self,
     ) -> describe_global_security_ip_group_relation::DescribeGlobalSecurityIpGroupRelationBuilder {
@@ -1347,14 +1441,18 @@ impl Client {
         )
     }
 
-    /// `DescribeHistoryEvents`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeHistoryEvents`: see [`describe_history_events`](describe_history_events) for its parameters, errors and an example.
     pub fn describe_history_events(
         &self,
     ) -> describe_history_events::DescribeHistoryEventsBuilder {
         describe_history_events::DescribeHistoryEventsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHistoryEventsStat`.
+    /// Read; requires `RegionId`, `ArchiveStatus`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryEventsStat`: see [`describe_history_events_stat`](describe_history_events_stat) for its parameters, errors and an example.
     pub fn describe_history_events_stat(
         &self,
     ) -> describe_history_events_stat::DescribeHistoryEventsStatBuilder {
@@ -1363,7 +1461,9 @@ impl Client {
         )
     }
 
-    /// `DescribeHistoryMonitorValues`.
+    /// Read; requires `InstanceId`, `StartTime`, `EndTime`, `IntervalForHistory`.
+    ///
+    /// Action `DescribeHistoryMonitorValues`: see [`describe_history_monitor_values`](describe_history_monitor_values) for its parameters, errors and an example.
     pub fn describe_history_monitor_values(
         &self,
     ) -> describe_history_monitor_values::DescribeHistoryMonitorValuesBuilder {
@@ -1372,14 +1472,18 @@ impl Client {
         )
     }
 
-    /// `DescribeHistoryTasks`.
+    /// Read, paged; requires `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasks`: see [`describe_history_tasks`](describe_history_tasks) for its parameters, errors and an example.
     pub fn describe_history_tasks(
         &self,
     ) -> describe_history_tasks::DescribeHistoryTasksBuilder {
         describe_history_tasks::DescribeHistoryTasksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHistoryTasksStat`.
+    /// Read; requires `RegionId`, `FromStartTime`, `ToStartTime`.
+    ///
+    /// Action `DescribeHistoryTasksStat`: see [`describe_history_tasks_stat`](describe_history_tasks_stat) for its parameters, errors and an example.
     pub fn describe_history_tasks_stat(
         &self,
     ) -> describe_history_tasks_stat::DescribeHistoryTasksStatBuilder {
@@ -1388,9 +1492,9 @@ impl Client {
         )
     }
 
-    /// Returns the detailed attributes of a Tair (Redis OSS-compatible) instance.
+    /// Returns the detailed attributes of a Tair (Redis OSS-compatible) instance (read; requires `InstanceId`).
     ///
-    /// Action `DescribeInstanceAttribute`.
+    /// Action `DescribeInstanceAttribute`: see [`describe_instance_attribute`](describe_instance_attribute) for its parameters, errors and an example.
     pub fn describe_instance_attribute(
         &self,
     ) -> describe_instance_attribute::DescribeInstanceAttributeBuilder {
@@ -1399,7 +1503,9 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceAutoRenewalAttribute`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeInstanceAutoRenewalAttribute`: see [`describe_instance_auto_renewal_attribute`](describe_instance_auto_renewal_attribute) for its parameters, errors and an example.
     pub fn describe_instance_auto_renewal_attribute(
         &self,
     ) -> describe_instance_auto_renewal_attribute::DescribeInstanceAutoRenewalAttributeBuilder {
@@ -1408,21 +1514,27 @@ impl Client {
         )
     }
 
-    /// `DescribeInstanceConfig`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstanceConfig`: see [`describe_instance_config`](describe_instance_config) for its parameters, errors and an example.
     pub fn describe_instance_config(
         &self,
     ) -> describe_instance_config::DescribeInstanceConfigBuilder {
         describe_instance_config::DescribeInstanceConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstanceSSL`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstanceSSL`: see [`describe_instance_ssl`](describe_instance_ssl) for its parameters, errors and an example.
     pub fn describe_instance_ssl(
         &self,
     ) -> describe_instance_ssl::DescribeInstanceSslBuilder {
         describe_instance_ssl::DescribeInstanceSslBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstanceTDEStatus`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeInstanceTDEStatus`: see [`describe_instance_tde_status`](describe_instance_tde_status) for its parameters, errors and an example.
     pub fn describe_instance_tde_status(
         &self,
     ) -> describe_instance_tde_status::DescribeInstanceTdeStatusBuilder {
@@ -1431,14 +1543,16 @@ impl Client {
         )
     }
 
-    /// Lists Tair (Redis OSS-compatible) instances and their details, optionally filtered.
+    /// Lists Tair (Redis OSS-compatible) instances and their details, optionally filtered (read, paged; no required parameters).
     ///
-    /// Action `DescribeInstances`.
+    /// Action `DescribeInstances`: see [`describe_instances`](describe_instances) for its parameters, errors and an example.
     pub fn describe_instances(&self) -> describe_instances::DescribeInstancesBuilder {
         describe_instances::DescribeInstancesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeInstancesOverview`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeInstancesOverview`: see [`describe_instances_overview`](describe_instances_overview) for its parameters, errors and an example.
     pub fn describe_instances_overview(
         &self,
     ) -> describe_instances_overview::DescribeInstancesOverviewBuilder {
@@ -1447,7 +1561,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIntranetAttribute`.
+    /// Read; requires `InstanceId`.
+    ///
+    /// Action `DescribeIntranetAttribute`: see [`describe_intranet_attribute`](describe_intranet_attribute) for its parameters, errors and an example.
     pub fn describe_intranet_attribute(
         &self,
     ) -> describe_intranet_attribute::DescribeIntranetAttributeBuilder {
@@ -1456,7 +1572,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLogicInstanceTopology`.
+    /// Unspecified kind; requires `InstanceId`.
+    ///
+    /// Action `DescribeLogicInstanceTopology`: see [`describe_logic_instance_topology`](describe_logic_instance_topology) for its parameters, errors and an example.
     pub fn describe_logic_instance_topology(
         &self,
     ) -> describe_logic_instance_topology::DescribeLogicInstanceTopologyBuilder {
@@ -1465,21 +1583,27 @@ impl Client {
         )
     }
 
-    /// `DescribeMonitorItems`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeMonitorItems`: see [`describe_monitor_items`](describe_monitor_items) for its parameters, errors and an example.
     pub fn describe_monitor_items(
         &self,
     ) -> describe_monitor_items::DescribeMonitorItemsBuilder {
         describe_monitor_items::DescribeMonitorItemsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeParameterGroup`.
+    /// Read; requires `ParameterGroupId`.
+    ///
+    /// Action `DescribeParameterGroup`: see [`describe_parameter_group`](describe_parameter_group) for its parameters, errors and an example.
     pub fn describe_parameter_group(
         &self,
     ) -> describe_parameter_group::DescribeParameterGroupBuilder {
         describe_parameter_group::DescribeParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeParameterGroupSupportParam`.
+    /// Read; requires `EngineVersion`.
+    ///
+    /// Action `DescribeParameterGroupSupportParam`: see [`describe_parameter_group_support_param`](describe_parameter_group_support_param) for its parameters, errors and an example.
     pub fn describe_parameter_group_support_param(
         &self,
     ) -> describe_parameter_group_support_param::DescribeParameterGroupSupportParamBuilder {
@@ -1488,7 +1612,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterGroupTemplateList`.
+    /// Read; requires `Category`, `EngineVersion`, `EngineType`.
+    ///
+    /// Action `DescribeParameterGroupTemplateList`: see [`describe_parameter_group_template_list`](describe_parameter_group_template_list) for its parameters, errors and an example.
     pub fn describe_parameter_group_template_list(
         &self,
     ) -> describe_parameter_group_template_list::DescribeParameterGroupTemplateListBuilder {
@@ -1497,7 +1623,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterGroups`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeParameterGroups`: see [`describe_parameter_groups`](describe_parameter_groups) for its parameters, errors and an example.
     pub fn describe_parameter_groups(
         &self,
     ) -> describe_parameter_groups::DescribeParameterGroupsBuilder {
@@ -1506,7 +1634,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterModificationHistory`.
+    /// Unspecified kind; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeParameterModificationHistory`: see [`describe_parameter_modification_history`](describe_parameter_modification_history) for its parameters, errors and an example.
     pub fn describe_parameter_modification_history(
         &self,
     ) -> describe_parameter_modification_history::DescribeParameterModificationHistoryBuilder {
@@ -1515,7 +1645,9 @@ impl Client {
         )
     }
 
-    /// `DescribeParameterTemplates`.
+    /// Read; requires `CharacterType`, `Engine`, `EngineVersion`.
+    ///
+    /// Action `DescribeParameterTemplates`: see [`describe_parameter_templates`](describe_parameter_templates) for its parameters, errors and an example.
     pub fn describe_parameter_templates(
         &self,
     ) -> describe_parameter_templates::DescribeParameterTemplatesBuilder {
@@ -1524,31 +1656,39 @@ impl Client {
         )
     }
 
-    /// `DescribeParameters`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `DescribeParameters`: see [`describe_parameters`](describe_parameters) for its parameters, errors and an example.
     pub fn describe_parameters(&self) -> describe_parameters::DescribeParametersBuilder {
         describe_parameters::DescribeParametersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePrice`.
+    /// Read; requires `OrderType`.
+    ///
+    /// Action `DescribePrice`: see [`describe_price`](describe_price) for its parameters, errors and an example.
     pub fn describe_price(&self) -> describe_price::DescribePriceBuilder {
         describe_price::DescribePriceBuilder::new(self.inner.clone())
     }
 
-    /// Lists the regions and zones where Tair (Redis OSS-compatible) instances can be created.
+    /// Lists the regions and zones where Tair (Redis OSS-compatible) instances can be created (unspecified kind; no required parameters).
     ///
-    /// Action `DescribeRegions`.
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRoleZoneInfo`.
+    /// Read, paged; requires `InstanceId`.
+    ///
+    /// Action `DescribeRoleZoneInfo`: see [`describe_role_zone_info`](describe_role_zone_info) for its parameters, errors and an example.
     pub fn describe_role_zone_info(
         &self,
     ) -> describe_role_zone_info::DescribeRoleZoneInfoBuilder {
         describe_role_zone_info::DescribeRoleZoneInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRunningLogRecords`.
+    /// Read; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeRunningLogRecords`: see [`describe_running_log_records`](describe_running_log_records) for its parameters, errors and an example.
     pub fn describe_running_log_records(
         &self,
     ) -> describe_running_log_records::DescribeRunningLogRecordsBuilder {
@@ -1557,9 +1697,9 @@ impl Client {
         )
     }
 
-    /// Lists the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance.
+    /// Lists the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance (read; requires `InstanceId`).
     ///
-    /// Action `DescribeSecurityGroupConfiguration`.
+    /// Action `DescribeSecurityGroupConfiguration`: see [`describe_security_group_configuration`](describe_security_group_configuration) for its parameters, errors and an example.
     pub fn describe_security_group_configuration(
         &self,
     ) -> describe_security_group_configuration::DescribeSecurityGroupConfigurationBuilder {
@@ -1568,16 +1708,18 @@ impl Client {
         )
     }
 
-    /// Lists the IP address whitelists configured for a Tair (Redis OSS-compatible) instance.
+    /// Lists the IP address whitelists configured for a Tair (Redis OSS-compatible) instance (unspecified kind; requires `InstanceId`).
     ///
-    /// Action `DescribeSecurityIps`.
+    /// Action `DescribeSecurityIps`: see [`describe_security_ips`](describe_security_ips) for its parameters, errors and an example.
     pub fn describe_security_ips(
         &self,
     ) -> describe_security_ips::DescribeSecurityIpsBuilder {
         describe_security_ips::DescribeSecurityIpsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeServiceLinkedRoleExists`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeServiceLinkedRoleExists`: see [`describe_service_linked_role_exists`](describe_service_linked_role_exists) for its parameters, errors and an example.
     pub fn describe_service_linked_role_exists(
         &self,
     ) -> describe_service_linked_role_exists::DescribeServiceLinkedRoleExistsBuilder {
@@ -1586,19 +1728,25 @@ impl Client {
         )
     }
 
-    /// `DescribeSlowLogRecords`.
+    /// Read; requires `InstanceId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeSlowLogRecords`: see [`describe_slow_log_records`](describe_slow_log_records) for its parameters, errors and an example.
     pub fn describe_slow_log_records(
         &self,
     ) -> describe_slow_log_records::DescribeSlowLogRecordsBuilder {
         describe_slow_log_records::DescribeSlowLogRecordsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTags`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTairKVCacheInferInstances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTairKVCacheInferInstances`: see [`describe_tair_kv_cache_infer_instances`](describe_tair_kv_cache_infer_instances) for its parameters, errors and an example.
     pub fn describe_tair_kv_cache_infer_instances(
         &self,
     ) -> describe_tair_kv_cache_infer_instances::DescribeTairKvCacheInferInstancesBuilder {
@@ -1607,17 +1755,23 @@ impl Client {
         )
     }
 
-    /// `DescribeZones`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DestroyInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `DestroyInstance`: see [`destroy_instance`](destroy_instance) for its parameters, errors and an example.
     pub fn destroy_instance(&self) -> destroy_instance::DestroyInstanceBuilder {
         destroy_instance::DestroyInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `EnableAdditionalBandwidth`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `EnableAdditionalBandwidth`: see [`enable_additional_bandwidth`](enable_additional_bandwidth) for its parameters, errors and an example.
     pub fn enable_additional_bandwidth(
         &self,
     ) -> enable_additional_bandwidth::EnableAdditionalBandwidthBuilder {
@@ -1626,31 +1780,41 @@ impl Client {
         )
     }
 
-    /// `FlushExpireKeys`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `FlushExpireKeys`: see [`flush_expire_keys`](flush_expire_keys) for its parameters, errors and an example.
     pub fn flush_expire_keys(&self) -> flush_expire_keys::FlushExpireKeysBuilder {
         flush_expire_keys::FlushExpireKeysBuilder::new(self.inner.clone())
     }
 
-    /// `FlushInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `FlushInstance`: see [`flush_instance`](flush_instance) for its parameters, errors and an example.
     pub fn flush_instance(&self) -> flush_instance::FlushInstanceBuilder {
         flush_instance::FlushInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `FlushInstanceForDB`.
+    /// Write; requires `InstanceId`, `DbIndex`.
+    ///
+    /// Action `FlushInstanceForDB`: see [`flush_instance_for_db`](flush_instance_for_db) for its parameters, errors and an example.
     pub fn flush_instance_for_db(
         &self,
     ) -> flush_instance_for_db::FlushInstanceForDbBuilder {
         flush_instance_for_db::FlushInstanceForDbBuilder::new(self.inner.clone())
     }
 
-    /// `GrantAccountPrivilege`.
+    /// Write; requires `InstanceId`, `AccountName`, `AccountPrivilege`.
+    ///
+    /// Action `GrantAccountPrivilege`: see [`grant_account_privilege`](grant_account_privilege) for its parameters, errors and an example.
     pub fn grant_account_privilege(
         &self,
     ) -> grant_account_privilege::GrantAccountPrivilegeBuilder {
         grant_account_privilege::GrantAccountPrivilegeBuilder::new(self.inner.clone())
     }
 
-    /// `InitializeKvstorePermission`.
+    /// Write; no required parameters.
+    ///
+    /// Action `InitializeKvstorePermission`: see [`initialize_kvstore_permission`](initialize_kvstore_permission) for its parameters, errors and an example.
     pub fn initialize_kvstore_permission(
         &self,
     ) -> initialize_kvstore_permission::InitializeKvstorePermissionBuilder {
@@ -1659,21 +1823,25 @@ impl Client {
         )
     }
 
-    /// Lists which tags are attached to which Tair (Redis OSS-compatible) instances.
+    /// Lists which tags are attached to which Tair (Redis OSS-compatible) instances (unspecified kind, paged; requires `RegionId`, `ResourceType`).
     ///
-    /// Action `ListTagResources`.
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `LockDBInstanceWrite`.
+    /// Read and write; requires `DBInstanceId`, `LockReason`.
+    ///
+    /// Action `LockDBInstanceWrite`: see [`lock_db_instance_write`](lock_db_instance_write) for its parameters, errors and an example.
     pub fn lock_db_instance_write(
         &self,
     ) -> lock_db_instance_write::LockDbInstanceWriteBuilder {
         lock_db_instance_write::LockDbInstanceWriteBuilder::new(self.inner.clone())
     }
 
-    /// `MasterNodeShutDownFailOver`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `MasterNodeShutDownFailOver`: see [`master_node_shut_down_fail_over`](master_node_shut_down_fail_over) for its parameters, errors and an example.
     pub fn master_node_shut_down_fail_over(
         &self,
     ) -> master_node_shut_down_fail_over::MasterNodeShutDownFailOverBuilder {
@@ -1682,14 +1850,18 @@ impl Client {
         )
     }
 
-    /// `MigrateToOtherZone`.
+    /// Write; requires `DBInstanceId`, `ZoneId`.
+    ///
+    /// Action `MigrateToOtherZone`: see [`migrate_to_other_zone`](migrate_to_other_zone) for its parameters, errors and an example.
     pub fn migrate_to_other_zone(
         &self,
     ) -> migrate_to_other_zone::MigrateToOtherZoneBuilder {
         migrate_to_other_zone::MigrateToOtherZoneBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyAccountDescription`.
+    /// Write; requires `InstanceId`, `AccountName`, `AccountDescription`.
+    ///
+    /// Action `ModifyAccountDescription`: see [`modify_account_description`](modify_account_description) for its parameters, errors and an example.
     pub fn modify_account_description(
         &self,
     ) -> modify_account_description::ModifyAccountDescriptionBuilder {
@@ -1698,14 +1870,18 @@ impl Client {
         )
     }
 
-    /// `ModifyAccountPassword`.
+    /// Write; requires `InstanceId`, `AccountName`, `OldAccountPassword`, `NewAccountPassword`.
+    ///
+    /// Action `ModifyAccountPassword`: see [`modify_account_password`](modify_account_password) for its parameters, errors and an example.
     pub fn modify_account_password(
         &self,
     ) -> modify_account_password::ModifyAccountPasswordBuilder {
         modify_account_password::ModifyAccountPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyActiveOperationMaintainConfig`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ModifyActiveOperationMaintainConfig`: see [`modify_active_operation_maintain_config`](modify_active_operation_maintain_config) for its parameters, errors and an example.
     pub fn modify_active_operation_maintain_config(
         &self,
     ) -> modify_active_operation_maintain_config::ModifyActiveOperationMaintainConfigBuilder {
@@ -1714,7 +1890,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationTask`.
+    /// Write; requires `Ids`, `SwitchTime`.
+    ///
+    /// Action `ModifyActiveOperationTask`: see [`modify_active_operation_task`](modify_active_operation_task) for its parameters, errors and an example.
     pub fn modify_active_operation_task(
         &self,
     ) -> modify_active_operation_task::ModifyActiveOperationTaskBuilder {
@@ -1723,7 +1901,9 @@ impl Client {
         )
     }
 
-    /// `ModifyActiveOperationTasks`.
+    /// Write; requires `Ids`, `SwitchTime`.
+    ///
+    /// Action `ModifyActiveOperationTasks`: see [`modify_active_operation_tasks`](modify_active_operation_tasks) for its parameters, errors and an example.
     pub fn modify_active_operation_tasks(
         &self,
     ) -> modify_active_operation_tasks::ModifyActiveOperationTasksBuilder {
@@ -1732,28 +1912,36 @@ impl Client {
         )
     }
 
-    /// `ModifyAuditLogConfig`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyAuditLogConfig`: see [`modify_audit_log_config`](modify_audit_log_config) for its parameters, errors and an example.
     pub fn modify_audit_log_config(
         &self,
     ) -> modify_audit_log_config::ModifyAuditLogConfigBuilder {
         modify_audit_log_config::ModifyAuditLogConfigBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyBackupExpireTime`.
+    /// Write; requires `ExpectExpireTime`, `InstanceId`.
+    ///
+    /// Action `ModifyBackupExpireTime`: see [`modify_backup_expire_time`](modify_backup_expire_time) for its parameters, errors and an example.
     pub fn modify_backup_expire_time(
         &self,
     ) -> modify_backup_expire_time::ModifyBackupExpireTimeBuilder {
         modify_backup_expire_time::ModifyBackupExpireTimeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyBackupPolicy`.
+    /// Write; requires `InstanceId`, `PreferredBackupTime`, `PreferredBackupPeriod`.
+    ///
+    /// Action `ModifyBackupPolicy`: see [`modify_backup_policy`](modify_backup_policy) for its parameters, errors and an example.
     pub fn modify_backup_policy(
         &self,
     ) -> modify_backup_policy::ModifyBackupPolicyBuilder {
         modify_backup_policy::ModifyBackupPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyDBInstanceAutoUpgrade`.
+    /// Read and write; requires `DBInstanceId`, `Value`.
+    ///
+    /// Action `ModifyDBInstanceAutoUpgrade`: see [`modify_db_instance_auto_upgrade`](modify_db_instance_auto_upgrade) for its parameters, errors and an example.
     pub fn modify_db_instance_auto_upgrade(
         &self,
     ) -> modify_db_instance_auto_upgrade::ModifyDbInstanceAutoUpgradeBuilder {
@@ -1762,7 +1950,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceConnectionString`.
+    /// Write; requires `DBInstanceId`, `CurrentConnectionString`.
+    ///
+    /// Action `ModifyDBInstanceConnectionString`: see [`modify_db_instance_connection_string`](modify_db_instance_connection_string) for its parameters, errors and an example.
     pub fn modify_db_instance_connection_string(
         &self,
     ) -> modify_db_instance_connection_string::ModifyDbInstanceConnectionStringBuilder {
@@ -1771,7 +1961,9 @@ impl Client {
         )
     }
 
-    /// `ModifyDBInstanceMonitor`.
+    /// Write; requires `DBInstanceId`, `Interval`.
+    ///
+    /// Action `ModifyDBInstanceMonitor`: see [`modify_db_instance_monitor`](modify_db_instance_monitor) for its parameters, errors and an example.
     pub fn modify_db_instance_monitor(
         &self,
     ) -> modify_db_instance_monitor::ModifyDbInstanceMonitorBuilder {
@@ -1780,12 +1972,16 @@ impl Client {
         )
     }
 
-    /// `ModifyEventInfo`.
+    /// Write; requires `RegionId`, `EventId`.
+    ///
+    /// Action `ModifyEventInfo`: see [`modify_event_info`](modify_event_info) for its parameters, errors and an example.
     pub fn modify_event_info(&self) -> modify_event_info::ModifyEventInfoBuilder {
         modify_event_info::ModifyEventInfoBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyGlobalSecurityIPGroup`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`, `GIpList`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroup`: see [`modify_global_security_ip_group`](modify_global_security_ip_group) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group(
         &self,
     ) -> modify_global_security_ip_group::ModifyGlobalSecurityIpGroupBuilder {
@@ -1794,7 +1990,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupName`.
+    /// Read and write; requires `RegionId`, `GlobalIgName`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupName`: see [`modify_global_security_ip_group_name`](modify_global_security_ip_group_name) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_name(
         &self,
     ) -> modify_global_security_ip_group_name::ModifyGlobalSecurityIpGroupNameBuilder {
@@ -1803,7 +2001,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalSecurityIPGroupRelation`.
+    /// Read and write; requires `RegionId`, `DBClusterId`, `GlobalSecurityGroupId`.
+    ///
+    /// Action `ModifyGlobalSecurityIPGroupRelation`: see [`modify_global_security_ip_group_relation`](modify_global_security_ip_group_relation) for its parameters, errors and an example.
     pub fn modify_global_security_ip_group_relation(
         &self,
     ) -> modify_global_security_ip_group_relation::ModifyGlobalSecurityIpGroupRelationBuilder {
@@ -1812,7 +2012,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAttribute`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceAttribute`: see [`modify_instance_attribute`](modify_instance_attribute) for its parameters, errors and an example.
     pub fn modify_instance_attribute(
         &self,
     ) -> modify_instance_attribute::ModifyInstanceAttributeBuilder {
@@ -1821,7 +2023,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceAutoRenewalAttribute`.
+    /// Unspecified kind; requires `DBInstanceId`.
+    ///
+    /// Action `ModifyInstanceAutoRenewalAttribute`: see [`modify_instance_auto_renewal_attribute`](modify_instance_auto_renewal_attribute) for its parameters, errors and an example.
     pub fn modify_instance_auto_renewal_attribute(
         &self,
     ) -> modify_instance_auto_renewal_attribute::ModifyInstanceAutoRenewalAttributeBuilder {
@@ -1830,7 +2034,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceBandwidth`.
+    /// Read and write; requires `InstanceId`, `TargetIntranetBandwidth`.
+    ///
+    /// Action `ModifyInstanceBandwidth`: see [`modify_instance_bandwidth`](modify_instance_bandwidth) for its parameters, errors and an example.
     pub fn modify_instance_bandwidth(
         &self,
     ) -> modify_instance_bandwidth::ModifyInstanceBandwidthBuilder {
@@ -1839,14 +2045,18 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceConfig`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceConfig`: see [`modify_instance_config`](modify_instance_config) for its parameters, errors and an example.
     pub fn modify_instance_config(
         &self,
     ) -> modify_instance_config::ModifyInstanceConfigBuilder {
         modify_instance_config::ModifyInstanceConfigBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceMaintainTime`.
+    /// Unspecified kind; requires `InstanceId`, `MaintainStartTime`, `MaintainEndTime`.
+    ///
+    /// Action `ModifyInstanceMaintainTime`: see [`modify_instance_maintain_time`](modify_instance_maintain_time) for its parameters, errors and an example.
     pub fn modify_instance_maintain_time(
         &self,
     ) -> modify_instance_maintain_time::ModifyInstanceMaintainTimeBuilder {
@@ -1855,7 +2065,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceMajorVersion`.
+    /// Write; requires `InstanceId`, `MajorVersion`.
+    ///
+    /// Action `ModifyInstanceMajorVersion`: see [`modify_instance_major_version`](modify_instance_major_version) for its parameters, errors and an example.
     pub fn modify_instance_major_version(
         &self,
     ) -> modify_instance_major_version::ModifyInstanceMajorVersionBuilder {
@@ -1864,7 +2076,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceMinorVersion`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceMinorVersion`: see [`modify_instance_minor_version`](modify_instance_minor_version) for its parameters, errors and an example.
     pub fn modify_instance_minor_version(
         &self,
     ) -> modify_instance_minor_version::ModifyInstanceMinorVersionBuilder {
@@ -1873,7 +2087,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceNetExpireTime`.
+    /// Write; requires `InstanceId`, `ConnectionString`, `ClassicExpiredDays`.
+    ///
+    /// Action `ModifyInstanceNetExpireTime`: see [`modify_instance_net_expire_time`](modify_instance_net_expire_time) for its parameters, errors and an example.
     pub fn modify_instance_net_expire_time(
         &self,
     ) -> modify_instance_net_expire_time::ModifyInstanceNetExpireTimeBuilder {
@@ -1882,7 +2098,9 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceParameter`.
+    /// Write; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `ModifyInstanceParameter`: see [`modify_instance_parameter`](modify_instance_parameter) for its parameters, errors and an example.
     pub fn modify_instance_parameter(
         &self,
     ) -> modify_instance_parameter::ModifyInstanceParameterBuilder {
@@ -1891,24 +2109,32 @@ impl Client {
         )
     }
 
-    /// `ModifyInstanceSSL`.
+    /// Write; requires `InstanceId`, `SSLEnabled`.
+    ///
+    /// Action `ModifyInstanceSSL`: see [`modify_instance_ssl`](modify_instance_ssl) for its parameters, errors and an example.
     pub fn modify_instance_ssl(&self) -> modify_instance_ssl::ModifyInstanceSslBuilder {
         modify_instance_ssl::ModifyInstanceSslBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceSpec`.
+    /// Write, idempotent; requires `InstanceId`.
+    ///
+    /// Action `ModifyInstanceSpec`: see [`modify_instance_spec`](modify_instance_spec) for its parameters, errors and an example.
     pub fn modify_instance_spec(
         &self,
     ) -> modify_instance_spec::ModifyInstanceSpecBuilder {
         modify_instance_spec::ModifyInstanceSpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceTDE`.
+    /// Write; requires `InstanceId`, `TDEStatus`.
+    ///
+    /// Action `ModifyInstanceTDE`: see [`modify_instance_tde`](modify_instance_tde) for its parameters, errors and an example.
     pub fn modify_instance_tde(&self) -> modify_instance_tde::ModifyInstanceTdeBuilder {
         modify_instance_tde::ModifyInstanceTdeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyInstanceVpcAuthMode`.
+    /// Write; requires `InstanceId`, `VpcAuthMode`.
+    ///
+    /// Action `ModifyInstanceVpcAuthMode`: see [`modify_instance_vpc_auth_mode`](modify_instance_vpc_auth_mode) for its parameters, errors and an example.
     pub fn modify_instance_vpc_auth_mode(
         &self,
     ) -> modify_instance_vpc_auth_mode::ModifyInstanceVpcAuthModeBuilder {
@@ -1917,7 +2143,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIntranetAttribute`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ModifyIntranetAttribute`: see [`modify_intranet_attribute`](modify_intranet_attribute) for its parameters, errors and an example.
     pub fn modify_intranet_attribute(
         &self,
     ) -> modify_intranet_attribute::ModifyIntranetAttributeBuilder {
@@ -1926,23 +2154,27 @@ impl Client {
         )
     }
 
-    /// `ModifyParameterGroup`.
+    /// Write; requires `Category`, `ParameterGroupId`, `ParameterGroupName`, `Parameters`.
+    ///
+    /// Action `ModifyParameterGroup`: see [`modify_parameter_group`](modify_parameter_group) for its parameters, errors and an example.
     pub fn modify_parameter_group(
         &self,
     ) -> modify_parameter_group::ModifyParameterGroupBuilder {
         modify_parameter_group::ModifyParameterGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyResourceGroup`.
+    /// Read and write, idempotent; requires `InstanceId`, `ResourceGroupId`, `RegionId`.
+    ///
+    /// Action `ModifyResourceGroup`: see [`modify_resource_group`](modify_resource_group) for its parameters, errors and an example.
     pub fn modify_resource_group(
         &self,
     ) -> modify_resource_group::ModifyResourceGroupBuilder {
         modify_resource_group::ModifyResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// Replaces the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance.
+    /// Replaces the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance (write; requires `DBInstanceId`, `SecurityGroupId`).
     ///
-    /// Action `ModifySecurityGroupConfiguration`.
+    /// Action `ModifySecurityGroupConfiguration`: see [`modify_security_group_configuration`](modify_security_group_configuration) for its parameters, errors and an example.
     pub fn modify_security_group_configuration(
         &self,
     ) -> modify_security_group_configuration::ModifySecurityGroupConfigurationBuilder {
@@ -1951,24 +2183,30 @@ impl Client {
         )
     }
 
-    /// Sets the IP address whitelist of a Tair (Redis OSS-compatible) instance.
+    /// Sets the IP address whitelist of a Tair (Redis OSS-compatible) instance (write; requires `InstanceId`, `SecurityIps`).
     ///
-    /// Action `ModifySecurityIps`.
+    /// Action `ModifySecurityIps`: see [`modify_security_ips`](modify_security_ips) for its parameters, errors and an example.
     pub fn modify_security_ips(&self) -> modify_security_ips::ModifySecurityIpsBuilder {
         modify_security_ips::ModifySecurityIpsBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyTaskInfo`.
+    /// Read; requires `RegionId`, `TaskId`.
+    ///
+    /// Action `ModifyTaskInfo`: see [`modify_task_info`](modify_task_info) for its parameters, errors and an example.
     pub fn modify_task_info(&self) -> modify_task_info::ModifyTaskInfoBuilder {
         modify_task_info::ModifyTaskInfoBuilder::new(self.inner.clone())
     }
 
-    /// `RebootProxy`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RebootProxy`: see [`reboot_proxy`](reboot_proxy) for its parameters, errors and an example.
     pub fn reboot_proxy(&self) -> reboot_proxy::RebootProxyBuilder {
         reboot_proxy::RebootProxyBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseDirectConnection`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `ReleaseDirectConnection`: see [`release_direct_connection`](release_direct_connection) for its parameters, errors and an example.
     pub fn release_direct_connection(
         &self,
     ) -> release_direct_connection::ReleaseDirectConnectionBuilder {
@@ -1977,7 +2215,9 @@ impl Client {
         )
     }
 
-    /// `ReleaseInstancePublicConnection`.
+    /// Write; requires `InstanceId`, `CurrentConnectionString`.
+    ///
+    /// Action `ReleaseInstancePublicConnection`: see [`release_instance_public_connection`](release_instance_public_connection) for its parameters, errors and an example.
     pub fn release_instance_public_connection(
         &self,
     ) -> release_instance_public_connection::ReleaseInstancePublicConnectionBuilder {
@@ -1986,12 +2226,16 @@ impl Client {
         )
     }
 
-    /// `RemoveSubInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RemoveSubInstance`: see [`remove_sub_instance`](remove_sub_instance) for its parameters, errors and an example.
     pub fn remove_sub_instance(&self) -> remove_sub_instance::RemoveSubInstanceBuilder {
         remove_sub_instance::RemoveSubInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RenewAdditionalBandwidth`.
+    /// Write; requires `InstanceId`, `OrderTimeLength`.
+    ///
+    /// Action `RenewAdditionalBandwidth`: see [`renew_additional_bandwidth`](renew_additional_bandwidth) for its parameters, errors and an example.
     pub fn renew_additional_bandwidth(
         &self,
     ) -> renew_additional_bandwidth::RenewAdditionalBandwidthBuilder {
@@ -2000,41 +2244,55 @@ impl Client {
         )
     }
 
-    /// `RenewInstance`.
+    /// Read and write, idempotent; requires `InstanceId`, `Period`.
+    ///
+    /// Action `RenewInstance`: see [`renew_instance`](renew_instance) for its parameters, errors and an example.
     pub fn renew_instance(&self) -> renew_instance::RenewInstanceBuilder {
         renew_instance::RenewInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `ResetAccountPassword`.
+    /// Write; requires `InstanceId`, `AccountName`, `AccountPassword`.
+    ///
+    /// Action `ResetAccountPassword`: see [`reset_account_password`](reset_account_password) for its parameters, errors and an example.
     pub fn reset_account_password(
         &self,
     ) -> reset_account_password::ResetAccountPasswordBuilder {
         reset_account_password::ResetAccountPasswordBuilder::new(self.inner.clone())
     }
 
-    /// `RestartInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RestartInstance`: see [`restart_instance`](restart_instance) for its parameters, errors and an example.
     pub fn restart_instance(&self) -> restart_instance::RestartInstanceBuilder {
         restart_instance::RestartInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `RestoreInstance`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `RestoreInstance`: see [`restore_instance`](restore_instance) for its parameters, errors and an example.
     pub fn restore_instance(&self) -> restore_instance::RestoreInstanceBuilder {
         restore_instance::RestoreInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `SwitchInstanceHA`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `SwitchInstanceHA`: see [`switch_instance_ha`](switch_instance_ha) for its parameters, errors and an example.
     pub fn switch_instance_ha(&self) -> switch_instance_ha::SwitchInstanceHaBuilder {
         switch_instance_ha::SwitchInstanceHaBuilder::new(self.inner.clone())
     }
 
-    /// `SwitchInstanceProxy`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `SwitchInstanceProxy`: see [`switch_instance_proxy`](switch_instance_proxy) for its parameters, errors and an example.
     pub fn switch_instance_proxy(
         &self,
     ) -> switch_instance_proxy::SwitchInstanceProxyBuilder {
         switch_instance_proxy::SwitchInstanceProxyBuilder::new(self.inner.clone())
     }
 
-    /// `SwitchInstanceZoneFailOver`.
+    /// Read and write; requires `InstanceId`.
+    ///
+    /// Action `SwitchInstanceZoneFailOver`: see [`switch_instance_zone_fail_over`](switch_instance_zone_fail_over) for its parameters, errors and an example.
     pub fn switch_instance_zone_fail_over(
         &self,
     ) -> switch_instance_zone_fail_over::SwitchInstanceZoneFailOverBuilder {
@@ -2043,24 +2301,30 @@ impl Client {
         )
     }
 
-    /// `SwitchNetwork`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `SwitchNetwork`: see [`switch_network`](switch_network) for its parameters, errors and an example.
     pub fn switch_network(&self) -> switch_network::SwitchNetworkBuilder {
         switch_network::SwitchNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `SyncDtsStatus`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `SyncDtsStatus`: see [`sync_dts_status`](sync_dts_status) for its parameters, errors and an example.
     pub fn sync_dts_status(&self) -> sync_dts_status::SyncDtsStatusBuilder {
         sync_dts_status::SyncDtsStatusBuilder::new(self.inner.clone())
     }
 
-    /// Attaches tags to Tair (Redis OSS-compatible) instances.
+    /// Attaches tags to Tair (Redis OSS-compatible) instances (write; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`).
     ///
-    /// Action `TagResources`.
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TransformInstanceChargeType`.
+    /// Write; requires `InstanceId`, `ChargeType`.
+    ///
+    /// Action `TransformInstanceChargeType`: see [`transform_instance_charge_type`](transform_instance_charge_type) for its parameters, errors and an example.
     pub fn transform_instance_charge_type(
         &self,
     ) -> transform_instance_charge_type::TransformInstanceChargeTypeBuilder {
@@ -2069,31 +2333,41 @@ impl Client {
         )
     }
 
-    /// `TransformToEcs`.
+    /// Read and write; requires `InstanceClass`, `InstanceId`, `EngineVersion`.
+    ///
+    /// Action `TransformToEcs`: see [`transform_to_ecs`](transform_to_ecs) for its parameters, errors and an example.
     pub fn transform_to_ecs(&self) -> transform_to_ecs::TransformToEcsBuilder {
         transform_to_ecs::TransformToEcsBuilder::new(self.inner.clone())
     }
 
-    /// `TransformToPrePaid`.
+    /// Write; requires `InstanceId`, `Period`.
+    ///
+    /// Action `TransformToPrePaid`: see [`transform_to_pre_paid`](transform_to_pre_paid) for its parameters, errors and an example.
     pub fn transform_to_pre_paid(
         &self,
     ) -> transform_to_pre_paid::TransformToPrePaidBuilder {
         transform_to_pre_paid::TransformToPrePaidBuilder::new(self.inner.clone())
     }
 
-    /// `UnlockDBInstanceWrite`.
+    /// Read and write; requires `DBInstanceId`.
+    ///
+    /// Action `UnlockDBInstanceWrite`: see [`unlock_db_instance_write`](unlock_db_instance_write) for its parameters, errors and an example.
     pub fn unlock_db_instance_write(
         &self,
     ) -> unlock_db_instance_write::UnlockDbInstanceWriteBuilder {
         unlock_db_instance_write::UnlockDbInstanceWriteBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpgradeProxy`.
+    /// Write; requires `InstanceId`.
+    ///
+    /// Action `UpgradeProxy`: see [`upgrade_proxy`](upgrade_proxy) for its parameters, errors and an example.
     pub fn upgrade_proxy(&self) -> upgrade_proxy::UpgradeProxyBuilder {
         upgrade_proxy::UpgradeProxyBuilder::new(self.inner.clone())
     }

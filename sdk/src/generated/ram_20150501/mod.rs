@@ -445,94 +445,126 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddUserToGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `AddUserToGroup`: see [`add_user_to_group`](add_user_to_group) for its parameters, errors and an example.
     pub fn add_user_to_group(&self) -> add_user_to_group::AddUserToGroupBuilder {
         add_user_to_group::AddUserToGroupBuilder::new(self.inner.clone())
     }
 
-    /// `AttachPolicyToGroup`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `AttachPolicyToGroup`: see [`attach_policy_to_group`](attach_policy_to_group) for its parameters, errors and an example.
     pub fn attach_policy_to_group(
         &self,
     ) -> attach_policy_to_group::AttachPolicyToGroupBuilder {
         attach_policy_to_group::AttachPolicyToGroupBuilder::new(self.inner.clone())
     }
 
-    /// `AttachPolicyToRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `AttachPolicyToRole`: see [`attach_policy_to_role`](attach_policy_to_role) for its parameters, errors and an example.
     pub fn attach_policy_to_role(
         &self,
     ) -> attach_policy_to_role::AttachPolicyToRoleBuilder {
         attach_policy_to_role::AttachPolicyToRoleBuilder::new(self.inner.clone())
     }
 
-    /// `AttachPolicyToUser`.
+    /// Write; no required parameters.
+    ///
+    /// Action `AttachPolicyToUser`: see [`attach_policy_to_user`](attach_policy_to_user) for its parameters, errors and an example.
     pub fn attach_policy_to_user(
         &self,
     ) -> attach_policy_to_user::AttachPolicyToUserBuilder {
         attach_policy_to_user::AttachPolicyToUserBuilder::new(self.inner.clone())
     }
 
-    /// `BindMFADevice`.
+    /// Write; no required parameters.
+    ///
+    /// Action `BindMFADevice`: see [`bind_mfa_device`](bind_mfa_device) for its parameters, errors and an example.
     pub fn bind_mfa_device(&self) -> bind_mfa_device::BindMfaDeviceBuilder {
         bind_mfa_device::BindMfaDeviceBuilder::new(self.inner.clone())
     }
 
-    /// `ChangePassword`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ChangePassword`: see [`change_password`](change_password) for its parameters, errors and an example.
     pub fn change_password(&self) -> change_password::ChangePasswordBuilder {
         change_password::ChangePasswordBuilder::new(self.inner.clone())
     }
 
-    /// `ClearAccountAlias`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ClearAccountAlias`: see [`clear_account_alias`](clear_account_alias) for its parameters, errors and an example.
     pub fn clear_account_alias(&self) -> clear_account_alias::ClearAccountAliasBuilder {
         clear_account_alias::ClearAccountAliasBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAccessKey`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateAccessKey`: see [`create_access_key`](create_access_key) for its parameters, errors and an example.
     pub fn create_access_key(&self) -> create_access_key::CreateAccessKeyBuilder {
         create_access_key::CreateAccessKeyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateGroup`: see [`create_group`](create_group) for its parameters, errors and an example.
     pub fn create_group(&self) -> create_group::CreateGroupBuilder {
         create_group::CreateGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLoginProfile`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateLoginProfile`: see [`create_login_profile`](create_login_profile) for its parameters, errors and an example.
     pub fn create_login_profile(
         &self,
     ) -> create_login_profile::CreateLoginProfileBuilder {
         create_login_profile::CreateLoginProfileBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePolicy`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreatePolicy`: see [`create_policy`](create_policy) for its parameters, errors and an example.
     pub fn create_policy(&self) -> create_policy::CreatePolicyBuilder {
         create_policy::CreatePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePolicyVersion`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreatePolicyVersion`: see [`create_policy_version`](create_policy_version) for its parameters, errors and an example.
     pub fn create_policy_version(
         &self,
     ) -> create_policy_version::CreatePolicyVersionBuilder {
         create_policy_version::CreatePolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateRole`: see [`create_role`](create_role) for its parameters, errors and an example.
     pub fn create_role(&self) -> create_role::CreateRoleBuilder {
         create_role::CreateRoleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateUser`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateUser`: see [`create_user`](create_user) for its parameters, errors and an example.
     pub fn create_user(&self) -> create_user::CreateUserBuilder {
         create_user::CreateUserBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVirtualMFADevice`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateVirtualMFADevice`: see [`create_virtual_mfa_device`](create_virtual_mfa_device) for its parameters, errors and an example.
     pub fn create_virtual_mfa_device(
         &self,
     ) -> create_virtual_mfa_device::CreateVirtualMfaDeviceBuilder {
         create_virtual_mfa_device::CreateVirtualMfaDeviceBuilder::new(self.inner.clone())
     }
 
-    /// `DecodeDiagnosticMessage`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DecodeDiagnosticMessage`: see [`decode_diagnostic_message`](decode_diagnostic_message) for its parameters, errors and an example.
     pub fn decode_diagnostic_message(
         &self,
     ) -> decode_diagnostic_message::DecodeDiagnosticMessageBuilder {
@@ -541,231 +573,309 @@ impl Client {
         )
     }
 
-    /// `DeleteAccessKey`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteAccessKey`: see [`delete_access_key`](delete_access_key) for its parameters, errors and an example.
     pub fn delete_access_key(&self) -> delete_access_key::DeleteAccessKeyBuilder {
         delete_access_key::DeleteAccessKeyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteGroup`: see [`delete_group`](delete_group) for its parameters, errors and an example.
     pub fn delete_group(&self) -> delete_group::DeleteGroupBuilder {
         delete_group::DeleteGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLoginProfile`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteLoginProfile`: see [`delete_login_profile`](delete_login_profile) for its parameters, errors and an example.
     pub fn delete_login_profile(
         &self,
     ) -> delete_login_profile::DeleteLoginProfileBuilder {
         delete_login_profile::DeleteLoginProfileBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolicy`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeletePolicy`: see [`delete_policy`](delete_policy) for its parameters, errors and an example.
     pub fn delete_policy(&self) -> delete_policy::DeletePolicyBuilder {
         delete_policy::DeletePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolicyVersion`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeletePolicyVersion`: see [`delete_policy_version`](delete_policy_version) for its parameters, errors and an example.
     pub fn delete_policy_version(
         &self,
     ) -> delete_policy_version::DeletePolicyVersionBuilder {
         delete_policy_version::DeletePolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteRole`: see [`delete_role`](delete_role) for its parameters, errors and an example.
     pub fn delete_role(&self) -> delete_role::DeleteRoleBuilder {
         delete_role::DeleteRoleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteUser`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteUser`: see [`delete_user`](delete_user) for its parameters, errors and an example.
     pub fn delete_user(&self) -> delete_user::DeleteUserBuilder {
         delete_user::DeleteUserBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVirtualMFADevice`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteVirtualMFADevice`: see [`delete_virtual_mfa_device`](delete_virtual_mfa_device) for its parameters, errors and an example.
     pub fn delete_virtual_mfa_device(
         &self,
     ) -> delete_virtual_mfa_device::DeleteVirtualMfaDeviceBuilder {
         delete_virtual_mfa_device::DeleteVirtualMfaDeviceBuilder::new(self.inner.clone())
     }
 
-    /// `DetachPolicyFromGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DetachPolicyFromGroup`: see [`detach_policy_from_group`](detach_policy_from_group) for its parameters, errors and an example.
     pub fn detach_policy_from_group(
         &self,
     ) -> detach_policy_from_group::DetachPolicyFromGroupBuilder {
         detach_policy_from_group::DetachPolicyFromGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DetachPolicyFromRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DetachPolicyFromRole`: see [`detach_policy_from_role`](detach_policy_from_role) for its parameters, errors and an example.
     pub fn detach_policy_from_role(
         &self,
     ) -> detach_policy_from_role::DetachPolicyFromRoleBuilder {
         detach_policy_from_role::DetachPolicyFromRoleBuilder::new(self.inner.clone())
     }
 
-    /// `DetachPolicyFromUser`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DetachPolicyFromUser`: see [`detach_policy_from_user`](detach_policy_from_user) for its parameters, errors and an example.
     pub fn detach_policy_from_user(
         &self,
     ) -> detach_policy_from_user::DetachPolicyFromUserBuilder {
         detach_policy_from_user::DetachPolicyFromUserBuilder::new(self.inner.clone())
     }
 
-    /// `GetAccessKeyLastUsed`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetAccessKeyLastUsed`: see [`get_access_key_last_used`](get_access_key_last_used) for its parameters, errors and an example.
     pub fn get_access_key_last_used(
         &self,
     ) -> get_access_key_last_used::GetAccessKeyLastUsedBuilder {
         get_access_key_last_used::GetAccessKeyLastUsedBuilder::new(self.inner.clone())
     }
 
-    /// `GetAccountAlias`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetAccountAlias`: see [`get_account_alias`](get_account_alias) for its parameters, errors and an example.
     pub fn get_account_alias(&self) -> get_account_alias::GetAccountAliasBuilder {
         get_account_alias::GetAccountAliasBuilder::new(self.inner.clone())
     }
 
-    /// `GetGroup`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetGroup`: see [`get_group`](get_group) for its parameters, errors and an example.
     pub fn get_group(&self) -> get_group::GetGroupBuilder {
         get_group::GetGroupBuilder::new(self.inner.clone())
     }
 
-    /// `GetLoginProfile`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetLoginProfile`: see [`get_login_profile`](get_login_profile) for its parameters, errors and an example.
     pub fn get_login_profile(&self) -> get_login_profile::GetLoginProfileBuilder {
         get_login_profile::GetLoginProfileBuilder::new(self.inner.clone())
     }
 
-    /// `GetPasswordPolicy`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetPasswordPolicy`: see [`get_password_policy`](get_password_policy) for its parameters, errors and an example.
     pub fn get_password_policy(&self) -> get_password_policy::GetPasswordPolicyBuilder {
         get_password_policy::GetPasswordPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicy`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetPolicy`: see [`get_policy`](get_policy) for its parameters, errors and an example.
     pub fn get_policy(&self) -> get_policy::GetPolicyBuilder {
         get_policy::GetPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicyVersion`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetPolicyVersion`: see [`get_policy_version`](get_policy_version) for its parameters, errors and an example.
     pub fn get_policy_version(&self) -> get_policy_version::GetPolicyVersionBuilder {
         get_policy_version::GetPolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `GetRole`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetRole`: see [`get_role`](get_role) for its parameters, errors and an example.
     pub fn get_role(&self) -> get_role::GetRoleBuilder {
         get_role::GetRoleBuilder::new(self.inner.clone())
     }
 
-    /// `GetSecurityPreference`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetSecurityPreference`: see [`get_security_preference`](get_security_preference) for its parameters, errors and an example.
     pub fn get_security_preference(
         &self,
     ) -> get_security_preference::GetSecurityPreferenceBuilder {
         get_security_preference::GetSecurityPreferenceBuilder::new(self.inner.clone())
     }
 
-    /// `GetUser`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetUser`: see [`get_user`](get_user) for its parameters, errors and an example.
     pub fn get_user(&self) -> get_user::GetUserBuilder {
         get_user::GetUserBuilder::new(self.inner.clone())
     }
 
-    /// `GetUserMFAInfo`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetUserMFAInfo`: see [`get_user_mfa_info`](get_user_mfa_info) for its parameters, errors and an example.
     pub fn get_user_mfa_info(&self) -> get_user_mfa_info::GetUserMfaInfoBuilder {
         get_user_mfa_info::GetUserMfaInfoBuilder::new(self.inner.clone())
     }
 
-    /// `ListAccessKeys`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAccessKeys`: see [`list_access_keys`](list_access_keys) for its parameters, errors and an example.
     pub fn list_access_keys(&self) -> list_access_keys::ListAccessKeysBuilder {
         list_access_keys::ListAccessKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListEntitiesForPolicy`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ListEntitiesForPolicy`: see [`list_entities_for_policy`](list_entities_for_policy) for its parameters, errors and an example.
     pub fn list_entities_for_policy(
         &self,
     ) -> list_entities_for_policy::ListEntitiesForPolicyBuilder {
         list_entities_for_policy::ListEntitiesForPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ListGroups`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListGroups`: see [`list_groups`](list_groups) for its parameters, errors and an example.
     pub fn list_groups(&self) -> list_groups::ListGroupsBuilder {
         list_groups::ListGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `ListGroupsForUser`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListGroupsForUser`: see [`list_groups_for_user`](list_groups_for_user) for its parameters, errors and an example.
     pub fn list_groups_for_user(
         &self,
     ) -> list_groups_for_user::ListGroupsForUserBuilder {
         list_groups_for_user::ListGroupsForUserBuilder::new(self.inner.clone())
     }
 
-    /// `ListPolicies`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListPolicies`: see [`list_policies`](list_policies) for its parameters, errors and an example.
     pub fn list_policies(&self) -> list_policies::ListPoliciesBuilder {
         list_policies::ListPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListPoliciesForGroup`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListPoliciesForGroup`: see [`list_policies_for_group`](list_policies_for_group) for its parameters, errors and an example.
     pub fn list_policies_for_group(
         &self,
     ) -> list_policies_for_group::ListPoliciesForGroupBuilder {
         list_policies_for_group::ListPoliciesForGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ListPoliciesForRole`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListPoliciesForRole`: see [`list_policies_for_role`](list_policies_for_role) for its parameters, errors and an example.
     pub fn list_policies_for_role(
         &self,
     ) -> list_policies_for_role::ListPoliciesForRoleBuilder {
         list_policies_for_role::ListPoliciesForRoleBuilder::new(self.inner.clone())
     }
 
-    /// `ListPoliciesForUser`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListPoliciesForUser`: see [`list_policies_for_user`](list_policies_for_user) for its parameters, errors and an example.
     pub fn list_policies_for_user(
         &self,
     ) -> list_policies_for_user::ListPoliciesForUserBuilder {
         list_policies_for_user::ListPoliciesForUserBuilder::new(self.inner.clone())
     }
 
-    /// `ListPolicyVersions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListPolicyVersions`: see [`list_policy_versions`](list_policy_versions) for its parameters, errors and an example.
     pub fn list_policy_versions(
         &self,
     ) -> list_policy_versions::ListPolicyVersionsBuilder {
         list_policy_versions::ListPolicyVersionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListRoles`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListRoles`: see [`list_roles`](list_roles) for its parameters, errors and an example.
     pub fn list_roles(&self) -> list_roles::ListRolesBuilder {
         list_roles::ListRolesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListUsers`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListUsers`: see [`list_users`](list_users) for its parameters, errors and an example.
     pub fn list_users(&self) -> list_users::ListUsersBuilder {
         list_users::ListUsersBuilder::new(self.inner.clone())
     }
 
-    /// `ListUsersForGroup`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListUsersForGroup`: see [`list_users_for_group`](list_users_for_group) for its parameters, errors and an example.
     pub fn list_users_for_group(
         &self,
     ) -> list_users_for_group::ListUsersForGroupBuilder {
         list_users_for_group::ListUsersForGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ListVirtualMFADevices`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListVirtualMFADevices`: see [`list_virtual_mfa_devices`](list_virtual_mfa_devices) for its parameters, errors and an example.
     pub fn list_virtual_mfa_devices(
         &self,
     ) -> list_virtual_mfa_devices::ListVirtualMfaDevicesBuilder {
         list_virtual_mfa_devices::ListVirtualMfaDevicesBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveUserFromGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `RemoveUserFromGroup`: see [`remove_user_from_group`](remove_user_from_group) for its parameters, errors and an example.
     pub fn remove_user_from_group(
         &self,
     ) -> remove_user_from_group::RemoveUserFromGroupBuilder {
         remove_user_from_group::RemoveUserFromGroupBuilder::new(self.inner.clone())
     }
 
-    /// `SetAccountAlias`.
+    /// Write; no required parameters.
+    ///
+    /// Action `SetAccountAlias`: see [`set_account_alias`](set_account_alias) for its parameters, errors and an example.
     pub fn set_account_alias(&self) -> set_account_alias::SetAccountAliasBuilder {
         set_account_alias::SetAccountAliasBuilder::new(self.inner.clone())
     }
 
-    /// `SetDefaultPolicyVersion`.
+    /// Write; no required parameters.
+    ///
+    /// Action `SetDefaultPolicyVersion`: see [`set_default_policy_version`](set_default_policy_version) for its parameters, errors and an example.
     pub fn set_default_policy_version(
         &self,
     ) -> set_default_policy_version::SetDefaultPolicyVersionBuilder {
@@ -774,51 +884,69 @@ impl Client {
         )
     }
 
-    /// `SetPasswordPolicy`.
+    /// Write; no required parameters.
+    ///
+    /// Action `SetPasswordPolicy`: see [`set_password_policy`](set_password_policy) for its parameters, errors and an example.
     pub fn set_password_policy(&self) -> set_password_policy::SetPasswordPolicyBuilder {
         set_password_policy::SetPasswordPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `SetSecurityPreference`.
+    /// Write; no required parameters.
+    ///
+    /// Action `SetSecurityPreference`: see [`set_security_preference`](set_security_preference) for its parameters, errors and an example.
     pub fn set_security_preference(
         &self,
     ) -> set_security_preference::SetSecurityPreferenceBuilder {
         set_security_preference::SetSecurityPreferenceBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `ResourceType`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UnbindMFADevice`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UnbindMFADevice`: see [`unbind_mfa_device`](unbind_mfa_device) for its parameters, errors and an example.
     pub fn unbind_mfa_device(&self) -> unbind_mfa_device::UnbindMfaDeviceBuilder {
         unbind_mfa_device::UnbindMfaDeviceBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceNames`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAccessKey`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateAccessKey`: see [`update_access_key`](update_access_key) for its parameters, errors and an example.
     pub fn update_access_key(&self) -> update_access_key::UpdateAccessKeyBuilder {
         update_access_key::UpdateAccessKeyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateGroup`: see [`update_group`](update_group) for its parameters, errors and an example.
     pub fn update_group(&self) -> update_group::UpdateGroupBuilder {
         update_group::UpdateGroupBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLoginProfile`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateLoginProfile`: see [`update_login_profile`](update_login_profile) for its parameters, errors and an example.
     pub fn update_login_profile(
         &self,
     ) -> update_login_profile::UpdateLoginProfileBuilder {
         update_login_profile::UpdateLoginProfileBuilder::new(self.inner.clone())
     }
 
-    /// `UpdatePolicyDescription`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdatePolicyDescription`: see [`update_policy_description`](update_policy_description) for its parameters, errors and an example.
     pub fn update_policy_description(
         &self,
     ) -> update_policy_description::UpdatePolicyDescriptionBuilder {
@@ -827,12 +955,16 @@ impl Client {
         )
     }
 
-    /// `UpdateRole`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateRole`: see [`update_role`](update_role) for its parameters, errors and an example.
     pub fn update_role(&self) -> update_role::UpdateRoleBuilder {
         update_role::UpdateRoleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateUser`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateUser`: see [`update_user`](update_user) for its parameters, errors and an example.
     pub fn update_user(&self) -> update_user::UpdateUserBuilder {
         update_user::UpdateUserBuilder::new(self.inner.clone())
     }

@@ -743,31 +743,41 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AcceptHandshake`.
+    /// Read and write; requires `HandshakeId`.
+    ///
+    /// Action `AcceptHandshake`: see [`accept_handshake`](accept_handshake) for its parameters, errors and an example.
     pub fn accept_handshake(&self) -> accept_handshake::AcceptHandshakeBuilder {
         accept_handshake::AcceptHandshakeBuilder::new(self.inner.clone())
     }
 
-    /// `AttachControlPolicy`.
+    /// Read and write; requires `PolicyId`, `TargetId`.
+    ///
+    /// Action `AttachControlPolicy`: see [`attach_control_policy`](attach_control_policy) for its parameters, errors and an example.
     pub fn attach_control_policy(
         &self,
     ) -> attach_control_policy::AttachControlPolicyBuilder {
         attach_control_policy::AttachControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `AttachPolicy`.
+    /// Write; requires `ResourceGroupId`, `PolicyType`, `PolicyName`, `PrincipalType` and 1 more.
+    ///
+    /// Action `AttachPolicy`: see [`attach_policy`](attach_policy) for its parameters, errors and an example.
     pub fn attach_policy(&self) -> attach_policy::AttachPolicyBuilder {
         attach_policy::AttachPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `BindSecureMobilePhone`.
+    /// Read and write; requires `VerificationCode`, `SecureMobilePhone`, `AccountId`.
+    ///
+    /// Action `BindSecureMobilePhone`: see [`bind_secure_mobile_phone`](bind_secure_mobile_phone) for its parameters, errors and an example.
     pub fn bind_secure_mobile_phone(
         &self,
     ) -> bind_secure_mobile_phone::BindSecureMobilePhoneBuilder {
         bind_secure_mobile_phone::BindSecureMobilePhoneBuilder::new(self.inner.clone())
     }
 
-    /// `CancelChangeAccountEmail`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `CancelChangeAccountEmail`: see [`cancel_change_account_email`](cancel_change_account_email) for its parameters, errors and an example.
     pub fn cancel_change_account_email(
         &self,
     ) -> cancel_change_account_email::CancelChangeAccountEmailBuilder {
@@ -776,7 +786,9 @@ impl Client {
         )
     }
 
-    /// `CancelCreateCloudAccount`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `CancelCreateCloudAccount`: see [`cancel_create_cloud_account`](cancel_create_cloud_account) for its parameters, errors and an example.
     pub fn cancel_create_cloud_account(
         &self,
     ) -> cancel_create_cloud_account::CancelCreateCloudAccountBuilder {
@@ -785,12 +797,16 @@ impl Client {
         )
     }
 
-    /// `CancelHandshake`.
+    /// Read and write; requires `HandshakeId`.
+    ///
+    /// Action `CancelHandshake`: see [`cancel_handshake`](cancel_handshake) for its parameters, errors and an example.
     pub fn cancel_handshake(&self) -> cancel_handshake::CancelHandshakeBuilder {
         cancel_handshake::CancelHandshakeBuilder::new(self.inner.clone())
     }
 
-    /// `CancelPromoteResourceAccount`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `CancelPromoteResourceAccount`: see [`cancel_promote_resource_account`](cancel_promote_resource_account) for its parameters, errors and an example.
     pub fn cancel_promote_resource_account(
         &self,
     ) -> cancel_promote_resource_account::CancelPromoteResourceAccountBuilder {
@@ -799,78 +815,102 @@ impl Client {
         )
     }
 
-    /// `ChangeAccountEmail`.
+    /// Read and write; requires `AccountId`, `Email`.
+    ///
+    /// Action `ChangeAccountEmail`: see [`change_account_email`](change_account_email) for its parameters, errors and an example.
     pub fn change_account_email(
         &self,
     ) -> change_account_email::ChangeAccountEmailBuilder {
         change_account_email::ChangeAccountEmailBuilder::new(self.inner.clone())
     }
 
-    /// `CheckAccountDelete`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `CheckAccountDelete`: see [`check_account_delete`](check_account_delete) for its parameters, errors and an example.
     pub fn check_account_delete(
         &self,
     ) -> check_account_delete::CheckAccountDeleteBuilder {
         check_account_delete::CheckAccountDeleteBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAutoGroupingRule`.
+    /// Write; requires `RuleName`, `RuleType`, `RuleContents`.
+    ///
+    /// Action `CreateAutoGroupingRule`: see [`create_auto_grouping_rule`](create_auto_grouping_rule) for its parameters, errors and an example.
     pub fn create_auto_grouping_rule(
         &self,
     ) -> create_auto_grouping_rule::CreateAutoGroupingRuleBuilder {
         create_auto_grouping_rule::CreateAutoGroupingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCloudAccount`.
+    /// Read and write; requires `DisplayName`, `Email`.
+    ///
+    /// Action `CreateCloudAccount`: see [`create_cloud_account`](create_cloud_account) for its parameters, errors and an example.
     pub fn create_cloud_account(
         &self,
     ) -> create_cloud_account::CreateCloudAccountBuilder {
         create_cloud_account::CreateCloudAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateControlPolicy`.
+    /// Read and write; requires `PolicyName`, `EffectScope`, `PolicyDocument`.
+    ///
+    /// Action `CreateControlPolicy`: see [`create_control_policy`](create_control_policy) for its parameters, errors and an example.
     pub fn create_control_policy(
         &self,
     ) -> create_control_policy::CreateControlPolicyBuilder {
         create_control_policy::CreateControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateFolder`.
+    /// Read and write; requires `FolderName`.
+    ///
+    /// Action `CreateFolder`: see [`create_folder`](create_folder) for its parameters, errors and an example.
     pub fn create_folder(&self) -> create_folder::CreateFolderBuilder {
         create_folder::CreateFolderBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePolicy`.
+    /// Read and write; requires `PolicyName`, `PolicyDocument`.
+    ///
+    /// Action `CreatePolicy`: see [`create_policy`](create_policy) for its parameters, errors and an example.
     pub fn create_policy(&self) -> create_policy::CreatePolicyBuilder {
         create_policy::CreatePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePolicyVersion`.
+    /// Read and write; requires `PolicyName`, `PolicyDocument`.
+    ///
+    /// Action `CreatePolicyVersion`: see [`create_policy_version`](create_policy_version) for its parameters, errors and an example.
     pub fn create_policy_version(
         &self,
     ) -> create_policy_version::CreatePolicyVersionBuilder {
         create_policy_version::CreatePolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateResourceAccount`.
+    /// Read and write; requires `DisplayName`.
+    ///
+    /// Action `CreateResourceAccount`: see [`create_resource_account`](create_resource_account) for its parameters, errors and an example.
     pub fn create_resource_account(
         &self,
     ) -> create_resource_account::CreateResourceAccountBuilder {
         create_resource_account::CreateResourceAccountBuilder::new(self.inner.clone())
     }
 
-    /// `CreateResourceGroup`.
+    /// Read and write; requires `Name`, `DisplayName`.
+    ///
+    /// Action `CreateResourceGroup`: see [`create_resource_group`](create_resource_group) for its parameters, errors and an example.
     pub fn create_resource_group(
         &self,
     ) -> create_resource_group::CreateResourceGroupBuilder {
         create_resource_group::CreateResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRole`.
+    /// Read and write; requires `RoleName`, `AssumeRolePolicyDocument`.
+    ///
+    /// Action `CreateRole`: see [`create_role`](create_role) for its parameters, errors and an example.
     pub fn create_role(&self) -> create_role::CreateRoleBuilder {
         create_role::CreateRoleBuilder::new(self.inner.clone())
     }
 
-    /// `CreateServiceLinkedRole`.
+    /// Write; requires `ServiceName`.
+    ///
+    /// Action `CreateServiceLinkedRole`: see [`create_service_linked_role`](create_service_linked_role) for its parameters, errors and an example.
     pub fn create_service_linked_role(
         &self,
     ) -> create_service_linked_role::CreateServiceLinkedRoleBuilder {
@@ -879,60 +919,80 @@ impl Client {
         )
     }
 
-    /// `DeclineHandshake`.
+    /// Read and write; requires `HandshakeId`.
+    ///
+    /// Action `DeclineHandshake`: see [`decline_handshake`](decline_handshake) for its parameters, errors and an example.
     pub fn decline_handshake(&self) -> decline_handshake::DeclineHandshakeBuilder {
         decline_handshake::DeclineHandshakeBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAccount`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `DeleteAccount`: see [`delete_account`](delete_account) for its parameters, errors and an example.
     pub fn delete_account(&self) -> delete_account::DeleteAccountBuilder {
         delete_account::DeleteAccountBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAutoGroupingRule`.
+    /// Write; requires `RuleId`.
+    ///
+    /// Action `DeleteAutoGroupingRule`: see [`delete_auto_grouping_rule`](delete_auto_grouping_rule) for its parameters, errors and an example.
     pub fn delete_auto_grouping_rule(
         &self,
     ) -> delete_auto_grouping_rule::DeleteAutoGroupingRuleBuilder {
         delete_auto_grouping_rule::DeleteAutoGroupingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteControlPolicy`.
+    /// Read and write; requires `PolicyId`.
+    ///
+    /// Action `DeleteControlPolicy`: see [`delete_control_policy`](delete_control_policy) for its parameters, errors and an example.
     pub fn delete_control_policy(
         &self,
     ) -> delete_control_policy::DeleteControlPolicyBuilder {
         delete_control_policy::DeleteControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFolder`.
+    /// Read and write; requires `FolderId`.
+    ///
+    /// Action `DeleteFolder`: see [`delete_folder`](delete_folder) for its parameters, errors and an example.
     pub fn delete_folder(&self) -> delete_folder::DeleteFolderBuilder {
         delete_folder::DeleteFolderBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolicy`.
+    /// Read and write; requires `PolicyName`.
+    ///
+    /// Action `DeletePolicy`: see [`delete_policy`](delete_policy) for its parameters, errors and an example.
     pub fn delete_policy(&self) -> delete_policy::DeletePolicyBuilder {
         delete_policy::DeletePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePolicyVersion`.
+    /// Read and write; requires `PolicyName`, `VersionId`.
+    ///
+    /// Action `DeletePolicyVersion`: see [`delete_policy_version`](delete_policy_version) for its parameters, errors and an example.
     pub fn delete_policy_version(
         &self,
     ) -> delete_policy_version::DeletePolicyVersionBuilder {
         delete_policy_version::DeletePolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteResourceGroup`.
+    /// Read and write; requires `ResourceGroupId`.
+    ///
+    /// Action `DeleteResourceGroup`: see [`delete_resource_group`](delete_resource_group) for its parameters, errors and an example.
     pub fn delete_resource_group(
         &self,
     ) -> delete_resource_group::DeleteResourceGroupBuilder {
         delete_resource_group::DeleteResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRole`.
+    /// Read and write; requires `RoleName`.
+    ///
+    /// Action `DeleteRole`: see [`delete_role`](delete_role) for its parameters, errors and an example.
     pub fn delete_role(&self) -> delete_role::DeleteRoleBuilder {
         delete_role::DeleteRoleBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteServiceLinkedRole`.
+    /// Write; requires `RoleName`.
+    ///
+    /// Action `DeleteServiceLinkedRole`: see [`delete_service_linked_role`](delete_service_linked_role) for its parameters, errors and an example.
     pub fn delete_service_linked_role(
         &self,
     ) -> delete_service_linked_role::DeleteServiceLinkedRoleBuilder {
@@ -941,7 +1001,9 @@ impl Client {
         )
     }
 
-    /// `DeregisterDelegatedAdministrator`.
+    /// Read and write; requires `AccountId`, `ServicePrincipal`.
+    ///
+    /// Action `DeregisterDelegatedAdministrator`: see [`deregister_delegated_administrator`](deregister_delegated_administrator) for its parameters, errors and an example.
     pub fn deregister_delegated_administrator(
         &self,
     ) -> deregister_delegated_administrator::DeregisterDelegatedAdministratorBuilder {
@@ -950,7 +1012,9 @@ impl Client {
         )
     }
 
-    /// `DestroyResourceDirectory`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DestroyResourceDirectory`: see [`destroy_resource_directory`](destroy_resource_directory) for its parameters, errors and an example.
     pub fn destroy_resource_directory(
         &self,
     ) -> destroy_resource_directory::DestroyResourceDirectoryBuilder {
@@ -959,19 +1023,25 @@ impl Client {
         )
     }
 
-    /// `DetachControlPolicy`.
+    /// Read and write; requires `PolicyId`, `TargetId`.
+    ///
+    /// Action `DetachControlPolicy`: see [`detach_control_policy`](detach_control_policy) for its parameters, errors and an example.
     pub fn detach_control_policy(
         &self,
     ) -> detach_control_policy::DetachControlPolicyBuilder {
         detach_control_policy::DetachControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DetachPolicy`.
+    /// Read and write; requires `ResourceGroupId`, `PolicyType`, `PolicyName`, `PrincipalType` and 1 more.
+    ///
+    /// Action `DetachPolicy`: see [`detach_policy`](detach_policy) for its parameters, errors and an example.
     pub fn detach_policy(&self) -> detach_policy::DetachPolicyBuilder {
         detach_policy::DetachPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DisableAssociatedTransfer`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DisableAssociatedTransfer`: see [`disable_associated_transfer`](disable_associated_transfer) for its parameters, errors and an example.
     pub fn disable_associated_transfer(
         &self,
     ) -> disable_associated_transfer::DisableAssociatedTransferBuilder {
@@ -980,21 +1050,27 @@ impl Client {
         )
     }
 
-    /// `DisableAutoGrouping`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DisableAutoGrouping`: see [`disable_auto_grouping`](disable_auto_grouping) for its parameters, errors and an example.
     pub fn disable_auto_grouping(
         &self,
     ) -> disable_auto_grouping::DisableAutoGroupingBuilder {
         disable_auto_grouping::DisableAutoGroupingBuilder::new(self.inner.clone())
     }
 
-    /// `DisableControlPolicy`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `DisableControlPolicy`: see [`disable_control_policy`](disable_control_policy) for its parameters, errors and an example.
     pub fn disable_control_policy(
         &self,
     ) -> disable_control_policy::DisableControlPolicyBuilder {
         disable_control_policy::DisableControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DisableResourceGroupNotification`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DisableResourceGroupNotification`: see [`disable_resource_group_notification`](disable_resource_group_notification) for its parameters, errors and an example.
     pub fn disable_resource_group_notification(
         &self,
     ) -> disable_resource_group_notification::DisableResourceGroupNotificationBuilder {
@@ -1003,7 +1079,9 @@ impl Client {
         )
     }
 
-    /// `EnableAssociatedTransfer`.
+    /// Write; no required parameters.
+    ///
+    /// Action `EnableAssociatedTransfer`: see [`enable_associated_transfer`](enable_associated_transfer) for its parameters, errors and an example.
     pub fn enable_associated_transfer(
         &self,
     ) -> enable_associated_transfer::EnableAssociatedTransferBuilder {
@@ -1012,21 +1090,27 @@ impl Client {
         )
     }
 
-    /// `EnableAutoGrouping`.
+    /// Write; no required parameters.
+    ///
+    /// Action `EnableAutoGrouping`: see [`enable_auto_grouping`](enable_auto_grouping) for its parameters, errors and an example.
     pub fn enable_auto_grouping(
         &self,
     ) -> enable_auto_grouping::EnableAutoGroupingBuilder {
         enable_auto_grouping::EnableAutoGroupingBuilder::new(self.inner.clone())
     }
 
-    /// `EnableControlPolicy`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `EnableControlPolicy`: see [`enable_control_policy`](enable_control_policy) for its parameters, errors and an example.
     pub fn enable_control_policy(
         &self,
     ) -> enable_control_policy::EnableControlPolicyBuilder {
         enable_control_policy::EnableControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `EnableResourceDirectory`.
+    /// Read and write; requires `EnableMode`.
+    ///
+    /// Action `EnableResourceDirectory`: see [`enable_resource_directory`](enable_resource_directory) for its parameters, errors and an example.
     pub fn enable_resource_directory(
         &self,
     ) -> enable_resource_directory::EnableResourceDirectoryBuilder {
@@ -1035,7 +1119,9 @@ impl Client {
         )
     }
 
-    /// `EnableResourceGroupNotification`.
+    /// Write; no required parameters.
+    ///
+    /// Action `EnableResourceGroupNotification`: see [`enable_resource_group_notification`](enable_resource_group_notification) for its parameters, errors and an example.
     pub fn enable_resource_group_notification(
         &self,
     ) -> enable_resource_group_notification::EnableResourceGroupNotificationBuilder {
@@ -1044,12 +1130,16 @@ impl Client {
         )
     }
 
-    /// `GetAccount`.
+    /// Read; requires `AccountId`.
+    ///
+    /// Action `GetAccount`: see [`get_account`](get_account) for its parameters, errors and an example.
     pub fn get_account(&self) -> get_account::GetAccountBuilder {
         get_account::GetAccountBuilder::new(self.inner.clone())
     }
 
-    /// `GetAccountDeletionCheckResult`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `GetAccountDeletionCheckResult`: see [`get_account_deletion_check_result`](get_account_deletion_check_result) for its parameters, errors and an example.
     pub fn get_account_deletion_check_result(
         &self,
     ) -> get_account_deletion_check_result::GetAccountDeletionCheckResultBuilder {
@@ -1058,7 +1148,9 @@ impl Client {
         )
     }
 
-    /// `GetAccountDeletionStatus`.
+    /// Read; requires `AccountId`.
+    ///
+    /// Action `GetAccountDeletionStatus`: see [`get_account_deletion_status`](get_account_deletion_status) for its parameters, errors and an example.
     pub fn get_account_deletion_status(
         &self,
     ) -> get_account_deletion_status::GetAccountDeletionStatusBuilder {
@@ -1067,26 +1159,34 @@ impl Client {
         )
     }
 
-    /// `GetAutoGroupingRule`.
+    /// Read; requires `RuleId`.
+    ///
+    /// Action `GetAutoGroupingRule`: see [`get_auto_grouping_rule`](get_auto_grouping_rule) for its parameters, errors and an example.
     pub fn get_auto_grouping_rule(
         &self,
     ) -> get_auto_grouping_rule::GetAutoGroupingRuleBuilder {
         get_auto_grouping_rule::GetAutoGroupingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `GetAutoGroupingStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetAutoGroupingStatus`: see [`get_auto_grouping_status`](get_auto_grouping_status) for its parameters, errors and an example.
     pub fn get_auto_grouping_status(
         &self,
     ) -> get_auto_grouping_status::GetAutoGroupingStatusBuilder {
         get_auto_grouping_status::GetAutoGroupingStatusBuilder::new(self.inner.clone())
     }
 
-    /// `GetControlPolicy`.
+    /// Read; requires `PolicyId`.
+    ///
+    /// Action `GetControlPolicy`: see [`get_control_policy`](get_control_policy) for its parameters, errors and an example.
     pub fn get_control_policy(&self) -> get_control_policy::GetControlPolicyBuilder {
         get_control_policy::GetControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetControlPolicyEnablementStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetControlPolicyEnablementStatus`: see [`get_control_policy_enablement_status`](get_control_policy_enablement_status) for its parameters, errors and an example.
     pub fn get_control_policy_enablement_status(
         &self,
     ) -> get_control_policy_enablement_status::GetControlPolicyEnablementStatusBuilder {
@@ -1095,46 +1195,62 @@ impl Client {
         )
     }
 
-    /// `GetFolder`.
+    /// Read; requires `FolderId`.
+    ///
+    /// Action `GetFolder`: see [`get_folder`](get_folder) for its parameters, errors and an example.
     pub fn get_folder(&self) -> get_folder::GetFolderBuilder {
         get_folder::GetFolderBuilder::new(self.inner.clone())
     }
 
-    /// `GetHandshake`.
+    /// Read; requires `HandshakeId`.
+    ///
+    /// Action `GetHandshake`: see [`get_handshake`](get_handshake) for its parameters, errors and an example.
     pub fn get_handshake(&self) -> get_handshake::GetHandshakeBuilder {
         get_handshake::GetHandshakeBuilder::new(self.inner.clone())
     }
 
-    /// `GetPayerForAccount`.
+    /// Read; requires `AccountId`.
+    ///
+    /// Action `GetPayerForAccount`: see [`get_payer_for_account`](get_payer_for_account) for its parameters, errors and an example.
     pub fn get_payer_for_account(
         &self,
     ) -> get_payer_for_account::GetPayerForAccountBuilder {
         get_payer_for_account::GetPayerForAccountBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicy`.
+    /// Read; requires `PolicyName`, `PolicyType`.
+    ///
+    /// Action `GetPolicy`: see [`get_policy`](get_policy) for its parameters, errors and an example.
     pub fn get_policy(&self) -> get_policy::GetPolicyBuilder {
         get_policy::GetPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicyVersion`.
+    /// Read; requires `PolicyType`, `PolicyName`, `VersionId`.
+    ///
+    /// Action `GetPolicyVersion`: see [`get_policy_version`](get_policy_version) for its parameters, errors and an example.
     pub fn get_policy_version(&self) -> get_policy_version::GetPolicyVersionBuilder {
         get_policy_version::GetPolicyVersionBuilder::new(self.inner.clone())
     }
 
-    /// `GetResourceDirectory`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetResourceDirectory`: see [`get_resource_directory`](get_resource_directory) for its parameters, errors and an example.
     pub fn get_resource_directory(
         &self,
     ) -> get_resource_directory::GetResourceDirectoryBuilder {
         get_resource_directory::GetResourceDirectoryBuilder::new(self.inner.clone())
     }
 
-    /// `GetResourceGroup`.
+    /// Read; requires `ResourceGroupId`.
+    ///
+    /// Action `GetResourceGroup`: see [`get_resource_group`](get_resource_group) for its parameters, errors and an example.
     pub fn get_resource_group(&self) -> get_resource_group::GetResourceGroupBuilder {
         get_resource_group::GetResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `GetResourceGroupAdminSetting`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetResourceGroupAdminSetting`: see [`get_resource_group_admin_setting`](get_resource_group_admin_setting) for its parameters, errors and an example.
     pub fn get_resource_group_admin_setting(
         &self,
     ) -> get_resource_group_admin_setting::GetResourceGroupAdminSettingBuilder {
@@ -1143,7 +1259,9 @@ impl Client {
         )
     }
 
-    /// `GetResourceGroupNotificationSetting`.
+    /// Write; no required parameters.
+    ///
+    /// Action `GetResourceGroupNotificationSetting`: see [`get_resource_group_notification_setting`](get_resource_group_notification_setting) for its parameters, errors and an example.
     pub fn get_resource_group_notification_setting(
         &self,
     ) -> get_resource_group_notification_setting::GetResourceGroupNotificationSettingBuilder {
@@ -1152,7 +1270,9 @@ impl Client {
         )
     }
 
-    /// `GetResourceGroupResourceCounts`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetResourceGroupResourceCounts`: see [`get_resource_group_resource_counts`](get_resource_group_resource_counts) for its parameters, errors and an example.
     pub fn get_resource_group_resource_counts(
         &self,
     ) -> get_resource_group_resource_counts::GetResourceGroupResourceCountsBuilder {
@@ -1161,12 +1281,16 @@ impl Client {
         )
     }
 
-    /// `GetRole`.
+    /// Read; requires `RoleName`.
+    ///
+    /// Action `GetRole`: see [`get_role`](get_role) for its parameters, errors and an example.
     pub fn get_role(&self) -> get_role::GetRoleBuilder {
         get_role::GetRoleBuilder::new(self.inner.clone())
     }
 
-    /// `GetServiceLinkedRoleDeletionStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetServiceLinkedRoleDeletionStatus`: see [`get_service_linked_role_deletion_status`](get_service_linked_role_deletion_status) for its parameters, errors and an example.
     pub fn get_service_linked_role_deletion_status(
         &self,
     ) -> get_service_linked_role_deletion_status::GetServiceLinkedRoleDeletionStatusBuilder {
@@ -1175,14 +1299,18 @@ impl Client {
         )
     }
 
-    /// `InitResourceDirectory`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `InitResourceDirectory`: see [`init_resource_directory`](init_resource_directory) for its parameters, errors and an example.
     pub fn init_resource_directory(
         &self,
     ) -> init_resource_directory::InitResourceDirectoryBuilder {
         init_resource_directory::InitResourceDirectoryBuilder::new(self.inner.clone())
     }
 
-    /// `InviteAccountToResourceDirectory`.
+    /// Read and write; requires `TargetEntity`, `TargetType`.
+    ///
+    /// Action `InviteAccountToResourceDirectory`: see [`invite_account_to_resource_directory`](invite_account_to_resource_directory) for its parameters, errors and an example.
     pub fn invite_account_to_resource_directory(
         &self,
     ) -> invite_account_to_resource_directory::InviteAccountToResourceDirectoryBuilder {
@@ -1191,24 +1319,32 @@ impl Client {
         )
     }
 
-    /// `ListAccounts`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAccounts`: see [`list_accounts`](list_accounts) for its parameters, errors and an example.
     pub fn list_accounts(&self) -> list_accounts::ListAccountsBuilder {
         list_accounts::ListAccountsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAccountsForParent`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAccountsForParent`: see [`list_accounts_for_parent`](list_accounts_for_parent) for its parameters, errors and an example.
     pub fn list_accounts_for_parent(
         &self,
     ) -> list_accounts_for_parent::ListAccountsForParentBuilder {
         list_accounts_for_parent::ListAccountsForParentBuilder::new(self.inner.clone())
     }
 
-    /// `ListAncestors`.
+    /// Read and write; requires `ChildId`.
+    ///
+    /// Action `ListAncestors`: see [`list_ancestors`](list_ancestors) for its parameters, errors and an example.
     pub fn list_ancestors(&self) -> list_ancestors::ListAncestorsBuilder {
         list_ancestors::ListAncestorsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAssociatedTransferSetting`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAssociatedTransferSetting`: see [`list_associated_transfer_setting`](list_associated_transfer_setting) for its parameters, errors and an example.
     pub fn list_associated_transfer_setting(
         &self,
     ) -> list_associated_transfer_setting::ListAssociatedTransferSettingBuilder {
@@ -1217,7 +1353,9 @@ impl Client {
         )
     }
 
-    /// `ListAutoGroupingRemediations`.
+    /// Read, paged; requires `RuleId`.
+    ///
+    /// Action `ListAutoGroupingRemediations`: see [`list_auto_grouping_remediations`](list_auto_grouping_remediations) for its parameters, errors and an example.
     pub fn list_auto_grouping_remediations(
         &self,
     ) -> list_auto_grouping_remediations::ListAutoGroupingRemediationsBuilder {
@@ -1226,21 +1364,27 @@ impl Client {
         )
     }
 
-    /// `ListAutoGroupingRules`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAutoGroupingRules`: see [`list_auto_grouping_rules`](list_auto_grouping_rules) for its parameters, errors and an example.
     pub fn list_auto_grouping_rules(
         &self,
     ) -> list_auto_grouping_rules::ListAutoGroupingRulesBuilder {
         list_auto_grouping_rules::ListAutoGroupingRulesBuilder::new(self.inner.clone())
     }
 
-    /// `ListControlPolicies`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListControlPolicies`: see [`list_control_policies`](list_control_policies) for its parameters, errors and an example.
     pub fn list_control_policies(
         &self,
     ) -> list_control_policies::ListControlPoliciesBuilder {
         list_control_policies::ListControlPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListControlPolicyAttachmentsForTarget`.
+    /// Read; requires `TargetId`.
+    ///
+    /// Action `ListControlPolicyAttachmentsForTarget`: see [`list_control_policy_attachments_for_target`](list_control_policy_attachments_for_target) for its parameters, errors and an example.
     pub fn list_control_policy_attachments_for_target(
         &self,
     ) -> list_control_policy_attachments_for_target::ListControlPolicyAttachmentsForTargetBuilder {
@@ -1249,7 +1393,9 @@ impl Client {
         )
     }
 
-    /// `ListDelegatedAdministrators`.
+    /// Read and write, paged; no required parameters.
+    ///
+    /// Action `ListDelegatedAdministrators`: see [`list_delegated_administrators`](list_delegated_administrators) for its parameters, errors and an example.
     pub fn list_delegated_administrators(
         &self,
     ) -> list_delegated_administrators::ListDelegatedAdministratorsBuilder {
@@ -1258,7 +1404,9 @@ impl Client {
         )
     }
 
-    /// `ListDelegatedServicesForAccount`.
+    /// Read; requires `AccountId`.
+    ///
+    /// Action `ListDelegatedServicesForAccount`: see [`list_delegated_services_for_account`](list_delegated_services_for_account) for its parameters, errors and an example.
     pub fn list_delegated_services_for_account(
         &self,
     ) -> list_delegated_services_for_account::ListDelegatedServicesForAccountBuilder {
@@ -1267,14 +1415,18 @@ impl Client {
         )
     }
 
-    /// `ListFoldersForParent`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListFoldersForParent`: see [`list_folders_for_parent`](list_folders_for_parent) for its parameters, errors and an example.
     pub fn list_folders_for_parent(
         &self,
     ) -> list_folders_for_parent::ListFoldersForParentBuilder {
         list_folders_for_parent::ListFoldersForParentBuilder::new(self.inner.clone())
     }
 
-    /// `ListHandshakesForAccount`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListHandshakesForAccount`: see [`list_handshakes_for_account`](list_handshakes_for_account) for its parameters, errors and an example.
     pub fn list_handshakes_for_account(
         &self,
     ) -> list_handshakes_for_account::ListHandshakesForAccountBuilder {
@@ -1283,7 +1435,9 @@ impl Client {
         )
     }
 
-    /// `ListHandshakesForResourceDirectory`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListHandshakesForResourceDirectory`: see [`list_handshakes_for_resource_directory`](list_handshakes_for_resource_directory) for its parameters, errors and an example.
     pub fn list_handshakes_for_resource_directory(
         &self,
     ) -> list_handshakes_for_resource_directory::ListHandshakesForResourceDirectoryBuilder {
@@ -1292,26 +1446,34 @@ impl Client {
         )
     }
 
-    /// `ListPolicies`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListPolicies`: see [`list_policies`](list_policies) for its parameters, errors and an example.
     pub fn list_policies(&self) -> list_policies::ListPoliciesBuilder {
         list_policies::ListPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListPolicyAttachments`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListPolicyAttachments`: see [`list_policy_attachments`](list_policy_attachments) for its parameters, errors and an example.
     pub fn list_policy_attachments(
         &self,
     ) -> list_policy_attachments::ListPolicyAttachmentsBuilder {
         list_policy_attachments::ListPolicyAttachmentsBuilder::new(self.inner.clone())
     }
 
-    /// `ListPolicyVersions`.
+    /// Read; requires `PolicyType`, `PolicyName`.
+    ///
+    /// Action `ListPolicyVersions`: see [`list_policy_versions`](list_policy_versions) for its parameters, errors and an example.
     pub fn list_policy_versions(
         &self,
     ) -> list_policy_versions::ListPolicyVersionsBuilder {
         list_policy_versions::ListPolicyVersionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListResourceGroupCapability`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListResourceGroupCapability`: see [`list_resource_group_capability`](list_resource_group_capability) for its parameters, errors and an example.
     pub fn list_resource_group_capability(
         &self,
     ) -> list_resource_group_capability::ListResourceGroupCapabilityBuilder {
@@ -1320,14 +1482,18 @@ impl Client {
         )
     }
 
-    /// `ListResourceGroups`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListResourceGroups`: see [`list_resource_groups`](list_resource_groups) for its parameters, errors and an example.
     pub fn list_resource_groups(
         &self,
     ) -> list_resource_groups::ListResourceGroupsBuilder {
         list_resource_groups::ListResourceGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `ListResourceGroupsWithAuthDetails`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListResourceGroupsWithAuthDetails`: see [`list_resource_groups_with_auth_details`](list_resource_groups_with_auth_details) for its parameters, errors and an example.
     pub fn list_resource_groups_with_auth_details(
         &self,
     ) -> list_resource_groups_with_auth_details::ListResourceGroupsWithAuthDetailsBuilder {
@@ -1336,32 +1502,44 @@ impl Client {
         )
     }
 
-    /// `ListResources`.
+    /// Read and write, paged; no required parameters.
+    ///
+    /// Action `ListResources`: see [`list_resources`](list_resources) for its parameters, errors and an example.
     pub fn list_resources(&self) -> list_resources::ListResourcesBuilder {
         list_resources::ListResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListRoles`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListRoles`: see [`list_roles`](list_roles) for its parameters, errors and an example.
     pub fn list_roles(&self) -> list_roles::ListRolesBuilder {
         list_roles::ListRolesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagKeys`.
+    /// Read, paged; requires `ResourceType`.
+    ///
+    /// Action `ListTagKeys`: see [`list_tag_keys`](list_tag_keys) for its parameters, errors and an example.
     pub fn list_tag_keys(&self) -> list_tag_keys::ListTagKeysBuilder {
         list_tag_keys::ListTagKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagValues`.
+    /// Read, paged; requires `ResourceType`, `TagKey`.
+    ///
+    /// Action `ListTagValues`: see [`list_tag_values`](list_tag_values) for its parameters, errors and an example.
     pub fn list_tag_values(&self) -> list_tag_values::ListTagValuesBuilder {
         list_tag_values::ListTagValuesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTargetAttachmentsForControlPolicy`.
+    /// Read, paged; requires `PolicyId`.
+    ///
+    /// Action `ListTargetAttachmentsForControlPolicy`: see [`list_target_attachments_for_control_policy`](list_target_attachments_for_control_policy) for its parameters, errors and an example.
     pub fn list_target_attachments_for_control_policy(
         &self,
     ) -> list_target_attachments_for_control_policy::ListTargetAttachmentsForControlPolicyBuilder {
@@ -1370,7 +1548,9 @@ impl Client {
         )
     }
 
-    /// `ListTrustedServiceStatus`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListTrustedServiceStatus`: see [`list_trusted_service_status`](list_trusted_service_status) for its parameters, errors and an example.
     pub fn list_trusted_service_status(
         &self,
     ) -> list_trusted_service_status::ListTrustedServiceStatusBuilder {
@@ -1379,7 +1559,9 @@ impl Client {
         )
     }
 
-    /// `LookupResourceGroupEvents`.
+    /// Read, paged; requires `EventCategory`.
+    ///
+    /// Action `LookupResourceGroupEvents`: see [`lookup_resource_group_events`](lookup_resource_group_events) for its parameters, errors and an example.
     pub fn lookup_resource_group_events(
         &self,
     ) -> lookup_resource_group_events::LookupResourceGroupEventsBuilder {
@@ -1388,24 +1570,32 @@ impl Client {
         )
     }
 
-    /// `MoveAccount`.
+    /// Read and write; requires `AccountId`, `DestinationFolderId`.
+    ///
+    /// Action `MoveAccount`: see [`move_account`](move_account) for its parameters, errors and an example.
     pub fn move_account(&self) -> move_account::MoveAccountBuilder {
         move_account::MoveAccountBuilder::new(self.inner.clone())
     }
 
-    /// `MoveResources`.
+    /// Read and write; requires `ResourceGroupId`, `Resources`.
+    ///
+    /// Action `MoveResources`: see [`move_resources`](move_resources) for its parameters, errors and an example.
     pub fn move_resources(&self) -> move_resources::MoveResourcesBuilder {
         move_resources::MoveResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `PromoteResourceAccount`.
+    /// Read and write; requires `AccountId`, `Email`.
+    ///
+    /// Action `PromoteResourceAccount`: see [`promote_resource_account`](promote_resource_account) for its parameters, errors and an example.
     pub fn promote_resource_account(
         &self,
     ) -> promote_resource_account::PromoteResourceAccountBuilder {
         promote_resource_account::PromoteResourceAccountBuilder::new(self.inner.clone())
     }
 
-    /// `RegisterDelegatedAdministrator`.
+    /// Read and write; requires `AccountId`, `ServicePrincipal`.
+    ///
+    /// Action `RegisterDelegatedAdministrator`: see [`register_delegated_administrator`](register_delegated_administrator) for its parameters, errors and an example.
     pub fn register_delegated_administrator(
         &self,
     ) -> register_delegated_administrator::RegisterDelegatedAdministratorBuilder {
@@ -1414,14 +1604,18 @@ impl Client {
         )
     }
 
-    /// `RemoveCloudAccount`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `RemoveCloudAccount`: see [`remove_cloud_account`](remove_cloud_account) for its parameters, errors and an example.
     pub fn remove_cloud_account(
         &self,
     ) -> remove_cloud_account::RemoveCloudAccountBuilder {
         remove_cloud_account::RemoveCloudAccountBuilder::new(self.inner.clone())
     }
 
-    /// `ResendCreateCloudAccountEmail`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `ResendCreateCloudAccountEmail`: see [`resend_create_cloud_account_email`](resend_create_cloud_account_email) for its parameters, errors and an example.
     pub fn resend_create_cloud_account_email(
         &self,
     ) -> resend_create_cloud_account_email::ResendCreateCloudAccountEmailBuilder {
@@ -1430,7 +1624,9 @@ impl Client {
         )
     }
 
-    /// `ResendPromoteResourceAccountEmail`.
+    /// Read and write; requires `RecordId`.
+    ///
+    /// Action `ResendPromoteResourceAccountEmail`: see [`resend_promote_resource_account_email`](resend_promote_resource_account_email) for its parameters, errors and an example.
     pub fn resend_promote_resource_account_email(
         &self,
     ) -> resend_promote_resource_account_email::ResendPromoteResourceAccountEmailBuilder {
@@ -1439,7 +1635,9 @@ impl Client {
         )
     }
 
-    /// `RetryChangeAccountEmail`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `RetryChangeAccountEmail`: see [`retry_change_account_email`](retry_change_account_email) for its parameters, errors and an example.
     pub fn retry_change_account_email(
         &self,
     ) -> retry_change_account_email::RetryChangeAccountEmailBuilder {
@@ -1448,7 +1646,9 @@ impl Client {
         )
     }
 
-    /// `SendVerificationCodeForBindSecureMobilePhone`.
+    /// Read and write; requires `SecureMobilePhone`, `AccountId`.
+    ///
+    /// Action `SendVerificationCodeForBindSecureMobilePhone`: see [`send_verification_code_for_bind_secure_mobile_phone`](send_verification_code_for_bind_secure_mobile_phone) for its parameters, errors and an example.
     pub fn send_verification_code_for_bind_secure_mobile_phone(
         &self,
     ) -> send_verification_code_for_bind_secure_mobile_phone::SendVerificationCodeForBindSecureMobilePhoneBuilder {
@@ -1457,7 +1657,9 @@ impl Client {
         )
     }
 
-    /// `SendVerificationCodeForEnableRD`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `SendVerificationCodeForEnableRD`: see [`send_verification_code_for_enable_rd`](send_verification_code_for_enable_rd) for its parameters, errors and an example.
     pub fn send_verification_code_for_enable_rd(
         &self,
     ) -> send_verification_code_for_enable_rd::SendVerificationCodeForEnableRdBuilder {
@@ -1466,7 +1668,9 @@ impl Client {
         )
     }
 
-    /// `SetDefaultPolicyVersion`.
+    /// Read and write; requires `PolicyName`, `VersionId`.
+    ///
+    /// Action `SetDefaultPolicyVersion`: see [`set_default_policy_version`](set_default_policy_version) for its parameters, errors and an example.
     pub fn set_default_policy_version(
         &self,
     ) -> set_default_policy_version::SetDefaultPolicyVersionBuilder {
@@ -1475,7 +1679,9 @@ impl Client {
         )
     }
 
-    /// `SetMemberDeletionPermission`.
+    /// Read and write; requires `Status`.
+    ///
+    /// Action `SetMemberDeletionPermission`: see [`set_member_deletion_permission`](set_member_deletion_permission) for its parameters, errors and an example.
     pub fn set_member_deletion_permission(
         &self,
     ) -> set_member_deletion_permission::SetMemberDeletionPermissionBuilder {
@@ -1484,22 +1690,30 @@ impl Client {
         )
     }
 
-    /// `TagResources`.
+    /// Read and write; requires `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Read and write; requires `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAccount`.
+    /// Read and write; requires `AccountId`.
+    ///
+    /// Action `UpdateAccount`: see [`update_account`](update_account) for its parameters, errors and an example.
     pub fn update_account(&self) -> update_account::UpdateAccountBuilder {
         update_account::UpdateAccountBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAssociatedTransferSetting`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateAssociatedTransferSetting`: see [`update_associated_transfer_setting`](update_associated_transfer_setting) for its parameters, errors and an example.
     pub fn update_associated_transfer_setting(
         &self,
     ) -> update_associated_transfer_setting::UpdateAssociatedTransferSettingBuilder {
@@ -1508,7 +1722,9 @@ impl Client {
         )
     }
 
-    /// `UpdateAutoGroupingConfig`.
+    /// Write; no required parameters.
+    ///
+    /// Action `UpdateAutoGroupingConfig`: see [`update_auto_grouping_config`](update_auto_grouping_config) for its parameters, errors and an example.
     pub fn update_auto_grouping_config(
         &self,
     ) -> update_auto_grouping_config::UpdateAutoGroupingConfigBuilder {
@@ -1517,33 +1733,43 @@ impl Client {
         )
     }
 
-    /// `UpdateAutoGroupingRule`.
+    /// Write; requires `RuleId`, `RuleName`, `RuleContents`.
+    ///
+    /// Action `UpdateAutoGroupingRule`: see [`update_auto_grouping_rule`](update_auto_grouping_rule) for its parameters, errors and an example.
     pub fn update_auto_grouping_rule(
         &self,
     ) -> update_auto_grouping_rule::UpdateAutoGroupingRuleBuilder {
         update_auto_grouping_rule::UpdateAutoGroupingRuleBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateControlPolicy`.
+    /// Read and write; requires `PolicyId`.
+    ///
+    /// Action `UpdateControlPolicy`: see [`update_control_policy`](update_control_policy) for its parameters, errors and an example.
     pub fn update_control_policy(
         &self,
     ) -> update_control_policy::UpdateControlPolicyBuilder {
         update_control_policy::UpdateControlPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateFolder`.
+    /// Read and write; requires `FolderId`, `NewFolderName`.
+    ///
+    /// Action `UpdateFolder`: see [`update_folder`](update_folder) for its parameters, errors and an example.
     pub fn update_folder(&self) -> update_folder::UpdateFolderBuilder {
         update_folder::UpdateFolderBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateResourceGroup`.
+    /// Read and write; requires `ResourceGroupId`, `NewDisplayName`.
+    ///
+    /// Action `UpdateResourceGroup`: see [`update_resource_group`](update_resource_group) for its parameters, errors and an example.
     pub fn update_resource_group(
         &self,
     ) -> update_resource_group::UpdateResourceGroupBuilder {
         update_resource_group::UpdateResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateResourceGroupAdminSetting`.
+    /// Write; requires `CreatorAsAdmin`.
+    ///
+    /// Action `UpdateResourceGroupAdminSetting`: see [`update_resource_group_admin_setting`](update_resource_group_admin_setting) for its parameters, errors and an example.
     pub fn update_resource_group_admin_setting(
         &self,
     ) -> update_resource_group_admin_setting::UpdateResourceGroupAdminSettingBuilder {
@@ -1552,7 +1778,9 @@ impl Client {
         )
     }
 
-    /// `UpdateRole`.
+    /// Read and write; requires `RoleName`.
+    ///
+    /// Action `UpdateRole`: see [`update_role`](update_role) for its parameters, errors and an example.
     pub fn update_role(&self) -> update_role::UpdateRoleBuilder {
         update_role::UpdateRoleBuilder::new(self.inner.clone())
     }

@@ -660,7 +660,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AddAccessControlListEntry`.
+    /// Read and write; requires `RegionId`.
+    ///
+    /// Action `AddAccessControlListEntry`: see [`add_access_control_list_entry`](add_access_control_list_entry) for its parameters, errors and an example.
     pub fn add_access_control_list_entry(
         &self,
     ) -> add_access_control_list_entry::AddAccessControlListEntryBuilder {
@@ -669,12 +671,16 @@ impl Client {
         )
     }
 
-    /// `AddBackendServers`.
+    /// Write; requires `LoadBalancerId`.
+    ///
+    /// Action `AddBackendServers`: see [`add_backend_servers`](add_backend_servers) for its parameters, errors and an example.
     pub fn add_backend_servers(&self) -> add_backend_servers::AddBackendServersBuilder {
         add_backend_servers::AddBackendServersBuilder::new(self.inner.clone())
     }
 
-    /// `AddListenerWhiteListItem`.
+    /// Unspecified kind; requires `LoadBalancerId`, `ListenerPort`, `SourceItems`.
+    ///
+    /// Action `AddListenerWhiteListItem`: see [`add_listener_white_list_item`](add_listener_white_list_item) for its parameters, errors and an example.
     pub fn add_listener_white_list_item(
         &self,
     ) -> add_listener_white_list_item::AddListenerWhiteListItemBuilder {
@@ -683,12 +689,16 @@ impl Client {
         )
     }
 
-    /// `AddTags`.
+    /// Unspecified kind; requires `RegionId`, `LoadBalancerId`, `Tags`.
+    ///
+    /// Action `AddTags`: see [`add_tags`](add_tags) for its parameters, errors and an example.
     pub fn add_tags(&self) -> add_tags::AddTagsBuilder {
         add_tags::AddTagsBuilder::new(self.inner.clone())
     }
 
-    /// `AddVServerGroupBackendServers`.
+    /// Write; requires `RegionId`, `VServerGroupId`, `BackendServers`.
+    ///
+    /// Action `AddVServerGroupBackendServers`: see [`add_v_server_group_backend_servers`](add_v_server_group_backend_servers) for its parameters, errors and an example.
     pub fn add_v_server_group_backend_servers(
         &self,
     ) -> add_v_server_group_backend_servers::AddVServerGroupBackendServersBuilder {
@@ -697,7 +707,9 @@ impl Client {
         )
     }
 
-    /// `CreateAccessControlList`.
+    /// Unspecified kind; requires `RegionId`, `AclName`.
+    ///
+    /// Action `CreateAccessControlList`: see [`create_access_control_list`](create_access_control_list) for its parameters, errors and an example.
     pub fn create_access_control_list(
         &self,
     ) -> create_access_control_list::CreateAccessControlListBuilder {
@@ -706,21 +718,27 @@ impl Client {
         )
     }
 
-    /// `CreateDomainExtension`.
+    /// Write; requires `RegionId`, `LoadBalancerId`, `ListenerPort`, `Domain`.
+    ///
+    /// Action `CreateDomainExtension`: see [`create_domain_extension`](create_domain_extension) for its parameters, errors and an example.
     pub fn create_domain_extension(
         &self,
     ) -> create_domain_extension::CreateDomainExtensionBuilder {
         create_domain_extension::CreateDomainExtensionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLoadBalancer`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateLoadBalancer`: see [`create_load_balancer`](create_load_balancer) for its parameters, errors and an example.
     pub fn create_load_balancer(
         &self,
     ) -> create_load_balancer::CreateLoadBalancerBuilder {
         create_load_balancer::CreateLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLoadBalancerHTTPListener`.
+    /// Write; requires `LoadBalancerId`, `ListenerPort`, `HealthCheck`.
+    ///
+    /// Action `CreateLoadBalancerHTTPListener`: see [`create_load_balancer_http_listener`](create_load_balancer_http_listener) for its parameters, errors and an example.
     pub fn create_load_balancer_http_listener(
         &self,
     ) -> create_load_balancer_http_listener::CreateLoadBalancerHttpListenerBuilder {
@@ -729,7 +747,9 @@ impl Client {
         )
     }
 
-    /// `CreateLoadBalancerHTTPSListener`.
+    /// Write; requires `LoadBalancerId`, `Bandwidth`, `ListenerPort`, `HealthCheck`.
+    ///
+    /// Action `CreateLoadBalancerHTTPSListener`: see [`create_load_balancer_https_listener`](create_load_balancer_https_listener) for its parameters, errors and an example.
     pub fn create_load_balancer_https_listener(
         &self,
     ) -> create_load_balancer_https_listener::CreateLoadBalancerHttpsListenerBuilder {
@@ -738,7 +758,9 @@ impl Client {
         )
     }
 
-    /// `CreateLoadBalancerTCPListener`.
+    /// Read and write; requires `LoadBalancerId`, `ListenerPort`, `Bandwidth`.
+    ///
+    /// Action `CreateLoadBalancerTCPListener`: see [`create_load_balancer_tcp_listener`](create_load_balancer_tcp_listener) for its parameters, errors and an example.
     pub fn create_load_balancer_tcp_listener(
         &self,
     ) -> create_load_balancer_tcp_listener::CreateLoadBalancerTcpListenerBuilder {
@@ -747,7 +769,9 @@ impl Client {
         )
     }
 
-    /// `CreateLoadBalancerUDPListener`.
+    /// Read and write; requires `LoadBalancerId`, `ListenerPort`, `Bandwidth`.
+    ///
+    /// Action `CreateLoadBalancerUDPListener`: see [`create_load_balancer_udp_listener`](create_load_balancer_udp_listener) for its parameters, errors and an example.
     pub fn create_load_balancer_udp_listener(
         &self,
     ) -> create_load_balancer_udp_listener::CreateLoadBalancerUdpListenerBuilder {
@@ -756,7 +780,9 @@ impl Client {
         )
     }
 
-    /// `CreateMasterSlaveServerGroup`.
+    /// Read and write; requires `RegionId`, `LoadBalancerId`.
+    ///
+    /// Action `CreateMasterSlaveServerGroup`: see [`create_master_slave_server_group`](create_master_slave_server_group) for its parameters, errors and an example.
     pub fn create_master_slave_server_group(
         &self,
     ) -> create_master_slave_server_group::CreateMasterSlaveServerGroupBuilder {
@@ -765,26 +791,34 @@ impl Client {
         )
     }
 
-    /// `CreateRules`.
+    /// Read and write; requires `RegionId`, `LoadBalancerId`, `ListenerPort`, `RuleList`.
+    ///
+    /// Action `CreateRules`: see [`create_rules`](create_rules) for its parameters, errors and an example.
     pub fn create_rules(&self) -> create_rules::CreateRulesBuilder {
         create_rules::CreateRulesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTLSCipherPolicy`.
+    /// Read and write; requires `RegionId`, `Name`, `Ciphers`, `TLSVersions`.
+    ///
+    /// Action `CreateTLSCipherPolicy`: see [`create_tls_cipher_policy`](create_tls_cipher_policy) for its parameters, errors and an example.
     pub fn create_tls_cipher_policy(
         &self,
     ) -> create_tls_cipher_policy::CreateTlsCipherPolicyBuilder {
         create_tls_cipher_policy::CreateTlsCipherPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVServerGroup`.
+    /// Unspecified kind; requires `RegionId`, `LoadBalancerId`.
+    ///
+    /// Action `CreateVServerGroup`: see [`create_v_server_group`](create_v_server_group) for its parameters, errors and an example.
     pub fn create_v_server_group(
         &self,
     ) -> create_v_server_group::CreateVServerGroupBuilder {
         create_v_server_group::CreateVServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAccessControlList`.
+    /// Unspecified kind; requires `RegionId`, `AclId`.
+    ///
+    /// Action `DeleteAccessControlList`: see [`delete_access_control_list`](delete_access_control_list) for its parameters, errors and an example.
     pub fn delete_access_control_list(
         &self,
     ) -> delete_access_control_list::DeleteAccessControlListBuilder {
@@ -793,7 +827,9 @@ impl Client {
         )
     }
 
-    /// `DeleteAccessLogsDownloadAttribute`.
+    /// Write; requires `RegionId`, `LogsDownloadAttributes`.
+    ///
+    /// Action `DeleteAccessLogsDownloadAttribute`: see [`delete_access_logs_download_attribute`](delete_access_logs_download_attribute) for its parameters, errors and an example.
     pub fn delete_access_logs_download_attribute(
         &self,
     ) -> delete_access_logs_download_attribute::DeleteAccessLogsDownloadAttributeBuilder {
@@ -802,28 +838,36 @@ impl Client {
         )
     }
 
-    /// `DeleteCACertificate`.
+    /// Unspecified kind; requires `RegionId`, `CACertificateId`.
+    ///
+    /// Action `DeleteCACertificate`: see [`delete_ca_certificate`](delete_ca_certificate) for its parameters, errors and an example.
     pub fn delete_ca_certificate(
         &self,
     ) -> delete_ca_certificate::DeleteCaCertificateBuilder {
         delete_ca_certificate::DeleteCaCertificateBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDomainExtension`.
+    /// Unspecified kind; requires `RegionId`, `DomainExtensionId`.
+    ///
+    /// Action `DeleteDomainExtension`: see [`delete_domain_extension`](delete_domain_extension) for its parameters, errors and an example.
     pub fn delete_domain_extension(
         &self,
     ) -> delete_domain_extension::DeleteDomainExtensionBuilder {
         delete_domain_extension::DeleteDomainExtensionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLoadBalancer`.
+    /// Write; requires `LoadBalancerId`.
+    ///
+    /// Action `DeleteLoadBalancer`: see [`delete_load_balancer`](delete_load_balancer) for its parameters, errors and an example.
     pub fn delete_load_balancer(
         &self,
     ) -> delete_load_balancer::DeleteLoadBalancerBuilder {
         delete_load_balancer::DeleteLoadBalancerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLoadBalancerListener`.
+    /// Unspecified kind; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DeleteLoadBalancerListener`: see [`delete_load_balancer_listener`](delete_load_balancer_listener) for its parameters, errors and an example.
     pub fn delete_load_balancer_listener(
         &self,
     ) -> delete_load_balancer_listener::DeleteLoadBalancerListenerBuilder {
@@ -832,7 +876,9 @@ impl Client {
         )
     }
 
-    /// `DeleteMasterSlaveServerGroup`.
+    /// Unspecified kind; requires `RegionId`, `MasterSlaveServerGroupId`.
+    ///
+    /// Action `DeleteMasterSlaveServerGroup`: see [`delete_master_slave_server_group`](delete_master_slave_server_group) for its parameters, errors and an example.
     pub fn delete_master_slave_server_group(
         &self,
     ) -> delete_master_slave_server_group::DeleteMasterSlaveServerGroupBuilder {
@@ -841,12 +887,16 @@ impl Client {
         )
     }
 
-    /// `DeleteRules`.
+    /// Unspecified kind; requires `RegionId`, `RuleIds`.
+    ///
+    /// Action `DeleteRules`: see [`delete_rules`](delete_rules) for its parameters, errors and an example.
     pub fn delete_rules(&self) -> delete_rules::DeleteRulesBuilder {
         delete_rules::DeleteRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteServerCertificate`.
+    /// Unspecified kind; requires `ServerCertificateId`.
+    ///
+    /// Action `DeleteServerCertificate`: see [`delete_server_certificate`](delete_server_certificate) for its parameters, errors and an example.
     pub fn delete_server_certificate(
         &self,
     ) -> delete_server_certificate::DeleteServerCertificateBuilder {
@@ -855,21 +905,27 @@ impl Client {
         )
     }
 
-    /// `DeleteTLSCipherPolicy`.
+    /// Read and write; requires `RegionId`, `TLSCipherPolicyId`.
+    ///
+    /// Action `DeleteTLSCipherPolicy`: see [`delete_tls_cipher_policy`](delete_tls_cipher_policy) for its parameters, errors and an example.
     pub fn delete_tls_cipher_policy(
         &self,
     ) -> delete_tls_cipher_policy::DeleteTlsCipherPolicyBuilder {
         delete_tls_cipher_policy::DeleteTlsCipherPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVServerGroup`.
+    /// Write; requires `RegionId`, `VServerGroupId`.
+    ///
+    /// Action `DeleteVServerGroup`: see [`delete_v_server_group`](delete_v_server_group) for its parameters, errors and an example.
     pub fn delete_v_server_group(
         &self,
     ) -> delete_v_server_group::DeleteVServerGroupBuilder {
         delete_v_server_group::DeleteVServerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccessControlListAttribute`.
+    /// Read; requires `RegionId`, `AclId`.
+    ///
+    /// Action `DescribeAccessControlListAttribute`: see [`describe_access_control_list_attribute`](describe_access_control_list_attribute) for its parameters, errors and an example.
     pub fn describe_access_control_list_attribute(
         &self,
     ) -> describe_access_control_list_attribute::DescribeAccessControlListAttributeBuilder {
@@ -878,7 +934,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAccessControlLists`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAccessControlLists`: see [`describe_access_control_lists`](describe_access_control_lists) for its parameters, errors and an example.
     pub fn describe_access_control_lists(
         &self,
     ) -> describe_access_control_lists::DescribeAccessControlListsBuilder {
@@ -887,7 +945,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAccessLogsDownloadAttribute`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAccessLogsDownloadAttribute`: see [`describe_access_logs_download_attribute`](describe_access_logs_download_attribute) for its parameters, errors and an example.
     pub fn describe_access_logs_download_attribute(
         &self,
     ) -> describe_access_logs_download_attribute::DescribeAccessLogsDownloadAttributeBuilder {
@@ -896,7 +956,9 @@ impl Client {
         )
     }
 
-    /// `DescribeAvailableResource`.
+    /// Unspecified kind; requires `RegionId`.
+    ///
+    /// Action `DescribeAvailableResource`: see [`describe_available_resource`](describe_available_resource) for its parameters, errors and an example.
     pub fn describe_available_resource(
         &self,
     ) -> describe_available_resource::DescribeAvailableResourceBuilder {
@@ -905,14 +967,18 @@ impl Client {
         )
     }
 
-    /// `DescribeCACertificates`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeCACertificates`: see [`describe_ca_certificates`](describe_ca_certificates) for its parameters, errors and an example.
     pub fn describe_ca_certificates(
         &self,
     ) -> describe_ca_certificates::DescribeCaCertificatesBuilder {
         describe_ca_certificates::DescribeCaCertificatesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeDomainExtensionAttribute`.
+    /// Read; requires `RegionId`, `DomainExtensionId`.
+    ///
+    /// Action `DescribeDomainExtensionAttribute`: see [`describe_domain_extension_attribute`](describe_domain_extension_attribute) for its parameters, errors and an example.
     pub fn describe_domain_extension_attribute(
         &self,
     ) -> describe_domain_extension_attribute::DescribeDomainExtensionAttributeBuilder {
@@ -921,7 +987,9 @@ impl Client {
         )
     }
 
-    /// `DescribeDomainExtensions`.
+    /// Read; requires `RegionId`, `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeDomainExtensions`: see [`describe_domain_extensions`](describe_domain_extensions) for its parameters, errors and an example.
     pub fn describe_domain_extensions(
         &self,
     ) -> describe_domain_extensions::DescribeDomainExtensionsBuilder {
@@ -930,14 +998,18 @@ impl Client {
         )
     }
 
-    /// `DescribeHealthStatus`.
+    /// Read; requires `LoadBalancerId`.
+    ///
+    /// Action `DescribeHealthStatus`: see [`describe_health_status`](describe_health_status) for its parameters, errors and an example.
     pub fn describe_health_status(
         &self,
     ) -> describe_health_status::DescribeHealthStatusBuilder {
         describe_health_status::DescribeHealthStatusBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHighDefinationMonitor`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeHighDefinationMonitor`: see [`describe_high_defination_monitor`](describe_high_defination_monitor) for its parameters, errors and an example.
     pub fn describe_high_defination_monitor(
         &self,
     ) -> describe_high_defination_monitor::DescribeHighDefinationMonitorBuilder {
@@ -946,7 +1018,9 @@ impl Client {
         )
     }
 
-    /// `DescribeListenerAccessControlAttribute`.
+    /// Read; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeListenerAccessControlAttribute`: see [`describe_listener_access_control_attribute`](describe_listener_access_control_attribute) for its parameters, errors and an example.
     pub fn describe_listener_access_control_attribute(
         &self,
     ) -> describe_listener_access_control_attribute::DescribeListenerAccessControlAttributeBuilder {
@@ -955,7 +1029,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerAttribute`.
+    /// Read; requires `LoadBalancerId`.
+    ///
+    /// Action `DescribeLoadBalancerAttribute`: see [`describe_load_balancer_attribute`](describe_load_balancer_attribute) for its parameters, errors and an example.
     pub fn describe_load_balancer_attribute(
         &self,
     ) -> describe_load_balancer_attribute::DescribeLoadBalancerAttributeBuilder {
@@ -964,7 +1040,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerHTTPListenerAttribute`.
+    /// Read; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeLoadBalancerHTTPListenerAttribute`: see [`describe_load_balancer_http_listener_attribute`](describe_load_balancer_http_listener_attribute) for its parameters, errors and an example.
     pub fn describe_load_balancer_http_listener_attribute(
         &self,
     ) -> describe_load_balancer_http_listener_attribute::DescribeLoadBalancerHttpListenerAttributeBuilder {
@@ -973,7 +1051,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerHTTPSListenerAttribute`.
+    /// Read; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeLoadBalancerHTTPSListenerAttribute`: see [`describe_load_balancer_https_listener_attribute`](describe_load_balancer_https_listener_attribute) for its parameters, errors and an example.
     pub fn describe_load_balancer_https_listener_attribute(
         &self,
     ) -> describe_load_balancer_https_listener_attribute::DescribeLoadBalancerHttpsListenerAttributeBuilder {
@@ -982,7 +1062,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerListeners`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeLoadBalancerListeners`: see [`describe_load_balancer_listeners`](describe_load_balancer_listeners) for its parameters, errors and an example.
     pub fn describe_load_balancer_listeners(
         &self,
     ) -> describe_load_balancer_listeners::DescribeLoadBalancerListenersBuilder {
@@ -991,7 +1073,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerTCPListenerAttribute`.
+    /// Read; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeLoadBalancerTCPListenerAttribute`: see [`describe_load_balancer_tcp_listener_attribute`](describe_load_balancer_tcp_listener_attribute) for its parameters, errors and an example.
     pub fn describe_load_balancer_tcp_listener_attribute(
         &self,
     ) -> describe_load_balancer_tcp_listener_attribute::DescribeLoadBalancerTcpListenerAttributeBuilder {
@@ -1000,7 +1084,9 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancerUDPListenerAttribute`.
+    /// Read; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeLoadBalancerUDPListenerAttribute`: see [`describe_load_balancer_udp_listener_attribute`](describe_load_balancer_udp_listener_attribute) for its parameters, errors and an example.
     pub fn describe_load_balancer_udp_listener_attribute(
         &self,
     ) -> describe_load_balancer_udp_listener_attribute::DescribeLoadBalancerUdpListenerAttributeBuilder {
@@ -1009,14 +1095,18 @@ impl Client {
         )
     }
 
-    /// `DescribeLoadBalancers`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeLoadBalancers`: see [`describe_load_balancers`](describe_load_balancers) for its parameters, errors and an example.
     pub fn describe_load_balancers(
         &self,
     ) -> describe_load_balancers::DescribeLoadBalancersBuilder {
         describe_load_balancers::DescribeLoadBalancersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeMasterSlaveServerGroupAttribute`.
+    /// Read; requires `RegionId`, `MasterSlaveServerGroupId`.
+    ///
+    /// Action `DescribeMasterSlaveServerGroupAttribute`: see [`describe_master_slave_server_group_attribute`](describe_master_slave_server_group_attribute) for its parameters, errors and an example.
     pub fn describe_master_slave_server_group_attribute(
         &self,
     ) -> describe_master_slave_server_group_attribute::DescribeMasterSlaveServerGroupAttributeBuilder {
@@ -1025,7 +1115,9 @@ impl Client {
         )
     }
 
-    /// `DescribeMasterSlaveServerGroups`.
+    /// Read; requires `RegionId`, `LoadBalancerId`.
+    ///
+    /// Action `DescribeMasterSlaveServerGroups`: see [`describe_master_slave_server_groups`](describe_master_slave_server_groups) for its parameters, errors and an example.
     pub fn describe_master_slave_server_groups(
         &self,
     ) -> describe_master_slave_server_groups::DescribeMasterSlaveServerGroupsBuilder {
@@ -1034,24 +1126,32 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRuleAttribute`.
+    /// Read; requires `RegionId`, `RuleId`.
+    ///
+    /// Action `DescribeRuleAttribute`: see [`describe_rule_attribute`](describe_rule_attribute) for its parameters, errors and an example.
     pub fn describe_rule_attribute(
         &self,
     ) -> describe_rule_attribute::DescribeRuleAttributeBuilder {
         describe_rule_attribute::DescribeRuleAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRules`.
+    /// Read; requires `RegionId`, `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `DescribeRules`: see [`describe_rules`](describe_rules) for its parameters, errors and an example.
     pub fn describe_rules(&self) -> describe_rules::DescribeRulesBuilder {
         describe_rules::DescribeRulesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeServerCertificates`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeServerCertificates`: see [`describe_server_certificates`](describe_server_certificates) for its parameters, errors and an example.
     pub fn describe_server_certificates(
         &self,
     ) -> describe_server_certificates::DescribeServerCertificatesBuilder {
@@ -1060,12 +1160,16 @@ impl Client {
         )
     }
 
-    /// `DescribeTags`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVServerGroupAttribute`.
+    /// Read; requires `RegionId`, `VServerGroupId`.
+    ///
+    /// Action `DescribeVServerGroupAttribute`: see [`describe_v_server_group_attribute`](describe_v_server_group_attribute) for its parameters, errors and an example.
     pub fn describe_v_server_group_attribute(
         &self,
     ) -> describe_v_server_group_attribute::DescribeVServerGroupAttributeBuilder {
@@ -1074,19 +1178,25 @@ impl Client {
         )
     }
 
-    /// `DescribeVServerGroups`.
+    /// Read; requires `RegionId`, `LoadBalancerId`.
+    ///
+    /// Action `DescribeVServerGroups`: see [`describe_v_server_groups`](describe_v_server_groups) for its parameters, errors and an example.
     pub fn describe_v_server_groups(
         &self,
     ) -> describe_v_server_groups::DescribeVServerGroupsBuilder {
         describe_v_server_groups::DescribeVServerGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeZones`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `EnableHighDefinationMonitor`.
+    /// Write; requires `RegionId`, `LogProject`, `LogStore`.
+    ///
+    /// Action `EnableHighDefinationMonitor`: see [`enable_high_defination_monitor`](enable_high_defination_monitor) for its parameters, errors and an example.
     pub fn enable_high_defination_monitor(
         &self,
     ) -> enable_high_defination_monitor::EnableHighDefinationMonitorBuilder {
@@ -1095,19 +1205,25 @@ impl Client {
         )
     }
 
-    /// `ListTLSCipherPolicies`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTLSCipherPolicies`: see [`list_tls_cipher_policies`](list_tls_cipher_policies) for its parameters, errors and an example.
     pub fn list_tls_cipher_policies(
         &self,
     ) -> list_tls_cipher_policies::ListTlsCipherPoliciesBuilder {
         list_tls_cipher_policies::ListTlsCipherPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `RegionId`, `ResourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyHighDefinationMonitor`.
+    /// Write; requires `RegionId`, `LogProject`, `LogStore`.
+    ///
+    /// Action `ModifyHighDefinationMonitor`: see [`modify_high_defination_monitor`](modify_high_defination_monitor) for its parameters, errors and an example.
     pub fn modify_high_defination_monitor(
         &self,
     ) -> modify_high_defination_monitor::ModifyHighDefinationMonitorBuilder {
@@ -1116,7 +1232,9 @@ impl Client {
         )
     }
 
-    /// `ModifyLoadBalancerInstanceChargeType`.
+    /// Write; requires `RegionId`, `LoadBalancerId`, `InstanceChargeType`.
+    ///
+    /// Action `ModifyLoadBalancerInstanceChargeType`: see [`modify_load_balancer_instance_charge_type`](modify_load_balancer_instance_charge_type) for its parameters, errors and an example.
     pub fn modify_load_balancer_instance_charge_type(
         &self,
     ) -> modify_load_balancer_instance_charge_type::ModifyLoadBalancerInstanceChargeTypeBuilder {
@@ -1125,7 +1243,9 @@ impl Client {
         )
     }
 
-    /// `ModifyLoadBalancerInstanceSpec`.
+    /// Read and write; requires `LoadBalancerId`, `LoadBalancerSpec`.
+    ///
+    /// Action `ModifyLoadBalancerInstanceSpec`: see [`modify_load_balancer_instance_spec`](modify_load_balancer_instance_spec) for its parameters, errors and an example.
     pub fn modify_load_balancer_instance_spec(
         &self,
     ) -> modify_load_balancer_instance_spec::ModifyLoadBalancerInstanceSpecBuilder {
@@ -1134,7 +1254,9 @@ impl Client {
         )
     }
 
-    /// `ModifyLoadBalancerInternetSpec`.
+    /// Unspecified kind; requires `LoadBalancerId`.
+    ///
+    /// Action `ModifyLoadBalancerInternetSpec`: see [`modify_load_balancer_internet_spec`](modify_load_balancer_internet_spec) for its parameters, errors and an example.
     pub fn modify_load_balancer_internet_spec(
         &self,
     ) -> modify_load_balancer_internet_spec::ModifyLoadBalancerInternetSpecBuilder {
@@ -1143,7 +1265,9 @@ impl Client {
         )
     }
 
-    /// `ModifyLoadBalancerPayType`.
+    /// Write, deprecated; requires `RegionId`, `LoadBalancerId`.
+    ///
+    /// Action `ModifyLoadBalancerPayType`: see [`modify_load_balancer_pay_type`](modify_load_balancer_pay_type) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_load_balancer_pay_type(
         &self,
@@ -1153,7 +1277,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVServerGroupBackendServers`.
+    /// Write; requires `RegionId`, `VServerGroupId`.
+    ///
+    /// Action `ModifyVServerGroupBackendServers`: see [`modify_v_server_group_backend_servers`](modify_v_server_group_backend_servers) for its parameters, errors and an example.
     pub fn modify_v_server_group_backend_servers(
         &self,
     ) -> modify_v_server_group_backend_servers::ModifyVServerGroupBackendServersBuilder {
@@ -1162,12 +1288,16 @@ impl Client {
         )
     }
 
-    /// `MoveResourceGroup`.
+    /// Write; requires `RegionId`, `ResourceId`, `ResourceType`, `NewResourceGroupId`.
+    ///
+    /// Action `MoveResourceGroup`: see [`move_resource_group`](move_resource_group) for its parameters, errors and an example.
     pub fn move_resource_group(&self) -> move_resource_group::MoveResourceGroupBuilder {
         move_resource_group::MoveResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveAccessControlListEntry`.
+    /// Write; requires `RegionId`, `AclId`.
+    ///
+    /// Action `RemoveAccessControlListEntry`: see [`remove_access_control_list_entry`](remove_access_control_list_entry) for its parameters, errors and an example.
     pub fn remove_access_control_list_entry(
         &self,
     ) -> remove_access_control_list_entry::RemoveAccessControlListEntryBuilder {
@@ -1176,14 +1306,18 @@ impl Client {
         )
     }
 
-    /// `RemoveBackendServers`.
+    /// Read and write; requires `LoadBalancerId`, `BackendServers`.
+    ///
+    /// Action `RemoveBackendServers`: see [`remove_backend_servers`](remove_backend_servers) for its parameters, errors and an example.
     pub fn remove_backend_servers(
         &self,
     ) -> remove_backend_servers::RemoveBackendServersBuilder {
         remove_backend_servers::RemoveBackendServersBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveListenerWhiteListItem`.
+    /// Write; requires `LoadBalancerId`, `ListenerPort`, `SourceItems`.
+    ///
+    /// Action `RemoveListenerWhiteListItem`: see [`remove_listener_white_list_item`](remove_listener_white_list_item) for its parameters, errors and an example.
     pub fn remove_listener_white_list_item(
         &self,
     ) -> remove_listener_white_list_item::RemoveListenerWhiteListItemBuilder {
@@ -1192,12 +1326,16 @@ impl Client {
         )
     }
 
-    /// `RemoveTags`.
+    /// Write; requires `RegionId`, `LoadBalancerId`, `Tags`.
+    ///
+    /// Action `RemoveTags`: see [`remove_tags`](remove_tags) for its parameters, errors and an example.
     pub fn remove_tags(&self) -> remove_tags::RemoveTagsBuilder {
         remove_tags::RemoveTagsBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveVServerGroupBackendServers`.
+    /// Write; requires `RegionId`, `VServerGroupId`, `BackendServers`.
+    ///
+    /// Action `RemoveVServerGroupBackendServers`: see [`remove_v_server_group_backend_servers`](remove_v_server_group_backend_servers) for its parameters, errors and an example.
     pub fn remove_v_server_group_backend_servers(
         &self,
     ) -> remove_v_server_group_backend_servers::RemoveVServerGroupBackendServersBuilder {
@@ -1206,7 +1344,9 @@ impl Client {
         )
     }
 
-    /// `SetAccessControlListAttribute`.
+    /// Unspecified kind; requires `RegionId`, `AclId`, `AclName`.
+    ///
+    /// Action `SetAccessControlListAttribute`: see [`set_access_control_list_attribute`](set_access_control_list_attribute) for its parameters, errors and an example.
     pub fn set_access_control_list_attribute(
         &self,
     ) -> set_access_control_list_attribute::SetAccessControlListAttributeBuilder {
@@ -1215,7 +1355,9 @@ impl Client {
         )
     }
 
-    /// `SetAccessLogsDownloadAttribute`.
+    /// Write; requires `RegionId`, `LogsDownloadAttributes`.
+    ///
+    /// Action `SetAccessLogsDownloadAttribute`: see [`set_access_logs_download_attribute`](set_access_logs_download_attribute) for its parameters, errors and an example.
     pub fn set_access_logs_download_attribute(
         &self,
     ) -> set_access_logs_download_attribute::SetAccessLogsDownloadAttributeBuilder {
@@ -1224,19 +1366,25 @@ impl Client {
         )
     }
 
-    /// `SetBackendServers`.
+    /// Write; requires `LoadBalancerId`.
+    ///
+    /// Action `SetBackendServers`: see [`set_backend_servers`](set_backend_servers) for its parameters, errors and an example.
     pub fn set_backend_servers(&self) -> set_backend_servers::SetBackendServersBuilder {
         set_backend_servers::SetBackendServersBuilder::new(self.inner.clone())
     }
 
-    /// `SetCACertificateName`.
+    /// Unspecified kind; requires `RegionId`, `CACertificateId`, `CACertificateName`.
+    ///
+    /// Action `SetCACertificateName`: see [`set_ca_certificate_name`](set_ca_certificate_name) for its parameters, errors and an example.
     pub fn set_ca_certificate_name(
         &self,
     ) -> set_ca_certificate_name::SetCaCertificateNameBuilder {
         set_ca_certificate_name::SetCaCertificateNameBuilder::new(self.inner.clone())
     }
 
-    /// `SetDomainExtensionAttribute`.
+    /// Write; requires `RegionId`, `DomainExtensionId`.
+    ///
+    /// Action `SetDomainExtensionAttribute`: see [`set_domain_extension_attribute`](set_domain_extension_attribute) for its parameters, errors and an example.
     pub fn set_domain_extension_attribute(
         &self,
     ) -> set_domain_extension_attribute::SetDomainExtensionAttributeBuilder {
@@ -1245,7 +1393,9 @@ impl Client {
         )
     }
 
-    /// `SetListenerAccessControlStatus`.
+    /// Unspecified kind; requires `LoadBalancerId`, `ListenerPort`, `AccessControlStatus`.
+    ///
+    /// Action `SetListenerAccessControlStatus`: see [`set_listener_access_control_status`](set_listener_access_control_status) for its parameters, errors and an example.
     pub fn set_listener_access_control_status(
         &self,
     ) -> set_listener_access_control_status::SetListenerAccessControlStatusBuilder {
@@ -1254,7 +1404,9 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerDeleteProtection`.
+    /// Unspecified kind; requires `RegionId`, `LoadBalancerId`, `DeleteProtection`.
+    ///
+    /// Action `SetLoadBalancerDeleteProtection`: see [`set_load_balancer_delete_protection`](set_load_balancer_delete_protection) for its parameters, errors and an example.
     pub fn set_load_balancer_delete_protection(
         &self,
     ) -> set_load_balancer_delete_protection::SetLoadBalancerDeleteProtectionBuilder {
@@ -1263,7 +1415,9 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerHTTPListenerAttribute`.
+    /// Write; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `SetLoadBalancerHTTPListenerAttribute`: see [`set_load_balancer_http_listener_attribute`](set_load_balancer_http_listener_attribute) for its parameters, errors and an example.
     pub fn set_load_balancer_http_listener_attribute(
         &self,
     ) -> set_load_balancer_http_listener_attribute::SetLoadBalancerHttpListenerAttributeBuilder {
@@ -1272,7 +1426,9 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerHTTPSListenerAttribute`.
+    /// Write; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `SetLoadBalancerHTTPSListenerAttribute`: see [`set_load_balancer_https_listener_attribute`](set_load_balancer_https_listener_attribute) for its parameters, errors and an example.
     pub fn set_load_balancer_https_listener_attribute(
         &self,
     ) -> set_load_balancer_https_listener_attribute::SetLoadBalancerHttpsListenerAttributeBuilder {
@@ -1281,7 +1437,9 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerModificationProtection`.
+    /// Write; requires `RegionId`, `LoadBalancerId`, `ModificationProtectionStatus`.
+    ///
+    /// Action `SetLoadBalancerModificationProtection`: see [`set_load_balancer_modification_protection`](set_load_balancer_modification_protection) for its parameters, errors and an example.
     pub fn set_load_balancer_modification_protection(
         &self,
     ) -> set_load_balancer_modification_protection::SetLoadBalancerModificationProtectionBuilder {
@@ -1290,21 +1448,27 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerName`.
+    /// Unspecified kind; requires `LoadBalancerId`, `LoadBalancerName`.
+    ///
+    /// Action `SetLoadBalancerName`: see [`set_load_balancer_name`](set_load_balancer_name) for its parameters, errors and an example.
     pub fn set_load_balancer_name(
         &self,
     ) -> set_load_balancer_name::SetLoadBalancerNameBuilder {
         set_load_balancer_name::SetLoadBalancerNameBuilder::new(self.inner.clone())
     }
 
-    /// `SetLoadBalancerStatus`.
+    /// Unspecified kind; requires `LoadBalancerId`, `LoadBalancerStatus`.
+    ///
+    /// Action `SetLoadBalancerStatus`: see [`set_load_balancer_status`](set_load_balancer_status) for its parameters, errors and an example.
     pub fn set_load_balancer_status(
         &self,
     ) -> set_load_balancer_status::SetLoadBalancerStatusBuilder {
         set_load_balancer_status::SetLoadBalancerStatusBuilder::new(self.inner.clone())
     }
 
-    /// `SetLoadBalancerTCPListenerAttribute`.
+    /// Write; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `SetLoadBalancerTCPListenerAttribute`: see [`set_load_balancer_tcp_listener_attribute`](set_load_balancer_tcp_listener_attribute) for its parameters, errors and an example.
     pub fn set_load_balancer_tcp_listener_attribute(
         &self,
     ) -> set_load_balancer_tcp_listener_attribute::SetLoadBalancerTcpListenerAttributeBuilder {
@@ -1313,7 +1477,9 @@ impl Client {
         )
     }
 
-    /// `SetLoadBalancerUDPListenerAttribute`.
+    /// Read and write; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `SetLoadBalancerUDPListenerAttribute`: see [`set_load_balancer_udp_listener_attribute`](set_load_balancer_udp_listener_attribute) for its parameters, errors and an example.
     pub fn set_load_balancer_udp_listener_attribute(
         &self,
     ) -> set_load_balancer_udp_listener_attribute::SetLoadBalancerUdpListenerAttributeBuilder {
@@ -1322,12 +1488,16 @@ impl Client {
         )
     }
 
-    /// `SetRule`.
+    /// Unspecified kind; requires `RegionId`, `RuleId`.
+    ///
+    /// Action `SetRule`: see [`set_rule`](set_rule) for its parameters, errors and an example.
     pub fn set_rule(&self) -> set_rule::SetRuleBuilder {
         set_rule::SetRuleBuilder::new(self.inner.clone())
     }
 
-    /// `SetServerCertificateName`.
+    /// Unspecified kind; requires `RegionId`, `ServerCertificateId`, `ServerCertificateName`.
+    ///
+    /// Action `SetServerCertificateName`: see [`set_server_certificate_name`](set_server_certificate_name) for its parameters, errors and an example.
     pub fn set_server_certificate_name(
         &self,
     ) -> set_server_certificate_name::SetServerCertificateNameBuilder {
@@ -1336,7 +1506,9 @@ impl Client {
         )
     }
 
-    /// `SetTLSCipherPolicyAttribute`.
+    /// Read and write; requires `RegionId`, `TLSCipherPolicyId`, `Name`, `TLSVersions` and 1 more.
+    ///
+    /// Action `SetTLSCipherPolicyAttribute`: see [`set_tls_cipher_policy_attribute`](set_tls_cipher_policy_attribute) for its parameters, errors and an example.
     pub fn set_tls_cipher_policy_attribute(
         &self,
     ) -> set_tls_cipher_policy_attribute::SetTlsCipherPolicyAttributeBuilder {
@@ -1345,7 +1517,9 @@ impl Client {
         )
     }
 
-    /// `SetVServerGroupAttribute`.
+    /// Unspecified kind; requires `RegionId`, `VServerGroupId`.
+    ///
+    /// Action `SetVServerGroupAttribute`: see [`set_v_server_group_attribute`](set_v_server_group_attribute) for its parameters, errors and an example.
     pub fn set_v_server_group_attribute(
         &self,
     ) -> set_v_server_group_attribute::SetVServerGroupAttributeBuilder {
@@ -1354,7 +1528,9 @@ impl Client {
         )
     }
 
-    /// `StartLoadBalancerListener`.
+    /// Unspecified kind; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `StartLoadBalancerListener`: see [`start_load_balancer_listener`](start_load_balancer_listener) for its parameters, errors and an example.
     pub fn start_load_balancer_listener(
         &self,
     ) -> start_load_balancer_listener::StartLoadBalancerListenerBuilder {
@@ -1363,7 +1539,9 @@ impl Client {
         )
     }
 
-    /// `StopLoadBalancerListener`.
+    /// Unspecified kind; requires `LoadBalancerId`, `ListenerPort`.
+    ///
+    /// Action `StopLoadBalancerListener`: see [`stop_load_balancer_listener`](stop_load_balancer_listener) for its parameters, errors and an example.
     pub fn stop_load_balancer_listener(
         &self,
     ) -> stop_load_balancer_listener::StopLoadBalancerListenerBuilder {
@@ -1372,24 +1550,32 @@ impl Client {
         )
     }
 
-    /// `TagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `RegionId`, `ResourceType`, `ResourceId`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UploadCACertificate`.
+    /// Write; requires `RegionId`, `CACertificate`.
+    ///
+    /// Action `UploadCACertificate`: see [`upload_ca_certificate`](upload_ca_certificate) for its parameters, errors and an example.
     pub fn upload_ca_certificate(
         &self,
     ) -> upload_ca_certificate::UploadCaCertificateBuilder {
         upload_ca_certificate::UploadCaCertificateBuilder::new(self.inner.clone())
     }
 
-    /// `UploadServerCertificate`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `UploadServerCertificate`: see [`upload_server_certificate`](upload_server_certificate) for its parameters, errors and an example.
     pub fn upload_server_certificate(
         &self,
     ) -> upload_server_certificate::UploadServerCertificateBuilder {

@@ -1166,7 +1166,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `ApplyConfigToMachineGroup`.
+    /// Write; requires `project`, `machineGroup`, `configName`.
+    ///
+    /// Action `ApplyConfigToMachineGroup`: see [`apply_config_to_machine_group`](apply_config_to_machine_group) for its parameters, errors and an example.
     pub fn apply_config_to_machine_group(
         &self,
     ) -> apply_config_to_machine_group::ApplyConfigToMachineGroupBuilder {
@@ -1175,26 +1177,34 @@ impl Client {
         )
     }
 
-    /// `CallAiTools`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `CallAiTools`: see [`call_ai_tools`](call_ai_tools) for its parameters, errors and an example.
     pub fn call_ai_tools(&self) -> call_ai_tools::CallAiToolsBuilder {
         call_ai_tools::CallAiToolsBuilder::new(self.inner.clone())
     }
 
-    /// `ChangeResourceGroup`.
+    /// Write; no required parameters.
+    ///
+    /// Action `ChangeResourceGroup`: see [`change_resource_group`](change_resource_group) for its parameters, errors and an example.
     pub fn change_resource_group(
         &self,
     ) -> change_resource_group::ChangeResourceGroupBuilder {
         change_resource_group::ChangeResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ConsumerGroupHeartBeat`.
+    /// Write; requires `project`, `logstore`, `consumerGroup`, `consumer` and 1 more.
+    ///
+    /// Action `ConsumerGroupHeartBeat`: see [`consumer_group_heart_beat`](consumer_group_heart_beat) for its parameters, errors and an example.
     pub fn consumer_group_heart_beat(
         &self,
     ) -> consumer_group_heart_beat::ConsumerGroupHeartBeatBuilder {
         consumer_group_heart_beat::ConsumerGroupHeartBeatBuilder::new(self.inner.clone())
     }
 
-    /// `ConsumerGroupUpdateCheckPoint`.
+    /// Write; requires `project`, `logstore`, `consumerGroup`, `consumer`.
+    ///
+    /// Action `ConsumerGroupUpdateCheckPoint`: see [`consumer_group_update_check_point`](consumer_group_update_check_point) for its parameters, errors and an example.
     pub fn consumer_group_update_check_point(
         &self,
     ) -> consumer_group_update_check_point::ConsumerGroupUpdateCheckPointBuilder {
@@ -1203,12 +1213,16 @@ impl Client {
         )
     }
 
-    /// `CreateAlert`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateAlert`: see [`create_alert`](create_alert) for its parameters, errors and an example.
     pub fn create_alert(&self) -> create_alert::CreateAlertBuilder {
         create_alert::CreateAlertBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAnnotationDataSet`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `CreateAnnotationDataSet`: see [`create_annotation_data_set`](create_annotation_data_set) for its parameters, errors and an example.
     pub fn create_annotation_data_set(
         &self,
     ) -> create_annotation_data_set::CreateAnnotationDataSetBuilder {
@@ -1217,61 +1231,83 @@ impl Client {
         )
     }
 
-    /// `CreateAnnotationLabel`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `CreateAnnotationLabel`: see [`create_annotation_label`](create_annotation_label) for its parameters, errors and an example.
     pub fn create_annotation_label(
         &self,
     ) -> create_annotation_label::CreateAnnotationLabelBuilder {
         create_annotation_label::CreateAnnotationLabelBuilder::new(self.inner.clone())
     }
 
-    /// `CreateConfig`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateConfig`: see [`create_config`](create_config) for its parameters, errors and an example.
     pub fn create_config(&self) -> create_config::CreateConfigBuilder {
         create_config::CreateConfigBuilder::new(self.inner.clone())
     }
 
-    /// `CreateConsumerGroup`.
+    /// Write; requires `logstore`, `project`, `body`.
+    ///
+    /// Action `CreateConsumerGroup`: see [`create_consumer_group`](create_consumer_group) for its parameters, errors and an example.
     pub fn create_consumer_group(
         &self,
     ) -> create_consumer_group::CreateConsumerGroupBuilder {
         create_consumer_group::CreateConsumerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDashboard`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateDashboard`: see [`create_dashboard`](create_dashboard) for its parameters, errors and an example.
     pub fn create_dashboard(&self) -> create_dashboard::CreateDashboardBuilder {
         create_dashboard::CreateDashboardBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDomain`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `CreateDomain`: see [`create_domain`](create_domain) for its parameters, errors and an example.
     pub fn create_domain(&self) -> create_domain::CreateDomainBuilder {
         create_domain::CreateDomainBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDownloadJob`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `CreateDownloadJob`: see [`create_download_job`](create_download_job) for its parameters, errors and an example.
     pub fn create_download_job(&self) -> create_download_job::CreateDownloadJobBuilder {
         create_download_job::CreateDownloadJobBuilder::new(self.inner.clone())
     }
 
-    /// `CreateETL`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateETL`: see [`create_etl`](create_etl) for its parameters, errors and an example.
     pub fn create_etl(&self) -> create_etl::CreateEtlBuilder {
         create_etl::CreateEtlBuilder::new(self.inner.clone())
     }
 
-    /// `CreateIndex`.
+    /// Read and write; requires `logstore`, `project`.
+    ///
+    /// Action `CreateIndex`: see [`create_index`](create_index) for its parameters, errors and an example.
     pub fn create_index(&self) -> create_index::CreateIndexBuilder {
         create_index::CreateIndexBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLogStore`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `CreateLogStore`: see [`create_log_store`](create_log_store) for its parameters, errors and an example.
     pub fn create_log_store(&self) -> create_log_store::CreateLogStoreBuilder {
         create_log_store::CreateLogStoreBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLogging`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `CreateLogging`: see [`create_logging`](create_logging) for its parameters, errors and an example.
     pub fn create_logging(&self) -> create_logging::CreateLoggingBuilder {
         create_logging::CreateLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `CreateLogtailPipelineConfig`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateLogtailPipelineConfig`: see [`create_logtail_pipeline_config`](create_logtail_pipeline_config) for its parameters, errors and an example.
     pub fn create_logtail_pipeline_config(
         &self,
     ) -> create_logtail_pipeline_config::CreateLogtailPipelineConfigBuilder {
@@ -1280,94 +1316,126 @@ impl Client {
         )
     }
 
-    /// `CreateMachineGroup`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `CreateMachineGroup`: see [`create_machine_group`](create_machine_group) for its parameters, errors and an example.
     pub fn create_machine_group(
         &self,
     ) -> create_machine_group::CreateMachineGroupBuilder {
         create_machine_group::CreateMachineGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateMaxComputeExport`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateMaxComputeExport`: see [`create_max_compute_export`](create_max_compute_export) for its parameters, errors and an example.
     pub fn create_max_compute_export(
         &self,
     ) -> create_max_compute_export::CreateMaxComputeExportBuilder {
         create_max_compute_export::CreateMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateMetricStore`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateMetricStore`: see [`create_metric_store`](create_metric_store) for its parameters, errors and an example.
     pub fn create_metric_store(&self) -> create_metric_store::CreateMetricStoreBuilder {
         create_metric_store::CreateMetricStoreBuilder::new(self.inner.clone())
     }
 
-    /// `CreateOSSExport`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateOSSExport`: see [`create_oss_export`](create_oss_export) for its parameters, errors and an example.
     pub fn create_oss_export(&self) -> create_oss_export::CreateOssExportBuilder {
         create_oss_export::CreateOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateOSSHDFSExport`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateOSSHDFSExport`: see [`create_osshdfs_export`](create_osshdfs_export) for its parameters, errors and an example.
     pub fn create_osshdfs_export(
         &self,
     ) -> create_osshdfs_export::CreateOsshdfsExportBuilder {
         create_osshdfs_export::CreateOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `CreateOSSIngestion`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateOSSIngestion`: see [`create_oss_ingestion`](create_oss_ingestion) for its parameters, errors and an example.
     pub fn create_oss_ingestion(
         &self,
     ) -> create_oss_ingestion::CreateOssIngestionBuilder {
         create_oss_ingestion::CreateOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateProject`.
+    /// Write; requires `body`.
+    ///
+    /// Action `CreateProject`: see [`create_project`](create_project) for its parameters, errors and an example.
     pub fn create_project(&self) -> create_project::CreateProjectBuilder {
         create_project::CreateProjectBuilder::new(self.inner.clone())
     }
 
-    /// `CreateS3Ingestion`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateS3Ingestion`: see [`create_s3_ingestion`](create_s3_ingestion) for its parameters, errors and an example.
     pub fn create_s3_ingestion(&self) -> create_s3_ingestion::CreateS3IngestionBuilder {
         create_s3_ingestion::CreateS3IngestionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSavedSearch`.
+    /// Write; requires `body`, `project`.
+    ///
+    /// Action `CreateSavedSearch`: see [`create_saved_search`](create_saved_search) for its parameters, errors and an example.
     pub fn create_saved_search(&self) -> create_saved_search::CreateSavedSearchBuilder {
         create_saved_search::CreateSavedSearchBuilder::new(self.inner.clone())
     }
 
-    /// `CreateScheduledSQL`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateScheduledSQL`: see [`create_scheduled_sql`](create_scheduled_sql) for its parameters, errors and an example.
     pub fn create_scheduled_sql(
         &self,
     ) -> create_scheduled_sql::CreateScheduledSqlBuilder {
         create_scheduled_sql::CreateScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSqlInstance`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateSqlInstance`: see [`create_sql_instance`](create_sql_instance) for its parameters, errors and an example.
     pub fn create_sql_instance(&self) -> create_sql_instance::CreateSqlInstanceBuilder {
         create_sql_instance::CreateSqlInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateStoreView`.
+    /// Write; requires `project`.
+    ///
+    /// Action `CreateStoreView`: see [`create_store_view`](create_store_view) for its parameters, errors and an example.
     pub fn create_store_view(&self) -> create_store_view::CreateStoreViewBuilder {
         create_store_view::CreateStoreViewBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTicket`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateTicket`: see [`create_ticket`](create_ticket) for its parameters, errors and an example.
     pub fn create_ticket(&self) -> create_ticket::CreateTicketBuilder {
         create_ticket::CreateTicketBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAlert`.
+    /// Write; requires `project`, `alertName`.
+    ///
+    /// Action `DeleteAlert`: see [`delete_alert`](delete_alert) for its parameters, errors and an example.
     pub fn delete_alert(&self) -> delete_alert::DeleteAlertBuilder {
         delete_alert::DeleteAlertBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAnnotationData`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DeleteAnnotationData`: see [`delete_annotation_data`](delete_annotation_data) for its parameters, errors and an example.
     pub fn delete_annotation_data(
         &self,
     ) -> delete_annotation_data::DeleteAnnotationDataBuilder {
         delete_annotation_data::DeleteAnnotationDataBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAnnotationDataSet`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DeleteAnnotationDataSet`: see [`delete_annotation_data_set`](delete_annotation_data_set) for its parameters, errors and an example.
     pub fn delete_annotation_data_set(
         &self,
     ) -> delete_annotation_data_set::DeleteAnnotationDataSetBuilder {
@@ -1376,82 +1444,110 @@ impl Client {
         )
     }
 
-    /// `DeleteAnnotationLabel`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DeleteAnnotationLabel`: see [`delete_annotation_label`](delete_annotation_label) for its parameters, errors and an example.
     pub fn delete_annotation_label(
         &self,
     ) -> delete_annotation_label::DeleteAnnotationLabelBuilder {
         delete_annotation_label::DeleteAnnotationLabelBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCollectionPolicy`.
+    /// Read and write; requires `policyName`.
+    ///
+    /// Action `DeleteCollectionPolicy`: see [`delete_collection_policy`](delete_collection_policy) for its parameters, errors and an example.
     pub fn delete_collection_policy(
         &self,
     ) -> delete_collection_policy::DeleteCollectionPolicyBuilder {
         delete_collection_policy::DeleteCollectionPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteConfig`.
+    /// Write; requires `project`, `configName`.
+    ///
+    /// Action `DeleteConfig`: see [`delete_config`](delete_config) for its parameters, errors and an example.
     pub fn delete_config(&self) -> delete_config::DeleteConfigBuilder {
         delete_config::DeleteConfigBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteConsumeProcessor`.
+    /// Write; requires `project`, `processorName`.
+    ///
+    /// Action `DeleteConsumeProcessor`: see [`delete_consume_processor`](delete_consume_processor) for its parameters, errors and an example.
     pub fn delete_consume_processor(
         &self,
     ) -> delete_consume_processor::DeleteConsumeProcessorBuilder {
         delete_consume_processor::DeleteConsumeProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteConsumerGroup`.
+    /// Write; requires `project`, `logstore`, `consumerGroup`.
+    ///
+    /// Action `DeleteConsumerGroup`: see [`delete_consumer_group`](delete_consumer_group) for its parameters, errors and an example.
     pub fn delete_consumer_group(
         &self,
     ) -> delete_consumer_group::DeleteConsumerGroupBuilder {
         delete_consumer_group::DeleteConsumerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDashboard`.
+    /// Write; requires `project`, `dashboardName`.
+    ///
+    /// Action `DeleteDashboard`: see [`delete_dashboard`](delete_dashboard) for its parameters, errors and an example.
     pub fn delete_dashboard(&self) -> delete_dashboard::DeleteDashboardBuilder {
         delete_dashboard::DeleteDashboardBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDomain`.
+    /// Write; requires `project`, `domainName`.
+    ///
+    /// Action `DeleteDomain`: see [`delete_domain`](delete_domain) for its parameters, errors and an example.
     pub fn delete_domain(&self) -> delete_domain::DeleteDomainBuilder {
         delete_domain::DeleteDomainBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDownloadJob`.
+    /// Write; requires `downloadJobName`, `project`.
+    ///
+    /// Action `DeleteDownloadJob`: see [`delete_download_job`](delete_download_job) for its parameters, errors and an example.
     pub fn delete_download_job(&self) -> delete_download_job::DeleteDownloadJobBuilder {
         delete_download_job::DeleteDownloadJobBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteETL`.
+    /// Write; requires `project`, `etlName`.
+    ///
+    /// Action `DeleteETL`: see [`delete_etl`](delete_etl) for its parameters, errors and an example.
     pub fn delete_etl(&self) -> delete_etl::DeleteEtlBuilder {
         delete_etl::DeleteEtlBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIndex`.
+    /// Read and write; requires `logstore`, `project`.
+    ///
+    /// Action `DeleteIndex`: see [`delete_index`](delete_index) for its parameters, errors and an example.
     pub fn delete_index(&self) -> delete_index::DeleteIndexBuilder {
         delete_index::DeleteIndexBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIngestProcessor`.
+    /// Write; requires `project`, `processorName`.
+    ///
+    /// Action `DeleteIngestProcessor`: see [`delete_ingest_processor`](delete_ingest_processor) for its parameters, errors and an example.
     pub fn delete_ingest_processor(
         &self,
     ) -> delete_ingest_processor::DeleteIngestProcessorBuilder {
         delete_ingest_processor::DeleteIngestProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLogStore`.
+    /// Write; requires `project`, `logstore`.
+    ///
+    /// Action `DeleteLogStore`: see [`delete_log_store`](delete_log_store) for its parameters, errors and an example.
     pub fn delete_log_store(&self) -> delete_log_store::DeleteLogStoreBuilder {
         delete_log_store::DeleteLogStoreBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLogging`.
+    /// Write; requires `project`.
+    ///
+    /// Action `DeleteLogging`: see [`delete_logging`](delete_logging) for its parameters, errors and an example.
     pub fn delete_logging(&self) -> delete_logging::DeleteLoggingBuilder {
         delete_logging::DeleteLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteLogtailPipelineConfig`.
+    /// Write; requires `project`, `configName`.
+    ///
+    /// Action `DeleteLogtailPipelineConfig`: see [`delete_logtail_pipeline_config`](delete_logtail_pipeline_config) for its parameters, errors and an example.
     pub fn delete_logtail_pipeline_config(
         &self,
     ) -> delete_logtail_pipeline_config::DeleteLogtailPipelineConfigBuilder {
@@ -1460,137 +1556,183 @@ impl Client {
         )
     }
 
-    /// `DeleteMachineGroup`.
+    /// Write; requires `project`, `machineGroup`.
+    ///
+    /// Action `DeleteMachineGroup`: see [`delete_machine_group`](delete_machine_group) for its parameters, errors and an example.
     pub fn delete_machine_group(
         &self,
     ) -> delete_machine_group::DeleteMachineGroupBuilder {
         delete_machine_group::DeleteMachineGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteMaxComputeExport`.
+    /// Write; requires `project`, `mcExportName`.
+    ///
+    /// Action `DeleteMaxComputeExport`: see [`delete_max_compute_export`](delete_max_compute_export) for its parameters, errors and an example.
     pub fn delete_max_compute_export(
         &self,
     ) -> delete_max_compute_export::DeleteMaxComputeExportBuilder {
         delete_max_compute_export::DeleteMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteMetricStore`.
+    /// Write; requires `project`, `name`.
+    ///
+    /// Action `DeleteMetricStore`: see [`delete_metric_store`](delete_metric_store) for its parameters, errors and an example.
     pub fn delete_metric_store(&self) -> delete_metric_store::DeleteMetricStoreBuilder {
         delete_metric_store::DeleteMetricStoreBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteOSSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `DeleteOSSExport`: see [`delete_oss_export`](delete_oss_export) for its parameters, errors and an example.
     pub fn delete_oss_export(&self) -> delete_oss_export::DeleteOssExportBuilder {
         delete_oss_export::DeleteOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteOSSHDFSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `DeleteOSSHDFSExport`: see [`delete_osshdfs_export`](delete_osshdfs_export) for its parameters, errors and an example.
     pub fn delete_osshdfs_export(
         &self,
     ) -> delete_osshdfs_export::DeleteOsshdfsExportBuilder {
         delete_osshdfs_export::DeleteOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteOSSIngestion`.
+    /// Write; requires `project`, `ossIngestionName`.
+    ///
+    /// Action `DeleteOSSIngestion`: see [`delete_oss_ingestion`](delete_oss_ingestion) for its parameters, errors and an example.
     pub fn delete_oss_ingestion(
         &self,
     ) -> delete_oss_ingestion::DeleteOssIngestionBuilder {
         delete_oss_ingestion::DeleteOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteProject`.
+    /// Write; requires `project`.
+    ///
+    /// Action `DeleteProject`: see [`delete_project`](delete_project) for its parameters, errors and an example.
     pub fn delete_project(&self) -> delete_project::DeleteProjectBuilder {
         delete_project::DeleteProjectBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteProjectPolicy`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `DeleteProjectPolicy`: see [`delete_project_policy`](delete_project_policy) for its parameters, errors and an example.
     pub fn delete_project_policy(
         &self,
     ) -> delete_project_policy::DeleteProjectPolicyBuilder {
         delete_project_policy::DeleteProjectPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteS3Ingestion`.
+    /// Write; requires `project`, `s3IngestionName`.
+    ///
+    /// Action `DeleteS3Ingestion`: see [`delete_s3_ingestion`](delete_s3_ingestion) for its parameters, errors and an example.
     pub fn delete_s3_ingestion(&self) -> delete_s3_ingestion::DeleteS3IngestionBuilder {
         delete_s3_ingestion::DeleteS3IngestionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSavedSearch`.
+    /// Write; requires `project`, `savedsearchName`.
+    ///
+    /// Action `DeleteSavedSearch`: see [`delete_saved_search`](delete_saved_search) for its parameters, errors and an example.
     pub fn delete_saved_search(&self) -> delete_saved_search::DeleteSavedSearchBuilder {
         delete_saved_search::DeleteSavedSearchBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteScheduledSQL`.
+    /// Write; requires `project`, `scheduledSQLName`.
+    ///
+    /// Action `DeleteScheduledSQL`: see [`delete_scheduled_sql`](delete_scheduled_sql) for its parameters, errors and an example.
     pub fn delete_scheduled_sql(
         &self,
     ) -> delete_scheduled_sql::DeleteScheduledSqlBuilder {
         delete_scheduled_sql::DeleteScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteStoreView`.
+    /// Write; requires `project`, `name`.
+    ///
+    /// Action `DeleteStoreView`: see [`delete_store_view`](delete_store_view) for its parameters, errors and an example.
     pub fn delete_store_view(&self) -> delete_store_view::DeleteStoreViewBuilder {
         delete_store_view::DeleteStoreViewBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DisableAlert`.
+    /// Write; requires `project`, `alertName`.
+    ///
+    /// Action `DisableAlert`: see [`disable_alert`](disable_alert) for its parameters, errors and an example.
     pub fn disable_alert(&self) -> disable_alert::DisableAlertBuilder {
         disable_alert::DisableAlertBuilder::new(self.inner.clone())
     }
 
-    /// `DisableScheduledSQL`.
+    /// Write; requires `project`, `scheduledSQLName`.
+    ///
+    /// Action `DisableScheduledSQL`: see [`disable_scheduled_sql`](disable_scheduled_sql) for its parameters, errors and an example.
     pub fn disable_scheduled_sql(
         &self,
     ) -> disable_scheduled_sql::DisableScheduledSqlBuilder {
         disable_scheduled_sql::DisableScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `EnableAlert`.
+    /// Write; requires `project`, `alertName`.
+    ///
+    /// Action `EnableAlert`: see [`enable_alert`](enable_alert) for its parameters, errors and an example.
     pub fn enable_alert(&self) -> enable_alert::EnableAlertBuilder {
         enable_alert::EnableAlertBuilder::new(self.inner.clone())
     }
 
-    /// `EnableScheduledSQL`.
+    /// Write; requires `project`, `scheduledSQLName`.
+    ///
+    /// Action `EnableScheduledSQL`: see [`enable_scheduled_sql`](enable_scheduled_sql) for its parameters, errors and an example.
     pub fn enable_scheduled_sql(
         &self,
     ) -> enable_scheduled_sql::EnableScheduledSqlBuilder {
         enable_scheduled_sql::EnableScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `GetAlert`.
+    /// Read; requires `project`, `alertName`.
+    ///
+    /// Action `GetAlert`: see [`get_alert`](get_alert) for its parameters, errors and an example.
     pub fn get_alert(&self) -> get_alert::GetAlertBuilder {
         get_alert::GetAlertBuilder::new(self.inner.clone())
     }
 
-    /// `GetAnnotationData`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `GetAnnotationData`: see [`get_annotation_data`](get_annotation_data) for its parameters, errors and an example.
     pub fn get_annotation_data(&self) -> get_annotation_data::GetAnnotationDataBuilder {
         get_annotation_data::GetAnnotationDataBuilder::new(self.inner.clone())
     }
 
-    /// `GetAnnotationDataSet`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `GetAnnotationDataSet`: see [`get_annotation_data_set`](get_annotation_data_set) for its parameters, errors and an example.
     pub fn get_annotation_data_set(
         &self,
     ) -> get_annotation_data_set::GetAnnotationDataSetBuilder {
         get_annotation_data_set::GetAnnotationDataSetBuilder::new(self.inner.clone())
     }
 
-    /// `GetAnnotationLabel`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `GetAnnotationLabel`: see [`get_annotation_label`](get_annotation_label) for its parameters, errors and an example.
     pub fn get_annotation_label(
         &self,
     ) -> get_annotation_label::GetAnnotationLabelBuilder {
         get_annotation_label::GetAnnotationLabelBuilder::new(self.inner.clone())
     }
 
-    /// `GetAppliedConfigs`.
+    /// Read; requires `project`, `machineGroup`.
+    ///
+    /// Action `GetAppliedConfigs`: see [`get_applied_configs`](get_applied_configs) for its parameters, errors and an example.
     pub fn get_applied_configs(&self) -> get_applied_configs::GetAppliedConfigsBuilder {
         get_applied_configs::GetAppliedConfigsBuilder::new(self.inner.clone())
     }
 
-    /// `GetAppliedMachineGroups`.
+    /// Read; requires `project`, `configName`.
+    ///
+    /// Action `GetAppliedMachineGroups`: see [`get_applied_machine_groups`](get_applied_machine_groups) for its parameters, errors and an example.
     pub fn get_applied_machine_groups(
         &self,
     ) -> get_applied_machine_groups::GetAppliedMachineGroupsBuilder {
@@ -1599,88 +1741,120 @@ impl Client {
         )
     }
 
-    /// `GetAsyncSql`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetAsyncSql`: see [`get_async_sql`](get_async_sql) for its parameters, errors and an example.
     pub fn get_async_sql(&self) -> get_async_sql::GetAsyncSqlBuilder {
         get_async_sql::GetAsyncSqlBuilder::new(self.inner.clone())
     }
 
-    /// `GetCheckPoint`.
+    /// Read; requires `project`, `logstore`, `consumerGroup`.
+    ///
+    /// Action `GetCheckPoint`: see [`get_check_point`](get_check_point) for its parameters, errors and an example.
     pub fn get_check_point(&self) -> get_check_point::GetCheckPointBuilder {
         get_check_point::GetCheckPointBuilder::new(self.inner.clone())
     }
 
-    /// `GetCollectionPolicy`.
+    /// Read; requires `policyName`.
+    ///
+    /// Action `GetCollectionPolicy`: see [`get_collection_policy`](get_collection_policy) for its parameters, errors and an example.
     pub fn get_collection_policy(
         &self,
     ) -> get_collection_policy::GetCollectionPolicyBuilder {
         get_collection_policy::GetCollectionPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetConfig`.
+    /// Read; requires `project`, `configName`.
+    ///
+    /// Action `GetConfig`: see [`get_config`](get_config) for its parameters, errors and an example.
     pub fn get_config(&self) -> get_config::GetConfigBuilder {
         get_config::GetConfigBuilder::new(self.inner.clone())
     }
 
-    /// `GetConsumeProcessor`.
+    /// Read; requires `project`, `processorName`.
+    ///
+    /// Action `GetConsumeProcessor`: see [`get_consume_processor`](get_consume_processor) for its parameters, errors and an example.
     pub fn get_consume_processor(
         &self,
     ) -> get_consume_processor::GetConsumeProcessorBuilder {
         get_consume_processor::GetConsumeProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `GetContextLogs`.
+    /// Read; requires `project`, `logstore`, `pack_id`, `pack_meta` and 2 more.
+    ///
+    /// Action `GetContextLogs`: see [`get_context_logs`](get_context_logs) for its parameters, errors and an example.
     pub fn get_context_logs(&self) -> get_context_logs::GetContextLogsBuilder {
         get_context_logs::GetContextLogsBuilder::new(self.inner.clone())
     }
 
-    /// `GetCursor`.
+    /// Read; requires `project`, `logstore`, `shardId`, `from`.
+    ///
+    /// Action `GetCursor`: see [`get_cursor`](get_cursor) for its parameters, errors and an example.
     pub fn get_cursor(&self) -> get_cursor::GetCursorBuilder {
         get_cursor::GetCursorBuilder::new(self.inner.clone())
     }
 
-    /// `GetCursorTime`.
+    /// Read; requires `project`, `logstore`, `shardId`, `cursor`.
+    ///
+    /// Action `GetCursorTime`: see [`get_cursor_time`](get_cursor_time) for its parameters, errors and an example.
     pub fn get_cursor_time(&self) -> get_cursor_time::GetCursorTimeBuilder {
         get_cursor_time::GetCursorTimeBuilder::new(self.inner.clone())
     }
 
-    /// `GetDashboard`.
+    /// Read; requires `project`, `dashboardName`.
+    ///
+    /// Action `GetDashboard`: see [`get_dashboard`](get_dashboard) for its parameters, errors and an example.
     pub fn get_dashboard(&self) -> get_dashboard::GetDashboardBuilder {
         get_dashboard::GetDashboardBuilder::new(self.inner.clone())
     }
 
-    /// `GetDownloadJob`.
+    /// Read; requires `downloadJobName`, `project`.
+    ///
+    /// Action `GetDownloadJob`: see [`get_download_job`](get_download_job) for its parameters, errors and an example.
     pub fn get_download_job(&self) -> get_download_job::GetDownloadJobBuilder {
         get_download_job::GetDownloadJobBuilder::new(self.inner.clone())
     }
 
-    /// `GetETL`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetETL`: see [`get_etl`](get_etl) for its parameters, errors and an example.
     pub fn get_etl(&self) -> get_etl::GetEtlBuilder {
         get_etl::GetEtlBuilder::new(self.inner.clone())
     }
 
-    /// `GetHistograms`.
+    /// Read; requires `project`, `logstore`, `from`, `to`.
+    ///
+    /// Action `GetHistograms`: see [`get_histograms`](get_histograms) for its parameters, errors and an example.
     pub fn get_histograms(&self) -> get_histograms::GetHistogramsBuilder {
         get_histograms::GetHistogramsBuilder::new(self.inner.clone())
     }
 
-    /// `GetIndex`.
+    /// Read; requires `project`, `logstore`.
+    ///
+    /// Action `GetIndex`: see [`get_index`](get_index) for its parameters, errors and an example.
     pub fn get_index(&self) -> get_index::GetIndexBuilder {
         get_index::GetIndexBuilder::new(self.inner.clone())
     }
 
-    /// `GetIngestProcessor`.
+    /// Read; requires `project`, `processorName`.
+    ///
+    /// Action `GetIngestProcessor`: see [`get_ingest_processor`](get_ingest_processor) for its parameters, errors and an example.
     pub fn get_ingest_processor(
         &self,
     ) -> get_ingest_processor::GetIngestProcessorBuilder {
         get_ingest_processor::GetIngestProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `GetLogStore`.
+    /// Read; requires `logstore`, `project`.
+    ///
+    /// Action `GetLogStore`: see [`get_log_store`](get_log_store) for its parameters, errors and an example.
     pub fn get_log_store(&self) -> get_log_store::GetLogStoreBuilder {
         get_log_store::GetLogStoreBuilder::new(self.inner.clone())
     }
 
-    /// `GetLogStoreMeteringMode`.
+    /// Read; requires `project`, `logstore`.
+    ///
+    /// Action `GetLogStoreMeteringMode`: see [`get_log_store_metering_mode`](get_log_store_metering_mode) for its parameters, errors and an example.
     pub fn get_log_store_metering_mode(
         &self,
     ) -> get_log_store_metering_mode::GetLogStoreMeteringModeBuilder {
@@ -1689,22 +1863,30 @@ impl Client {
         )
     }
 
-    /// `GetLogging`.
+    /// Read; requires `project`.
+    ///
+    /// Action `GetLogging`: see [`get_logging`](get_logging) for its parameters, errors and an example.
     pub fn get_logging(&self) -> get_logging::GetLoggingBuilder {
         get_logging::GetLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `GetLogs`.
+    /// Read; requires `project`, `logstore`, `from`, `to`.
+    ///
+    /// Action `GetLogs`: see [`get_logs`](get_logs) for its parameters, errors and an example.
     pub fn get_logs(&self) -> get_logs::GetLogsBuilder {
         get_logs::GetLogsBuilder::new(self.inner.clone())
     }
 
-    /// `GetLogsV2`.
+    /// Read; requires `project`, `logstore`, `Accept-Encoding`.
+    ///
+    /// Action `GetLogsV2`: see [`get_logs_v2`](get_logs_v2) for its parameters, errors and an example.
     pub fn get_logs_v2(&self) -> get_logs_v2::GetLogsV2Builder {
         get_logs_v2::GetLogsV2Builder::new(self.inner.clone())
     }
 
-    /// `GetLogtailPipelineConfig`.
+    /// Read; requires `project`, `configName`.
+    ///
+    /// Action `GetLogtailPipelineConfig`: see [`get_logtail_pipeline_config`](get_logtail_pipeline_config) for its parameters, errors and an example.
     pub fn get_logtail_pipeline_config(
         &self,
     ) -> get_logtail_pipeline_config::GetLogtailPipelineConfigBuilder {
@@ -1713,31 +1895,41 @@ impl Client {
         )
     }
 
-    /// `GetMLServiceResults`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `GetMLServiceResults`: see [`get_ml_service_results`](get_ml_service_results) for its parameters, errors and an example.
     pub fn get_ml_service_results(
         &self,
     ) -> get_ml_service_results::GetMlServiceResultsBuilder {
         get_ml_service_results::GetMlServiceResultsBuilder::new(self.inner.clone())
     }
 
-    /// `GetMachineGroup`.
+    /// Read; requires `project`, `machineGroup`.
+    ///
+    /// Action `GetMachineGroup`: see [`get_machine_group`](get_machine_group) for its parameters, errors and an example.
     pub fn get_machine_group(&self) -> get_machine_group::GetMachineGroupBuilder {
         get_machine_group::GetMachineGroupBuilder::new(self.inner.clone())
     }
 
-    /// `GetMaxComputeExport`.
+    /// Read; requires `project`, `mcExportName`.
+    ///
+    /// Action `GetMaxComputeExport`: see [`get_max_compute_export`](get_max_compute_export) for its parameters, errors and an example.
     pub fn get_max_compute_export(
         &self,
     ) -> get_max_compute_export::GetMaxComputeExportBuilder {
         get_max_compute_export::GetMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `GetMetricStore`.
+    /// Read; requires `project`, `name`.
+    ///
+    /// Action `GetMetricStore`: see [`get_metric_store`](get_metric_store) for its parameters, errors and an example.
     pub fn get_metric_store(&self) -> get_metric_store::GetMetricStoreBuilder {
         get_metric_store::GetMetricStoreBuilder::new(self.inner.clone())
     }
 
-    /// `GetMetricStoreMeteringMode`.
+    /// Read; requires `project`, `metricStore`.
+    ///
+    /// Action `GetMetricStoreMeteringMode`: see [`get_metric_store_metering_mode`](get_metric_store_metering_mode) for its parameters, errors and an example.
     pub fn get_metric_store_metering_mode(
         &self,
     ) -> get_metric_store_metering_mode::GetMetricStoreMeteringModeBuilder {
@@ -1746,161 +1938,219 @@ impl Client {
         )
     }
 
-    /// `GetOSSExport`.
+    /// Read; requires `project`, `ossExportName`.
+    ///
+    /// Action `GetOSSExport`: see [`get_oss_export`](get_oss_export) for its parameters, errors and an example.
     pub fn get_oss_export(&self) -> get_oss_export::GetOssExportBuilder {
         get_oss_export::GetOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `GetOSSHDFSExport`.
+    /// Read; requires `project`, `ossExportName`.
+    ///
+    /// Action `GetOSSHDFSExport`: see [`get_osshdfs_export`](get_osshdfs_export) for its parameters, errors and an example.
     pub fn get_osshdfs_export(&self) -> get_osshdfs_export::GetOsshdfsExportBuilder {
         get_osshdfs_export::GetOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `GetOSSIngestion`.
+    /// Read; requires `project`, `ossIngestionName`.
+    ///
+    /// Action `GetOSSIngestion`: see [`get_oss_ingestion`](get_oss_ingestion) for its parameters, errors and an example.
     pub fn get_oss_ingestion(&self) -> get_oss_ingestion::GetOssIngestionBuilder {
         get_oss_ingestion::GetOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `GetProject`.
+    /// Read; requires `project`.
+    ///
+    /// Action `GetProject`: see [`get_project`](get_project) for its parameters, errors and an example.
     pub fn get_project(&self) -> get_project::GetProjectBuilder {
         get_project::GetProjectBuilder::new(self.inner.clone())
     }
 
-    /// `GetProjectLogs`.
+    /// Read; requires `project`, `query`.
+    ///
+    /// Action `GetProjectLogs`: see [`get_project_logs`](get_project_logs) for its parameters, errors and an example.
     pub fn get_project_logs(&self) -> get_project_logs::GetProjectLogsBuilder {
         get_project_logs::GetProjectLogsBuilder::new(self.inner.clone())
     }
 
-    /// `GetProjectPolicy`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `GetProjectPolicy`: see [`get_project_policy`](get_project_policy) for its parameters, errors and an example.
     pub fn get_project_policy(&self) -> get_project_policy::GetProjectPolicyBuilder {
         get_project_policy::GetProjectPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetS3Ingestion`.
+    /// Read; requires `project`, `s3IngestionName`.
+    ///
+    /// Action `GetS3Ingestion`: see [`get_s3_ingestion`](get_s3_ingestion) for its parameters, errors and an example.
     pub fn get_s3_ingestion(&self) -> get_s3_ingestion::GetS3IngestionBuilder {
         get_s3_ingestion::GetS3IngestionBuilder::new(self.inner.clone())
     }
 
-    /// `GetSavedSearch`.
+    /// Read; requires `project`, `savedsearchName`.
+    ///
+    /// Action `GetSavedSearch`: see [`get_saved_search`](get_saved_search) for its parameters, errors and an example.
     pub fn get_saved_search(&self) -> get_saved_search::GetSavedSearchBuilder {
         get_saved_search::GetSavedSearchBuilder::new(self.inner.clone())
     }
 
-    /// `GetScheduledSQL`.
+    /// Read; requires `project`, `scheduledSQLName`.
+    ///
+    /// Action `GetScheduledSQL`: see [`get_scheduled_sql`](get_scheduled_sql) for its parameters, errors and an example.
     pub fn get_scheduled_sql(&self) -> get_scheduled_sql::GetScheduledSqlBuilder {
         get_scheduled_sql::GetScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `GetSlsService`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetSlsService`: see [`get_sls_service`](get_sls_service) for its parameters, errors and an example.
     pub fn get_sls_service(&self) -> get_sls_service::GetSlsServiceBuilder {
         get_sls_service::GetSlsServiceBuilder::new(self.inner.clone())
     }
 
-    /// `GetSqlInstance`.
+    /// Read; requires `project`.
+    ///
+    /// Action `GetSqlInstance`: see [`get_sql_instance`](get_sql_instance) for its parameters, errors and an example.
     pub fn get_sql_instance(&self) -> get_sql_instance::GetSqlInstanceBuilder {
         get_sql_instance::GetSqlInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `GetStoreView`.
+    /// Read; requires `project`, `name`.
+    ///
+    /// Action `GetStoreView`: see [`get_store_view`](get_store_view) for its parameters, errors and an example.
     pub fn get_store_view(&self) -> get_store_view::GetStoreViewBuilder {
         get_store_view::GetStoreViewBuilder::new(self.inner.clone())
     }
 
-    /// `GetStoreViewIndex`.
+    /// Read; requires `project`, `name`.
+    ///
+    /// Action `GetStoreViewIndex`: see [`get_store_view_index`](get_store_view_index) for its parameters, errors and an example.
     pub fn get_store_view_index(
         &self,
     ) -> get_store_view_index::GetStoreViewIndexBuilder {
         get_store_view_index::GetStoreViewIndexBuilder::new(self.inner.clone())
     }
 
-    /// `ListAiTools`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListAiTools`: see [`list_ai_tools`](list_ai_tools) for its parameters, errors and an example.
     pub fn list_ai_tools(&self) -> list_ai_tools::ListAiToolsBuilder {
         list_ai_tools::ListAiToolsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAlerts`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListAlerts`: see [`list_alerts`](list_alerts) for its parameters, errors and an example.
     pub fn list_alerts(&self) -> list_alerts::ListAlertsBuilder {
         list_alerts::ListAlertsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAnnotationData`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ListAnnotationData`: see [`list_annotation_data`](list_annotation_data) for its parameters, errors and an example.
     pub fn list_annotation_data(
         &self,
     ) -> list_annotation_data::ListAnnotationDataBuilder {
         list_annotation_data::ListAnnotationDataBuilder::new(self.inner.clone())
     }
 
-    /// `ListAnnotationDataSets`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ListAnnotationDataSets`: see [`list_annotation_data_sets`](list_annotation_data_sets) for its parameters, errors and an example.
     pub fn list_annotation_data_sets(
         &self,
     ) -> list_annotation_data_sets::ListAnnotationDataSetsBuilder {
         list_annotation_data_sets::ListAnnotationDataSetsBuilder::new(self.inner.clone())
     }
 
-    /// `ListAnnotationLabels`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `ListAnnotationLabels`: see [`list_annotation_labels`](list_annotation_labels) for its parameters, errors and an example.
     pub fn list_annotation_labels(
         &self,
     ) -> list_annotation_labels::ListAnnotationLabelsBuilder {
         list_annotation_labels::ListAnnotationLabelsBuilder::new(self.inner.clone())
     }
 
-    /// `ListCollectionPolicies`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListCollectionPolicies`: see [`list_collection_policies`](list_collection_policies) for its parameters, errors and an example.
     pub fn list_collection_policies(
         &self,
     ) -> list_collection_policies::ListCollectionPoliciesBuilder {
         list_collection_policies::ListCollectionPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListConfig`.
+    /// Read; requires `project`, `logstoreName`, `offset`, `size`.
+    ///
+    /// Action `ListConfig`: see [`list_config`](list_config) for its parameters, errors and an example.
     pub fn list_config(&self) -> list_config::ListConfigBuilder {
         list_config::ListConfigBuilder::new(self.inner.clone())
     }
 
-    /// `ListConsumeProcessors`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListConsumeProcessors`: see [`list_consume_processors`](list_consume_processors) for its parameters, errors and an example.
     pub fn list_consume_processors(
         &self,
     ) -> list_consume_processors::ListConsumeProcessorsBuilder {
         list_consume_processors::ListConsumeProcessorsBuilder::new(self.inner.clone())
     }
 
-    /// `ListConsumerGroup`.
+    /// Read; requires `project`, `logstore`.
+    ///
+    /// Action `ListConsumerGroup`: see [`list_consumer_group`](list_consumer_group) for its parameters, errors and an example.
     pub fn list_consumer_group(&self) -> list_consumer_group::ListConsumerGroupBuilder {
         list_consumer_group::ListConsumerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ListDashboard`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListDashboard`: see [`list_dashboard`](list_dashboard) for its parameters, errors and an example.
     pub fn list_dashboard(&self) -> list_dashboard::ListDashboardBuilder {
         list_dashboard::ListDashboardBuilder::new(self.inner.clone())
     }
 
-    /// `ListDomains`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListDomains`: see [`list_domains`](list_domains) for its parameters, errors and an example.
     pub fn list_domains(&self) -> list_domains::ListDomainsBuilder {
         list_domains::ListDomainsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDownloadJobs`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListDownloadJobs`: see [`list_download_jobs`](list_download_jobs) for its parameters, errors and an example.
     pub fn list_download_jobs(&self) -> list_download_jobs::ListDownloadJobsBuilder {
         list_download_jobs::ListDownloadJobsBuilder::new(self.inner.clone())
     }
 
-    /// `ListETLs`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListETLs`: see [`list_et_ls`](list_et_ls) for its parameters, errors and an example.
     pub fn list_et_ls(&self) -> list_et_ls::ListEtLsBuilder {
         list_et_ls::ListEtLsBuilder::new(self.inner.clone())
     }
 
-    /// `ListIngestProcessors`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListIngestProcessors`: see [`list_ingest_processors`](list_ingest_processors) for its parameters, errors and an example.
     pub fn list_ingest_processors(
         &self,
     ) -> list_ingest_processors::ListIngestProcessorsBuilder {
         list_ingest_processors::ListIngestProcessorsBuilder::new(self.inner.clone())
     }
 
-    /// `ListLogStores`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListLogStores`: see [`list_log_stores`](list_log_stores) for its parameters, errors and an example.
     pub fn list_log_stores(&self) -> list_log_stores::ListLogStoresBuilder {
         list_log_stores::ListLogStoresBuilder::new(self.inner.clone())
     }
 
-    /// `ListLogtailPipelineConfig`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListLogtailPipelineConfig`: see [`list_logtail_pipeline_config`](list_logtail_pipeline_config) for its parameters, errors and an example.
     pub fn list_logtail_pipeline_config(
         &self,
     ) -> list_logtail_pipeline_config::ListLogtailPipelineConfigBuilder {
@@ -1909,122 +2159,166 @@ impl Client {
         )
     }
 
-    /// `ListMachineGroup`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListMachineGroup`: see [`list_machine_group`](list_machine_group) for its parameters, errors and an example.
     pub fn list_machine_group(&self) -> list_machine_group::ListMachineGroupBuilder {
         list_machine_group::ListMachineGroupBuilder::new(self.inner.clone())
     }
 
-    /// `ListMachines`.
+    /// Read; requires `project`, `machineGroup`.
+    ///
+    /// Action `ListMachines`: see [`list_machines`](list_machines) for its parameters, errors and an example.
     pub fn list_machines(&self) -> list_machines::ListMachinesBuilder {
         list_machines::ListMachinesBuilder::new(self.inner.clone())
     }
 
-    /// `ListMaxComputeExports`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListMaxComputeExports`: see [`list_max_compute_exports`](list_max_compute_exports) for its parameters, errors and an example.
     pub fn list_max_compute_exports(
         &self,
     ) -> list_max_compute_exports::ListMaxComputeExportsBuilder {
         list_max_compute_exports::ListMaxComputeExportsBuilder::new(self.inner.clone())
     }
 
-    /// `ListMetricStores`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListMetricStores`: see [`list_metric_stores`](list_metric_stores) for its parameters, errors and an example.
     pub fn list_metric_stores(&self) -> list_metric_stores::ListMetricStoresBuilder {
         list_metric_stores::ListMetricStoresBuilder::new(self.inner.clone())
     }
 
-    /// `ListOSSExports`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListOSSExports`: see [`list_oss_exports`](list_oss_exports) for its parameters, errors and an example.
     pub fn list_oss_exports(&self) -> list_oss_exports::ListOssExportsBuilder {
         list_oss_exports::ListOssExportsBuilder::new(self.inner.clone())
     }
 
-    /// `ListOSSHDFSExports`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListOSSHDFSExports`: see [`list_osshdfs_exports`](list_osshdfs_exports) for its parameters, errors and an example.
     pub fn list_osshdfs_exports(
         &self,
     ) -> list_osshdfs_exports::ListOsshdfsExportsBuilder {
         list_osshdfs_exports::ListOsshdfsExportsBuilder::new(self.inner.clone())
     }
 
-    /// `ListOSSIngestions`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListOSSIngestions`: see [`list_oss_ingestions`](list_oss_ingestions) for its parameters, errors and an example.
     pub fn list_oss_ingestions(&self) -> list_oss_ingestions::ListOssIngestionsBuilder {
         list_oss_ingestions::ListOssIngestionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListProject`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListProject`: see [`list_project`](list_project) for its parameters, errors and an example.
     pub fn list_project(&self) -> list_project::ListProjectBuilder {
         list_project::ListProjectBuilder::new(self.inner.clone())
     }
 
-    /// `ListS3Ingestions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListS3Ingestions`: see [`list_s3_ingestions`](list_s3_ingestions) for its parameters, errors and an example.
     pub fn list_s3_ingestions(&self) -> list_s3_ingestions::ListS3IngestionsBuilder {
         list_s3_ingestions::ListS3IngestionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListSavedSearch`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListSavedSearch`: see [`list_saved_search`](list_saved_search) for its parameters, errors and an example.
     pub fn list_saved_search(&self) -> list_saved_search::ListSavedSearchBuilder {
         list_saved_search::ListSavedSearchBuilder::new(self.inner.clone())
     }
 
-    /// `ListScheduledSQLs`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListScheduledSQLs`: see [`list_scheduled_sq_ls`](list_scheduled_sq_ls) for its parameters, errors and an example.
     pub fn list_scheduled_sq_ls(
         &self,
     ) -> list_scheduled_sq_ls::ListScheduledSqLsBuilder {
         list_scheduled_sq_ls::ListScheduledSqLsBuilder::new(self.inner.clone())
     }
 
-    /// `ListShards`.
+    /// Read; requires `project`, `logstore`.
+    ///
+    /// Action `ListShards`: see [`list_shards`](list_shards) for its parameters, errors and an example.
     pub fn list_shards(&self) -> list_shards::ListShardsBuilder {
         list_shards::ListShardsBuilder::new(self.inner.clone())
     }
 
-    /// `ListStoreViews`.
+    /// Read; requires `project`.
+    ///
+    /// Action `ListStoreViews`: see [`list_store_views`](list_store_views) for its parameters, errors and an example.
     pub fn list_store_views(&self) -> list_store_views::ListStoreViewsBuilder {
         list_store_views::ListStoreViewsBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read; requires `resourceType`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `MergeShard`.
+    /// Unspecified kind; requires `project`, `logstore`, `shard`.
+    ///
+    /// Action `MergeShard`: see [`merge_shard`](merge_shard) for its parameters, errors and an example.
     pub fn merge_shard(&self) -> merge_shard::MergeShardBuilder {
         merge_shard::MergeShardBuilder::new(self.inner.clone())
     }
 
-    /// `OpenSlsService`.
+    /// Write; no required parameters.
+    ///
+    /// Action `OpenSlsService`: see [`open_sls_service`](open_sls_service) for its parameters, errors and an example.
     pub fn open_sls_service(&self) -> open_sls_service::OpenSlsServiceBuilder {
         open_sls_service::OpenSlsServiceBuilder::new(self.inner.clone())
     }
 
-    /// `PutAnnotationData`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `PutAnnotationData`: see [`put_annotation_data`](put_annotation_data) for its parameters, errors and an example.
     pub fn put_annotation_data(&self) -> put_annotation_data::PutAnnotationDataBuilder {
         put_annotation_data::PutAnnotationDataBuilder::new(self.inner.clone())
     }
 
-    /// `PutConsumeProcessor`.
+    /// Write; requires `project`, `processorName`.
+    ///
+    /// Action `PutConsumeProcessor`: see [`put_consume_processor`](put_consume_processor) for its parameters, errors and an example.
     pub fn put_consume_processor(
         &self,
     ) -> put_consume_processor::PutConsumeProcessorBuilder {
         put_consume_processor::PutConsumeProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `PutIngestProcessor`.
+    /// Write; requires `project`, `processorName`.
+    ///
+    /// Action `PutIngestProcessor`: see [`put_ingest_processor`](put_ingest_processor) for its parameters, errors and an example.
     pub fn put_ingest_processor(
         &self,
     ) -> put_ingest_processor::PutIngestProcessorBuilder {
         put_ingest_processor::PutIngestProcessorBuilder::new(self.inner.clone())
     }
 
-    /// `PutLogs`.
+    /// Write; requires `project`, `logstore`, `x-log-compresstype`.
+    ///
+    /// Action `PutLogs`: see [`put_logs`](put_logs) for its parameters, errors and an example.
     pub fn put_logs(&self) -> put_logs::PutLogsBuilder {
         put_logs::PutLogsBuilder::new(self.inner.clone())
     }
 
-    /// `PutProjectPolicy`.
+    /// Write; no required parameters.
+    ///
+    /// Action `PutProjectPolicy`: see [`put_project_policy`](put_project_policy) for its parameters, errors and an example.
     pub fn put_project_policy(&self) -> put_project_policy::PutProjectPolicyBuilder {
         put_project_policy::PutProjectPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `PutProjectTransferAcceleration`.
+    /// Write; requires `project`.
+    ///
+    /// Action `PutProjectTransferAcceleration`: see [`put_project_transfer_acceleration`](put_project_transfer_acceleration) for its parameters, errors and an example.
     pub fn put_project_transfer_acceleration(
         &self,
     ) -> put_project_transfer_acceleration::PutProjectTransferAccelerationBuilder {
@@ -2033,17 +2327,23 @@ impl Client {
         )
     }
 
-    /// `PutWebtracking`.
+    /// Write; requires `project`, `logstoreName`, `body`.
+    ///
+    /// Action `PutWebtracking`: see [`put_webtracking`](put_webtracking) for its parameters, errors and an example.
     pub fn put_webtracking(&self) -> put_webtracking::PutWebtrackingBuilder {
         put_webtracking::PutWebtrackingBuilder::new(self.inner.clone())
     }
 
-    /// `RefreshToken`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `RefreshToken`: see [`refresh_token`](refresh_token) for its parameters, errors and an example.
     pub fn refresh_token(&self) -> refresh_token::RefreshTokenBuilder {
         refresh_token::RefreshTokenBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveConfigFromMachineGroup`.
+    /// Write; requires `project`, `machineGroup`, `configName`.
+    ///
+    /// Action `RemoveConfigFromMachineGroup`: see [`remove_config_from_machine_group`](remove_config_from_machine_group) for its parameters, errors and an example.
     pub fn remove_config_from_machine_group(
         &self,
     ) -> remove_config_from_machine_group::RemoveConfigFromMachineGroupBuilder {
@@ -2052,88 +2352,120 @@ impl Client {
         )
     }
 
-    /// `SplitShard`.
+    /// Read and write; requires `project`, `logstore`, `shard`.
+    ///
+    /// Action `SplitShard`: see [`split_shard`](split_shard) for its parameters, errors and an example.
     pub fn split_shard(&self) -> split_shard::SplitShardBuilder {
         split_shard::SplitShardBuilder::new(self.inner.clone())
     }
 
-    /// `StartETL`.
+    /// Write; no required parameters.
+    ///
+    /// Action `StartETL`: see [`start_etl`](start_etl) for its parameters, errors and an example.
     pub fn start_etl(&self) -> start_etl::StartEtlBuilder {
         start_etl::StartEtlBuilder::new(self.inner.clone())
     }
 
-    /// `StartMaxComputeExport`.
+    /// Write; requires `project`, `mcExportName`.
+    ///
+    /// Action `StartMaxComputeExport`: see [`start_max_compute_export`](start_max_compute_export) for its parameters, errors and an example.
     pub fn start_max_compute_export(
         &self,
     ) -> start_max_compute_export::StartMaxComputeExportBuilder {
         start_max_compute_export::StartMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `StartOSSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `StartOSSExport`: see [`start_oss_export`](start_oss_export) for its parameters, errors and an example.
     pub fn start_oss_export(&self) -> start_oss_export::StartOssExportBuilder {
         start_oss_export::StartOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `StartOSSHDFSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `StartOSSHDFSExport`: see [`start_osshdfs_export`](start_osshdfs_export) for its parameters, errors and an example.
     pub fn start_osshdfs_export(
         &self,
     ) -> start_osshdfs_export::StartOsshdfsExportBuilder {
         start_osshdfs_export::StartOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `StartOSSIngestion`.
+    /// Write; requires `project`, `ossIngestionName`.
+    ///
+    /// Action `StartOSSIngestion`: see [`start_oss_ingestion`](start_oss_ingestion) for its parameters, errors and an example.
     pub fn start_oss_ingestion(&self) -> start_oss_ingestion::StartOssIngestionBuilder {
         start_oss_ingestion::StartOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `StopETL`.
+    /// Write; no required parameters.
+    ///
+    /// Action `StopETL`: see [`stop_etl`](stop_etl) for its parameters, errors and an example.
     pub fn stop_etl(&self) -> stop_etl::StopEtlBuilder {
         stop_etl::StopEtlBuilder::new(self.inner.clone())
     }
 
-    /// `StopMaxComputeExport`.
+    /// Write; requires `project`, `mcExportName`.
+    ///
+    /// Action `StopMaxComputeExport`: see [`stop_max_compute_export`](stop_max_compute_export) for its parameters, errors and an example.
     pub fn stop_max_compute_export(
         &self,
     ) -> stop_max_compute_export::StopMaxComputeExportBuilder {
         stop_max_compute_export::StopMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `StopOSSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `StopOSSExport`: see [`stop_oss_export`](stop_oss_export) for its parameters, errors and an example.
     pub fn stop_oss_export(&self) -> stop_oss_export::StopOssExportBuilder {
         stop_oss_export::StopOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `StopOSSHDFSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `StopOSSHDFSExport`: see [`stop_osshdfs_export`](stop_osshdfs_export) for its parameters, errors and an example.
     pub fn stop_osshdfs_export(&self) -> stop_osshdfs_export::StopOsshdfsExportBuilder {
         stop_osshdfs_export::StopOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `StopOSSIngestion`.
+    /// Write; requires `project`, `ossIngestionName`.
+    ///
+    /// Action `StopOSSIngestion`: see [`stop_oss_ingestion`](stop_oss_ingestion) for its parameters, errors and an example.
     pub fn stop_oss_ingestion(&self) -> stop_oss_ingestion::StopOssIngestionBuilder {
         stop_oss_ingestion::StopOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `SubmitAsyncSql`.
+    /// Read; no required parameters.
+    ///
+    /// Action `SubmitAsyncSql`: see [`submit_async_sql`](submit_async_sql) for its parameters, errors and an example.
     pub fn submit_async_sql(&self) -> submit_async_sql::SubmitAsyncSqlBuilder {
         submit_async_sql::SubmitAsyncSqlBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `body`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAlert`.
+    /// Write; requires `project`, `alertName`.
+    ///
+    /// Action `UpdateAlert`: see [`update_alert`](update_alert) for its parameters, errors and an example.
     pub fn update_alert(&self) -> update_alert::UpdateAlertBuilder {
         update_alert::UpdateAlertBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAnnotationDataSet`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `UpdateAnnotationDataSet`: see [`update_annotation_data_set`](update_annotation_data_set) for its parameters, errors and an example.
     pub fn update_annotation_data_set(
         &self,
     ) -> update_annotation_data_set::UpdateAnnotationDataSetBuilder {
@@ -2142,46 +2474,62 @@ impl Client {
         )
     }
 
-    /// `UpdateAnnotationLabel`.
+    /// Unspecified kind; no required parameters.
+    ///
+    /// Action `UpdateAnnotationLabel`: see [`update_annotation_label`](update_annotation_label) for its parameters, errors and an example.
     pub fn update_annotation_label(
         &self,
     ) -> update_annotation_label::UpdateAnnotationLabelBuilder {
         update_annotation_label::UpdateAnnotationLabelBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateConfig`.
+    /// Write; requires `project`, `configName`.
+    ///
+    /// Action `UpdateConfig`: see [`update_config`](update_config) for its parameters, errors and an example.
     pub fn update_config(&self) -> update_config::UpdateConfigBuilder {
         update_config::UpdateConfigBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateConsumerGroup`.
+    /// Write; requires `project`, `logstore`, `consumerGroup`, `body`.
+    ///
+    /// Action `UpdateConsumerGroup`: see [`update_consumer_group`](update_consumer_group) for its parameters, errors and an example.
     pub fn update_consumer_group(
         &self,
     ) -> update_consumer_group::UpdateConsumerGroupBuilder {
         update_consumer_group::UpdateConsumerGroupBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateDashboard`.
+    /// Write; requires `project`, `dashboardName`.
+    ///
+    /// Action `UpdateDashboard`: see [`update_dashboard`](update_dashboard) for its parameters, errors and an example.
     pub fn update_dashboard(&self) -> update_dashboard::UpdateDashboardBuilder {
         update_dashboard::UpdateDashboardBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateETL`.
+    /// Write; requires `project`, `etlName`.
+    ///
+    /// Action `UpdateETL`: see [`update_etl`](update_etl) for its parameters, errors and an example.
     pub fn update_etl(&self) -> update_etl::UpdateEtlBuilder {
         update_etl::UpdateEtlBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateIndex`.
+    /// Write; requires `project`, `logstore`.
+    ///
+    /// Action `UpdateIndex`: see [`update_index`](update_index) for its parameters, errors and an example.
     pub fn update_index(&self) -> update_index::UpdateIndexBuilder {
         update_index::UpdateIndexBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLogStore`.
+    /// Write; requires `project`, `logstore`, `body`.
+    ///
+    /// Action `UpdateLogStore`: see [`update_log_store`](update_log_store) for its parameters, errors and an example.
     pub fn update_log_store(&self) -> update_log_store::UpdateLogStoreBuilder {
         update_log_store::UpdateLogStoreBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLogStoreEncryption`.
+    /// Write; requires `project`, `logstore`.
+    ///
+    /// Action `UpdateLogStoreEncryption`: see [`update_log_store_encryption`](update_log_store_encryption) for its parameters, errors and an example.
     pub fn update_log_store_encryption(
         &self,
     ) -> update_log_store_encryption::UpdateLogStoreEncryptionBuilder {
@@ -2190,7 +2538,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLogStoreMeteringMode`.
+    /// Write; requires `project`, `logstore`.
+    ///
+    /// Action `UpdateLogStoreMeteringMode`: see [`update_log_store_metering_mode`](update_log_store_metering_mode) for its parameters, errors and an example.
     pub fn update_log_store_metering_mode(
         &self,
     ) -> update_log_store_metering_mode::UpdateLogStoreMeteringModeBuilder {
@@ -2199,7 +2549,9 @@ impl Client {
         )
     }
 
-    /// `UpdateLogStoreProcessor`.
+    /// Write; requires `project`, `logstore`.
+    ///
+    /// Action `UpdateLogStoreProcessor`: see [`update_log_store_processor`](update_log_store_processor) for its parameters, errors and an example.
     pub fn update_log_store_processor(
         &self,
     ) -> update_log_store_processor::UpdateLogStoreProcessorBuilder {
@@ -2208,12 +2560,16 @@ impl Client {
         )
     }
 
-    /// `UpdateLogging`.
+    /// Write; requires `project`, `body`.
+    ///
+    /// Action `UpdateLogging`: see [`update_logging`](update_logging) for its parameters, errors and an example.
     pub fn update_logging(&self) -> update_logging::UpdateLoggingBuilder {
         update_logging::UpdateLoggingBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateLogtailPipelineConfig`.
+    /// Write; requires `project`, `configName`.
+    ///
+    /// Action `UpdateLogtailPipelineConfig`: see [`update_logtail_pipeline_config`](update_logtail_pipeline_config) for its parameters, errors and an example.
     pub fn update_logtail_pipeline_config(
         &self,
     ) -> update_logtail_pipeline_config::UpdateLogtailPipelineConfigBuilder {
@@ -2222,14 +2578,18 @@ impl Client {
         )
     }
 
-    /// `UpdateMachineGroup`.
+    /// Write; requires `project`, `groupName`, `body`.
+    ///
+    /// Action `UpdateMachineGroup`: see [`update_machine_group`](update_machine_group) for its parameters, errors and an example.
     pub fn update_machine_group(
         &self,
     ) -> update_machine_group::UpdateMachineGroupBuilder {
         update_machine_group::UpdateMachineGroupBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateMachineGroupMachine`.
+    /// Write; requires `project`, `machineGroup`, `body`.
+    ///
+    /// Action `UpdateMachineGroupMachine`: see [`update_machine_group_machine`](update_machine_group_machine) for its parameters, errors and an example.
     pub fn update_machine_group_machine(
         &self,
     ) -> update_machine_group_machine::UpdateMachineGroupMachineBuilder {
@@ -2238,19 +2598,25 @@ impl Client {
         )
     }
 
-    /// `UpdateMaxComputeExport`.
+    /// Write; requires `project`, `mcExportName`.
+    ///
+    /// Action `UpdateMaxComputeExport`: see [`update_max_compute_export`](update_max_compute_export) for its parameters, errors and an example.
     pub fn update_max_compute_export(
         &self,
     ) -> update_max_compute_export::UpdateMaxComputeExportBuilder {
         update_max_compute_export::UpdateMaxComputeExportBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateMetricStore`.
+    /// Write; requires `project`, `name`.
+    ///
+    /// Action `UpdateMetricStore`: see [`update_metric_store`](update_metric_store) for its parameters, errors and an example.
     pub fn update_metric_store(&self) -> update_metric_store::UpdateMetricStoreBuilder {
         update_metric_store::UpdateMetricStoreBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateMetricStoreMeteringMode`.
+    /// Write; requires `project`, `metricStore`.
+    ///
+    /// Action `UpdateMetricStoreMeteringMode`: see [`update_metric_store_metering_mode`](update_metric_store_metering_mode) for its parameters, errors and an example.
     pub fn update_metric_store_metering_mode(
         &self,
     ) -> update_metric_store_metering_mode::UpdateMetricStoreMeteringModeBuilder {
@@ -2259,7 +2625,9 @@ impl Client {
         )
     }
 
-    /// `UpdateMetricStoreProcessor`.
+    /// Write; requires `project`, `metricstore`.
+    ///
+    /// Action `UpdateMetricStoreProcessor`: see [`update_metric_store_processor`](update_metric_store_processor) for its parameters, errors and an example.
     pub fn update_metric_store_processor(
         &self,
     ) -> update_metric_store_processor::UpdateMetricStoreProcessorBuilder {
@@ -2268,53 +2636,71 @@ impl Client {
         )
     }
 
-    /// `UpdateOSSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `UpdateOSSExport`: see [`update_oss_export`](update_oss_export) for its parameters, errors and an example.
     pub fn update_oss_export(&self) -> update_oss_export::UpdateOssExportBuilder {
         update_oss_export::UpdateOssExportBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateOSSHDFSExport`.
+    /// Write; requires `project`, `ossExportName`.
+    ///
+    /// Action `UpdateOSSHDFSExport`: see [`update_osshdfs_export`](update_osshdfs_export) for its parameters, errors and an example.
     pub fn update_osshdfs_export(
         &self,
     ) -> update_osshdfs_export::UpdateOsshdfsExportBuilder {
         update_osshdfs_export::UpdateOsshdfsExportBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateOSSIngestion`.
+    /// Write; requires `project`, `ossIngestionName`.
+    ///
+    /// Action `UpdateOSSIngestion`: see [`update_oss_ingestion`](update_oss_ingestion) for its parameters, errors and an example.
     pub fn update_oss_ingestion(
         &self,
     ) -> update_oss_ingestion::UpdateOssIngestionBuilder {
         update_oss_ingestion::UpdateOssIngestionBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateProject`.
+    /// Write; requires `body`, `project`.
+    ///
+    /// Action `UpdateProject`: see [`update_project`](update_project) for its parameters, errors and an example.
     pub fn update_project(&self) -> update_project::UpdateProjectBuilder {
         update_project::UpdateProjectBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSavedSearch`.
+    /// Write; requires `project`, `savedsearchName`.
+    ///
+    /// Action `UpdateSavedSearch`: see [`update_saved_search`](update_saved_search) for its parameters, errors and an example.
     pub fn update_saved_search(&self) -> update_saved_search::UpdateSavedSearchBuilder {
         update_saved_search::UpdateSavedSearchBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateScheduledSQL`.
+    /// Write; requires `project`, `scheduledSQLName`.
+    ///
+    /// Action `UpdateScheduledSQL`: see [`update_scheduled_sql`](update_scheduled_sql) for its parameters, errors and an example.
     pub fn update_scheduled_sql(
         &self,
     ) -> update_scheduled_sql::UpdateScheduledSqlBuilder {
         update_scheduled_sql::UpdateScheduledSqlBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateSqlInstance`.
+    /// Write; requires `project`.
+    ///
+    /// Action `UpdateSqlInstance`: see [`update_sql_instance`](update_sql_instance) for its parameters, errors and an example.
     pub fn update_sql_instance(&self) -> update_sql_instance::UpdateSqlInstanceBuilder {
         update_sql_instance::UpdateSqlInstanceBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateStoreView`.
+    /// Write; requires `project`, `name`.
+    ///
+    /// Action `UpdateStoreView`: see [`update_store_view`](update_store_view) for its parameters, errors and an example.
     pub fn update_store_view(&self) -> update_store_view::UpdateStoreViewBuilder {
         update_store_view::UpdateStoreViewBuilder::new(self.inner.clone())
     }
 
-    /// `UpsertCollectionPolicy`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `UpsertCollectionPolicy`: see [`upsert_collection_policy`](upsert_collection_policy) for its parameters, errors and an example.
     pub fn upsert_collection_policy(
         &self,
     ) -> upsert_collection_policy::UpsertCollectionPolicyBuilder {

@@ -112,26 +112,34 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AssumeRole`.
+    /// Read and write; requires `RoleArn`, `RoleSessionName`.
+    ///
+    /// Action `AssumeRole`: see [`assume_role`](assume_role) for its parameters, errors and an example.
     pub fn assume_role(&self) -> assume_role::AssumeRoleBuilder {
         assume_role::AssumeRoleBuilder::new(self.inner.clone())
     }
 
-    /// `AssumeRoleWithOIDC`.
+    /// Read and write; requires `RoleSessionName`.
+    ///
+    /// Action `AssumeRoleWithOIDC`: see [`assume_role_with_oidc`](assume_role_with_oidc) for its parameters, errors and an example.
     pub fn assume_role_with_oidc(
         &self,
     ) -> assume_role_with_oidc::AssumeRoleWithOidcBuilder {
         assume_role_with_oidc::AssumeRoleWithOidcBuilder::new(self.inner.clone())
     }
 
-    /// `AssumeRoleWithSAML`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `AssumeRoleWithSAML`: see [`assume_role_with_saml`](assume_role_with_saml) for its parameters, errors and an example.
     pub fn assume_role_with_saml(
         &self,
     ) -> assume_role_with_saml::AssumeRoleWithSamlBuilder {
         assume_role_with_saml::AssumeRoleWithSamlBuilder::new(self.inner.clone())
     }
 
-    /// `GetCallerIdentity`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetCallerIdentity`: see [`get_caller_identity`](get_caller_identity) for its parameters, errors and an example.
     pub fn get_caller_identity(&self) -> get_caller_identity::GetCallerIdentityBuilder {
         get_caller_identity::GetCallerIdentityBuilder::new(self.inner.clone())
     }

@@ -274,24 +274,32 @@ impl Client {
         self.inner.config()
     }
 
-    /// `AttachPolicy`.
+    /// Write; requires `PolicyId`.
+    ///
+    /// Action `AttachPolicy`: see [`attach_policy`](attach_policy) for its parameters, errors and an example.
     pub fn attach_policy(&self) -> attach_policy::AttachPolicyBuilder {
         attach_policy::AttachPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CheckCreatedByEnabled`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `CheckCreatedByEnabled`: see [`check_created_by_enabled`](check_created_by_enabled) for its parameters, errors and an example.
     pub fn check_created_by_enabled(
         &self,
     ) -> check_created_by_enabled::CheckCreatedByEnabledBuilder {
         check_created_by_enabled::CheckCreatedByEnabledBuilder::new(self.inner.clone())
     }
 
-    /// `CloseCreatedBy`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `CloseCreatedBy`: see [`close_created_by`](close_created_by) for its parameters, errors and an example.
     pub fn close_created_by(&self) -> close_created_by::CloseCreatedByBuilder {
         close_created_by::CloseCreatedByBuilder::new(self.inner.clone())
     }
 
-    /// `CreateAssociatedResourceRules`.
+    /// Write; no required parameters.
+    ///
+    /// Action `CreateAssociatedResourceRules`: see [`create_associated_resource_rules`](create_associated_resource_rules) for its parameters, errors and an example.
     pub fn create_associated_resource_rules(
         &self,
     ) -> create_associated_resource_rules::CreateAssociatedResourceRulesBuilder {
@@ -300,17 +308,23 @@ impl Client {
         )
     }
 
-    /// `CreatePolicy`.
+    /// Write; requires `PolicyName`, `PolicyContent`.
+    ///
+    /// Action `CreatePolicy`: see [`create_policy`](create_policy) for its parameters, errors and an example.
     pub fn create_policy(&self) -> create_policy::CreatePolicyBuilder {
         create_policy::CreatePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTags`.
+    /// Write; requires `RegionId`, `TagKeyValueParamList`.
+    ///
+    /// Action `CreateTags`: see [`create_tags`](create_tags) for its parameters, errors and an example.
     pub fn create_tags(&self) -> create_tags::CreateTagsBuilder {
         create_tags::CreateTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteAssociatedResourceRule`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteAssociatedResourceRule`: see [`delete_associated_resource_rule`](delete_associated_resource_rule) for its parameters, errors and an example.
     pub fn delete_associated_resource_rule(
         &self,
     ) -> delete_associated_resource_rule::DeleteAssociatedResourceRuleBuilder {
@@ -319,37 +333,51 @@ impl Client {
         )
     }
 
-    /// `DeletePolicy`.
+    /// Write; requires `PolicyId`.
+    ///
+    /// Action `DeletePolicy`: see [`delete_policy`](delete_policy) for its parameters, errors and an example.
     pub fn delete_policy(&self) -> delete_policy::DeletePolicyBuilder {
         delete_policy::DeletePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteTag`.
+    /// Write; requires `RegionId`, `Key`.
+    ///
+    /// Action `DeleteTag`: see [`delete_tag`](delete_tag) for its parameters, errors and an example.
     pub fn delete_tag(&self) -> delete_tag::DeleteTagBuilder {
         delete_tag::DeleteTagBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DetachPolicy`.
+    /// Write; requires `PolicyId`.
+    ///
+    /// Action `DetachPolicy`: see [`detach_policy`](detach_policy) for its parameters, errors and an example.
     pub fn detach_policy(&self) -> detach_policy::DetachPolicyBuilder {
         detach_policy::DetachPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `DisablePolicyType`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DisablePolicyType`: see [`disable_policy_type`](disable_policy_type) for its parameters, errors and an example.
     pub fn disable_policy_type(&self) -> disable_policy_type::DisablePolicyTypeBuilder {
         disable_policy_type::DisablePolicyTypeBuilder::new(self.inner.clone())
     }
 
-    /// `EnablePolicyType`.
+    /// Write; no required parameters.
+    ///
+    /// Action `EnablePolicyType`: see [`enable_policy_type`](enable_policy_type) for its parameters, errors and an example.
     pub fn enable_policy_type(&self) -> enable_policy_type::EnablePolicyTypeBuilder {
         enable_policy_type::EnablePolicyTypeBuilder::new(self.inner.clone())
     }
 
-    /// `GenerateConfigRuleReport`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `GenerateConfigRuleReport`: see [`generate_config_rule_report`](generate_config_rule_report) for its parameters, errors and an example.
     pub fn generate_config_rule_report(
         &self,
     ) -> generate_config_rule_report::GenerateConfigRuleReportBuilder {
@@ -358,33 +386,43 @@ impl Client {
         )
     }
 
-    /// `GetConfigRuleReport`.
+    /// Read and write; no required parameters.
+    ///
+    /// Action `GetConfigRuleReport`: see [`get_config_rule_report`](get_config_rule_report) for its parameters, errors and an example.
     pub fn get_config_rule_report(
         &self,
     ) -> get_config_rule_report::GetConfigRuleReportBuilder {
         get_config_rule_report::GetConfigRuleReportBuilder::new(self.inner.clone())
     }
 
-    /// `GetEffectivePolicy`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetEffectivePolicy`: see [`get_effective_policy`](get_effective_policy) for its parameters, errors and an example.
     pub fn get_effective_policy(
         &self,
     ) -> get_effective_policy::GetEffectivePolicyBuilder {
         get_effective_policy::GetEffectivePolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicy`.
+    /// Write; requires `PolicyId`.
+    ///
+    /// Action `GetPolicy`: see [`get_policy`](get_policy) for its parameters, errors and an example.
     pub fn get_policy(&self) -> get_policy::GetPolicyBuilder {
         get_policy::GetPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `GetPolicyEnableStatus`.
+    /// Read; no required parameters.
+    ///
+    /// Action `GetPolicyEnableStatus`: see [`get_policy_enable_status`](get_policy_enable_status) for its parameters, errors and an example.
     pub fn get_policy_enable_status(
         &self,
     ) -> get_policy_enable_status::GetPolicyEnableStatusBuilder {
         get_policy_enable_status::GetPolicyEnableStatusBuilder::new(self.inner.clone())
     }
 
-    /// `ListAssociatedResourceRules`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListAssociatedResourceRules`: see [`list_associated_resource_rules`](list_associated_resource_rules) for its parameters, errors and an example.
     pub fn list_associated_resource_rules(
         &self,
     ) -> list_associated_resource_rules::ListAssociatedResourceRulesBuilder {
@@ -393,7 +431,9 @@ impl Client {
         )
     }
 
-    /// `ListConfigRulesForTarget`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListConfigRulesForTarget`: see [`list_config_rules_for_target`](list_config_rules_for_target) for its parameters, errors and an example.
     pub fn list_config_rules_for_target(
         &self,
     ) -> list_config_rules_for_target::ListConfigRulesForTargetBuilder {
@@ -402,26 +442,34 @@ impl Client {
         )
     }
 
-    /// `ListPolicies`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListPolicies`: see [`list_policies`](list_policies) for its parameters, errors and an example.
     pub fn list_policies(&self) -> list_policies::ListPoliciesBuilder {
         list_policies::ListPoliciesBuilder::new(self.inner.clone())
     }
 
-    /// `ListPoliciesForTarget`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListPoliciesForTarget`: see [`list_policies_for_target`](list_policies_for_target) for its parameters, errors and an example.
     pub fn list_policies_for_target(
         &self,
     ) -> list_policies_for_target::ListPoliciesForTargetBuilder {
         list_policies_for_target::ListPoliciesForTargetBuilder::new(self.inner.clone())
     }
 
-    /// `ListResourcesByTag`.
+    /// Read, paged; requires `RegionId`, `ResourceType`, `TagFilter.Key`.
+    ///
+    /// Action `ListResourcesByTag`: see [`list_resources_by_tag`](list_resources_by_tag) for its parameters, errors and an example.
     pub fn list_resources_by_tag(
         &self,
     ) -> list_resources_by_tag::ListResourcesByTagBuilder {
         list_resources_by_tag::ListResourcesByTagBuilder::new(self.inner.clone())
     }
 
-    /// `ListSupportResourceTypes`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `ListSupportResourceTypes`: see [`list_support_resource_types`](list_support_resource_types) for its parameters, errors and an example.
     pub fn list_support_resource_types(
         &self,
     ) -> list_support_resource_types::ListSupportResourceTypesBuilder {
@@ -430,49 +478,67 @@ impl Client {
         )
     }
 
-    /// `ListTagKeys`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTagKeys`: see [`list_tag_keys`](list_tag_keys) for its parameters, errors and an example.
     pub fn list_tag_keys(&self) -> list_tag_keys::ListTagKeysBuilder {
         list_tag_keys::ListTagKeysBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagValues`.
+    /// Read, paged; requires `RegionId`, `Key`.
+    ///
+    /// Action `ListTagValues`: see [`list_tag_values`](list_tag_values) for its parameters, errors and an example.
     pub fn list_tag_values(&self) -> list_tag_values::ListTagValuesBuilder {
         list_tag_values::ListTagValuesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTargetsForPolicy`.
+    /// Read and write, paged; requires `PolicyId`.
+    ///
+    /// Action `ListTargetsForPolicy`: see [`list_targets_for_policy`](list_targets_for_policy) for its parameters, errors and an example.
     pub fn list_targets_for_policy(
         &self,
     ) -> list_targets_for_policy::ListTargetsForPolicyBuilder {
         list_targets_for_policy::ListTargetsForPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyPolicy`.
+    /// Write; requires `PolicyId`.
+    ///
+    /// Action `ModifyPolicy`: see [`modify_policy`](modify_policy) for its parameters, errors and an example.
     pub fn modify_policy(&self) -> modify_policy::ModifyPolicyBuilder {
         modify_policy::ModifyPolicyBuilder::new(self.inner.clone())
     }
 
-    /// `OpenCreatedBy`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `OpenCreatedBy`: see [`open_created_by`](open_created_by) for its parameters, errors and an example.
     pub fn open_created_by(&self) -> open_created_by::OpenCreatedByBuilder {
         open_created_by::OpenCreatedByBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Write; requires `RegionId`, `Tags`, `ResourceARN`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UntagResources`.
+    /// Write; requires `RegionId`, `ResourceARN`, `TagKey`.
+    ///
+    /// Action `UntagResources`: see [`untag_resources`](untag_resources) for its parameters, errors and an example.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesBuilder {
         untag_resources::UntagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateAssociatedResourceRule`.
+    /// Write; requires `SettingName`.
+    ///
+    /// Action `UpdateAssociatedResourceRule`: see [`update_associated_resource_rule`](update_associated_resource_rule) for its parameters, errors and an example.
     pub fn update_associated_resource_rule(
         &self,
     ) -> update_associated_resource_rule::UpdateAssociatedResourceRuleBuilder {

@@ -2503,7 +2503,9 @@ impl Client {
         self.inner.config()
     }
 
-    /// `ActivateRouterInterface`.
+    /// Write; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ActivateRouterInterface`: see [`activate_router_interface`](activate_router_interface) for its parameters, errors and an example.
     pub fn activate_router_interface(
         &self,
     ) -> activate_router_interface::ActivateRouterInterfaceBuilder {
@@ -2512,17 +2514,23 @@ impl Client {
         )
     }
 
-    /// `ActiveFlowLog`.
+    /// Read and write; requires `RegionId`, `FlowLogId`.
+    ///
+    /// Action `ActiveFlowLog`: see [`active_flow_log`](active_flow_log) for its parameters, errors and an example.
     pub fn active_flow_log(&self) -> active_flow_log::ActiveFlowLogBuilder {
         active_flow_log::ActiveFlowLogBuilder::new(self.inner.clone())
     }
 
-    /// `AddBgpNetwork`.
+    /// Read and write, idempotent; requires `RegionId`, `DstCidrBlock`, `RouterId`.
+    ///
+    /// Action `AddBgpNetwork`: see [`add_bgp_network`](add_bgp_network) for its parameters, errors and an example.
     pub fn add_bgp_network(&self) -> add_bgp_network::AddBgpNetworkBuilder {
         add_bgp_network::AddBgpNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `AddCommonBandwidthPackageIp`.
+    /// Read and write, idempotent; requires `RegionId`, `BandwidthPackageId`, `IpInstanceId`.
+    ///
+    /// Action `AddCommonBandwidthPackageIp`: see [`add_common_bandwidth_package_ip`](add_common_bandwidth_package_ip) for its parameters, errors and an example.
     pub fn add_common_bandwidth_package_ip(
         &self,
     ) -> add_common_bandwidth_package_ip::AddCommonBandwidthPackageIpBuilder {
@@ -2531,7 +2539,9 @@ impl Client {
         )
     }
 
-    /// `AddCommonBandwidthPackageIps`.
+    /// Read and write, idempotent; requires `RegionId`, `BandwidthPackageId`, `IpInstanceIds`.
+    ///
+    /// Action `AddCommonBandwidthPackageIps`: see [`add_common_bandwidth_package_ips`](add_common_bandwidth_package_ips) for its parameters, errors and an example.
     pub fn add_common_bandwidth_package_ips(
         &self,
     ) -> add_common_bandwidth_package_ips::AddCommonBandwidthPackageIpsBuilder {
@@ -2540,7 +2550,9 @@ impl Client {
         )
     }
 
-    /// `AddGlobalAccelerationInstanceIp`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`, `IpInstanceId`.
+    ///
+    /// Action `AddGlobalAccelerationInstanceIp`: see [`add_global_acceleration_instance_ip`](add_global_acceleration_instance_ip) for its parameters, errors and an example.
     pub fn add_global_acceleration_instance_ip(
         &self,
     ) -> add_global_acceleration_instance_ip::AddGlobalAccelerationInstanceIpBuilder {
@@ -2549,7 +2561,9 @@ impl Client {
         )
     }
 
-    /// `AddIPv6TranslatorAclListEntry`.
+    /// Read and write, deprecated; requires `RegionId`, `AclId`, `AclEntryIp`.
+    ///
+    /// Action `AddIPv6TranslatorAclListEntry`: see [`add_ipv6_translator_acl_list_entry`](add_ipv6_translator_acl_list_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn add_ipv6_translator_acl_list_entry(
         &self,
@@ -2559,7 +2573,9 @@ impl Client {
         )
     }
 
-    /// `AddPublicIpAddressPoolCidrBlock`.
+    /// Read and write, idempotent; requires `PublicIpAddressPoolId`, `RegionId`.
+    ///
+    /// Action `AddPublicIpAddressPoolCidrBlock`: see [`add_public_ip_address_pool_cidr_block`](add_public_ip_address_pool_cidr_block) for its parameters, errors and an example.
     pub fn add_public_ip_address_pool_cidr_block(
         &self,
     ) -> add_public_ip_address_pool_cidr_block::AddPublicIpAddressPoolCidrBlockBuilder {
@@ -2568,7 +2584,9 @@ impl Client {
         )
     }
 
-    /// `AddSourcesToTrafficMirrorSession`.
+    /// Read and write, idempotent; requires `TrafficMirrorSessionId`, `TrafficMirrorSourceIds`, `RegionId`.
+    ///
+    /// Action `AddSourcesToTrafficMirrorSession`: see [`add_sources_to_traffic_mirror_session`](add_sources_to_traffic_mirror_session) for its parameters, errors and an example.
     pub fn add_sources_to_traffic_mirror_session(
         &self,
     ) -> add_sources_to_traffic_mirror_session::AddSourcesToTrafficMirrorSessionBuilder {
@@ -2577,21 +2595,27 @@ impl Client {
         )
     }
 
-    /// `AllocateEipAddress`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `AllocateEipAddress`: see [`allocate_eip_address`](allocate_eip_address) for its parameters, errors and an example.
     pub fn allocate_eip_address(
         &self,
     ) -> allocate_eip_address::AllocateEipAddressBuilder {
         allocate_eip_address::AllocateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateEipAddressPro`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `AllocateEipAddressPro`: see [`allocate_eip_address_pro`](allocate_eip_address_pro) for its parameters, errors and an example.
     pub fn allocate_eip_address_pro(
         &self,
     ) -> allocate_eip_address_pro::AllocateEipAddressProBuilder {
         allocate_eip_address_pro::AllocateEipAddressProBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateEipSegmentAddress`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `EipMask`.
+    ///
+    /// Action `AllocateEipSegmentAddress`: see [`allocate_eip_segment_address`](allocate_eip_segment_address) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn allocate_eip_segment_address(
         &self,
@@ -2601,14 +2625,18 @@ impl Client {
         )
     }
 
-    /// `AllocateIpv6Address`.
+    /// Read and write, idempotent; requires `RegionId`, `VSwitchId`.
+    ///
+    /// Action `AllocateIpv6Address`: see [`allocate_ipv6_address`](allocate_ipv6_address) for its parameters, errors and an example.
     pub fn allocate_ipv6_address(
         &self,
     ) -> allocate_ipv6_address::AllocateIpv6AddressBuilder {
         allocate_ipv6_address::AllocateIpv6AddressBuilder::new(self.inner.clone())
     }
 
-    /// `AllocateIpv6InternetBandwidth`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6AddressId`, `Bandwidth`.
+    ///
+    /// Action `AllocateIpv6InternetBandwidth`: see [`allocate_ipv6_internet_bandwidth`](allocate_ipv6_internet_bandwidth) for its parameters, errors and an example.
     pub fn allocate_ipv6_internet_bandwidth(
         &self,
     ) -> allocate_ipv6_internet_bandwidth::AllocateIpv6InternetBandwidthBuilder {
@@ -2617,14 +2645,18 @@ impl Client {
         )
     }
 
-    /// `AllocateVpcIpv6Cidr`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `AllocateVpcIpv6Cidr`: see [`allocate_vpc_ipv6_cidr`](allocate_vpc_ipv6_cidr) for its parameters, errors and an example.
     pub fn allocate_vpc_ipv6_cidr(
         &self,
     ) -> allocate_vpc_ipv6_cidr::AllocateVpcIpv6CidrBuilder {
         allocate_vpc_ipv6_cidr::AllocateVpcIpv6CidrBuilder::new(self.inner.clone())
     }
 
-    /// `ApplyPhysicalConnectionLOA`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `InstanceId`, `CompanyName`, `LineType` and 2 more.
+    ///
+    /// Action `ApplyPhysicalConnectionLOA`: see [`apply_physical_connection_loa`](apply_physical_connection_loa) for its parameters, errors and an example.
     pub fn apply_physical_connection_loa(
         &self,
     ) -> apply_physical_connection_loa::ApplyPhysicalConnectionLoaBuilder {
@@ -2633,14 +2665,18 @@ impl Client {
         )
     }
 
-    /// `AssociateEipAddress`.
+    /// Read and write, idempotent; requires `AllocationId`, `InstanceId`.
+    ///
+    /// Action `AssociateEipAddress`: see [`associate_eip_address`](associate_eip_address) for its parameters, errors and an example.
     pub fn associate_eip_address(
         &self,
     ) -> associate_eip_address::AssociateEipAddressBuilder {
         associate_eip_address::AssociateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `AssociateEipAddressBatch`.
+    /// Read and write, idempotent; requires `RegionId`, `BindedInstanceId`, `BindedInstanceType`, `InstanceIds`.
+    ///
+    /// Action `AssociateEipAddressBatch`: see [`associate_eip_address_batch`](associate_eip_address_batch) for its parameters, errors and an example.
     pub fn associate_eip_address_batch(
         &self,
     ) -> associate_eip_address_batch::AssociateEipAddressBatchBuilder {
@@ -2649,19 +2685,25 @@ impl Client {
         )
     }
 
-    /// `AssociateHaVip`.
+    /// Read and write, idempotent; requires `RegionId`, `HaVipId`, `InstanceId`.
+    ///
+    /// Action `AssociateHaVip`: see [`associate_ha_vip`](associate_ha_vip) for its parameters, errors and an example.
     pub fn associate_ha_vip(&self) -> associate_ha_vip::AssociateHaVipBuilder {
         associate_ha_vip::AssociateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `AssociateNetworkAcl`.
+    /// Read and write, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `AssociateNetworkAcl`: see [`associate_network_acl`](associate_network_acl) for its parameters, errors and an example.
     pub fn associate_network_acl(
         &self,
     ) -> associate_network_acl::AssociateNetworkAclBuilder {
         associate_network_acl::AssociateNetworkAclBuilder::new(self.inner.clone())
     }
 
-    /// `AssociatePhysicalConnectionToVirtualBorderRouter`.
+    /// Read and write, idempotent; requires `RegionId`, `VbrId`, `PhysicalConnectionId`, `VlanId`.
+    ///
+    /// Action `AssociatePhysicalConnectionToVirtualBorderRouter`: see [`associate_physical_connection_to_virtual_border_router`](associate_physical_connection_to_virtual_border_router) for its parameters, errors and an example.
     pub fn associate_physical_connection_to_virtual_border_router(
         &self,
     ) -> associate_physical_connection_to_virtual_border_router::AssociatePhysicalConnectionToVirtualBorderRouterBuilder {
@@ -2670,14 +2712,18 @@ impl Client {
         )
     }
 
-    /// `AssociateRouteTable`.
+    /// Read and write, idempotent; requires `RegionId`, `RouteTableId`, `VSwitchId`.
+    ///
+    /// Action `AssociateRouteTable`: see [`associate_route_table`](associate_route_table) for its parameters, errors and an example.
     pub fn associate_route_table(
         &self,
     ) -> associate_route_table::AssociateRouteTableBuilder {
         associate_route_table::AssociateRouteTableBuilder::new(self.inner.clone())
     }
 
-    /// `AssociateRouteTableWithGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `RouteTableId`, `GatewayId`.
+    ///
+    /// Action `AssociateRouteTableWithGateway`: see [`associate_route_table_with_gateway`](associate_route_table_with_gateway) for its parameters, errors and an example.
     pub fn associate_route_table_with_gateway(
         &self,
     ) -> associate_route_table_with_gateway::AssociateRouteTableWithGatewayBuilder {
@@ -2686,7 +2732,9 @@ impl Client {
         )
     }
 
-    /// `AssociateRouteTablesWithVpcGatewayEndpoint`.
+    /// Read and write, idempotent; requires `EndpointId`, `RouteTableIds`, `RegionId`.
+    ///
+    /// Action `AssociateRouteTablesWithVpcGatewayEndpoint`: see [`associate_route_tables_with_vpc_gateway_endpoint`](associate_route_tables_with_vpc_gateway_endpoint) for its parameters, errors and an example.
     pub fn associate_route_tables_with_vpc_gateway_endpoint(
         &self,
     ) -> associate_route_tables_with_vpc_gateway_endpoint::AssociateRouteTablesWithVpcGatewayEndpointBuilder {
@@ -2695,14 +2743,18 @@ impl Client {
         )
     }
 
-    /// `AssociateVpcCidrBlock`.
+    /// Read and write; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `AssociateVpcCidrBlock`: see [`associate_vpc_cidr_block`](associate_vpc_cidr_block) for its parameters, errors and an example.
     pub fn associate_vpc_cidr_block(
         &self,
     ) -> associate_vpc_cidr_block::AssociateVpcCidrBlockBuilder {
         associate_vpc_cidr_block::AssociateVpcCidrBlockBuilder::new(self.inner.clone())
     }
 
-    /// `AssociateVpnGatewayWithCertificate`.
+    /// Write, idempotent; requires `RegionId`, `VpnGatewayId`, `CertificateType`, `CertificateId`.
+    ///
+    /// Action `AssociateVpnGatewayWithCertificate`: see [`associate_vpn_gateway_with_certificate`](associate_vpn_gateway_with_certificate) for its parameters, errors and an example.
     pub fn associate_vpn_gateway_with_certificate(
         &self,
     ) -> associate_vpn_gateway_with_certificate::AssociateVpnGatewayWithCertificateBuilder {
@@ -2711,7 +2763,9 @@ impl Client {
         )
     }
 
-    /// `AttachDhcpOptionsSetToVpc`.
+    /// Write, idempotent; requires `RegionId`, `DhcpOptionsSetId`, `VpcId`.
+    ///
+    /// Action `AttachDhcpOptionsSetToVpc`: see [`attach_dhcp_options_set_to_vpc`](attach_dhcp_options_set_to_vpc) for its parameters, errors and an example.
     pub fn attach_dhcp_options_set_to_vpc(
         &self,
     ) -> attach_dhcp_options_set_to_vpc::AttachDhcpOptionsSetToVpcBuilder {
@@ -2720,14 +2774,18 @@ impl Client {
         )
     }
 
-    /// `AttachVbrToVpconn`.
+    /// Write; requires `VpconnId`, `VbrId`, `RegionId`.
+    ///
+    /// Action `AttachVbrToVpconn`: see [`attach_vbr_to_vpconn`](attach_vbr_to_vpconn) for its parameters, errors and an example.
     pub fn attach_vbr_to_vpconn(
         &self,
     ) -> attach_vbr_to_vpconn::AttachVbrToVpconnBuilder {
         attach_vbr_to_vpconn::AttachVbrToVpconnBuilder::new(self.inner.clone())
     }
 
-    /// `CancelCommonBandwidthPackageIpBandwidth`.
+    /// Read and write; requires `RegionId`, `BandwidthPackageId`, `EipId`.
+    ///
+    /// Action `CancelCommonBandwidthPackageIpBandwidth`: see [`cancel_common_bandwidth_package_ip_bandwidth`](cancel_common_bandwidth_package_ip_bandwidth) for its parameters, errors and an example.
     pub fn cancel_common_bandwidth_package_ip_bandwidth(
         &self,
     ) -> cancel_common_bandwidth_package_ip_bandwidth::CancelCommonBandwidthPackageIpBandwidthBuilder {
@@ -2736,7 +2794,9 @@ impl Client {
         )
     }
 
-    /// `CancelPhysicalConnection`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `CancelPhysicalConnection`: see [`cancel_physical_connection`](cancel_physical_connection) for its parameters, errors and an example.
     pub fn cancel_physical_connection(
         &self,
     ) -> cancel_physical_connection::CancelPhysicalConnectionBuilder {
@@ -2745,14 +2805,18 @@ impl Client {
         )
     }
 
-    /// `ChangeResourceGroup`.
+    /// Write; requires `NewResourceGroupId`, `ResourceType`, `ResourceId`, `RegionId`.
+    ///
+    /// Action `ChangeResourceGroup`: see [`change_resource_group`](change_resource_group) for its parameters, errors and an example.
     pub fn change_resource_group(
         &self,
     ) -> change_resource_group::ChangeResourceGroupBuilder {
         change_resource_group::ChangeResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CheckCanAllocateVpcPrivateIpAddress`.
+    /// Read; requires `RegionId`, `VSwitchId`, `PrivateIpAddress`.
+    ///
+    /// Action `CheckCanAllocateVpcPrivateIpAddress`: see [`check_can_allocate_vpc_private_ip_address`](check_can_allocate_vpc_private_ip_address) for its parameters, errors and an example.
     pub fn check_can_allocate_vpc_private_ip_address(
         &self,
     ) -> check_can_allocate_vpc_private_ip_address::CheckCanAllocateVpcPrivateIpAddressBuilder {
@@ -2761,14 +2825,18 @@ impl Client {
         )
     }
 
-    /// `CheckVpnBgpEnabled`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CheckVpnBgpEnabled`: see [`check_vpn_bgp_enabled`](check_vpn_bgp_enabled) for its parameters, errors and an example.
     pub fn check_vpn_bgp_enabled(
         &self,
     ) -> check_vpn_bgp_enabled::CheckVpnBgpEnabledBuilder {
         check_vpn_bgp_enabled::CheckVpnBgpEnabledBuilder::new(self.inner.clone())
     }
 
-    /// `CompletePhysicalConnectionLOA`.
+    /// Write, idempotent; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `CompletePhysicalConnectionLOA`: see [`complete_physical_connection_loa`](complete_physical_connection_loa) for its parameters, errors and an example.
     pub fn complete_physical_connection_loa(
         &self,
     ) -> complete_physical_connection_loa::CompletePhysicalConnectionLoaBuilder {
@@ -2777,7 +2845,9 @@ impl Client {
         )
     }
 
-    /// `ConfirmPhysicalConnection`.
+    /// Write, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `ConfirmPhysicalConnection`: see [`confirm_physical_connection`](confirm_physical_connection) for its parameters, errors and an example.
     pub fn confirm_physical_connection(
         &self,
     ) -> confirm_physical_connection::ConfirmPhysicalConnectionBuilder {
@@ -2786,14 +2856,18 @@ impl Client {
         )
     }
 
-    /// `ConnectRouterInterface`.
+    /// Write; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ConnectRouterInterface`: see [`connect_router_interface`](connect_router_interface) for its parameters, errors and an example.
     pub fn connect_router_interface(
         &self,
     ) -> connect_router_interface::ConnectRouterInterfaceBuilder {
         connect_router_interface::ConnectRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `ConvertBandwidthPackage`.
+    /// Read and write, idempotent, deprecated; requires `BandwidthPackageId`, `RegionId`.
+    ///
+    /// Action `ConvertBandwidthPackage`: see [`convert_bandwidth_package`](convert_bandwidth_package) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn convert_bandwidth_package(
         &self,
@@ -2803,24 +2877,32 @@ impl Client {
         )
     }
 
-    /// `CopyNetworkAclEntries`.
+    /// Read and write, idempotent; requires `RegionId`, `NetworkAclId`, `SourceNetworkAclId`.
+    ///
+    /// Action `CopyNetworkAclEntries`: see [`copy_network_acl_entries`](copy_network_acl_entries) for its parameters, errors and an example.
     pub fn copy_network_acl_entries(
         &self,
     ) -> copy_network_acl_entries::CopyNetworkAclEntriesBuilder {
         copy_network_acl_entries::CopyNetworkAclEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateBgpGroup`.
+    /// Read and write, idempotent; requires `RegionId`, `RouterId`, `PeerAsn`.
+    ///
+    /// Action `CreateBgpGroup`: see [`create_bgp_group`](create_bgp_group) for its parameters, errors and an example.
     pub fn create_bgp_group(&self) -> create_bgp_group::CreateBgpGroupBuilder {
         create_bgp_group::CreateBgpGroupBuilder::new(self.inner.clone())
     }
 
-    /// `CreateBgpPeer`.
+    /// Read and write, idempotent; requires `RegionId`, `BgpGroupId`.
+    ///
+    /// Action `CreateBgpPeer`: see [`create_bgp_peer`](create_bgp_peer) for its parameters, errors and an example.
     pub fn create_bgp_peer(&self) -> create_bgp_peer::CreateBgpPeerBuilder {
         create_bgp_peer::CreateBgpPeerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateCommonBandwidthPackage`.
+    /// Read and write, idempotent; requires `RegionId`, `Bandwidth`.
+    ///
+    /// Action `CreateCommonBandwidthPackage`: see [`create_common_bandwidth_package`](create_common_bandwidth_package) for its parameters, errors and an example.
     pub fn create_common_bandwidth_package(
         &self,
     ) -> create_common_bandwidth_package::CreateCommonBandwidthPackageBuilder {
@@ -2829,33 +2911,43 @@ impl Client {
         )
     }
 
-    /// `CreateCustomerGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `IpAddress`.
+    ///
+    /// Action `CreateCustomerGateway`: see [`create_customer_gateway`](create_customer_gateway) for its parameters, errors and an example.
     pub fn create_customer_gateway(
         &self,
     ) -> create_customer_gateway::CreateCustomerGatewayBuilder {
         create_customer_gateway::CreateCustomerGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDefaultVSwitch`.
+    /// Read and write, idempotent; requires `ZoneId`, `RegionId`.
+    ///
+    /// Action `CreateDefaultVSwitch`: see [`create_default_v_switch`](create_default_v_switch) for its parameters, errors and an example.
     pub fn create_default_v_switch(
         &self,
     ) -> create_default_v_switch::CreateDefaultVSwitchBuilder {
         create_default_v_switch::CreateDefaultVSwitchBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDefaultVpc`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateDefaultVpc`: see [`create_default_vpc`](create_default_vpc) for its parameters, errors and an example.
     pub fn create_default_vpc(&self) -> create_default_vpc::CreateDefaultVpcBuilder {
         create_default_vpc::CreateDefaultVpcBuilder::new(self.inner.clone())
     }
 
-    /// `CreateDhcpOptionsSet`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateDhcpOptionsSet`: see [`create_dhcp_options_set`](create_dhcp_options_set) for its parameters, errors and an example.
     pub fn create_dhcp_options_set(
         &self,
     ) -> create_dhcp_options_set::CreateDhcpOptionsSetBuilder {
         create_dhcp_options_set::CreateDhcpOptionsSetBuilder::new(self.inner.clone())
     }
 
-    /// `CreateExpressCloudConnection`.
+    /// Unspecified kind; requires `RegionId`, `PeerLocation`, `IdcSP`, `Bandwidth`.
+    ///
+    /// Action `CreateExpressCloudConnection`: see [`create_express_cloud_connection`](create_express_cloud_connection) for its parameters, errors and an example.
     pub fn create_express_cloud_connection(
         &self,
     ) -> create_express_cloud_connection::CreateExpressCloudConnectionBuilder {
@@ -2864,7 +2956,9 @@ impl Client {
         )
     }
 
-    /// `CreateExpressConnectTrafficQos`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateExpressConnectTrafficQos`: see [`create_express_connect_traffic_qos`](create_express_connect_traffic_qos) for its parameters, errors and an example.
     pub fn create_express_connect_traffic_qos(
         &self,
     ) -> create_express_connect_traffic_qos::CreateExpressConnectTrafficQosBuilder {
@@ -2873,7 +2967,9 @@ impl Client {
         )
     }
 
-    /// `CreateExpressConnectTrafficQosQueue`.
+    /// Write, idempotent; requires `RegionId`, `QosId`, `QueueType`.
+    ///
+    /// Action `CreateExpressConnectTrafficQosQueue`: see [`create_express_connect_traffic_qos_queue`](create_express_connect_traffic_qos_queue) for its parameters, errors and an example.
     pub fn create_express_connect_traffic_qos_queue(
         &self,
     ) -> create_express_connect_traffic_qos_queue::CreateExpressConnectTrafficQosQueueBuilder {
@@ -2882,7 +2978,9 @@ impl Client {
         )
     }
 
-    /// `CreateExpressConnectTrafficQosRule`.
+    /// Write, idempotent; requires `RegionId`, `QosId`, `QueueId`, `Priority` and 1 more.
+    ///
+    /// Action `CreateExpressConnectTrafficQosRule`: see [`create_express_connect_traffic_qos_rule`](create_express_connect_traffic_qos_rule) for its parameters, errors and an example.
     pub fn create_express_connect_traffic_qos_rule(
         &self,
     ) -> create_express_connect_traffic_qos_rule::CreateExpressConnectTrafficQosRuleBuilder {
@@ -2891,33 +2989,43 @@ impl Client {
         )
     }
 
-    /// `CreateFailoverTestJob`.
+    /// Write, idempotent; requires `ResourceType`, `ResourceId`, `JobType`, `JobDuration`.
+    ///
+    /// Action `CreateFailoverTestJob`: see [`create_failover_test_job`](create_failover_test_job) for its parameters, errors and an example.
     pub fn create_failover_test_job(
         &self,
     ) -> create_failover_test_job::CreateFailoverTestJobBuilder {
         create_failover_test_job::CreateFailoverTestJobBuilder::new(self.inner.clone())
     }
 
-    /// `CreateFlowLog`.
+    /// Read and write; requires `RegionId`, `ResourceType`, `ResourceId`, `TrafficType`.
+    ///
+    /// Action `CreateFlowLog`: see [`create_flow_log`](create_flow_log) for its parameters, errors and an example.
     pub fn create_flow_log(&self) -> create_flow_log::CreateFlowLogBuilder {
         create_flow_log::CreateFlowLogBuilder::new(self.inner.clone())
     }
 
-    /// `CreateForwardEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `ForwardTableId`, `ExternalIp`, `ExternalPort` and 3 more.
+    ///
+    /// Action `CreateForwardEntry`: see [`create_forward_entry`](create_forward_entry) for its parameters, errors and an example.
     pub fn create_forward_entry(
         &self,
     ) -> create_forward_entry::CreateForwardEntryBuilder {
         create_forward_entry::CreateForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateFullNatEntry`.
+    /// Write, idempotent; requires `FullNatTableId`, `NetworkInterfaceId`, `NatIp`, `AccessIp` and 3 more.
+    ///
+    /// Action `CreateFullNatEntry`: see [`create_full_nat_entry`](create_full_nat_entry) for its parameters, errors and an example.
     pub fn create_full_nat_entry(
         &self,
     ) -> create_full_nat_entry::CreateFullNatEntryBuilder {
         create_full_nat_entry::CreateFullNatEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateGlobalAccelerationInstance`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `ServiceLocation`, `Bandwidth`.
+    ///
+    /// Action `CreateGlobalAccelerationInstance`: see [`create_global_acceleration_instance`](create_global_acceleration_instance) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_global_acceleration_instance(
         &self,
@@ -2927,12 +3035,16 @@ impl Client {
         )
     }
 
-    /// `CreateHaVip`.
+    /// Read and write, idempotent; requires `RegionId`, `VSwitchId`.
+    ///
+    /// Action `CreateHaVip`: see [`create_ha_vip`](create_ha_vip) for its parameters, errors and an example.
     pub fn create_ha_vip(&self) -> create_ha_vip::CreateHaVipBuilder {
         create_ha_vip::CreateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `CreateHighReliablePhysicalConnection`.
+    /// Write, idempotent; requires `HighReliableType`, `PortType`, `ApList`.
+    ///
+    /// Action `CreateHighReliablePhysicalConnection`: see [`create_high_reliable_physical_connection`](create_high_reliable_physical_connection) for its parameters, errors and an example.
     pub fn create_high_reliable_physical_connection(
         &self,
     ) -> create_high_reliable_physical_connection::CreateHighReliablePhysicalConnectionBuilder {
@@ -2941,7 +3053,9 @@ impl Client {
         )
     }
 
-    /// `CreateIPv6Translator`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `CreateIPv6Translator`: see [`create_ipv6_translator`](create_ipv6_translator) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_ipv6_translator(
         &self,
@@ -2949,7 +3063,9 @@ impl Client {
         create_ipv6_translator::CreateIpv6TranslatorBuilder::new(self.inner.clone())
     }
 
-    /// `CreateIPv6TranslatorAclList`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `AclName`.
+    ///
+    /// Action `CreateIPv6TranslatorAclList`: see [`create_ipv6_translator_acl_list`](create_ipv6_translator_acl_list) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_ipv6_translator_acl_list(
         &self,
@@ -2959,7 +3075,9 @@ impl Client {
         )
     }
 
-    /// `CreateIPv6TranslatorEntry`.
+    /// Read and write, deprecated; requires `RegionId`, `Ipv6TranslatorId`, `AllocateIpv6Port`, `BackendIpv4Addr` and 2 more.
+    ///
+    /// Action `CreateIPv6TranslatorEntry`: see [`create_ipv6_translator_entry`](create_ipv6_translator_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn create_ipv6_translator_entry(
         &self,
@@ -2969,17 +3087,23 @@ impl Client {
         )
     }
 
-    /// `CreateIpsecServer`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `LocalSubnet`, `ClientIpPool`.
+    ///
+    /// Action `CreateIpsecServer`: see [`create_ipsec_server`](create_ipsec_server) for its parameters, errors and an example.
     pub fn create_ipsec_server(&self) -> create_ipsec_server::CreateIpsecServerBuilder {
         create_ipsec_server::CreateIpsecServerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateIpv4Gateway`.
+    /// Read and write, idempotent; requires `VpcId`, `RegionId`.
+    ///
+    /// Action `CreateIpv4Gateway`: see [`create_ipv4_gateway`](create_ipv4_gateway) for its parameters, errors and an example.
     pub fn create_ipv4_gateway(&self) -> create_ipv4_gateway::CreateIpv4GatewayBuilder {
         create_ipv4_gateway::CreateIpv4GatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateIpv6EgressOnlyRule`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6GatewayId`, `InstanceId`.
+    ///
+    /// Action `CreateIpv6EgressOnlyRule`: see [`create_ipv6_egress_only_rule`](create_ipv6_egress_only_rule) for its parameters, errors and an example.
     pub fn create_ipv6_egress_only_rule(
         &self,
     ) -> create_ipv6_egress_only_rule::CreateIpv6EgressOnlyRuleBuilder {
@@ -2988,32 +3112,44 @@ impl Client {
         )
     }
 
-    /// `CreateIpv6Gateway`.
+    /// Read and write, idempotent; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `CreateIpv6Gateway`: see [`create_ipv6_gateway`](create_ipv6_gateway) for its parameters, errors and an example.
     pub fn create_ipv6_gateway(&self) -> create_ipv6_gateway::CreateIpv6GatewayBuilder {
         create_ipv6_gateway::CreateIpv6GatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNatGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `CreateNatGateway`: see [`create_nat_gateway`](create_nat_gateway) for its parameters, errors and an example.
     pub fn create_nat_gateway(&self) -> create_nat_gateway::CreateNatGatewayBuilder {
         create_nat_gateway::CreateNatGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNatIp`.
+    /// Read and write, idempotent; requires `RegionId`, `NatGatewayId`, `NatIpCidr`.
+    ///
+    /// Action `CreateNatIp`: see [`create_nat_ip`](create_nat_ip) for its parameters, errors and an example.
     pub fn create_nat_ip(&self) -> create_nat_ip::CreateNatIpBuilder {
         create_nat_ip::CreateNatIpBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNatIpCidr`.
+    /// Read and write, idempotent; requires `RegionId`, `NatGatewayId`, `NatIpCidr`.
+    ///
+    /// Action `CreateNatIpCidr`: see [`create_nat_ip_cidr`](create_nat_ip_cidr) for its parameters, errors and an example.
     pub fn create_nat_ip_cidr(&self) -> create_nat_ip_cidr::CreateNatIpCidrBuilder {
         create_nat_ip_cidr::CreateNatIpCidrBuilder::new(self.inner.clone())
     }
 
-    /// `CreateNetworkAcl`.
+    /// Read and write, idempotent; requires `VpcId`, `RegionId`.
+    ///
+    /// Action `CreateNetworkAcl`: see [`create_network_acl`](create_network_acl) for its parameters, errors and an example.
     pub fn create_network_acl(&self) -> create_network_acl::CreateNetworkAclBuilder {
         create_network_acl::CreateNetworkAclBuilder::new(self.inner.clone())
     }
 
-    /// `CreatePhysicalConnection`.
+    /// Write, idempotent; requires `RegionId`, `AccessPointId`, `LineOperator`.
+    ///
+    /// Action `CreatePhysicalConnection`: see [`create_physical_connection`](create_physical_connection) for its parameters, errors and an example.
     pub fn create_physical_connection(
         &self,
     ) -> create_physical_connection::CreatePhysicalConnectionBuilder {
@@ -3022,7 +3158,9 @@ impl Client {
         )
     }
 
-    /// `CreatePhysicalConnectionOccupancyOrder`.
+    /// Read and write, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `CreatePhysicalConnectionOccupancyOrder`: see [`create_physical_connection_occupancy_order`](create_physical_connection_occupancy_order) for its parameters, errors and an example.
     pub fn create_physical_connection_occupancy_order(
         &self,
     ) -> create_physical_connection_occupancy_order::CreatePhysicalConnectionOccupancyOrderBuilder {
@@ -3031,7 +3169,9 @@ impl Client {
         )
     }
 
-    /// `CreatePhysicalConnectionSetupOrder`.
+    /// Read and write, idempotent; requires `RegionId`, `AccessPointId`, `LineOperator`.
+    ///
+    /// Action `CreatePhysicalConnectionSetupOrder`: see [`create_physical_connection_setup_order`](create_physical_connection_setup_order) for its parameters, errors and an example.
     pub fn create_physical_connection_setup_order(
         &self,
     ) -> create_physical_connection_setup_order::CreatePhysicalConnectionSetupOrderBuilder {
@@ -3040,7 +3180,9 @@ impl Client {
         )
     }
 
-    /// `CreatePublicIpAddressPool`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreatePublicIpAddressPool`: see [`create_public_ip_address_pool`](create_public_ip_address_pool) for its parameters, errors and an example.
     pub fn create_public_ip_address_pool(
         &self,
     ) -> create_public_ip_address_pool::CreatePublicIpAddressPoolBuilder {
@@ -3049,36 +3191,48 @@ impl Client {
         )
     }
 
-    /// `CreateRouteEntries`.
+    /// Read; requires `RegionId`, `RouteEntries`.
+    ///
+    /// Action `CreateRouteEntries`: see [`create_route_entries`](create_route_entries) for its parameters, errors and an example.
     pub fn create_route_entries(
         &self,
     ) -> create_route_entries::CreateRouteEntriesBuilder {
         create_route_entries::CreateRouteEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRouteEntry`.
+    /// Read and write, idempotent; requires `RouteTableId`, `DestinationCidrBlock`.
+    ///
+    /// Action `CreateRouteEntry`: see [`create_route_entry`](create_route_entry) for its parameters, errors and an example.
     pub fn create_route_entry(&self) -> create_route_entry::CreateRouteEntryBuilder {
         create_route_entry::CreateRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRouteTable`.
+    /// Write, idempotent; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `CreateRouteTable`: see [`create_route_table`](create_route_table) for its parameters, errors and an example.
     pub fn create_route_table(&self) -> create_route_table::CreateRouteTableBuilder {
         create_route_table::CreateRouteTableBuilder::new(self.inner.clone())
     }
 
-    /// `CreateRouterInterface`.
+    /// Read and write, idempotent; requires `RegionId`, `Role`, `OppositeRegionId`, `Spec` and 2 more.
+    ///
+    /// Action `CreateRouterInterface`: see [`create_router_interface`](create_router_interface) for its parameters, errors and an example.
     pub fn create_router_interface(
         &self,
     ) -> create_router_interface::CreateRouterInterfaceBuilder {
         create_router_interface::CreateRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSnatEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `SnatTableId`.
+    ///
+    /// Action `CreateSnatEntry`: see [`create_snat_entry`](create_snat_entry) for its parameters, errors and an example.
     pub fn create_snat_entry(&self) -> create_snat_entry::CreateSnatEntryBuilder {
         create_snat_entry::CreateSnatEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateSslVpnClientCert`.
+    /// Read and write, idempotent; requires `RegionId`, `SslVpnServerId`.
+    ///
+    /// Action `CreateSslVpnClientCert`: see [`create_ssl_vpn_client_cert`](create_ssl_vpn_client_cert) for its parameters, errors and an example.
     pub fn create_ssl_vpn_client_cert(
         &self,
     ) -> create_ssl_vpn_client_cert::CreateSslVpnClientCertBuilder {
@@ -3087,14 +3241,18 @@ impl Client {
         )
     }
 
-    /// `CreateSslVpnServer`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `ClientIpPool`, `LocalSubnet`.
+    ///
+    /// Action `CreateSslVpnServer`: see [`create_ssl_vpn_server`](create_ssl_vpn_server) for its parameters, errors and an example.
     pub fn create_ssl_vpn_server(
         &self,
     ) -> create_ssl_vpn_server::CreateSslVpnServerBuilder {
         create_ssl_vpn_server::CreateSslVpnServerBuilder::new(self.inner.clone())
     }
 
-    /// `CreateTrafficMirrorFilter`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateTrafficMirrorFilter`: see [`create_traffic_mirror_filter`](create_traffic_mirror_filter) for its parameters, errors and an example.
     pub fn create_traffic_mirror_filter(
         &self,
     ) -> create_traffic_mirror_filter::CreateTrafficMirrorFilterBuilder {
@@ -3103,7 +3261,9 @@ impl Client {
         )
     }
 
-    /// `CreateTrafficMirrorFilterRules`.
+    /// Read and write, idempotent; requires `TrafficMirrorFilterId`, `RegionId`.
+    ///
+    /// Action `CreateTrafficMirrorFilterRules`: see [`create_traffic_mirror_filter_rules`](create_traffic_mirror_filter_rules) for its parameters, errors and an example.
     pub fn create_traffic_mirror_filter_rules(
         &self,
     ) -> create_traffic_mirror_filter_rules::CreateTrafficMirrorFilterRulesBuilder {
@@ -3112,7 +3272,9 @@ impl Client {
         )
     }
 
-    /// `CreateTrafficMirrorSession`.
+    /// Read and write, idempotent; requires `TrafficMirrorTargetId`, `TrafficMirrorTargetType`, `TrafficMirrorFilterId`, `Priority` and 2 more.
+    ///
+    /// Action `CreateTrafficMirrorSession`: see [`create_traffic_mirror_session`](create_traffic_mirror_session) for its parameters, errors and an example.
     pub fn create_traffic_mirror_session(
         &self,
     ) -> create_traffic_mirror_session::CreateTrafficMirrorSessionBuilder {
@@ -3121,12 +3283,16 @@ impl Client {
         )
     }
 
-    /// `CreateVSwitch`.
+    /// Read and write, idempotent; requires `ZoneId`, `CidrBlock`, `VpcId`.
+    ///
+    /// Action `CreateVSwitch`: see [`create_v_switch`](create_v_switch) for its parameters, errors and an example.
     pub fn create_v_switch(&self) -> create_v_switch::CreateVSwitchBuilder {
         create_v_switch::CreateVSwitchBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVSwitchCidrReservation`.
+    /// Read and write, idempotent; requires `VSwitchId`, `RegionId`.
+    ///
+    /// Action `CreateVSwitchCidrReservation`: see [`create_v_switch_cidr_reservation`](create_v_switch_cidr_reservation) for its parameters, errors and an example.
     pub fn create_v_switch_cidr_reservation(
         &self,
     ) -> create_v_switch_cidr_reservation::CreateVSwitchCidrReservationBuilder {
@@ -3135,19 +3301,25 @@ impl Client {
         )
     }
 
-    /// `CreateVbrHa`.
+    /// Read and write, idempotent; requires `VbrId`, `PeerVbrId`, `RegionId`.
+    ///
+    /// Action `CreateVbrHa`: see [`create_vbr_ha`](create_vbr_ha) for its parameters, errors and an example.
     pub fn create_vbr_ha(&self) -> create_vbr_ha::CreateVbrHaBuilder {
         create_vbr_ha::CreateVbrHaBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVcoRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`, `RouteDest`, `Weight` and 1 more.
+    ///
+    /// Action `CreateVcoRouteEntry`: see [`create_vco_route_entry`](create_vco_route_entry) for its parameters, errors and an example.
     pub fn create_vco_route_entry(
         &self,
     ) -> create_vco_route_entry::CreateVcoRouteEntryBuilder {
         create_vco_route_entry::CreateVcoRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVirtualBorderRouter`.
+    /// Read and write, idempotent; requires `RegionId`, `PhysicalConnectionId`, `VlanId`.
+    ///
+    /// Action `CreateVirtualBorderRouter`: see [`create_virtual_border_router`](create_virtual_border_router) for its parameters, errors and an example.
     pub fn create_virtual_border_router(
         &self,
     ) -> create_virtual_border_router::CreateVirtualBorderRouterBuilder {
@@ -3156,7 +3328,9 @@ impl Client {
         )
     }
 
-    /// `CreateVirtualPhysicalConnection`.
+    /// Write; requires `OrderMode`, `VlanId`, `Spec`, `VpconnAliUid` and 2 more.
+    ///
+    /// Action `CreateVirtualPhysicalConnection`: see [`create_virtual_physical_connection`](create_virtual_physical_connection) for its parameters, errors and an example.
     pub fn create_virtual_physical_connection(
         &self,
     ) -> create_virtual_physical_connection::CreateVirtualPhysicalConnectionBuilder {
@@ -3165,12 +3339,16 @@ impl Client {
         )
     }
 
-    /// `CreateVpc`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateVpc`: see [`create_vpc`](create_vpc) for its parameters, errors and an example.
     pub fn create_vpc(&self) -> create_vpc::CreateVpcBuilder {
         create_vpc::CreateVpcBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpcGatewayEndpoint`.
+    /// Read and write, idempotent; requires `VpcId`, `ServiceName`, `RegionId`.
+    ///
+    /// Action `CreateVpcGatewayEndpoint`: see [`create_vpc_gateway_endpoint`](create_vpc_gateway_endpoint) for its parameters, errors and an example.
     pub fn create_vpc_gateway_endpoint(
         &self,
     ) -> create_vpc_gateway_endpoint::CreateVpcGatewayEndpointBuilder {
@@ -3179,40 +3357,52 @@ impl Client {
         )
     }
 
-    /// `CreateVpcPrefixList`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `CreateVpcPrefixList`: see [`create_vpc_prefix_list`](create_vpc_prefix_list) for its parameters, errors and an example.
     pub fn create_vpc_prefix_list(
         &self,
     ) -> create_vpc_prefix_list::CreateVpcPrefixListBuilder {
         create_vpc_prefix_list::CreateVpcPrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpconnFromVbr`.
+    /// Write; requires `VbrId`, `RegionId`.
+    ///
+    /// Action `CreateVpconnFromVbr`: see [`create_vpconn_from_vbr`](create_vpconn_from_vbr) for its parameters, errors and an example.
     pub fn create_vpconn_from_vbr(
         &self,
     ) -> create_vpconn_from_vbr::CreateVpconnFromVbrBuilder {
         create_vpconn_from_vbr::CreateVpconnFromVbrBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpnAttachment`.
+    /// Read and write, idempotent; requires `RegionId`, `LocalSubnet`, `RemoteSubnet`.
+    ///
+    /// Action `CreateVpnAttachment`: see [`create_vpn_attachment`](create_vpn_attachment) for its parameters, errors and an example.
     pub fn create_vpn_attachment(
         &self,
     ) -> create_vpn_attachment::CreateVpnAttachmentBuilder {
         create_vpn_attachment::CreateVpnAttachmentBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpnConnection`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `LocalSubnet`, `RemoteSubnet`.
+    ///
+    /// Action `CreateVpnConnection`: see [`create_vpn_connection`](create_vpn_connection) for its parameters, errors and an example.
     pub fn create_vpn_connection(
         &self,
     ) -> create_vpn_connection::CreateVpnConnectionBuilder {
         create_vpn_connection::CreateVpnConnectionBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpnGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `VpcId`, `Bandwidth`.
+    ///
+    /// Action `CreateVpnGateway`: see [`create_vpn_gateway`](create_vpn_gateway) for its parameters, errors and an example.
     pub fn create_vpn_gateway(&self) -> create_vpn_gateway::CreateVpnGatewayBuilder {
         create_vpn_gateway::CreateVpnGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `CreateVpnPbrRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteSource`, `RouteDest` and 3 more.
+    ///
+    /// Action `CreateVpnPbrRouteEntry`: see [`create_vpn_pbr_route_entry`](create_vpn_pbr_route_entry) for its parameters, errors and an example.
     pub fn create_vpn_pbr_route_entry(
         &self,
     ) -> create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryBuilder {
@@ -3221,14 +3411,18 @@ impl Client {
         )
     }
 
-    /// `CreateVpnRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteDest`, `NextHop` and 2 more.
+    ///
+    /// Action `CreateVpnRouteEntry`: see [`create_vpn_route_entry`](create_vpn_route_entry) for its parameters, errors and an example.
     pub fn create_vpn_route_entry(
         &self,
     ) -> create_vpn_route_entry::CreateVpnRouteEntryBuilder {
         create_vpn_route_entry::CreateVpnRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeactivateRouterInterface`.
+    /// Unspecified kind; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `DeactivateRouterInterface`: see [`deactivate_router_interface`](deactivate_router_interface) for its parameters, errors and an example.
     pub fn deactivate_router_interface(
         &self,
     ) -> deactivate_router_interface::DeactivateRouterInterfaceBuilder {
@@ -3237,27 +3431,37 @@ impl Client {
         )
     }
 
-    /// `DeactiveFlowLog`.
+    /// Read and write; requires `RegionId`, `FlowLogId`.
+    ///
+    /// Action `DeactiveFlowLog`: see [`deactive_flow_log`](deactive_flow_log) for its parameters, errors and an example.
     pub fn deactive_flow_log(&self) -> deactive_flow_log::DeactiveFlowLogBuilder {
         deactive_flow_log::DeactiveFlowLogBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteBgpGroup`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `BgpGroupId`.
+    ///
+    /// Action `DeleteBgpGroup`: see [`delete_bgp_group`](delete_bgp_group) for its parameters, errors and an example.
     pub fn delete_bgp_group(&self) -> delete_bgp_group::DeleteBgpGroupBuilder {
         delete_bgp_group::DeleteBgpGroupBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteBgpNetwork`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `DstCidrBlock`, `RouterId`.
+    ///
+    /// Action `DeleteBgpNetwork`: see [`delete_bgp_network`](delete_bgp_network) for its parameters, errors and an example.
     pub fn delete_bgp_network(&self) -> delete_bgp_network::DeleteBgpNetworkBuilder {
         delete_bgp_network::DeleteBgpNetworkBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteBgpPeer`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `BgpPeerId`.
+    ///
+    /// Action `DeleteBgpPeer`: see [`delete_bgp_peer`](delete_bgp_peer) for its parameters, errors and an example.
     pub fn delete_bgp_peer(&self) -> delete_bgp_peer::DeleteBgpPeerBuilder {
         delete_bgp_peer::DeleteBgpPeerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteCommonBandwidthPackage`.
+    /// Write; requires `RegionId`, `BandwidthPackageId`.
+    ///
+    /// Action `DeleteCommonBandwidthPackage`: see [`delete_common_bandwidth_package`](delete_common_bandwidth_package) for its parameters, errors and an example.
     pub fn delete_common_bandwidth_package(
         &self,
     ) -> delete_common_bandwidth_package::DeleteCommonBandwidthPackageBuilder {
@@ -3266,28 +3470,36 @@ impl Client {
         )
     }
 
-    /// `DeleteCustomerGateway`.
+    /// Write, idempotent; requires `RegionId`, `CustomerGatewayId`.
+    ///
+    /// Action `DeleteCustomerGateway`: see [`delete_customer_gateway`](delete_customer_gateway) for its parameters, errors and an example.
     pub fn delete_customer_gateway(
         &self,
     ) -> delete_customer_gateway::DeleteCustomerGatewayBuilder {
         delete_customer_gateway::DeleteCustomerGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteDhcpOptionsSet`.
+    /// Write, idempotent; requires `RegionId`, `DhcpOptionsSetId`.
+    ///
+    /// Action `DeleteDhcpOptionsSet`: see [`delete_dhcp_options_set`](delete_dhcp_options_set) for its parameters, errors and an example.
     pub fn delete_dhcp_options_set(
         &self,
     ) -> delete_dhcp_options_set::DeleteDhcpOptionsSetBuilder {
         delete_dhcp_options_set::DeleteDhcpOptionsSetBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteExpressConnect`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `DeleteExpressConnect`: see [`delete_express_connect`](delete_express_connect) for its parameters, errors and an example.
     pub fn delete_express_connect(
         &self,
     ) -> delete_express_connect::DeleteExpressConnectBuilder {
         delete_express_connect::DeleteExpressConnectBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteExpressConnectTrafficQos`.
+    /// Write, idempotent; requires `RegionId`, `QosId`.
+    ///
+    /// Action `DeleteExpressConnectTrafficQos`: see [`delete_express_connect_traffic_qos`](delete_express_connect_traffic_qos) for its parameters, errors and an example.
     pub fn delete_express_connect_traffic_qos(
         &self,
     ) -> delete_express_connect_traffic_qos::DeleteExpressConnectTrafficQosBuilder {
@@ -3296,7 +3508,9 @@ impl Client {
         )
     }
 
-    /// `DeleteExpressConnectTrafficQosQueue`.
+    /// Write, idempotent; requires `RegionId`, `QosId`, `QueueId`.
+    ///
+    /// Action `DeleteExpressConnectTrafficQosQueue`: see [`delete_express_connect_traffic_qos_queue`](delete_express_connect_traffic_qos_queue) for its parameters, errors and an example.
     pub fn delete_express_connect_traffic_qos_queue(
         &self,
     ) -> delete_express_connect_traffic_qos_queue::DeleteExpressConnectTrafficQosQueueBuilder {
@@ -3305,7 +3519,9 @@ impl Client {
         )
     }
 
-    /// `DeleteExpressConnectTrafficQosRule`.
+    /// Write, idempotent; requires `RegionId`, `QosId`, `QueueId`, `RuleId`.
+    ///
+    /// Action `DeleteExpressConnectTrafficQosRule`: see [`delete_express_connect_traffic_qos_rule`](delete_express_connect_traffic_qos_rule) for its parameters, errors and an example.
     pub fn delete_express_connect_traffic_qos_rule(
         &self,
     ) -> delete_express_connect_traffic_qos_rule::DeleteExpressConnectTrafficQosRuleBuilder {
@@ -3314,33 +3530,43 @@ impl Client {
         )
     }
 
-    /// `DeleteFailoverTestJob`.
+    /// Read and write, idempotent; requires `JobId`.
+    ///
+    /// Action `DeleteFailoverTestJob`: see [`delete_failover_test_job`](delete_failover_test_job) for its parameters, errors and an example.
     pub fn delete_failover_test_job(
         &self,
     ) -> delete_failover_test_job::DeleteFailoverTestJobBuilder {
         delete_failover_test_job::DeleteFailoverTestJobBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFlowLog`.
+    /// Write; requires `RegionId`, `FlowLogId`.
+    ///
+    /// Action `DeleteFlowLog`: see [`delete_flow_log`](delete_flow_log) for its parameters, errors and an example.
     pub fn delete_flow_log(&self) -> delete_flow_log::DeleteFlowLogBuilder {
         delete_flow_log::DeleteFlowLogBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteForwardEntry`.
+    /// Write, idempotent; requires `RegionId`, `ForwardTableId`, `ForwardEntryId`.
+    ///
+    /// Action `DeleteForwardEntry`: see [`delete_forward_entry`](delete_forward_entry) for its parameters, errors and an example.
     pub fn delete_forward_entry(
         &self,
     ) -> delete_forward_entry::DeleteForwardEntryBuilder {
         delete_forward_entry::DeleteForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteFullNatEntry`.
+    /// Write, idempotent; requires `FullNatTableId`, `FullNatEntryId`, `RegionId`.
+    ///
+    /// Action `DeleteFullNatEntry`: see [`delete_full_nat_entry`](delete_full_nat_entry) for its parameters, errors and an example.
     pub fn delete_full_nat_entry(
         &self,
     ) -> delete_full_nat_entry::DeleteFullNatEntryBuilder {
         delete_full_nat_entry::DeleteFullNatEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteGlobalAccelerationInstance`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`.
+    ///
+    /// Action `DeleteGlobalAccelerationInstance`: see [`delete_global_acceleration_instance`](delete_global_acceleration_instance) for its parameters, errors and an example.
     pub fn delete_global_acceleration_instance(
         &self,
     ) -> delete_global_acceleration_instance::DeleteGlobalAccelerationInstanceBuilder {
@@ -3349,19 +3575,25 @@ impl Client {
         )
     }
 
-    /// `DeleteHaVip`.
+    /// Write, idempotent; requires `RegionId`, `HaVipId`.
+    ///
+    /// Action `DeleteHaVip`: see [`delete_ha_vip`](delete_ha_vip) for its parameters, errors and an example.
     pub fn delete_ha_vip(&self) -> delete_ha_vip::DeleteHaVipBuilder {
         delete_ha_vip::DeleteHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIPv6Translator`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6TranslatorId`.
+    ///
+    /// Action `DeleteIPv6Translator`: see [`delete_ipv6_translator`](delete_ipv6_translator) for its parameters, errors and an example.
     pub fn delete_ipv6_translator(
         &self,
     ) -> delete_ipv6_translator::DeleteIpv6TranslatorBuilder {
         delete_ipv6_translator::DeleteIpv6TranslatorBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIPv6TranslatorAclList`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `AclId`.
+    ///
+    /// Action `DeleteIPv6TranslatorAclList`: see [`delete_ipv6_translator_acl_list`](delete_ipv6_translator_acl_list) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_ipv6_translator_acl_list(
         &self,
@@ -3371,7 +3603,9 @@ impl Client {
         )
     }
 
-    /// `DeleteIPv6TranslatorEntry`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `DeleteIPv6TranslatorEntry`: see [`delete_ipv6_translator_entry`](delete_ipv6_translator_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn delete_ipv6_translator_entry(
         &self,
@@ -3381,17 +3615,23 @@ impl Client {
         )
     }
 
-    /// `DeleteIpsecServer`.
+    /// Write, idempotent; requires `RegionId`, `IpsecServerId`.
+    ///
+    /// Action `DeleteIpsecServer`: see [`delete_ipsec_server`](delete_ipsec_server) for its parameters, errors and an example.
     pub fn delete_ipsec_server(&self) -> delete_ipsec_server::DeleteIpsecServerBuilder {
         delete_ipsec_server::DeleteIpsecServerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIpv4Gateway`.
+    /// Read and write, idempotent; requires `Ipv4GatewayId`, `RegionId`.
+    ///
+    /// Action `DeleteIpv4Gateway`: see [`delete_ipv4_gateway`](delete_ipv4_gateway) for its parameters, errors and an example.
     pub fn delete_ipv4_gateway(&self) -> delete_ipv4_gateway::DeleteIpv4GatewayBuilder {
         delete_ipv4_gateway::DeleteIpv4GatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIpv6EgressOnlyRule`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6EgressOnlyRuleId`.
+    ///
+    /// Action `DeleteIpv6EgressOnlyRule`: see [`delete_ipv6_egress_only_rule`](delete_ipv6_egress_only_rule) for its parameters, errors and an example.
     pub fn delete_ipv6_egress_only_rule(
         &self,
     ) -> delete_ipv6_egress_only_rule::DeleteIpv6EgressOnlyRuleBuilder {
@@ -3400,12 +3640,16 @@ impl Client {
         )
     }
 
-    /// `DeleteIpv6Gateway`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6GatewayId`.
+    ///
+    /// Action `DeleteIpv6Gateway`: see [`delete_ipv6_gateway`](delete_ipv6_gateway) for its parameters, errors and an example.
     pub fn delete_ipv6_gateway(&self) -> delete_ipv6_gateway::DeleteIpv6GatewayBuilder {
         delete_ipv6_gateway::DeleteIpv6GatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteIpv6InternetBandwidth`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `DeleteIpv6InternetBandwidth`: see [`delete_ipv6_internet_bandwidth`](delete_ipv6_internet_bandwidth) for its parameters, errors and an example.
     pub fn delete_ipv6_internet_bandwidth(
         &self,
     ) -> delete_ipv6_internet_bandwidth::DeleteIpv6InternetBandwidthBuilder {
@@ -3414,27 +3658,37 @@ impl Client {
         )
     }
 
-    /// `DeleteNatGateway`.
+    /// Write; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `DeleteNatGateway`: see [`delete_nat_gateway`](delete_nat_gateway) for its parameters, errors and an example.
     pub fn delete_nat_gateway(&self) -> delete_nat_gateway::DeleteNatGatewayBuilder {
         delete_nat_gateway::DeleteNatGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNatIp`.
+    /// Write, idempotent; requires `RegionId`.
+    ///
+    /// Action `DeleteNatIp`: see [`delete_nat_ip`](delete_nat_ip) for its parameters, errors and an example.
     pub fn delete_nat_ip(&self) -> delete_nat_ip::DeleteNatIpBuilder {
         delete_nat_ip::DeleteNatIpBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNatIpCidr`.
+    /// Write, idempotent; requires `RegionId`, `NatIpCidr`, `NatGatewayId`.
+    ///
+    /// Action `DeleteNatIpCidr`: see [`delete_nat_ip_cidr`](delete_nat_ip_cidr) for its parameters, errors and an example.
     pub fn delete_nat_ip_cidr(&self) -> delete_nat_ip_cidr::DeleteNatIpCidrBuilder {
         delete_nat_ip_cidr::DeleteNatIpCidrBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteNetworkAcl`.
+    /// Write, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `DeleteNetworkAcl`: see [`delete_network_acl`](delete_network_acl) for its parameters, errors and an example.
     pub fn delete_network_acl(&self) -> delete_network_acl::DeleteNetworkAclBuilder {
         delete_network_acl::DeleteNetworkAclBuilder::new(self.inner.clone())
     }
 
-    /// `DeletePhysicalConnection`.
+    /// Write, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `DeletePhysicalConnection`: see [`delete_physical_connection`](delete_physical_connection) for its parameters, errors and an example.
     pub fn delete_physical_connection(
         &self,
     ) -> delete_physical_connection::DeletePhysicalConnectionBuilder {
@@ -3443,7 +3697,9 @@ impl Client {
         )
     }
 
-    /// `DeletePublicIpAddressPool`.
+    /// Read and write, idempotent; requires `PublicIpAddressPoolId`, `RegionId`.
+    ///
+    /// Action `DeletePublicIpAddressPool`: see [`delete_public_ip_address_pool`](delete_public_ip_address_pool) for its parameters, errors and an example.
     pub fn delete_public_ip_address_pool(
         &self,
     ) -> delete_public_ip_address_pool::DeletePublicIpAddressPoolBuilder {
@@ -3452,7 +3708,9 @@ impl Client {
         )
     }
 
-    /// `DeletePublicIpAddressPoolCidrBlock`.
+    /// Read and write, idempotent; requires `PublicIpAddressPoolId`, `CidrBlock`, `RegionId`.
+    ///
+    /// Action `DeletePublicIpAddressPoolCidrBlock`: see [`delete_public_ip_address_pool_cidr_block`](delete_public_ip_address_pool_cidr_block) for its parameters, errors and an example.
     pub fn delete_public_ip_address_pool_cidr_block(
         &self,
     ) -> delete_public_ip_address_pool_cidr_block::DeletePublicIpAddressPoolCidrBlockBuilder {
@@ -3461,36 +3719,48 @@ impl Client {
         )
     }
 
-    /// `DeleteRouteEntries`.
+    /// Read and write; requires `RegionId`.
+    ///
+    /// Action `DeleteRouteEntries`: see [`delete_route_entries`](delete_route_entries) for its parameters, errors and an example.
     pub fn delete_route_entries(
         &self,
     ) -> delete_route_entries::DeleteRouteEntriesBuilder {
         delete_route_entries::DeleteRouteEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRouteEntry`.
+    /// Write; no required parameters.
+    ///
+    /// Action `DeleteRouteEntry`: see [`delete_route_entry`](delete_route_entry) for its parameters, errors and an example.
     pub fn delete_route_entry(&self) -> delete_route_entry::DeleteRouteEntryBuilder {
         delete_route_entry::DeleteRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRouteTable`.
+    /// Write; requires `RegionId`, `RouteTableId`.
+    ///
+    /// Action `DeleteRouteTable`: see [`delete_route_table`](delete_route_table) for its parameters, errors and an example.
     pub fn delete_route_table(&self) -> delete_route_table::DeleteRouteTableBuilder {
         delete_route_table::DeleteRouteTableBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteRouterInterface`.
+    /// Write, idempotent; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `DeleteRouterInterface`: see [`delete_router_interface`](delete_router_interface) for its parameters, errors and an example.
     pub fn delete_router_interface(
         &self,
     ) -> delete_router_interface::DeleteRouterInterfaceBuilder {
         delete_router_interface::DeleteRouterInterfaceBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSnatEntry`.
+    /// Write, idempotent; requires `RegionId`, `SnatTableId`, `SnatEntryId`.
+    ///
+    /// Action `DeleteSnatEntry`: see [`delete_snat_entry`](delete_snat_entry) for its parameters, errors and an example.
     pub fn delete_snat_entry(&self) -> delete_snat_entry::DeleteSnatEntryBuilder {
         delete_snat_entry::DeleteSnatEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteSslVpnClientCert`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `SslVpnClientCertId`.
+    ///
+    /// Action `DeleteSslVpnClientCert`: see [`delete_ssl_vpn_client_cert`](delete_ssl_vpn_client_cert) for its parameters, errors and an example.
     pub fn delete_ssl_vpn_client_cert(
         &self,
     ) -> delete_ssl_vpn_client_cert::DeleteSslVpnClientCertBuilder {
@@ -3499,14 +3769,18 @@ impl Client {
         )
     }
 
-    /// `DeleteSslVpnServer`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `SslVpnServerId`.
+    ///
+    /// Action `DeleteSslVpnServer`: see [`delete_ssl_vpn_server`](delete_ssl_vpn_server) for its parameters, errors and an example.
     pub fn delete_ssl_vpn_server(
         &self,
     ) -> delete_ssl_vpn_server::DeleteSslVpnServerBuilder {
         delete_ssl_vpn_server::DeleteSslVpnServerBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteTrafficMirrorFilter`.
+    /// Read and write, idempotent; requires `TrafficMirrorFilterId`, `RegionId`.
+    ///
+    /// Action `DeleteTrafficMirrorFilter`: see [`delete_traffic_mirror_filter`](delete_traffic_mirror_filter) for its parameters, errors and an example.
     pub fn delete_traffic_mirror_filter(
         &self,
     ) -> delete_traffic_mirror_filter::DeleteTrafficMirrorFilterBuilder {
@@ -3515,7 +3789,9 @@ impl Client {
         )
     }
 
-    /// `DeleteTrafficMirrorFilterRules`.
+    /// Read and write, idempotent; requires `TrafficMirrorFilterId`, `TrafficMirrorFilterRuleIds`, `RegionId`.
+    ///
+    /// Action `DeleteTrafficMirrorFilterRules`: see [`delete_traffic_mirror_filter_rules`](delete_traffic_mirror_filter_rules) for its parameters, errors and an example.
     pub fn delete_traffic_mirror_filter_rules(
         &self,
     ) -> delete_traffic_mirror_filter_rules::DeleteTrafficMirrorFilterRulesBuilder {
@@ -3524,7 +3800,9 @@ impl Client {
         )
     }
 
-    /// `DeleteTrafficMirrorSession`.
+    /// Read and write, idempotent; requires `TrafficMirrorSessionId`, `RegionId`.
+    ///
+    /// Action `DeleteTrafficMirrorSession`: see [`delete_traffic_mirror_session`](delete_traffic_mirror_session) for its parameters, errors and an example.
     pub fn delete_traffic_mirror_session(
         &self,
     ) -> delete_traffic_mirror_session::DeleteTrafficMirrorSessionBuilder {
@@ -3533,12 +3811,16 @@ impl Client {
         )
     }
 
-    /// `DeleteVSwitch`.
+    /// Write; requires `VSwitchId`.
+    ///
+    /// Action `DeleteVSwitch`: see [`delete_v_switch`](delete_v_switch) for its parameters, errors and an example.
     pub fn delete_v_switch(&self) -> delete_v_switch::DeleteVSwitchBuilder {
         delete_v_switch::DeleteVSwitchBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVSwitchCidrReservation`.
+    /// Read and write, idempotent; requires `VSwitchCidrReservationId`, `RegionId`.
+    ///
+    /// Action `DeleteVSwitchCidrReservation`: see [`delete_v_switch_cidr_reservation`](delete_v_switch_cidr_reservation) for its parameters, errors and an example.
     pub fn delete_v_switch_cidr_reservation(
         &self,
     ) -> delete_v_switch_cidr_reservation::DeleteVSwitchCidrReservationBuilder {
@@ -3547,19 +3829,25 @@ impl Client {
         )
     }
 
-    /// `DeleteVbrHa`.
+    /// Read and write, idempotent; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `DeleteVbrHa`: see [`delete_vbr_ha`](delete_vbr_ha) for its parameters, errors and an example.
     pub fn delete_vbr_ha(&self) -> delete_vbr_ha::DeleteVbrHaBuilder {
         delete_vbr_ha::DeleteVbrHaBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVcoRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`, `RouteDest`, `Weight` and 1 more.
+    ///
+    /// Action `DeleteVcoRouteEntry`: see [`delete_vco_route_entry`](delete_vco_route_entry) for its parameters, errors and an example.
     pub fn delete_vco_route_entry(
         &self,
     ) -> delete_vco_route_entry::DeleteVcoRouteEntryBuilder {
         delete_vco_route_entry::DeleteVcoRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVirtualBorderRouter`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `DeleteVirtualBorderRouter`: see [`delete_virtual_border_router`](delete_virtual_border_router) for its parameters, errors and an example.
     pub fn delete_virtual_border_router(
         &self,
     ) -> delete_virtual_border_router::DeleteVirtualBorderRouterBuilder {
@@ -3568,12 +3856,16 @@ impl Client {
         )
     }
 
-    /// `DeleteVpc`.
+    /// Write, idempotent; requires `VpcId`.
+    ///
+    /// Action `DeleteVpc`: see [`delete_vpc`](delete_vpc) for its parameters, errors and an example.
     pub fn delete_vpc(&self) -> delete_vpc::DeleteVpcBuilder {
         delete_vpc::DeleteVpcBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpcGatewayEndpoint`.
+    /// Read and write, idempotent; requires `EndpointId`, `RegionId`.
+    ///
+    /// Action `DeleteVpcGatewayEndpoint`: see [`delete_vpc_gateway_endpoint`](delete_vpc_gateway_endpoint) for its parameters, errors and an example.
     pub fn delete_vpc_gateway_endpoint(
         &self,
     ) -> delete_vpc_gateway_endpoint::DeleteVpcGatewayEndpointBuilder {
@@ -3582,33 +3874,43 @@ impl Client {
         )
     }
 
-    /// `DeleteVpcPrefixList`.
+    /// Read and write, idempotent; requires `PrefixListId`, `RegionId`.
+    ///
+    /// Action `DeleteVpcPrefixList`: see [`delete_vpc_prefix_list`](delete_vpc_prefix_list) for its parameters, errors and an example.
     pub fn delete_vpc_prefix_list(
         &self,
     ) -> delete_vpc_prefix_list::DeleteVpcPrefixListBuilder {
         delete_vpc_prefix_list::DeleteVpcPrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpnAttachment`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DeleteVpnAttachment`: see [`delete_vpn_attachment`](delete_vpn_attachment) for its parameters, errors and an example.
     pub fn delete_vpn_attachment(
         &self,
     ) -> delete_vpn_attachment::DeleteVpnAttachmentBuilder {
         delete_vpn_attachment::DeleteVpnAttachmentBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpnConnection`.
+    /// Write, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DeleteVpnConnection`: see [`delete_vpn_connection`](delete_vpn_connection) for its parameters, errors and an example.
     pub fn delete_vpn_connection(
         &self,
     ) -> delete_vpn_connection::DeleteVpnConnectionBuilder {
         delete_vpn_connection::DeleteVpnConnectionBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpnGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `DeleteVpnGateway`: see [`delete_vpn_gateway`](delete_vpn_gateway) for its parameters, errors and an example.
     pub fn delete_vpn_gateway(&self) -> delete_vpn_gateway::DeleteVpnGatewayBuilder {
         delete_vpn_gateway::DeleteVpnGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DeleteVpnPbrRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteSource`, `RouteDest` and 2 more.
+    ///
+    /// Action `DeleteVpnPbrRouteEntry`: see [`delete_vpn_pbr_route_entry`](delete_vpn_pbr_route_entry) for its parameters, errors and an example.
     pub fn delete_vpn_pbr_route_entry(
         &self,
     ) -> delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryBuilder {
@@ -3617,48 +3919,64 @@ impl Client {
         )
     }
 
-    /// `DeleteVpnRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteDest`, `NextHop` and 1 more.
+    ///
+    /// Action `DeleteVpnRouteEntry`: see [`delete_vpn_route_entry`](delete_vpn_route_entry) for its parameters, errors and an example.
     pub fn delete_vpn_route_entry(
         &self,
     ) -> delete_vpn_route_entry::DeleteVpnRouteEntryBuilder {
         delete_vpn_route_entry::DeleteVpnRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `DeletionProtection`.
+    /// Write, idempotent; requires `RegionId`, `ProtectionEnable`, `Type`, `InstanceId`.
+    ///
+    /// Action `DeletionProtection`: see [`deletion_protection`](deletion_protection) for its parameters, errors and an example.
     pub fn deletion_protection(&self) -> deletion_protection::DeletionProtectionBuilder {
         deletion_protection::DeletionProtectionBuilder::new(self.inner.clone())
     }
 
-    /// `Describe95Traffic`.
+    /// Read; requires `RegionId`, `ResourceType`, `InstanceId`, `Day`.
+    ///
+    /// Action `Describe95Traffic`: see [`describe95_traffic`](describe95_traffic) for its parameters, errors and an example.
     pub fn describe95_traffic(&self) -> describe95_traffic::Describe95TrafficBuilder {
         describe95_traffic::Describe95TrafficBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeAccessPoints`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeAccessPoints`: see [`describe_access_points`](describe_access_points) for its parameters, errors and an example.
     pub fn describe_access_points(
         &self,
     ) -> describe_access_points::DescribeAccessPointsBuilder {
         describe_access_points::DescribeAccessPointsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBgpGroups`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeBgpGroups`: see [`describe_bgp_groups`](describe_bgp_groups) for its parameters, errors and an example.
     pub fn describe_bgp_groups(&self) -> describe_bgp_groups::DescribeBgpGroupsBuilder {
         describe_bgp_groups::DescribeBgpGroupsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBgpNetworks`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeBgpNetworks`: see [`describe_bgp_networks`](describe_bgp_networks) for its parameters, errors and an example.
     pub fn describe_bgp_networks(
         &self,
     ) -> describe_bgp_networks::DescribeBgpNetworksBuilder {
         describe_bgp_networks::DescribeBgpNetworksBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeBgpPeers`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeBgpPeers`: see [`describe_bgp_peers`](describe_bgp_peers) for its parameters, errors and an example.
     pub fn describe_bgp_peers(&self) -> describe_bgp_peers::DescribeBgpPeersBuilder {
         describe_bgp_peers::DescribeBgpPeersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeCommonBandwidthPackages`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeCommonBandwidthPackages`: see [`describe_common_bandwidth_packages`](describe_common_bandwidth_packages) for its parameters, errors and an example.
     pub fn describe_common_bandwidth_packages(
         &self,
     ) -> describe_common_bandwidth_packages::DescribeCommonBandwidthPackagesBuilder {
@@ -3667,7 +3985,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomerGateway`.
+    /// Read; requires `RegionId`, `CustomerGatewayId`.
+    ///
+    /// Action `DescribeCustomerGateway`: see [`describe_customer_gateway`](describe_customer_gateway) for its parameters, errors and an example.
     pub fn describe_customer_gateway(
         &self,
     ) -> describe_customer_gateway::DescribeCustomerGatewayBuilder {
@@ -3676,7 +3996,9 @@ impl Client {
         )
     }
 
-    /// `DescribeCustomerGateways`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeCustomerGateways`: see [`describe_customer_gateways`](describe_customer_gateways) for its parameters, errors and an example.
     pub fn describe_customer_gateways(
         &self,
     ) -> describe_customer_gateways::DescribeCustomerGatewaysBuilder {
@@ -3685,7 +4007,9 @@ impl Client {
         )
     }
 
-    /// `DescribeEcGrantRelation`.
+    /// Read, paged; requires `InstanceType`, `InstanceId`.
+    ///
+    /// Action `DescribeEcGrantRelation`: see [`describe_ec_grant_relation`](describe_ec_grant_relation) for its parameters, errors and an example.
     pub fn describe_ec_grant_relation(
         &self,
     ) -> describe_ec_grant_relation::DescribeEcGrantRelationBuilder {
@@ -3694,35 +4018,45 @@ impl Client {
         )
     }
 
-    /// `DescribeEipAddresses`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeEipAddresses`: see [`describe_eip_addresses`](describe_eip_addresses) for its parameters, errors and an example.
     pub fn describe_eip_addresses(
         &self,
     ) -> describe_eip_addresses::DescribeEipAddressesBuilder {
         describe_eip_addresses::DescribeEipAddressesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEipGatewayInfo`.
+    /// Read; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `DescribeEipGatewayInfo`: see [`describe_eip_gateway_info`](describe_eip_gateway_info) for its parameters, errors and an example.
     pub fn describe_eip_gateway_info(
         &self,
     ) -> describe_eip_gateway_info::DescribeEipGatewayInfoBuilder {
         describe_eip_gateway_info::DescribeEipGatewayInfoBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEipMonitorData`.
+    /// Unspecified kind; requires `AllocationId`, `StartTime`, `EndTime`.
+    ///
+    /// Action `DescribeEipMonitorData`: see [`describe_eip_monitor_data`](describe_eip_monitor_data) for its parameters, errors and an example.
     pub fn describe_eip_monitor_data(
         &self,
     ) -> describe_eip_monitor_data::DescribeEipMonitorDataBuilder {
         describe_eip_monitor_data::DescribeEipMonitorDataBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeEipSegment`.
+    /// Read, paged, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeEipSegment`: see [`describe_eip_segment`](describe_eip_segment) for its parameters, errors and an example.
     pub fn describe_eip_segment(
         &self,
     ) -> describe_eip_segment::DescribeEipSegmentBuilder {
         describe_eip_segment::DescribeEipSegmentBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeExpressConnectTrafficQos`.
+    /// Read, paged, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeExpressConnectTrafficQos`: see [`describe_express_connect_traffic_qos`](describe_express_connect_traffic_qos) for its parameters, errors and an example.
     pub fn describe_express_connect_traffic_qos(
         &self,
     ) -> describe_express_connect_traffic_qos::DescribeExpressConnectTrafficQosBuilder {
@@ -3731,7 +4065,9 @@ impl Client {
         )
     }
 
-    /// `DescribeExpressConnectTrafficQosQueue`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeExpressConnectTrafficQosQueue`: see [`describe_express_connect_traffic_qos_queue`](describe_express_connect_traffic_qos_queue) for its parameters, errors and an example.
     pub fn describe_express_connect_traffic_qos_queue(
         &self,
     ) -> describe_express_connect_traffic_qos_queue::DescribeExpressConnectTrafficQosQueueBuilder {
@@ -3740,7 +4076,9 @@ impl Client {
         )
     }
 
-    /// `DescribeExpressConnectTrafficQosRule`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeExpressConnectTrafficQosRule`: see [`describe_express_connect_traffic_qos_rule`](describe_express_connect_traffic_qos_rule) for its parameters, errors and an example.
     pub fn describe_express_connect_traffic_qos_rule(
         &self,
     ) -> describe_express_connect_traffic_qos_rule::DescribeExpressConnectTrafficQosRuleBuilder {
@@ -3749,7 +4087,9 @@ impl Client {
         )
     }
 
-    /// `DescribeFailoverTestJob`.
+    /// Read, idempotent; requires `JobId`.
+    ///
+    /// Action `DescribeFailoverTestJob`: see [`describe_failover_test_job`](describe_failover_test_job) for its parameters, errors and an example.
     pub fn describe_failover_test_job(
         &self,
     ) -> describe_failover_test_job::DescribeFailoverTestJobBuilder {
@@ -3758,7 +4098,9 @@ impl Client {
         )
     }
 
-    /// `DescribeFailoverTestJobs`.
+    /// Read, paged, idempotent; no required parameters.
+    ///
+    /// Action `DescribeFailoverTestJobs`: see [`describe_failover_test_jobs`](describe_failover_test_jobs) for its parameters, errors and an example.
     pub fn describe_failover_test_jobs(
         &self,
     ) -> describe_failover_test_jobs::DescribeFailoverTestJobsBuilder {
@@ -3767,12 +4109,16 @@ impl Client {
         )
     }
 
-    /// `DescribeFlowLogs`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeFlowLogs`: see [`describe_flow_logs`](describe_flow_logs) for its parameters, errors and an example.
     pub fn describe_flow_logs(&self) -> describe_flow_logs::DescribeFlowLogsBuilder {
         describe_flow_logs::DescribeFlowLogsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeForwardTableEntries`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeForwardTableEntries`: see [`describe_forward_table_entries`](describe_forward_table_entries) for its parameters, errors and an example.
     pub fn describe_forward_table_entries(
         &self,
     ) -> describe_forward_table_entries::DescribeForwardTableEntriesBuilder {
@@ -3781,7 +4127,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGlobalAccelerationInstances`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeGlobalAccelerationInstances`: see [`describe_global_acceleration_instances`](describe_global_acceleration_instances) for its parameters, errors and an example.
     pub fn describe_global_acceleration_instances(
         &self,
     ) -> describe_global_acceleration_instances::DescribeGlobalAccelerationInstancesBuilder {
@@ -3790,7 +4138,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGrantRulesToCen`.
+    /// Read, paged, idempotent; requires `RegionId`, `InstanceId`, `InstanceType`.
+    ///
+    /// Action `DescribeGrantRulesToCen`: see [`describe_grant_rules_to_cen`](describe_grant_rules_to_cen) for its parameters, errors and an example.
     pub fn describe_grant_rules_to_cen(
         &self,
     ) -> describe_grant_rules_to_cen::DescribeGrantRulesToCenBuilder {
@@ -3799,7 +4149,9 @@ impl Client {
         )
     }
 
-    /// `DescribeGrantRulesToEcr`.
+    /// Read, paged; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeGrantRulesToEcr`: see [`describe_grant_rules_to_ecr`](describe_grant_rules_to_ecr) for its parameters, errors and an example.
     pub fn describe_grant_rules_to_ecr(
         &self,
     ) -> describe_grant_rules_to_ecr::DescribeGrantRulesToEcrBuilder {
@@ -3808,12 +4160,16 @@ impl Client {
         )
     }
 
-    /// `DescribeHaVips`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeHaVips`: see [`describe_ha_vips`](describe_ha_vips) for its parameters, errors and an example.
     pub fn describe_ha_vips(&self) -> describe_ha_vips::DescribeHaVipsBuilder {
         describe_ha_vips::DescribeHaVipsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeHighDefinitionMonitorLogAttribute`.
+    /// Read; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeHighDefinitionMonitorLogAttribute`: see [`describe_high_definition_monitor_log_attribute`](describe_high_definition_monitor_log_attribute) for its parameters, errors and an example.
     pub fn describe_high_definition_monitor_log_attribute(
         &self,
     ) -> describe_high_definition_monitor_log_attribute::DescribeHighDefinitionMonitorLogAttributeBuilder {
@@ -3822,7 +4178,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIPv6TranslatorAclListAttributes`.
+    /// Read, paged; requires `RegionId`, `AclId`.
+    ///
+    /// Action `DescribeIPv6TranslatorAclListAttributes`: see [`describe_ipv6_translator_acl_list_attributes`](describe_ipv6_translator_acl_list_attributes) for its parameters, errors and an example.
     pub fn describe_ipv6_translator_acl_list_attributes(
         &self,
     ) -> describe_ipv6_translator_acl_list_attributes::DescribeIpv6TranslatorAclListAttributesBuilder {
@@ -3831,7 +4189,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIPv6TranslatorAclLists`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeIPv6TranslatorAclLists`: see [`describe_ipv6_translator_acl_lists`](describe_ipv6_translator_acl_lists) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_ipv6_translator_acl_lists(
         &self,
@@ -3841,7 +4201,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIPv6TranslatorEntries`.
+    /// Read and write, paged, idempotent, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeIPv6TranslatorEntries`: see [`describe_ipv6_translator_entries`](describe_ipv6_translator_entries) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_ipv6_translator_entries(
         &self,
@@ -3851,7 +4213,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIPv6Translators`.
+    /// Read, paged, deprecated; requires `RegionId`.
+    ///
+    /// Action `DescribeIPv6Translators`: see [`describe_ipv6_translators`](describe_ipv6_translators) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_ipv6_translators(
         &self,
@@ -3861,14 +4225,18 @@ impl Client {
         )
     }
 
-    /// `DescribeIpv6Addresses`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeIpv6Addresses`: see [`describe_ipv6_addresses`](describe_ipv6_addresses) for its parameters, errors and an example.
     pub fn describe_ipv6_addresses(
         &self,
     ) -> describe_ipv6_addresses::DescribeIpv6AddressesBuilder {
         describe_ipv6_addresses::DescribeIpv6AddressesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeIpv6EgressOnlyRules`.
+    /// Read, paged; requires `RegionId`, `Ipv6GatewayId`.
+    ///
+    /// Action `DescribeIpv6EgressOnlyRules`: see [`describe_ipv6_egress_only_rules`](describe_ipv6_egress_only_rules) for its parameters, errors and an example.
     pub fn describe_ipv6_egress_only_rules(
         &self,
     ) -> describe_ipv6_egress_only_rules::DescribeIpv6EgressOnlyRulesBuilder {
@@ -3877,7 +4245,9 @@ impl Client {
         )
     }
 
-    /// `DescribeIpv6GatewayAttribute`.
+    /// Read; requires `RegionId`, `Ipv6GatewayId`.
+    ///
+    /// Action `DescribeIpv6GatewayAttribute`: see [`describe_ipv6_gateway_attribute`](describe_ipv6_gateway_attribute) for its parameters, errors and an example.
     pub fn describe_ipv6_gateway_attribute(
         &self,
     ) -> describe_ipv6_gateway_attribute::DescribeIpv6GatewayAttributeBuilder {
@@ -3886,14 +4256,18 @@ impl Client {
         )
     }
 
-    /// `DescribeIpv6Gateways`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeIpv6Gateways`: see [`describe_ipv6_gateways`](describe_ipv6_gateways) for its parameters, errors and an example.
     pub fn describe_ipv6_gateways(
         &self,
     ) -> describe_ipv6_gateways::DescribeIpv6GatewaysBuilder {
         describe_ipv6_gateways::DescribeIpv6GatewaysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeNatGatewayAssociateNetworkInterfaces`.
+    /// Read, paged, idempotent; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `DescribeNatGatewayAssociateNetworkInterfaces`: see [`describe_nat_gateway_associate_network_interfaces`](describe_nat_gateway_associate_network_interfaces) for its parameters, errors and an example.
     pub fn describe_nat_gateway_associate_network_interfaces(
         &self,
     ) -> describe_nat_gateway_associate_network_interfaces::DescribeNatGatewayAssociateNetworkInterfacesBuilder {
@@ -3902,14 +4276,18 @@ impl Client {
         )
     }
 
-    /// `DescribeNatGateways`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeNatGateways`: see [`describe_nat_gateways`](describe_nat_gateways) for its parameters, errors and an example.
     pub fn describe_nat_gateways(
         &self,
     ) -> describe_nat_gateways::DescribeNatGatewaysBuilder {
         describe_nat_gateways::DescribeNatGatewaysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeNetworkAclAttributes`.
+    /// Read, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `DescribeNetworkAclAttributes`: see [`describe_network_acl_attributes`](describe_network_acl_attributes) for its parameters, errors and an example.
     pub fn describe_network_acl_attributes(
         &self,
     ) -> describe_network_acl_attributes::DescribeNetworkAclAttributesBuilder {
@@ -3918,14 +4296,18 @@ impl Client {
         )
     }
 
-    /// `DescribeNetworkAcls`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeNetworkAcls`: see [`describe_network_acls`](describe_network_acls) for its parameters, errors and an example.
     pub fn describe_network_acls(
         &self,
     ) -> describe_network_acls::DescribeNetworkAclsBuilder {
         describe_network_acls::DescribeNetworkAclsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribePhysicalConnectionLOA`.
+    /// Read, idempotent; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribePhysicalConnectionLOA`: see [`describe_physical_connection_loa`](describe_physical_connection_loa) for its parameters, errors and an example.
     pub fn describe_physical_connection_loa(
         &self,
     ) -> describe_physical_connection_loa::DescribePhysicalConnectionLoaBuilder {
@@ -3934,7 +4316,9 @@ impl Client {
         )
     }
 
-    /// `DescribePhysicalConnections`.
+    /// Read, paged, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribePhysicalConnections`: see [`describe_physical_connections`](describe_physical_connections) for its parameters, errors and an example.
     pub fn describe_physical_connections(
         &self,
     ) -> describe_physical_connections::DescribePhysicalConnectionsBuilder {
@@ -3943,7 +4327,9 @@ impl Client {
         )
     }
 
-    /// `DescribePublicIpAddress`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribePublicIpAddress`: see [`describe_public_ip_address`](describe_public_ip_address) for its parameters, errors and an example.
     pub fn describe_public_ip_address(
         &self,
     ) -> describe_public_ip_address::DescribePublicIpAddressBuilder {
@@ -3952,26 +4338,34 @@ impl Client {
         )
     }
 
-    /// `DescribeRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `DescribeRegions`: see [`describe_regions`](describe_regions) for its parameters, errors and an example.
     pub fn describe_regions(&self) -> describe_regions::DescribeRegionsBuilder {
         describe_regions::DescribeRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRouteEntryList`.
+    /// Read, paged; requires `RegionId`, `RouteTableId`.
+    ///
+    /// Action `DescribeRouteEntryList`: see [`describe_route_entry_list`](describe_route_entry_list) for its parameters, errors and an example.
     pub fn describe_route_entry_list(
         &self,
     ) -> describe_route_entry_list::DescribeRouteEntryListBuilder {
         describe_route_entry_list::DescribeRouteEntryListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRouteTableList`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeRouteTableList`: see [`describe_route_table_list`](describe_route_table_list) for its parameters, errors and an example.
     pub fn describe_route_table_list(
         &self,
     ) -> describe_route_table_list::DescribeRouteTableListBuilder {
         describe_route_table_list::DescribeRouteTableListBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRouteTables`.
+    /// Read, paged, deprecated; no required parameters.
+    ///
+    /// Action `DescribeRouteTables`: see [`describe_route_tables`](describe_route_tables) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn describe_route_tables(
         &self,
@@ -3979,7 +4373,9 @@ impl Client {
         describe_route_tables::DescribeRouteTablesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeRouterInterfaceAttribute`.
+    /// Read; requires `RegionId`, `InstanceId`.
+    ///
+    /// Action `DescribeRouterInterfaceAttribute`: see [`describe_router_interface_attribute`](describe_router_interface_attribute) for its parameters, errors and an example.
     pub fn describe_router_interface_attribute(
         &self,
     ) -> describe_router_interface_attribute::DescribeRouterInterfaceAttributeBuilder {
@@ -3988,7 +4384,9 @@ impl Client {
         )
     }
 
-    /// `DescribeRouterInterfaces`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeRouterInterfaces`: see [`describe_router_interfaces`](describe_router_interfaces) for its parameters, errors and an example.
     pub fn describe_router_interfaces(
         &self,
     ) -> describe_router_interfaces::DescribeRouterInterfacesBuilder {
@@ -3997,7 +4395,9 @@ impl Client {
         )
     }
 
-    /// `DescribeServerRelatedGlobalAccelerationInstances`.
+    /// Unspecified kind; requires `RegionId`, `ServerId`.
+    ///
+    /// Action `DescribeServerRelatedGlobalAccelerationInstances`: see [`describe_server_related_global_acceleration_instances`](describe_server_related_global_acceleration_instances) for its parameters, errors and an example.
     pub fn describe_server_related_global_acceleration_instances(
         &self,
     ) -> describe_server_related_global_acceleration_instances::DescribeServerRelatedGlobalAccelerationInstancesBuilder {
@@ -4006,7 +4406,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSnatTableEntries`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSnatTableEntries`: see [`describe_snat_table_entries`](describe_snat_table_entries) for its parameters, errors and an example.
     pub fn describe_snat_table_entries(
         &self,
     ) -> describe_snat_table_entries::DescribeSnatTableEntriesBuilder {
@@ -4015,7 +4417,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSslVpnClientCert`.
+    /// Read; requires `RegionId`, `SslVpnClientCertId`.
+    ///
+    /// Action `DescribeSslVpnClientCert`: see [`describe_ssl_vpn_client_cert`](describe_ssl_vpn_client_cert) for its parameters, errors and an example.
     pub fn describe_ssl_vpn_client_cert(
         &self,
     ) -> describe_ssl_vpn_client_cert::DescribeSslVpnClientCertBuilder {
@@ -4024,7 +4428,9 @@ impl Client {
         )
     }
 
-    /// `DescribeSslVpnClientCerts`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSslVpnClientCerts`: see [`describe_ssl_vpn_client_certs`](describe_ssl_vpn_client_certs) for its parameters, errors and an example.
     pub fn describe_ssl_vpn_client_certs(
         &self,
     ) -> describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsBuilder {
@@ -4033,26 +4439,34 @@ impl Client {
         )
     }
 
-    /// `DescribeSslVpnClients`.
+    /// Read, paged; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `DescribeSslVpnClients`: see [`describe_ssl_vpn_clients`](describe_ssl_vpn_clients) for its parameters, errors and an example.
     pub fn describe_ssl_vpn_clients(
         &self,
     ) -> describe_ssl_vpn_clients::DescribeSslVpnClientsBuilder {
         describe_ssl_vpn_clients::DescribeSslVpnClientsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeSslVpnServers`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeSslVpnServers`: see [`describe_ssl_vpn_servers`](describe_ssl_vpn_servers) for its parameters, errors and an example.
     pub fn describe_ssl_vpn_servers(
         &self,
     ) -> describe_ssl_vpn_servers::DescribeSslVpnServersBuilder {
         describe_ssl_vpn_servers::DescribeSslVpnServersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTagKeys`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTagKeys`: see [`describe_tag_keys`](describe_tag_keys) for its parameters, errors and an example.
     pub fn describe_tag_keys(&self) -> describe_tag_keys::DescribeTagKeysBuilder {
         describe_tag_keys::DescribeTagKeysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeTagKeysForExpressConnect`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTagKeysForExpressConnect`: see [`describe_tag_keys_for_express_connect`](describe_tag_keys_for_express_connect) for its parameters, errors and an example.
     pub fn describe_tag_keys_for_express_connect(
         &self,
     ) -> describe_tag_keys_for_express_connect::DescribeTagKeysForExpressConnectBuilder {
@@ -4061,17 +4475,23 @@ impl Client {
         )
     }
 
-    /// `DescribeTags`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeTags`: see [`describe_tags`](describe_tags) for its parameters, errors and an example.
     pub fn describe_tags(&self) -> describe_tags::DescribeTagsBuilder {
         describe_tags::DescribeTagsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVRouters`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVRouters`: see [`describe_v_routers`](describe_v_routers) for its parameters, errors and an example.
     pub fn describe_v_routers(&self) -> describe_v_routers::DescribeVRoutersBuilder {
         describe_v_routers::DescribeVRoutersBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVSwitchAttributes`.
+    /// Read; requires `VSwitchId`.
+    ///
+    /// Action `DescribeVSwitchAttributes`: see [`describe_v_switch_attributes`](describe_v_switch_attributes) for its parameters, errors and an example.
     pub fn describe_v_switch_attributes(
         &self,
     ) -> describe_v_switch_attributes::DescribeVSwitchAttributesBuilder {
@@ -4080,17 +4500,23 @@ impl Client {
         )
     }
 
-    /// `DescribeVSwitches`.
+    /// Read, paged; no required parameters.
+    ///
+    /// Action `DescribeVSwitches`: see [`describe_v_switches`](describe_v_switches) for its parameters, errors and an example.
     pub fn describe_v_switches(&self) -> describe_v_switches::DescribeVSwitchesBuilder {
         describe_v_switches::DescribeVSwitchesBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVbrHa`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `DescribeVbrHa`: see [`describe_vbr_ha`](describe_vbr_ha) for its parameters, errors and an example.
     pub fn describe_vbr_ha(&self) -> describe_vbr_ha::DescribeVbrHaBuilder {
         describe_vbr_ha::DescribeVbrHaBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVcoRouteEntries`.
+    /// Read and write, paged, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DescribeVcoRouteEntries`: see [`describe_vco_route_entries`](describe_vco_route_entries) for its parameters, errors and an example.
     pub fn describe_vco_route_entries(
         &self,
     ) -> describe_vco_route_entries::DescribeVcoRouteEntriesBuilder {
@@ -4099,7 +4525,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVirtualBorderRouters`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVirtualBorderRouters`: see [`describe_virtual_border_routers`](describe_virtual_border_routers) for its parameters, errors and an example.
     pub fn describe_virtual_border_routers(
         &self,
     ) -> describe_virtual_border_routers::DescribeVirtualBorderRoutersBuilder {
@@ -4108,7 +4536,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVirtualBorderRoutersForPhysicalConnection`.
+    /// Read, paged; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `DescribeVirtualBorderRoutersForPhysicalConnection`: see [`describe_virtual_border_routers_for_physical_connection`](describe_virtual_border_routers_for_physical_connection) for its parameters, errors and an example.
     pub fn describe_virtual_border_routers_for_physical_connection(
         &self,
     ) -> describe_virtual_border_routers_for_physical_connection::DescribeVirtualBorderRoutersForPhysicalConnectionBuilder {
@@ -4117,14 +4547,18 @@ impl Client {
         )
     }
 
-    /// `DescribeVpcAttribute`.
+    /// Read; requires `VpcId`, `RegionId`.
+    ///
+    /// Action `DescribeVpcAttribute`: see [`describe_vpc_attribute`](describe_vpc_attribute) for its parameters, errors and an example.
     pub fn describe_vpc_attribute(
         &self,
     ) -> describe_vpc_attribute::DescribeVpcAttributeBuilder {
         describe_vpc_attribute::DescribeVpcAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpcGrantRulesToEcr`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVpcGrantRulesToEcr`: see [`describe_vpc_grant_rules_to_ecr`](describe_vpc_grant_rules_to_ecr) for its parameters, errors and an example.
     pub fn describe_vpc_grant_rules_to_ecr(
         &self,
     ) -> describe_vpc_grant_rules_to_ecr::DescribeVpcGrantRulesToEcrBuilder {
@@ -4133,26 +4567,34 @@ impl Client {
         )
     }
 
-    /// `DescribeVpcs`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVpcs`: see [`describe_vpcs`](describe_vpcs) for its parameters, errors and an example.
     pub fn describe_vpcs(&self) -> describe_vpcs::DescribeVpcsBuilder {
         describe_vpcs::DescribeVpcsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnAttachments`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVpnAttachments`: see [`describe_vpn_attachments`](describe_vpn_attachments) for its parameters, errors and an example.
     pub fn describe_vpn_attachments(
         &self,
     ) -> describe_vpn_attachments::DescribeVpnAttachmentsBuilder {
         describe_vpn_attachments::DescribeVpnAttachmentsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnConnection`.
+    /// Read; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DescribeVpnConnection`: see [`describe_vpn_connection`](describe_vpn_connection) for its parameters, errors and an example.
     pub fn describe_vpn_connection(
         &self,
     ) -> describe_vpn_connection::DescribeVpnConnectionBuilder {
         describe_vpn_connection::DescribeVpnConnectionBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnConnectionLogs`.
+    /// Read; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DescribeVpnConnectionLogs`: see [`describe_vpn_connection_logs`](describe_vpn_connection_logs) for its parameters, errors and an example.
     pub fn describe_vpn_connection_logs(
         &self,
     ) -> describe_vpn_connection_logs::DescribeVpnConnectionLogsBuilder {
@@ -4161,14 +4603,18 @@ impl Client {
         )
     }
 
-    /// `DescribeVpnConnections`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVpnConnections`: see [`describe_vpn_connections`](describe_vpn_connections) for its parameters, errors and an example.
     pub fn describe_vpn_connections(
         &self,
     ) -> describe_vpn_connections::DescribeVpnConnectionsBuilder {
         describe_vpn_connections::DescribeVpnConnectionsBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnCrossAccountAuthorizations`.
+    /// Read, paged, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DescribeVpnCrossAccountAuthorizations`: see [`describe_vpn_cross_account_authorizations`](describe_vpn_cross_account_authorizations) for its parameters, errors and an example.
     pub fn describe_vpn_cross_account_authorizations(
         &self,
     ) -> describe_vpn_cross_account_authorizations::DescribeVpnCrossAccountAuthorizationsBuilder {
@@ -4177,14 +4623,18 @@ impl Client {
         )
     }
 
-    /// `DescribeVpnGateway`.
+    /// Read; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `DescribeVpnGateway`: see [`describe_vpn_gateway`](describe_vpn_gateway) for its parameters, errors and an example.
     pub fn describe_vpn_gateway(
         &self,
     ) -> describe_vpn_gateway::DescribeVpnGatewayBuilder {
         describe_vpn_gateway::DescribeVpnGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnGatewayAvailableZones`.
+    /// Read; requires `RegionId`, `Spec`.
+    ///
+    /// Action `DescribeVpnGatewayAvailableZones`: see [`describe_vpn_gateway_available_zones`](describe_vpn_gateway_available_zones) for its parameters, errors and an example.
     pub fn describe_vpn_gateway_available_zones(
         &self,
     ) -> describe_vpn_gateway_available_zones::DescribeVpnGatewayAvailableZonesBuilder {
@@ -4193,14 +4643,18 @@ impl Client {
         )
     }
 
-    /// `DescribeVpnGateways`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DescribeVpnGateways`: see [`describe_vpn_gateways`](describe_vpn_gateways) for its parameters, errors and an example.
     pub fn describe_vpn_gateways(
         &self,
     ) -> describe_vpn_gateways::DescribeVpnGatewaysBuilder {
         describe_vpn_gateways::DescribeVpnGatewaysBuilder::new(self.inner.clone())
     }
 
-    /// `DescribeVpnPbrRouteEntries`.
+    /// Read, paged; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `DescribeVpnPbrRouteEntries`: see [`describe_vpn_pbr_route_entries`](describe_vpn_pbr_route_entries) for its parameters, errors and an example.
     pub fn describe_vpn_pbr_route_entries(
         &self,
     ) -> describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesBuilder {
@@ -4209,7 +4663,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVpnRouteEntries`.
+    /// Read, paged; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `DescribeVpnRouteEntries`: see [`describe_vpn_route_entries`](describe_vpn_route_entries) for its parameters, errors and an example.
     pub fn describe_vpn_route_entries(
         &self,
     ) -> describe_vpn_route_entries::DescribeVpnRouteEntriesBuilder {
@@ -4218,7 +4674,9 @@ impl Client {
         )
     }
 
-    /// `DescribeVpnSslServerLogs`.
+    /// Read; requires `RegionId`, `VpnSslServerId`.
+    ///
+    /// Action `DescribeVpnSslServerLogs`: see [`describe_vpn_ssl_server_logs`](describe_vpn_ssl_server_logs) for its parameters, errors and an example.
     pub fn describe_vpn_ssl_server_logs(
         &self,
     ) -> describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsBuilder {
@@ -4227,12 +4685,16 @@ impl Client {
         )
     }
 
-    /// `DescribeZones`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `DescribeZones`: see [`describe_zones`](describe_zones) for its parameters, errors and an example.
     pub fn describe_zones(&self) -> describe_zones::DescribeZonesBuilder {
         describe_zones::DescribeZonesBuilder::new(self.inner.clone())
     }
 
-    /// `DetachDhcpOptionsSetFromVpc`.
+    /// Write, idempotent; requires `RegionId`, `DhcpOptionsSetId`, `VpcId`.
+    ///
+    /// Action `DetachDhcpOptionsSetFromVpc`: see [`detach_dhcp_options_set_from_vpc`](detach_dhcp_options_set_from_vpc) for its parameters, errors and an example.
     pub fn detach_dhcp_options_set_from_vpc(
         &self,
     ) -> detach_dhcp_options_set_from_vpc::DetachDhcpOptionsSetFromVpcBuilder {
@@ -4241,21 +4703,27 @@ impl Client {
         )
     }
 
-    /// `DiagnoseVpnConnections`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `DiagnoseVpnConnections`: see [`diagnose_vpn_connections`](diagnose_vpn_connections) for its parameters, errors and an example.
     pub fn diagnose_vpn_connections(
         &self,
     ) -> diagnose_vpn_connections::DiagnoseVpnConnectionsBuilder {
         diagnose_vpn_connections::DiagnoseVpnConnectionsBuilder::new(self.inner.clone())
     }
 
-    /// `DiagnoseVpnGateway`.
+    /// Write, idempotent; requires `RegionId`, `ResourceId`, `ResourceType`, `VpnGatewayId`.
+    ///
+    /// Action `DiagnoseVpnGateway`: see [`diagnose_vpn_gateway`](diagnose_vpn_gateway) for its parameters, errors and an example.
     pub fn diagnose_vpn_gateway(
         &self,
     ) -> diagnose_vpn_gateway::DiagnoseVpnGatewayBuilder {
         diagnose_vpn_gateway::DiagnoseVpnGatewayBuilder::new(self.inner.clone())
     }
 
-    /// `DisableNatGatewayEcsMetric`.
+    /// Write, deprecated; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `DisableNatGatewayEcsMetric`: see [`disable_nat_gateway_ecs_metric`](disable_nat_gateway_ecs_metric) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn disable_nat_gateway_ecs_metric(
         &self,
@@ -4265,14 +4733,18 @@ impl Client {
         )
     }
 
-    /// `DisableVpcClassicLink`.
+    /// Read and write, idempotent; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `DisableVpcClassicLink`: see [`disable_vpc_classic_link`](disable_vpc_classic_link) for its parameters, errors and an example.
     pub fn disable_vpc_classic_link(
         &self,
     ) -> disable_vpc_classic_link::DisableVpcClassicLinkBuilder {
         disable_vpc_classic_link::DisableVpcClassicLinkBuilder::new(self.inner.clone())
     }
 
-    /// `DissociateRouteTableFromGateway`.
+    /// Read and write, idempotent; requires `RegionId`, `RouteTableId`, `GatewayId`.
+    ///
+    /// Action `DissociateRouteTableFromGateway`: see [`dissociate_route_table_from_gateway`](dissociate_route_table_from_gateway) for its parameters, errors and an example.
     pub fn dissociate_route_table_from_gateway(
         &self,
     ) -> dissociate_route_table_from_gateway::DissociateRouteTableFromGatewayBuilder {
@@ -4281,7 +4753,9 @@ impl Client {
         )
     }
 
-    /// `DissociateRouteTablesFromVpcGatewayEndpoint`.
+    /// Read and write, idempotent; requires `EndpointId`, `RouteTableIds`, `RegionId`.
+    ///
+    /// Action `DissociateRouteTablesFromVpcGatewayEndpoint`: see [`dissociate_route_tables_from_vpc_gateway_endpoint`](dissociate_route_tables_from_vpc_gateway_endpoint) for its parameters, errors and an example.
     pub fn dissociate_route_tables_from_vpc_gateway_endpoint(
         &self,
     ) -> dissociate_route_tables_from_vpc_gateway_endpoint::DissociateRouteTablesFromVpcGatewayEndpointBuilder {
@@ -4290,7 +4764,9 @@ impl Client {
         )
     }
 
-    /// `DissociateVpnGatewayWithCertificate`.
+    /// Write, idempotent; requires `RegionId`, `VpnGatewayId`, `CertificateType`, `CertificateId`.
+    ///
+    /// Action `DissociateVpnGatewayWithCertificate`: see [`dissociate_vpn_gateway_with_certificate`](dissociate_vpn_gateway_with_certificate) for its parameters, errors and an example.
     pub fn dissociate_vpn_gateway_with_certificate(
         &self,
     ) -> dissociate_vpn_gateway_with_certificate::DissociateVpnGatewayWithCertificateBuilder {
@@ -4299,7 +4775,9 @@ impl Client {
         )
     }
 
-    /// `DownloadVpnConnectionConfig`.
+    /// Read; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `DownloadVpnConnectionConfig`: see [`download_vpn_connection_config`](download_vpn_connection_config) for its parameters, errors and an example.
     pub fn download_vpn_connection_config(
         &self,
     ) -> download_vpn_connection_config::DownloadVpnConnectionConfigBuilder {
@@ -4308,7 +4786,9 @@ impl Client {
         )
     }
 
-    /// `EnableNatGatewayEcsMetric`.
+    /// Write, deprecated; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `EnableNatGatewayEcsMetric`: see [`enable_nat_gateway_ecs_metric`](enable_nat_gateway_ecs_metric) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn enable_nat_gateway_ecs_metric(
         &self,
@@ -4318,7 +4798,9 @@ impl Client {
         )
     }
 
-    /// `EnablePhysicalConnection`.
+    /// Read and write, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `EnablePhysicalConnection`: see [`enable_physical_connection`](enable_physical_connection) for its parameters, errors and an example.
     pub fn enable_physical_connection(
         &self,
     ) -> enable_physical_connection::EnablePhysicalConnectionBuilder {
@@ -4327,28 +4809,36 @@ impl Client {
         )
     }
 
-    /// `EnableVpcClassicLink`.
+    /// Read and write, idempotent; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `EnableVpcClassicLink`: see [`enable_vpc_classic_link`](enable_vpc_classic_link) for its parameters, errors and an example.
     pub fn enable_vpc_classic_link(
         &self,
     ) -> enable_vpc_classic_link::EnableVpcClassicLinkBuilder {
         enable_vpc_classic_link::EnableVpcClassicLinkBuilder::new(self.inner.clone())
     }
 
-    /// `EnableVpcIpv4Gateway`.
+    /// Read and write, idempotent; requires `Ipv4GatewayId`, `RegionId`.
+    ///
+    /// Action `EnableVpcIpv4Gateway`: see [`enable_vpc_ipv4_gateway`](enable_vpc_ipv4_gateway) for its parameters, errors and an example.
     pub fn enable_vpc_ipv4_gateway(
         &self,
     ) -> enable_vpc_ipv4_gateway::EnableVpcIpv4GatewayBuilder {
         enable_vpc_ipv4_gateway::EnableVpcIpv4GatewayBuilder::new(self.inner.clone())
     }
 
-    /// `GetDhcpOptionsSet`.
+    /// Read; requires `RegionId`, `DhcpOptionsSetId`.
+    ///
+    /// Action `GetDhcpOptionsSet`: see [`get_dhcp_options_set`](get_dhcp_options_set) for its parameters, errors and an example.
     pub fn get_dhcp_options_set(
         &self,
     ) -> get_dhcp_options_set::GetDhcpOptionsSetBuilder {
         get_dhcp_options_set::GetDhcpOptionsSetBuilder::new(self.inner.clone())
     }
 
-    /// `GetFlowLogServiceStatus`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `GetFlowLogServiceStatus`: see [`get_flow_log_service_status`](get_flow_log_service_status) for its parameters, errors and an example.
     pub fn get_flow_log_service_status(
         &self,
     ) -> get_flow_log_service_status::GetFlowLogServiceStatusBuilder {
@@ -4357,7 +4847,9 @@ impl Client {
         )
     }
 
-    /// `GetIpv4GatewayAttribute`.
+    /// Read; requires `RegionId`, `Ipv4GatewayId`.
+    ///
+    /// Action `GetIpv4GatewayAttribute`: see [`get_ipv4_gateway_attribute`](get_ipv4_gateway_attribute) for its parameters, errors and an example.
     pub fn get_ipv4_gateway_attribute(
         &self,
     ) -> get_ipv4_gateway_attribute::GetIpv4GatewayAttributeBuilder {
@@ -4366,14 +4858,18 @@ impl Client {
         )
     }
 
-    /// `GetNatGatewayAttribute`.
+    /// Read; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `GetNatGatewayAttribute`: see [`get_nat_gateway_attribute`](get_nat_gateway_attribute) for its parameters, errors and an example.
     pub fn get_nat_gateway_attribute(
         &self,
     ) -> get_nat_gateway_attribute::GetNatGatewayAttributeBuilder {
         get_nat_gateway_attribute::GetNatGatewayAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `GetPhysicalConnectionServiceStatus`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `GetPhysicalConnectionServiceStatus`: see [`get_physical_connection_service_status`](get_physical_connection_service_status) for its parameters, errors and an example.
     pub fn get_physical_connection_service_status(
         &self,
     ) -> get_physical_connection_service_status::GetPhysicalConnectionServiceStatusBuilder {
@@ -4382,7 +4878,9 @@ impl Client {
         )
     }
 
-    /// `GetPublicIpAddressPoolServiceStatus`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `GetPublicIpAddressPoolServiceStatus`: see [`get_public_ip_address_pool_service_status`](get_public_ip_address_pool_service_status) for its parameters, errors and an example.
     pub fn get_public_ip_address_pool_service_status(
         &self,
     ) -> get_public_ip_address_pool_service_status::GetPublicIpAddressPoolServiceStatusBuilder {
@@ -4391,7 +4889,9 @@ impl Client {
         )
     }
 
-    /// `GetTrafficMirrorServiceStatus`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `GetTrafficMirrorServiceStatus`: see [`get_traffic_mirror_service_status`](get_traffic_mirror_service_status) for its parameters, errors and an example.
     pub fn get_traffic_mirror_service_status(
         &self,
     ) -> get_traffic_mirror_service_status::GetTrafficMirrorServiceStatusBuilder {
@@ -4400,7 +4900,9 @@ impl Client {
         )
     }
 
-    /// `GetVSwitchCidrReservationUsage`.
+    /// Read, paged; requires `VSwitchCidrReservationId`, `RegionId`.
+    ///
+    /// Action `GetVSwitchCidrReservationUsage`: see [`get_v_switch_cidr_reservation_usage`](get_v_switch_cidr_reservation_usage) for its parameters, errors and an example.
     pub fn get_v_switch_cidr_reservation_usage(
         &self,
     ) -> get_v_switch_cidr_reservation_usage::GetVSwitchCidrReservationUsageBuilder {
@@ -4409,7 +4911,9 @@ impl Client {
         )
     }
 
-    /// `GetVpcGatewayEndpointAttribute`.
+    /// Read; requires `EndpointId`, `RegionId`.
+    ///
+    /// Action `GetVpcGatewayEndpointAttribute`: see [`get_vpc_gateway_endpoint_attribute`](get_vpc_gateway_endpoint_attribute) for its parameters, errors and an example.
     pub fn get_vpc_gateway_endpoint_attribute(
         &self,
     ) -> get_vpc_gateway_endpoint_attribute::GetVpcGatewayEndpointAttributeBuilder {
@@ -4418,7 +4922,9 @@ impl Client {
         )
     }
 
-    /// `GetVpcPrefixListAssociations`.
+    /// Read, paged; requires `PrefixListId`, `RegionId`.
+    ///
+    /// Action `GetVpcPrefixListAssociations`: see [`get_vpc_prefix_list_associations`](get_vpc_prefix_list_associations) for its parameters, errors and an example.
     pub fn get_vpc_prefix_list_associations(
         &self,
     ) -> get_vpc_prefix_list_associations::GetVpcPrefixListAssociationsBuilder {
@@ -4427,7 +4933,9 @@ impl Client {
         )
     }
 
-    /// `GetVpcPrefixListEntries`.
+    /// Read, paged; requires `PrefixListId`, `RegionId`.
+    ///
+    /// Action `GetVpcPrefixListEntries`: see [`get_vpc_prefix_list_entries`](get_vpc_prefix_list_entries) for its parameters, errors and an example.
     pub fn get_vpc_prefix_list_entries(
         &self,
     ) -> get_vpc_prefix_list_entries::GetVpcPrefixListEntriesBuilder {
@@ -4436,7 +4944,9 @@ impl Client {
         )
     }
 
-    /// `GetVpcRouteEntrySummary`.
+    /// Read; requires `VpcId`, `RouteEntryType`, `RegionId`.
+    ///
+    /// Action `GetVpcRouteEntrySummary`: see [`get_vpc_route_entry_summary`](get_vpc_route_entry_summary) for its parameters, errors and an example.
     pub fn get_vpc_route_entry_summary(
         &self,
     ) -> get_vpc_route_entry_summary::GetVpcRouteEntrySummaryBuilder {
@@ -4445,7 +4955,9 @@ impl Client {
         )
     }
 
-    /// `GetVpnGatewayDiagnoseResult`.
+    /// Read, idempotent; requires `RegionId`.
+    ///
+    /// Action `GetVpnGatewayDiagnoseResult`: see [`get_vpn_gateway_diagnose_result`](get_vpn_gateway_diagnose_result) for its parameters, errors and an example.
     pub fn get_vpn_gateway_diagnose_result(
         &self,
     ) -> get_vpn_gateway_diagnose_result::GetVpnGatewayDiagnoseResultBuilder {
@@ -4454,21 +4966,27 @@ impl Client {
         )
     }
 
-    /// `GrantInstanceToCen`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceId`, `InstanceType`, `CenId` and 1 more.
+    ///
+    /// Action `GrantInstanceToCen`: see [`grant_instance_to_cen`](grant_instance_to_cen) for its parameters, errors and an example.
     pub fn grant_instance_to_cen(
         &self,
     ) -> grant_instance_to_cen::GrantInstanceToCenBuilder {
         grant_instance_to_cen::GrantInstanceToCenBuilder::new(self.inner.clone())
     }
 
-    /// `GrantInstanceToVbr`.
+    /// Write; requires `RegionId`, `VbrOwnerUid`, `InstanceId`, `GrantType` and 1 more.
+    ///
+    /// Action `GrantInstanceToVbr`: see [`grant_instance_to_vbr`](grant_instance_to_vbr) for its parameters, errors and an example.
     pub fn grant_instance_to_vbr(
         &self,
     ) -> grant_instance_to_vbr::GrantInstanceToVbrBuilder {
         grant_instance_to_vbr::GrantInstanceToVbrBuilder::new(self.inner.clone())
     }
 
-    /// `ListBusinessAccessPoints`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListBusinessAccessPoints`: see [`list_business_access_points`](list_business_access_points) for its parameters, errors and an example.
     pub fn list_business_access_points(
         &self,
     ) -> list_business_access_points::ListBusinessAccessPointsBuilder {
@@ -4477,21 +4995,27 @@ impl Client {
         )
     }
 
-    /// `ListBusinessRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListBusinessRegions`: see [`list_business_regions`](list_business_regions) for its parameters, errors and an example.
     pub fn list_business_regions(
         &self,
     ) -> list_business_regions::ListBusinessRegionsBuilder {
         list_business_regions::ListBusinessRegionsBuilder::new(self.inner.clone())
     }
 
-    /// `ListDhcpOptionsSets`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListDhcpOptionsSets`: see [`list_dhcp_options_sets`](list_dhcp_options_sets) for its parameters, errors and an example.
     pub fn list_dhcp_options_sets(
         &self,
     ) -> list_dhcp_options_sets::ListDhcpOptionsSetsBuilder {
         list_dhcp_options_sets::ListDhcpOptionsSetsBuilder::new(self.inner.clone())
     }
 
-    /// `ListEnhanhcedNatGatewayAvailableZones`.
+    /// Read; requires `RegionId`.
+    ///
+    /// Action `ListEnhanhcedNatGatewayAvailableZones`: see [`list_enhanhced_nat_gateway_available_zones`](list_enhanhced_nat_gateway_available_zones) for its parameters, errors and an example.
     pub fn list_enhanhced_nat_gateway_available_zones(
         &self,
     ) -> list_enhanhced_nat_gateway_available_zones::ListEnhanhcedNatGatewayAvailableZonesBuilder {
@@ -4500,14 +5024,18 @@ impl Client {
         )
     }
 
-    /// `ListFullNatEntries`.
+    /// Read, paged, idempotent; requires `RegionId`.
+    ///
+    /// Action `ListFullNatEntries`: see [`list_full_nat_entries`](list_full_nat_entries) for its parameters, errors and an example.
     pub fn list_full_nat_entries(
         &self,
     ) -> list_full_nat_entries::ListFullNatEntriesBuilder {
         list_full_nat_entries::ListFullNatEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `ListGatewayRouteTableEntries`.
+    /// Read, paged; requires `RegionId`, `GatewayRouteTableId`.
+    ///
+    /// Action `ListGatewayRouteTableEntries`: see [`list_gateway_route_table_entries`](list_gateway_route_table_entries) for its parameters, errors and an example.
     pub fn list_gateway_route_table_entries(
         &self,
     ) -> list_gateway_route_table_entries::ListGatewayRouteTableEntriesBuilder {
@@ -4516,7 +5044,9 @@ impl Client {
         )
     }
 
-    /// `ListGeographicSubRegions`.
+    /// Read; no required parameters.
+    ///
+    /// Action `ListGeographicSubRegions`: see [`list_geographic_sub_regions`](list_geographic_sub_regions) for its parameters, errors and an example.
     pub fn list_geographic_sub_regions(
         &self,
     ) -> list_geographic_sub_regions::ListGeographicSubRegionsBuilder {
@@ -4525,34 +5055,46 @@ impl Client {
         )
     }
 
-    /// `ListIpsecServerLogs`.
+    /// Read; requires `RegionId`, `IpsecServerId`.
+    ///
+    /// Action `ListIpsecServerLogs`: see [`list_ipsec_server_logs`](list_ipsec_server_logs) for its parameters, errors and an example.
     pub fn list_ipsec_server_logs(
         &self,
     ) -> list_ipsec_server_logs::ListIpsecServerLogsBuilder {
         list_ipsec_server_logs::ListIpsecServerLogsBuilder::new(self.inner.clone())
     }
 
-    /// `ListIpsecServers`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListIpsecServers`: see [`list_ipsec_servers`](list_ipsec_servers) for its parameters, errors and an example.
     pub fn list_ipsec_servers(&self) -> list_ipsec_servers::ListIpsecServersBuilder {
         list_ipsec_servers::ListIpsecServersBuilder::new(self.inner.clone())
     }
 
-    /// `ListIpv4Gateways`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListIpv4Gateways`: see [`list_ipv4_gateways`](list_ipv4_gateways) for its parameters, errors and an example.
     pub fn list_ipv4_gateways(&self) -> list_ipv4_gateways::ListIpv4GatewaysBuilder {
         list_ipv4_gateways::ListIpv4GatewaysBuilder::new(self.inner.clone())
     }
 
-    /// `ListNatIpCidrs`.
+    /// Read, paged, idempotent; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `ListNatIpCidrs`: see [`list_nat_ip_cidrs`](list_nat_ip_cidrs) for its parameters, errors and an example.
     pub fn list_nat_ip_cidrs(&self) -> list_nat_ip_cidrs::ListNatIpCidrsBuilder {
         list_nat_ip_cidrs::ListNatIpCidrsBuilder::new(self.inner.clone())
     }
 
-    /// `ListNatIps`.
+    /// Read, paged, idempotent; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `ListNatIps`: see [`list_nat_ips`](list_nat_ips) for its parameters, errors and an example.
     pub fn list_nat_ips(&self) -> list_nat_ips::ListNatIpsBuilder {
         list_nat_ips::ListNatIpsBuilder::new(self.inner.clone())
     }
 
-    /// `ListPhysicalConnectionFeatures`.
+    /// Read, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `ListPhysicalConnectionFeatures`: see [`list_physical_connection_features`](list_physical_connection_features) for its parameters, errors and an example.
     pub fn list_physical_connection_features(
         &self,
     ) -> list_physical_connection_features::ListPhysicalConnectionFeaturesBuilder {
@@ -4561,12 +5103,16 @@ impl Client {
         )
     }
 
-    /// `ListPrefixLists`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListPrefixLists`: see [`list_prefix_lists`](list_prefix_lists) for its parameters, errors and an example.
     pub fn list_prefix_lists(&self) -> list_prefix_lists::ListPrefixListsBuilder {
         list_prefix_lists::ListPrefixListsBuilder::new(self.inner.clone())
     }
 
-    /// `ListPublicIpAddressPoolCidrBlocks`.
+    /// Read, paged; requires `PublicIpAddressPoolId`, `RegionId`.
+    ///
+    /// Action `ListPublicIpAddressPoolCidrBlocks`: see [`list_public_ip_address_pool_cidr_blocks`](list_public_ip_address_pool_cidr_blocks) for its parameters, errors and an example.
     pub fn list_public_ip_address_pool_cidr_blocks(
         &self,
     ) -> list_public_ip_address_pool_cidr_blocks::ListPublicIpAddressPoolCidrBlocksBuilder {
@@ -4575,7 +5121,9 @@ impl Client {
         )
     }
 
-    /// `ListPublicIpAddressPools`.
+    /// Read and write, paged; requires `RegionId`.
+    ///
+    /// Action `ListPublicIpAddressPools`: see [`list_public_ip_address_pools`](list_public_ip_address_pools) for its parameters, errors and an example.
     pub fn list_public_ip_address_pools(
         &self,
     ) -> list_public_ip_address_pools::ListPublicIpAddressPoolsBuilder {
@@ -4584,12 +5132,16 @@ impl Client {
         )
     }
 
-    /// `ListTagResources`.
+    /// Read, paged; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `ListTagResources`: see [`list_tag_resources`](list_tag_resources) for its parameters, errors and an example.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesBuilder {
         list_tag_resources::ListTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `ListTagResourcesForExpressConnect`.
+    /// Read, paged; requires `ResourceType`, `RegionId`.
+    ///
+    /// Action `ListTagResourcesForExpressConnect`: see [`list_tag_resources_for_express_connect`](list_tag_resources_for_express_connect) for its parameters, errors and an example.
     pub fn list_tag_resources_for_express_connect(
         &self,
     ) -> list_tag_resources_for_express_connect::ListTagResourcesForExpressConnectBuilder {
@@ -4598,7 +5150,9 @@ impl Client {
         )
     }
 
-    /// `ListTrafficMirrorFilters`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTrafficMirrorFilters`: see [`list_traffic_mirror_filters`](list_traffic_mirror_filters) for its parameters, errors and an example.
     pub fn list_traffic_mirror_filters(
         &self,
     ) -> list_traffic_mirror_filters::ListTrafficMirrorFiltersBuilder {
@@ -4607,7 +5161,9 @@ impl Client {
         )
     }
 
-    /// `ListTrafficMirrorSessions`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListTrafficMirrorSessions`: see [`list_traffic_mirror_sessions`](list_traffic_mirror_sessions) for its parameters, errors and an example.
     pub fn list_traffic_mirror_sessions(
         &self,
     ) -> list_traffic_mirror_sessions::ListTrafficMirrorSessionsBuilder {
@@ -4616,7 +5172,9 @@ impl Client {
         )
     }
 
-    /// `ListVSwitchCidrReservations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListVSwitchCidrReservations`: see [`list_v_switch_cidr_reservations`](list_v_switch_cidr_reservations) for its parameters, errors and an example.
     pub fn list_v_switch_cidr_reservations(
         &self,
     ) -> list_v_switch_cidr_reservations::ListVSwitchCidrReservationsBuilder {
@@ -4625,7 +5183,9 @@ impl Client {
         )
     }
 
-    /// `ListVirtualPhysicalConnections`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListVirtualPhysicalConnections`: see [`list_virtual_physical_connections`](list_virtual_physical_connections) for its parameters, errors and an example.
     pub fn list_virtual_physical_connections(
         &self,
     ) -> list_virtual_physical_connections::ListVirtualPhysicalConnectionsBuilder {
@@ -4634,7 +5194,9 @@ impl Client {
         )
     }
 
-    /// `ListVpcEndpointServicesByEndUser`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListVpcEndpointServicesByEndUser`: see [`list_vpc_endpoint_services_by_end_user`](list_vpc_endpoint_services_by_end_user) for its parameters, errors and an example.
     pub fn list_vpc_endpoint_services_by_end_user(
         &self,
     ) -> list_vpc_endpoint_services_by_end_user::ListVpcEndpointServicesByEndUserBuilder {
@@ -4643,7 +5205,9 @@ impl Client {
         )
     }
 
-    /// `ListVpcGatewayEndpoints`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListVpcGatewayEndpoints`: see [`list_vpc_gateway_endpoints`](list_vpc_gateway_endpoints) for its parameters, errors and an example.
     pub fn list_vpc_gateway_endpoints(
         &self,
     ) -> list_vpc_gateway_endpoints::ListVpcGatewayEndpointsBuilder {
@@ -4652,7 +5216,9 @@ impl Client {
         )
     }
 
-    /// `ListVpcPublishedRouteEntries`.
+    /// Read, paged; requires `RegionId`, `RouteTableId`, `TargetType`.
+    ///
+    /// Action `ListVpcPublishedRouteEntries`: see [`list_vpc_published_route_entries`](list_vpc_published_route_entries) for its parameters, errors and an example.
     pub fn list_vpc_published_route_entries(
         &self,
     ) -> list_vpc_published_route_entries::ListVpcPublishedRouteEntriesBuilder {
@@ -4661,7 +5227,9 @@ impl Client {
         )
     }
 
-    /// `ListVpnCertificateAssociations`.
+    /// Read, paged; requires `RegionId`.
+    ///
+    /// Action `ListVpnCertificateAssociations`: see [`list_vpn_certificate_associations`](list_vpn_certificate_associations) for its parameters, errors and an example.
     pub fn list_vpn_certificate_associations(
         &self,
     ) -> list_vpn_certificate_associations::ListVpnCertificateAssociationsBuilder {
@@ -4670,7 +5238,9 @@ impl Client {
         )
     }
 
-    /// `ModifyBgpGroupAttribute`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `BgpGroupId`.
+    ///
+    /// Action `ModifyBgpGroupAttribute`: see [`modify_bgp_group_attribute`](modify_bgp_group_attribute) for its parameters, errors and an example.
     pub fn modify_bgp_group_attribute(
         &self,
     ) -> modify_bgp_group_attribute::ModifyBgpGroupAttributeBuilder {
@@ -4679,14 +5249,18 @@ impl Client {
         )
     }
 
-    /// `ModifyBgpPeerAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `BgpPeerId`.
+    ///
+    /// Action `ModifyBgpPeerAttribute`: see [`modify_bgp_peer_attribute`](modify_bgp_peer_attribute) for its parameters, errors and an example.
     pub fn modify_bgp_peer_attribute(
         &self,
     ) -> modify_bgp_peer_attribute::ModifyBgpPeerAttributeBuilder {
         modify_bgp_peer_attribute::ModifyBgpPeerAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyCommonBandwidthPackageAttribute`.
+    /// Read and write; requires `RegionId`, `BandwidthPackageId`.
+    ///
+    /// Action `ModifyCommonBandwidthPackageAttribute`: see [`modify_common_bandwidth_package_attribute`](modify_common_bandwidth_package_attribute) for its parameters, errors and an example.
     pub fn modify_common_bandwidth_package_attribute(
         &self,
     ) -> modify_common_bandwidth_package_attribute::ModifyCommonBandwidthPackageAttributeBuilder {
@@ -4695,7 +5269,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCommonBandwidthPackageIpBandwidth`.
+    /// Read and write; requires `RegionId`, `BandwidthPackageId`, `EipId`, `Bandwidth`.
+    ///
+    /// Action `ModifyCommonBandwidthPackageIpBandwidth`: see [`modify_common_bandwidth_package_ip_bandwidth`](modify_common_bandwidth_package_ip_bandwidth) for its parameters, errors and an example.
     pub fn modify_common_bandwidth_package_ip_bandwidth(
         &self,
     ) -> modify_common_bandwidth_package_ip_bandwidth::ModifyCommonBandwidthPackageIpBandwidthBuilder {
@@ -4704,7 +5280,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCommonBandwidthPackageSpec`.
+    /// Read and write; requires `RegionId`, `BandwidthPackageId`, `Bandwidth`.
+    ///
+    /// Action `ModifyCommonBandwidthPackageSpec`: see [`modify_common_bandwidth_package_spec`](modify_common_bandwidth_package_spec) for its parameters, errors and an example.
     pub fn modify_common_bandwidth_package_spec(
         &self,
     ) -> modify_common_bandwidth_package_spec::ModifyCommonBandwidthPackageSpecBuilder {
@@ -4713,7 +5291,9 @@ impl Client {
         )
     }
 
-    /// `ModifyCustomerGatewayAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `CustomerGatewayId`.
+    ///
+    /// Action `ModifyCustomerGatewayAttribute`: see [`modify_customer_gateway_attribute`](modify_customer_gateway_attribute) for its parameters, errors and an example.
     pub fn modify_customer_gateway_attribute(
         &self,
     ) -> modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeBuilder {
@@ -4722,7 +5302,9 @@ impl Client {
         )
     }
 
-    /// `ModifyEipAddressAttribute`.
+    /// Read and write; requires `AllocationId`.
+    ///
+    /// Action `ModifyEipAddressAttribute`: see [`modify_eip_address_attribute`](modify_eip_address_attribute) for its parameters, errors and an example.
     pub fn modify_eip_address_attribute(
         &self,
     ) -> modify_eip_address_attribute::ModifyEipAddressAttributeBuilder {
@@ -4731,14 +5313,18 @@ impl Client {
         )
     }
 
-    /// `ModifyEipForwardMode`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceId`, `Mode`.
+    ///
+    /// Action `ModifyEipForwardMode`: see [`modify_eip_forward_mode`](modify_eip_forward_mode) for its parameters, errors and an example.
     pub fn modify_eip_forward_mode(
         &self,
     ) -> modify_eip_forward_mode::ModifyEipForwardModeBuilder {
         modify_eip_forward_mode::ModifyEipForwardModeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyExpressCloudConnectionAttribute`.
+    /// Unspecified kind; requires `RegionId`, `EccId`.
+    ///
+    /// Action `ModifyExpressCloudConnectionAttribute`: see [`modify_express_cloud_connection_attribute`](modify_express_cloud_connection_attribute) for its parameters, errors and an example.
     pub fn modify_express_cloud_connection_attribute(
         &self,
     ) -> modify_express_cloud_connection_attribute::ModifyExpressCloudConnectionAttributeBuilder {
@@ -4747,7 +5333,9 @@ impl Client {
         )
     }
 
-    /// `ModifyExpressCloudConnectionBandwidth`.
+    /// Unspecified kind; requires `RegionId`, `EccId`.
+    ///
+    /// Action `ModifyExpressCloudConnectionBandwidth`: see [`modify_express_cloud_connection_bandwidth`](modify_express_cloud_connection_bandwidth) for its parameters, errors and an example.
     pub fn modify_express_cloud_connection_bandwidth(
         &self,
     ) -> modify_express_cloud_connection_bandwidth::ModifyExpressCloudConnectionBandwidthBuilder {
@@ -4756,7 +5344,9 @@ impl Client {
         )
     }
 
-    /// `ModifyExpressConnectTrafficQos`.
+    /// Read and write, idempotent; requires `RegionId`, `QosId`.
+    ///
+    /// Action `ModifyExpressConnectTrafficQos`: see [`modify_express_connect_traffic_qos`](modify_express_connect_traffic_qos) for its parameters, errors and an example.
     pub fn modify_express_connect_traffic_qos(
         &self,
     ) -> modify_express_connect_traffic_qos::ModifyExpressConnectTrafficQosBuilder {
@@ -4765,7 +5355,9 @@ impl Client {
         )
     }
 
-    /// `ModifyExpressConnectTrafficQosQueue`.
+    /// Read and write, idempotent; requires `RegionId`, `QosId`, `QueueId`.
+    ///
+    /// Action `ModifyExpressConnectTrafficQosQueue`: see [`modify_express_connect_traffic_qos_queue`](modify_express_connect_traffic_qos_queue) for its parameters, errors and an example.
     pub fn modify_express_connect_traffic_qos_queue(
         &self,
     ) -> modify_express_connect_traffic_qos_queue::ModifyExpressConnectTrafficQosQueueBuilder {
@@ -4774,7 +5366,9 @@ impl Client {
         )
     }
 
-    /// `ModifyExpressConnectTrafficQosRule`.
+    /// Read and write, idempotent; requires `RegionId`, `QosId`, `QueueId`, `RuleId`.
+    ///
+    /// Action `ModifyExpressConnectTrafficQosRule`: see [`modify_express_connect_traffic_qos_rule`](modify_express_connect_traffic_qos_rule) for its parameters, errors and an example.
     pub fn modify_express_connect_traffic_qos_rule(
         &self,
     ) -> modify_express_connect_traffic_qos_rule::ModifyExpressConnectTrafficQosRuleBuilder {
@@ -4783,21 +5377,27 @@ impl Client {
         )
     }
 
-    /// `ModifyFlowLogAttribute`.
+    /// Read and write; requires `RegionId`, `FlowLogId`.
+    ///
+    /// Action `ModifyFlowLogAttribute`: see [`modify_flow_log_attribute`](modify_flow_log_attribute) for its parameters, errors and an example.
     pub fn modify_flow_log_attribute(
         &self,
     ) -> modify_flow_log_attribute::ModifyFlowLogAttributeBuilder {
         modify_flow_log_attribute::ModifyFlowLogAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyForwardEntry`.
+    /// Read and write, idempotent; requires `ForwardTableId`, `ForwardEntryId`, `RegionId`.
+    ///
+    /// Action `ModifyForwardEntry`: see [`modify_forward_entry`](modify_forward_entry) for its parameters, errors and an example.
     pub fn modify_forward_entry(
         &self,
     ) -> modify_forward_entry::ModifyForwardEntryBuilder {
         modify_forward_entry::ModifyForwardEntryBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyFullNatEntryAttribute`.
+    /// Write, idempotent; requires `FullNatTableId`, `FullNatEntryId`, `RegionId`.
+    ///
+    /// Action `ModifyFullNatEntryAttribute`: see [`modify_full_nat_entry_attribute`](modify_full_nat_entry_attribute) for its parameters, errors and an example.
     pub fn modify_full_nat_entry_attribute(
         &self,
     ) -> modify_full_nat_entry_attribute::ModifyFullNatEntryAttributeBuilder {
@@ -4806,7 +5406,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalAccelerationInstanceAttributes`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`.
+    ///
+    /// Action `ModifyGlobalAccelerationInstanceAttributes`: see [`modify_global_acceleration_instance_attributes`](modify_global_acceleration_instance_attributes) for its parameters, errors and an example.
     pub fn modify_global_acceleration_instance_attributes(
         &self,
     ) -> modify_global_acceleration_instance_attributes::ModifyGlobalAccelerationInstanceAttributesBuilder {
@@ -4815,7 +5417,9 @@ impl Client {
         )
     }
 
-    /// `ModifyGlobalAccelerationInstanceSpec`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`, `Bandwidth`.
+    ///
+    /// Action `ModifyGlobalAccelerationInstanceSpec`: see [`modify_global_acceleration_instance_spec`](modify_global_acceleration_instance_spec) for its parameters, errors and an example.
     pub fn modify_global_acceleration_instance_spec(
         &self,
     ) -> modify_global_acceleration_instance_spec::ModifyGlobalAccelerationInstanceSpecBuilder {
@@ -4824,14 +5428,18 @@ impl Client {
         )
     }
 
-    /// `ModifyHaVipAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `HaVipId`.
+    ///
+    /// Action `ModifyHaVipAttribute`: see [`modify_ha_vip_attribute`](modify_ha_vip_attribute) for its parameters, errors and an example.
     pub fn modify_ha_vip_attribute(
         &self,
     ) -> modify_ha_vip_attribute::ModifyHaVipAttributeBuilder {
         modify_ha_vip_attribute::ModifyHaVipAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyIPv6TranslatorAclAttribute`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `AclId`, `AclName`.
+    ///
+    /// Action `ModifyIPv6TranslatorAclAttribute`: see [`modify_ipv6_translator_acl_attribute`](modify_ipv6_translator_acl_attribute) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_ipv6_translator_acl_attribute(
         &self,
@@ -4841,7 +5449,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIPv6TranslatorAclListEntry`.
+    /// Read and write; requires `RegionId`, `AclId`, `AclEntryId`, `AclEntryComment`.
+    ///
+    /// Action `ModifyIPv6TranslatorAclListEntry`: see [`modify_ipv6_translator_acl_list_entry`](modify_ipv6_translator_acl_list_entry) for its parameters, errors and an example.
     pub fn modify_ipv6_translator_acl_list_entry(
         &self,
     ) -> modify_ipv6_translator_acl_list_entry::ModifyIpv6TranslatorAclListEntryBuilder {
@@ -4850,7 +5460,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIPv6TranslatorAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6TranslatorId`.
+    ///
+    /// Action `ModifyIPv6TranslatorAttribute`: see [`modify_ipv6_translator_attribute`](modify_ipv6_translator_attribute) for its parameters, errors and an example.
     pub fn modify_ipv6_translator_attribute(
         &self,
     ) -> modify_ipv6_translator_attribute::ModifyIpv6TranslatorAttributeBuilder {
@@ -4859,7 +5471,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIPv6TranslatorBandwidth`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6TranslatorId`, `Bandwidth`.
+    ///
+    /// Action `ModifyIPv6TranslatorBandwidth`: see [`modify_ipv6_translator_bandwidth`](modify_ipv6_translator_bandwidth) for its parameters, errors and an example.
     pub fn modify_ipv6_translator_bandwidth(
         &self,
     ) -> modify_ipv6_translator_bandwidth::ModifyIpv6TranslatorBandwidthBuilder {
@@ -4868,7 +5482,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIPv6TranslatorEntry`.
+    /// Read and write, deprecated; requires `RegionId`, `Ipv6TranslatorEntryId`.
+    ///
+    /// Action `ModifyIPv6TranslatorEntry`: see [`modify_ipv6_translator_entry`](modify_ipv6_translator_entry) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn modify_ipv6_translator_entry(
         &self,
@@ -4878,7 +5494,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIpv6AddressAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6AddressId`.
+    ///
+    /// Action `ModifyIpv6AddressAttribute`: see [`modify_ipv6_address_attribute`](modify_ipv6_address_attribute) for its parameters, errors and an example.
     pub fn modify_ipv6_address_attribute(
         &self,
     ) -> modify_ipv6_address_attribute::ModifyIpv6AddressAttributeBuilder {
@@ -4887,7 +5505,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIpv6GatewayAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6GatewayId`.
+    ///
+    /// Action `ModifyIpv6GatewayAttribute`: see [`modify_ipv6_gateway_attribute`](modify_ipv6_gateway_attribute) for its parameters, errors and an example.
     pub fn modify_ipv6_gateway_attribute(
         &self,
     ) -> modify_ipv6_gateway_attribute::ModifyIpv6GatewayAttributeBuilder {
@@ -4896,7 +5516,9 @@ impl Client {
         )
     }
 
-    /// `ModifyIpv6InternetBandwidth`.
+    /// Read and write, idempotent; requires `RegionId`, `Bandwidth`.
+    ///
+    /// Action `ModifyIpv6InternetBandwidth`: see [`modify_ipv6_internet_bandwidth`](modify_ipv6_internet_bandwidth) for its parameters, errors and an example.
     pub fn modify_ipv6_internet_bandwidth(
         &self,
     ) -> modify_ipv6_internet_bandwidth::ModifyIpv6InternetBandwidthBuilder {
@@ -4905,7 +5527,9 @@ impl Client {
         )
     }
 
-    /// `ModifyNatGatewayAttribute`.
+    /// Write; requires `RegionId`, `NatGatewayId`.
+    ///
+    /// Action `ModifyNatGatewayAttribute`: see [`modify_nat_gateway_attribute`](modify_nat_gateway_attribute) for its parameters, errors and an example.
     pub fn modify_nat_gateway_attribute(
         &self,
     ) -> modify_nat_gateway_attribute::ModifyNatGatewayAttributeBuilder {
@@ -4914,21 +5538,27 @@ impl Client {
         )
     }
 
-    /// `ModifyNatGatewaySpec`.
+    /// Write, idempotent; requires `RegionId`, `NatGatewayId`, `Spec`.
+    ///
+    /// Action `ModifyNatGatewaySpec`: see [`modify_nat_gateway_spec`](modify_nat_gateway_spec) for its parameters, errors and an example.
     pub fn modify_nat_gateway_spec(
         &self,
     ) -> modify_nat_gateway_spec::ModifyNatGatewaySpecBuilder {
         modify_nat_gateway_spec::ModifyNatGatewaySpecBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNatIpAttribute`.
+    /// Write, idempotent; requires `RegionId`, `NatIpId`.
+    ///
+    /// Action `ModifyNatIpAttribute`: see [`modify_nat_ip_attribute`](modify_nat_ip_attribute) for its parameters, errors and an example.
     pub fn modify_nat_ip_attribute(
         &self,
     ) -> modify_nat_ip_attribute::ModifyNatIpAttributeBuilder {
         modify_nat_ip_attribute::ModifyNatIpAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyNatIpCidrAttribute`.
+    /// Write, idempotent; requires `RegionId`, `NatGatewayId`, `NatIpCidr`.
+    ///
+    /// Action `ModifyNatIpCidrAttribute`: see [`modify_nat_ip_cidr_attribute`](modify_nat_ip_cidr_attribute) for its parameters, errors and an example.
     pub fn modify_nat_ip_cidr_attribute(
         &self,
     ) -> modify_nat_ip_cidr_attribute::ModifyNatIpCidrAttributeBuilder {
@@ -4937,7 +5567,9 @@ impl Client {
         )
     }
 
-    /// `ModifyNetworkAclAttributes`.
+    /// Read and write, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `ModifyNetworkAclAttributes`: see [`modify_network_acl_attributes`](modify_network_acl_attributes) for its parameters, errors and an example.
     pub fn modify_network_acl_attributes(
         &self,
     ) -> modify_network_acl_attributes::ModifyNetworkAclAttributesBuilder {
@@ -4946,7 +5578,9 @@ impl Client {
         )
     }
 
-    /// `ModifyPhysicalConnectionAttribute`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `ModifyPhysicalConnectionAttribute`: see [`modify_physical_connection_attribute`](modify_physical_connection_attribute) for its parameters, errors and an example.
     pub fn modify_physical_connection_attribute(
         &self,
     ) -> modify_physical_connection_attribute::ModifyPhysicalConnectionAttributeBuilder {
@@ -4955,12 +5589,16 @@ impl Client {
         )
     }
 
-    /// `ModifyRouteEntry`.
+    /// Read and write; requires `RegionId`.
+    ///
+    /// Action `ModifyRouteEntry`: see [`modify_route_entry`](modify_route_entry) for its parameters, errors and an example.
     pub fn modify_route_entry(&self) -> modify_route_entry::ModifyRouteEntryBuilder {
         modify_route_entry::ModifyRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyRouteTableAttributes`.
+    /// Read and write; requires `RouteTableId`, `RegionId`.
+    ///
+    /// Action `ModifyRouteTableAttributes`: see [`modify_route_table_attributes`](modify_route_table_attributes) for its parameters, errors and an example.
     pub fn modify_route_table_attributes(
         &self,
     ) -> modify_route_table_attributes::ModifyRouteTableAttributesBuilder {
@@ -4969,7 +5607,9 @@ impl Client {
         )
     }
 
-    /// `ModifyRouterInterfaceAttribute`.
+    /// Write; requires `RegionId`, `RouterInterfaceId`.
+    ///
+    /// Action `ModifyRouterInterfaceAttribute`: see [`modify_router_interface_attribute`](modify_router_interface_attribute) for its parameters, errors and an example.
     pub fn modify_router_interface_attribute(
         &self,
     ) -> modify_router_interface_attribute::ModifyRouterInterfaceAttributeBuilder {
@@ -4978,7 +5618,9 @@ impl Client {
         )
     }
 
-    /// `ModifyRouterInterfaceSpec`.
+    /// Write, idempotent; requires `RegionId`, `RouterInterfaceId`, `Spec`.
+    ///
+    /// Action `ModifyRouterInterfaceSpec`: see [`modify_router_interface_spec`](modify_router_interface_spec) for its parameters, errors and an example.
     pub fn modify_router_interface_spec(
         &self,
     ) -> modify_router_interface_spec::ModifyRouterInterfaceSpecBuilder {
@@ -4987,12 +5629,16 @@ impl Client {
         )
     }
 
-    /// `ModifySnatEntry`.
+    /// Write, idempotent; requires `RegionId`, `SnatTableId`, `SnatEntryId`.
+    ///
+    /// Action `ModifySnatEntry`: see [`modify_snat_entry`](modify_snat_entry) for its parameters, errors and an example.
     pub fn modify_snat_entry(&self) -> modify_snat_entry::ModifySnatEntryBuilder {
         modify_snat_entry::ModifySnatEntryBuilder::new(self.inner.clone())
     }
 
-    /// `ModifySslVpnClientCert`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `SslVpnClientCertId`.
+    ///
+    /// Action `ModifySslVpnClientCert`: see [`modify_ssl_vpn_client_cert`](modify_ssl_vpn_client_cert) for its parameters, errors and an example.
     pub fn modify_ssl_vpn_client_cert(
         &self,
     ) -> modify_ssl_vpn_client_cert::ModifySslVpnClientCertBuilder {
@@ -5001,35 +5647,45 @@ impl Client {
         )
     }
 
-    /// `ModifySslVpnServer`.
+    /// Read and write, idempotent; requires `RegionId`, `SslVpnServerId`.
+    ///
+    /// Action `ModifySslVpnServer`: see [`modify_ssl_vpn_server`](modify_ssl_vpn_server) for its parameters, errors and an example.
     pub fn modify_ssl_vpn_server(
         &self,
     ) -> modify_ssl_vpn_server::ModifySslVpnServerBuilder {
         modify_ssl_vpn_server::ModifySslVpnServerBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyTunnelAttribute`.
+    /// Read and write, idempotent; requires `VpnConnectionId`, `TunnelId`.
+    ///
+    /// Action `ModifyTunnelAttribute`: see [`modify_tunnel_attribute`](modify_tunnel_attribute) for its parameters, errors and an example.
     pub fn modify_tunnel_attribute(
         &self,
     ) -> modify_tunnel_attribute::ModifyTunnelAttributeBuilder {
         modify_tunnel_attribute::ModifyTunnelAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVRouterAttribute`.
+    /// Read and write; requires `VRouterId`.
+    ///
+    /// Action `ModifyVRouterAttribute`: see [`modify_v_router_attribute`](modify_v_router_attribute) for its parameters, errors and an example.
     pub fn modify_v_router_attribute(
         &self,
     ) -> modify_v_router_attribute::ModifyVRouterAttributeBuilder {
         modify_v_router_attribute::ModifyVRouterAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVSwitchAttribute`.
+    /// Read and write; requires `VSwitchId`.
+    ///
+    /// Action `ModifyVSwitchAttribute`: see [`modify_v_switch_attribute`](modify_v_switch_attribute) for its parameters, errors and an example.
     pub fn modify_v_switch_attribute(
         &self,
     ) -> modify_v_switch_attribute::ModifyVSwitchAttributeBuilder {
         modify_v_switch_attribute::ModifyVSwitchAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVSwitchCidrReservationAttribute`.
+    /// Read and write, idempotent; requires `VSwitchCidrReservationId`, `RegionId`.
+    ///
+    /// Action `ModifyVSwitchCidrReservationAttribute`: see [`modify_v_switch_cidr_reservation_attribute`](modify_v_switch_cidr_reservation_attribute) for its parameters, errors and an example.
     pub fn modify_v_switch_cidr_reservation_attribute(
         &self,
     ) -> modify_v_switch_cidr_reservation_attribute::ModifyVSwitchCidrReservationAttributeBuilder {
@@ -5038,7 +5694,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVcoRouteEntryWeight`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`, `RouteDest`, `Weight` and 2 more.
+    ///
+    /// Action `ModifyVcoRouteEntryWeight`: see [`modify_vco_route_entry_weight`](modify_vco_route_entry_weight) for its parameters, errors and an example.
     pub fn modify_vco_route_entry_weight(
         &self,
     ) -> modify_vco_route_entry_weight::ModifyVcoRouteEntryWeightBuilder {
@@ -5047,7 +5705,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVirtualBorderRouterAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `ModifyVirtualBorderRouterAttribute`: see [`modify_virtual_border_router_attribute`](modify_virtual_border_router_attribute) for its parameters, errors and an example.
     pub fn modify_virtual_border_router_attribute(
         &self,
     ) -> modify_virtual_border_router_attribute::ModifyVirtualBorderRouterAttributeBuilder {
@@ -5056,21 +5716,27 @@ impl Client {
         )
     }
 
-    /// `ModifyVpcAttribute`.
+    /// Read and write; requires `VpcId`.
+    ///
+    /// Action `ModifyVpcAttribute`: see [`modify_vpc_attribute`](modify_vpc_attribute) for its parameters, errors and an example.
     pub fn modify_vpc_attribute(
         &self,
     ) -> modify_vpc_attribute::ModifyVpcAttributeBuilder {
         modify_vpc_attribute::ModifyVpcAttributeBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVpcPrefixList`.
+    /// Read and write, idempotent; requires `PrefixListId`, `RegionId`.
+    ///
+    /// Action `ModifyVpcPrefixList`: see [`modify_vpc_prefix_list`](modify_vpc_prefix_list) for its parameters, errors and an example.
     pub fn modify_vpc_prefix_list(
         &self,
     ) -> modify_vpc_prefix_list::ModifyVpcPrefixListBuilder {
         modify_vpc_prefix_list::ModifyVpcPrefixListBuilder::new(self.inner.clone())
     }
 
-    /// `ModifyVpnAttachmentAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `ModifyVpnAttachmentAttribute`: see [`modify_vpn_attachment_attribute`](modify_vpn_attachment_attribute) for its parameters, errors and an example.
     pub fn modify_vpn_attachment_attribute(
         &self,
     ) -> modify_vpn_attachment_attribute::ModifyVpnAttachmentAttributeBuilder {
@@ -5079,7 +5745,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnConnectionAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnConnectionId`.
+    ///
+    /// Action `ModifyVpnConnectionAttribute`: see [`modify_vpn_connection_attribute`](modify_vpn_connection_attribute) for its parameters, errors and an example.
     pub fn modify_vpn_connection_attribute(
         &self,
     ) -> modify_vpn_connection_attribute::ModifyVpnConnectionAttributeBuilder {
@@ -5088,7 +5756,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnGatewayAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`.
+    ///
+    /// Action `ModifyVpnGatewayAttribute`: see [`modify_vpn_gateway_attribute`](modify_vpn_gateway_attribute) for its parameters, errors and an example.
     pub fn modify_vpn_gateway_attribute(
         &self,
     ) -> modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeBuilder {
@@ -5097,7 +5767,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnPbrRouteEntryAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteSource`, `RouteDest` and 3 more.
+    ///
+    /// Action `ModifyVpnPbrRouteEntryAttribute`: see [`modify_vpn_pbr_route_entry_attribute`](modify_vpn_pbr_route_entry_attribute) for its parameters, errors and an example.
     pub fn modify_vpn_pbr_route_entry_attribute(
         &self,
     ) -> modify_vpn_pbr_route_entry_attribute::ModifyVpnPbrRouteEntryAttributeBuilder {
@@ -5106,7 +5778,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnPbrRouteEntryPriority`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteSource`, `RouteDest` and 3 more.
+    ///
+    /// Action `ModifyVpnPbrRouteEntryPriority`: see [`modify_vpn_pbr_route_entry_priority`](modify_vpn_pbr_route_entry_priority) for its parameters, errors and an example.
     pub fn modify_vpn_pbr_route_entry_priority(
         &self,
     ) -> modify_vpn_pbr_route_entry_priority::ModifyVpnPbrRouteEntryPriorityBuilder {
@@ -5115,7 +5789,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnPbrRouteEntryWeight`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteSource`, `RouteDest` and 3 more.
+    ///
+    /// Action `ModifyVpnPbrRouteEntryWeight`: see [`modify_vpn_pbr_route_entry_weight`](modify_vpn_pbr_route_entry_weight) for its parameters, errors and an example.
     pub fn modify_vpn_pbr_route_entry_weight(
         &self,
     ) -> modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightBuilder {
@@ -5124,7 +5800,9 @@ impl Client {
         )
     }
 
-    /// `ModifyVpnRouteEntryWeight`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteDest`, `NextHop` and 2 more.
+    ///
+    /// Action `ModifyVpnRouteEntryWeight`: see [`modify_vpn_route_entry_weight`](modify_vpn_route_entry_weight) for its parameters, errors and an example.
     pub fn modify_vpn_route_entry_weight(
         &self,
     ) -> modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightBuilder {
@@ -5133,26 +5811,34 @@ impl Client {
         )
     }
 
-    /// `MoveResourceGroup`.
+    /// Read and write; requires `ResourceId`, `ResourceType`, `NewResourceGroupId`, `RegionId`.
+    ///
+    /// Action `MoveResourceGroup`: see [`move_resource_group`](move_resource_group) for its parameters, errors and an example.
     pub fn move_resource_group(&self) -> move_resource_group::MoveResourceGroupBuilder {
         move_resource_group::MoveResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `MoveVpnResourceGroup`.
+    /// Write; requires `InstanceId`, `ResourceType`, `NewResourceGroupId`, `RegionId`.
+    ///
+    /// Action `MoveVpnResourceGroup`: see [`move_vpn_resource_group`](move_vpn_resource_group) for its parameters, errors and an example.
     pub fn move_vpn_resource_group(
         &self,
     ) -> move_vpn_resource_group::MoveVpnResourceGroupBuilder {
         move_vpn_resource_group::MoveVpnResourceGroupBuilder::new(self.inner.clone())
     }
 
-    /// `OpenFlowLogService`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `OpenFlowLogService`: see [`open_flow_log_service`](open_flow_log_service) for its parameters, errors and an example.
     pub fn open_flow_log_service(
         &self,
     ) -> open_flow_log_service::OpenFlowLogServiceBuilder {
         open_flow_log_service::OpenFlowLogServiceBuilder::new(self.inner.clone())
     }
 
-    /// `OpenPhysicalConnectionService`.
+    /// Write; requires `RegionId`.
+    ///
+    /// Action `OpenPhysicalConnectionService`: see [`open_physical_connection_service`](open_physical_connection_service) for its parameters, errors and an example.
     pub fn open_physical_connection_service(
         &self,
     ) -> open_physical_connection_service::OpenPhysicalConnectionServiceBuilder {
@@ -5161,7 +5847,9 @@ impl Client {
         )
     }
 
-    /// `OpenPublicIpAddressPoolService`.
+    /// Read and write, idempotent; requires `RegionId`.
+    ///
+    /// Action `OpenPublicIpAddressPoolService`: see [`open_public_ip_address_pool_service`](open_public_ip_address_pool_service) for its parameters, errors and an example.
     pub fn open_public_ip_address_pool_service(
         &self,
     ) -> open_public_ip_address_pool_service::OpenPublicIpAddressPoolServiceBuilder {
@@ -5170,7 +5858,9 @@ impl Client {
         )
     }
 
-    /// `OpenTrafficMirrorService`.
+    /// Read and write, idempotent; no required parameters.
+    ///
+    /// Action `OpenTrafficMirrorService`: see [`open_traffic_mirror_service`](open_traffic_mirror_service) for its parameters, errors and an example.
     pub fn open_traffic_mirror_service(
         &self,
     ) -> open_traffic_mirror_service::OpenTrafficMirrorServiceBuilder {
@@ -5179,21 +5869,27 @@ impl Client {
         )
     }
 
-    /// `PublishVpcRouteEntries`.
+    /// Read and write; requires `RegionId`, `TargetType`, `TargetInstanceId`.
+    ///
+    /// Action `PublishVpcRouteEntries`: see [`publish_vpc_route_entries`](publish_vpc_route_entries) for its parameters, errors and an example.
     pub fn publish_vpc_route_entries(
         &self,
     ) -> publish_vpc_route_entries::PublishVpcRouteEntriesBuilder {
         publish_vpc_route_entries::PublishVpcRouteEntriesBuilder::new(self.inner.clone())
     }
 
-    /// `PublishVpnRouteEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `VpnGatewayId`, `RouteDest`, `NextHop` and 2 more.
+    ///
+    /// Action `PublishVpnRouteEntry`: see [`publish_vpn_route_entry`](publish_vpn_route_entry) for its parameters, errors and an example.
     pub fn publish_vpn_route_entry(
         &self,
     ) -> publish_vpn_route_entry::PublishVpnRouteEntryBuilder {
         publish_vpn_route_entry::PublishVpnRouteEntryBuilder::new(self.inner.clone())
     }
 
-    /// `RecoverPhysicalConnection`.
+    /// Write; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `RecoverPhysicalConnection`: see [`recover_physical_connection`](recover_physical_connection) for its parameters, errors and an example.
     pub fn recover_physical_connection(
         &self,
     ) -> recover_physical_connection::RecoverPhysicalConnectionBuilder {
@@ -5202,7 +5898,9 @@ impl Client {
         )
     }
 
-    /// `RecoverVirtualBorderRouter`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `RecoverVirtualBorderRouter`: see [`recover_virtual_border_router`](recover_virtual_border_router) for its parameters, errors and an example.
     pub fn recover_virtual_border_router(
         &self,
     ) -> recover_virtual_border_router::RecoverVirtualBorderRouterBuilder {
@@ -5211,12 +5909,16 @@ impl Client {
         )
     }
 
-    /// `ReleaseEipAddress`.
+    /// Read and write; requires `AllocationId`.
+    ///
+    /// Action `ReleaseEipAddress`: see [`release_eip_address`](release_eip_address) for its parameters, errors and an example.
     pub fn release_eip_address(&self) -> release_eip_address::ReleaseEipAddressBuilder {
         release_eip_address::ReleaseEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `ReleaseEipSegmentAddress`.
+    /// Read and write, idempotent; requires `RegionId`, `SegmentInstanceId`.
+    ///
+    /// Action `ReleaseEipSegmentAddress`: see [`release_eip_segment_address`](release_eip_segment_address) for its parameters, errors and an example.
     pub fn release_eip_segment_address(
         &self,
     ) -> release_eip_segment_address::ReleaseEipSegmentAddressBuilder {
@@ -5225,14 +5927,18 @@ impl Client {
         )
     }
 
-    /// `ReleaseIpv6Address`.
+    /// Read and write, idempotent; requires `RegionId`, `Ipv6AddressId`.
+    ///
+    /// Action `ReleaseIpv6Address`: see [`release_ipv6_address`](release_ipv6_address) for its parameters, errors and an example.
     pub fn release_ipv6_address(
         &self,
     ) -> release_ipv6_address::ReleaseIpv6AddressBuilder {
         release_ipv6_address::ReleaseIpv6AddressBuilder::new(self.inner.clone())
     }
 
-    /// `RemoveCommonBandwidthPackageIp`.
+    /// Read and write, idempotent; requires `RegionId`, `BandwidthPackageId`, `IpInstanceId`.
+    ///
+    /// Action `RemoveCommonBandwidthPackageIp`: see [`remove_common_bandwidth_package_ip`](remove_common_bandwidth_package_ip) for its parameters, errors and an example.
     pub fn remove_common_bandwidth_package_ip(
         &self,
     ) -> remove_common_bandwidth_package_ip::RemoveCommonBandwidthPackageIpBuilder {
@@ -5241,7 +5947,9 @@ impl Client {
         )
     }
 
-    /// `RemoveGlobalAccelerationInstanceIp`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`, `IpInstanceId`.
+    ///
+    /// Action `RemoveGlobalAccelerationInstanceIp`: see [`remove_global_acceleration_instance_ip`](remove_global_acceleration_instance_ip) for its parameters, errors and an example.
     pub fn remove_global_acceleration_instance_ip(
         &self,
     ) -> remove_global_acceleration_instance_ip::RemoveGlobalAccelerationInstanceIpBuilder {
@@ -5250,7 +5958,9 @@ impl Client {
         )
     }
 
-    /// `RemoveIPv6TranslatorAclListEntry`.
+    /// Read and write, idempotent; requires `RegionId`, `AclId`, `AclEntryId`.
+    ///
+    /// Action `RemoveIPv6TranslatorAclListEntry`: see [`remove_ipv6_translator_acl_list_entry`](remove_ipv6_translator_acl_list_entry) for its parameters, errors and an example.
     pub fn remove_ipv6_translator_acl_list_entry(
         &self,
     ) -> remove_ipv6_translator_acl_list_entry::RemoveIpv6TranslatorAclListEntryBuilder {
@@ -5259,7 +5969,9 @@ impl Client {
         )
     }
 
-    /// `RemoveSourcesFromTrafficMirrorSession`.
+    /// Read and write, idempotent; requires `TrafficMirrorSessionId`, `TrafficMirrorSourceIds`, `RegionId`.
+    ///
+    /// Action `RemoveSourcesFromTrafficMirrorSession`: see [`remove_sources_from_traffic_mirror_session`](remove_sources_from_traffic_mirror_session) for its parameters, errors and an example.
     pub fn remove_sources_from_traffic_mirror_session(
         &self,
     ) -> remove_sources_from_traffic_mirror_session::RemoveSourcesFromTrafficMirrorSessionBuilder {
@@ -5268,7 +5980,9 @@ impl Client {
         )
     }
 
-    /// `ReplaceVpcDhcpOptionsSet`.
+    /// Write, idempotent; requires `RegionId`, `DhcpOptionsSetId`, `VpcId`.
+    ///
+    /// Action `ReplaceVpcDhcpOptionsSet`: see [`replace_vpc_dhcp_options_set`](replace_vpc_dhcp_options_set) for its parameters, errors and an example.
     pub fn replace_vpc_dhcp_options_set(
         &self,
     ) -> replace_vpc_dhcp_options_set::ReplaceVpcDhcpOptionsSetBuilder {
@@ -5277,7 +5991,9 @@ impl Client {
         )
     }
 
-    /// `RetryVpcPrefixListAssociation`.
+    /// Read and write, idempotent; requires `PrefixListId`, `ResourceType`, `ResourceId`, `RegionId`.
+    ///
+    /// Action `RetryVpcPrefixListAssociation`: see [`retry_vpc_prefix_list_association`](retry_vpc_prefix_list_association) for its parameters, errors and an example.
     pub fn retry_vpc_prefix_list_association(
         &self,
     ) -> retry_vpc_prefix_list_association::RetryVpcPrefixListAssociationBuilder {
@@ -5286,21 +6002,27 @@ impl Client {
         )
     }
 
-    /// `RevokeInstanceFromCen`.
+    /// Read and write, idempotent; requires `RegionId`, `InstanceId`, `InstanceType`, `CenId` and 1 more.
+    ///
+    /// Action `RevokeInstanceFromCen`: see [`revoke_instance_from_cen`](revoke_instance_from_cen) for its parameters, errors and an example.
     pub fn revoke_instance_from_cen(
         &self,
     ) -> revoke_instance_from_cen::RevokeInstanceFromCenBuilder {
         revoke_instance_from_cen::RevokeInstanceFromCenBuilder::new(self.inner.clone())
     }
 
-    /// `RevokeInstanceFromVbr`.
+    /// Write; requires `RegionId`, `VbrOwnerUid`, `InstanceId`, `GrantType` and 1 more.
+    ///
+    /// Action `RevokeInstanceFromVbr`: see [`revoke_instance_from_vbr`](revoke_instance_from_vbr) for its parameters, errors and an example.
     pub fn revoke_instance_from_vbr(
         &self,
     ) -> revoke_instance_from_vbr::RevokeInstanceFromVbrBuilder {
         revoke_instance_from_vbr::RevokeInstanceFromVbrBuilder::new(self.inner.clone())
     }
 
-    /// `SecondApplyPhysicalConnectionLOA`.
+    /// Write, idempotent; requires `RegionId`, `InstanceId`, `CompanyName`, `LineType` and 2 more.
+    ///
+    /// Action `SecondApplyPhysicalConnectionLOA`: see [`second_apply_physical_connection_loa`](second_apply_physical_connection_loa) for its parameters, errors and an example.
     pub fn second_apply_physical_connection_loa(
         &self,
     ) -> second_apply_physical_connection_loa::SecondApplyPhysicalConnectionLoaBuilder {
@@ -5309,7 +6031,9 @@ impl Client {
         )
     }
 
-    /// `SetHighDefinitionMonitorLogStatus`.
+    /// Read and write; requires `RegionId`, `LogProject`, `LogStore`, `InstanceId` and 1 more.
+    ///
+    /// Action `SetHighDefinitionMonitorLogStatus`: see [`set_high_definition_monitor_log_status`](set_high_definition_monitor_log_status) for its parameters, errors and an example.
     pub fn set_high_definition_monitor_log_status(
         &self,
     ) -> set_high_definition_monitor_log_status::SetHighDefinitionMonitorLogStatusBuilder {
@@ -5318,26 +6042,34 @@ impl Client {
         )
     }
 
-    /// `StartFailoverTestJob`.
+    /// Read and write, idempotent; requires `JobId`.
+    ///
+    /// Action `StartFailoverTestJob`: see [`start_failover_test_job`](start_failover_test_job) for its parameters, errors and an example.
     pub fn start_failover_test_job(
         &self,
     ) -> start_failover_test_job::StartFailoverTestJobBuilder {
         start_failover_test_job::StartFailoverTestJobBuilder::new(self.inner.clone())
     }
 
-    /// `StopFailoverTestJob`.
+    /// Read and write, idempotent; requires `JobId`.
+    ///
+    /// Action `StopFailoverTestJob`: see [`stop_failover_test_job`](stop_failover_test_job) for its parameters, errors and an example.
     pub fn stop_failover_test_job(
         &self,
     ) -> stop_failover_test_job::StopFailoverTestJobBuilder {
         stop_failover_test_job::StopFailoverTestJobBuilder::new(self.inner.clone())
     }
 
-    /// `TagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`, `RegionId`, `Tag`.
+    ///
+    /// Action `TagResources`: see [`tag_resources`](tag_resources) for its parameters, errors and an example.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesBuilder {
         tag_resources::TagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `TagResourcesForExpressConnect`.
+    /// Write; requires `ResourceType`, `RegionId`, `ResourceId`, `Tag`.
+    ///
+    /// Action `TagResourcesForExpressConnect`: see [`tag_resources_for_express_connect`](tag_resources_for_express_connect) for its parameters, errors and an example.
     pub fn tag_resources_for_express_connect(
         &self,
     ) -> tag_resources_for_express_connect::TagResourcesForExpressConnectBuilder {
@@ -5346,7 +6078,9 @@ impl Client {
         )
     }
 
-    /// `TerminatePhysicalConnection`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `PhysicalConnectionId`.
+    ///
+    /// Action `TerminatePhysicalConnection`: see [`terminate_physical_connection`](terminate_physical_connection) for its parameters, errors and an example.
     pub fn terminate_physical_connection(
         &self,
     ) -> terminate_physical_connection::TerminatePhysicalConnectionBuilder {
@@ -5355,7 +6089,9 @@ impl Client {
         )
     }
 
-    /// `TerminateVirtualBorderRouter`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `VbrId`.
+    ///
+    /// Action `TerminateVirtualBorderRouter`: see [`terminate_virtual_border_router`](terminate_virtual_border_router) for its parameters, errors and an example.
     pub fn terminate_virtual_border_router(
         &self,
     ) -> terminate_virtual_border_router::TerminateVirtualBorderRouterBuilder {
@@ -5364,7 +6100,9 @@ impl Client {
         )
     }
 
-    /// `TransformEipSegmentToPublicIpAddressPool`.
+    /// Read and write, idempotent; requires `InstanceId`, `RegionId`.
+    ///
+    /// Action `TransformEipSegmentToPublicIpAddressPool`: see [`transform_eip_segment_to_public_ip_address_pool`](transform_eip_segment_to_public_ip_address_pool) for its parameters, errors and an example.
     pub fn transform_eip_segment_to_public_ip_address_pool(
         &self,
     ) -> transform_eip_segment_to_public_ip_address_pool::TransformEipSegmentToPublicIpAddressPoolBuilder {
@@ -5373,19 +6111,25 @@ impl Client {
         )
     }
 
-    /// `UnTagResources`.
+    /// Read and write; requires `ResourceType`, `ResourceId`, `RegionId`.
+    ///
+    /// Action `UnTagResources`: see [`un_tag_resources`](un_tag_resources) for its parameters, errors and an example.
     pub fn un_tag_resources(&self) -> un_tag_resources::UnTagResourcesBuilder {
         un_tag_resources::UnTagResourcesBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociateEipAddress`.
+    /// Read and write, idempotent; requires `AllocationId`.
+    ///
+    /// Action `UnassociateEipAddress`: see [`unassociate_eip_address`](unassociate_eip_address) for its parameters, errors and an example.
     pub fn unassociate_eip_address(
         &self,
     ) -> unassociate_eip_address::UnassociateEipAddressBuilder {
         unassociate_eip_address::UnassociateEipAddressBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociateGlobalAccelerationInstance`.
+    /// Unspecified kind; requires `RegionId`, `GlobalAccelerationInstanceId`.
+    ///
+    /// Action `UnassociateGlobalAccelerationInstance`: see [`unassociate_global_acceleration_instance`](unassociate_global_acceleration_instance) for its parameters, errors and an example.
     pub fn unassociate_global_acceleration_instance(
         &self,
     ) -> unassociate_global_acceleration_instance::UnassociateGlobalAccelerationInstanceBuilder {
@@ -5394,19 +6138,25 @@ impl Client {
         )
     }
 
-    /// `UnassociateHaVip`.
+    /// Read and write, idempotent; requires `RegionId`, `HaVipId`, `InstanceId`.
+    ///
+    /// Action `UnassociateHaVip`: see [`unassociate_ha_vip`](unassociate_ha_vip) for its parameters, errors and an example.
     pub fn unassociate_ha_vip(&self) -> unassociate_ha_vip::UnassociateHaVipBuilder {
         unassociate_ha_vip::UnassociateHaVipBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociateNetworkAcl`.
+    /// Read and write, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `UnassociateNetworkAcl`: see [`unassociate_network_acl`](unassociate_network_acl) for its parameters, errors and an example.
     pub fn unassociate_network_acl(
         &self,
     ) -> unassociate_network_acl::UnassociateNetworkAclBuilder {
         unassociate_network_acl::UnassociateNetworkAclBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociatePhysicalConnectionFromVirtualBorderRouter`.
+    /// Unspecified kind, idempotent; requires `RegionId`, `VbrId`, `PhysicalConnectionId`.
+    ///
+    /// Action `UnassociatePhysicalConnectionFromVirtualBorderRouter`: see [`unassociate_physical_connection_from_virtual_border_router`](unassociate_physical_connection_from_virtual_border_router) for its parameters, errors and an example.
     pub fn unassociate_physical_connection_from_virtual_border_router(
         &self,
     ) -> unassociate_physical_connection_from_virtual_border_router::UnassociatePhysicalConnectionFromVirtualBorderRouterBuilder {
@@ -5415,14 +6165,18 @@ impl Client {
         )
     }
 
-    /// `UnassociateRouteTable`.
+    /// Read and write, idempotent; requires `RegionId`, `RouteTableId`, `VSwitchId`.
+    ///
+    /// Action `UnassociateRouteTable`: see [`unassociate_route_table`](unassociate_route_table) for its parameters, errors and an example.
     pub fn unassociate_route_table(
         &self,
     ) -> unassociate_route_table::UnassociateRouteTableBuilder {
         unassociate_route_table::UnassociateRouteTableBuilder::new(self.inner.clone())
     }
 
-    /// `UnassociateVpcCidrBlock`.
+    /// Unspecified kind; requires `RegionId`, `VpcId`.
+    ///
+    /// Action `UnassociateVpcCidrBlock`: see [`unassociate_vpc_cidr_block`](unassociate_vpc_cidr_block) for its parameters, errors and an example.
     pub fn unassociate_vpc_cidr_block(
         &self,
     ) -> unassociate_vpc_cidr_block::UnassociateVpcCidrBlockBuilder {
@@ -5431,7 +6185,9 @@ impl Client {
         )
     }
 
-    /// `UntagResourcesForExpressConnect`.
+    /// Write; requires `ResourceType`, `RegionId`, `ResourceId`.
+    ///
+    /// Action `UntagResourcesForExpressConnect`: see [`untag_resources_for_express_connect`](untag_resources_for_express_connect) for its parameters, errors and an example.
     pub fn untag_resources_for_express_connect(
         &self,
     ) -> untag_resources_for_express_connect::UntagResourcesForExpressConnectBuilder {
@@ -5440,7 +6196,9 @@ impl Client {
         )
     }
 
-    /// `UpdateDhcpOptionsSetAttribute`.
+    /// Write, idempotent; requires `RegionId`, `DhcpOptionsSetId`.
+    ///
+    /// Action `UpdateDhcpOptionsSetAttribute`: see [`update_dhcp_options_set_attribute`](update_dhcp_options_set_attribute) for its parameters, errors and an example.
     pub fn update_dhcp_options_set_attribute(
         &self,
     ) -> update_dhcp_options_set_attribute::UpdateDhcpOptionsSetAttributeBuilder {
@@ -5449,14 +6207,18 @@ impl Client {
         )
     }
 
-    /// `UpdateFailoverTestJob`.
+    /// Read and write, idempotent; requires `JobId`.
+    ///
+    /// Action `UpdateFailoverTestJob`: see [`update_failover_test_job`](update_failover_test_job) for its parameters, errors and an example.
     pub fn update_failover_test_job(
         &self,
     ) -> update_failover_test_job::UpdateFailoverTestJobBuilder {
         update_failover_test_job::UpdateFailoverTestJobBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateGatewayRouteTableEntryAttribute`.
+    /// Read and write, idempotent; requires `RegionId`, `DestinationCidrBlock`, `NextHopType`.
+    ///
+    /// Action `UpdateGatewayRouteTableEntryAttribute`: see [`update_gateway_route_table_entry_attribute`](update_gateway_route_table_entry_attribute) for its parameters, errors and an example.
     pub fn update_gateway_route_table_entry_attribute(
         &self,
     ) -> update_gateway_route_table_entry_attribute::UpdateGatewayRouteTableEntryAttributeBuilder {
@@ -5465,12 +6227,16 @@ impl Client {
         )
     }
 
-    /// `UpdateIpsecServer`.
+    /// Read and write, idempotent; requires `RegionId`, `IpsecServerId`.
+    ///
+    /// Action `UpdateIpsecServer`: see [`update_ipsec_server`](update_ipsec_server) for its parameters, errors and an example.
     pub fn update_ipsec_server(&self) -> update_ipsec_server::UpdateIpsecServerBuilder {
         update_ipsec_server::UpdateIpsecServerBuilder::new(self.inner.clone())
     }
 
-    /// `UpdateIpv4GatewayAttribute`.
+    /// Read and write, idempotent; requires `Ipv4GatewayId`, `RegionId`.
+    ///
+    /// Action `UpdateIpv4GatewayAttribute`: see [`update_ipv4_gateway_attribute`](update_ipv4_gateway_attribute) for its parameters, errors and an example.
     pub fn update_ipv4_gateway_attribute(
         &self,
     ) -> update_ipv4_gateway_attribute::UpdateIpv4GatewayAttributeBuilder {
@@ -5479,7 +6245,9 @@ impl Client {
         )
     }
 
-    /// `UpdateNatGatewayNatType`.
+    /// Read and write, idempotent, deprecated; requires `RegionId`, `NatGatewayId`, `VSwitchId`, `NatType`.
+    ///
+    /// Action `UpdateNatGatewayNatType`: see [`update_nat_gateway_nat_type`](update_nat_gateway_nat_type) for its parameters, errors and an example.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn update_nat_gateway_nat_type(
         &self,
@@ -5489,7 +6257,9 @@ impl Client {
         )
     }
 
-    /// `UpdateNetworkAclEntries`.
+    /// Read and write, idempotent; requires `NetworkAclId`, `RegionId`.
+    ///
+    /// Action `UpdateNetworkAclEntries`: see [`update_network_acl_entries`](update_network_acl_entries) for its parameters, errors and an example.
     pub fn update_network_acl_entries(
         &self,
     ) -> update_network_acl_entries::UpdateNetworkAclEntriesBuilder {
@@ -5498,7 +6268,9 @@ impl Client {
         )
     }
 
-    /// `UpdatePublicIpAddressPoolAttribute`.
+    /// Read and write, idempotent; requires `PublicIpAddressPoolId`, `RegionId`.
+    ///
+    /// Action `UpdatePublicIpAddressPoolAttribute`: see [`update_public_ip_address_pool_attribute`](update_public_ip_address_pool_attribute) for its parameters, errors and an example.
     pub fn update_public_ip_address_pool_attribute(
         &self,
     ) -> update_public_ip_address_pool_attribute::UpdatePublicIpAddressPoolAttributeBuilder {
@@ -5507,7 +6279,9 @@ impl Client {
         )
     }
 
-    /// `UpdateTrafficMirrorFilterAttribute`.
+    /// Read and write, idempotent; requires `TrafficMirrorFilterId`, `RegionId`.
+    ///
+    /// Action `UpdateTrafficMirrorFilterAttribute`: see [`update_traffic_mirror_filter_attribute`](update_traffic_mirror_filter_attribute) for its parameters, errors and an example.
     pub fn update_traffic_mirror_filter_attribute(
         &self,
     ) -> update_traffic_mirror_filter_attribute::UpdateTrafficMirrorFilterAttributeBuilder {
@@ -5516,7 +6290,9 @@ impl Client {
         )
     }
 
-    /// `UpdateTrafficMirrorFilterRuleAttribute`.
+    /// Read and write, idempotent; requires `TrafficMirrorFilterRuleId`, `RegionId`.
+    ///
+    /// Action `UpdateTrafficMirrorFilterRuleAttribute`: see [`update_traffic_mirror_filter_rule_attribute`](update_traffic_mirror_filter_rule_attribute) for its parameters, errors and an example.
     pub fn update_traffic_mirror_filter_rule_attribute(
         &self,
     ) -> update_traffic_mirror_filter_rule_attribute::UpdateTrafficMirrorFilterRuleAttributeBuilder {
@@ -5525,7 +6301,9 @@ impl Client {
         )
     }
 
-    /// `UpdateTrafficMirrorSessionAttribute`.
+    /// Read and write, idempotent; requires `TrafficMirrorSessionId`, `RegionId`.
+    ///
+    /// Action `UpdateTrafficMirrorSessionAttribute`: see [`update_traffic_mirror_session_attribute`](update_traffic_mirror_session_attribute) for its parameters, errors and an example.
     pub fn update_traffic_mirror_session_attribute(
         &self,
     ) -> update_traffic_mirror_session_attribute::UpdateTrafficMirrorSessionAttributeBuilder {
@@ -5534,7 +6312,9 @@ impl Client {
         )
     }
 
-    /// `UpdateVirtualBorderBandwidth`.
+    /// Write, idempotent; requires `RegionId`, `VirtualBorderRouterId`, `Bandwidth`.
+    ///
+    /// Action `UpdateVirtualBorderBandwidth`: see [`update_virtual_border_bandwidth`](update_virtual_border_bandwidth) for its parameters, errors and an example.
     pub fn update_virtual_border_bandwidth(
         &self,
     ) -> update_virtual_border_bandwidth::UpdateVirtualBorderBandwidthBuilder {
@@ -5543,7 +6323,9 @@ impl Client {
         )
     }
 
-    /// `UpdateVirtualPhysicalConnection`.
+    /// Write; requires `VlanId`, `InstanceId`, `RegionId`.
+    ///
+    /// Action `UpdateVirtualPhysicalConnection`: see [`update_virtual_physical_connection`](update_virtual_physical_connection) for its parameters, errors and an example.
     pub fn update_virtual_physical_connection(
         &self,
     ) -> update_virtual_physical_connection::UpdateVirtualPhysicalConnectionBuilder {
@@ -5552,7 +6334,9 @@ impl Client {
         )
     }
 
-    /// `UpdateVpcGatewayEndpointAttribute`.
+    /// Read and write, idempotent; requires `EndpointId`, `RegionId`.
+    ///
+    /// Action `UpdateVpcGatewayEndpointAttribute`: see [`update_vpc_gateway_endpoint_attribute`](update_vpc_gateway_endpoint_attribute) for its parameters, errors and an example.
     pub fn update_vpc_gateway_endpoint_attribute(
         &self,
     ) -> update_vpc_gateway_endpoint_attribute::UpdateVpcGatewayEndpointAttributeBuilder {
@@ -5561,7 +6345,9 @@ impl Client {
         )
     }
 
-    /// `VpcDescribeVpcNatGatewayNetworkInterfaceQuota`.
+    /// Read, idempotent; no required parameters.
+    ///
+    /// Action `VpcDescribeVpcNatGatewayNetworkInterfaceQuota`: see [`vpc_describe_vpc_nat_gateway_network_interface_quota`](vpc_describe_vpc_nat_gateway_network_interface_quota) for its parameters, errors and an example.
     pub fn vpc_describe_vpc_nat_gateway_network_interface_quota(
         &self,
     ) -> vpc_describe_vpc_nat_gateway_network_interface_quota::VpcDescribeVpcNatGatewayNetworkInterfaceQuotaBuilder {
@@ -5570,7 +6356,9 @@ impl Client {
         )
     }
 
-    /// `WithdrawVpcPublishedRouteEntries`.
+    /// Read and write; requires `RegionId`, `TargetType`, `TargetInstanceId`.
+    ///
+    /// Action `WithdrawVpcPublishedRouteEntries`: see [`withdraw_vpc_published_route_entries`](withdraw_vpc_published_route_entries) for its parameters, errors and an example.
     pub fn withdraw_vpc_published_route_entries(
         &self,
     ) -> withdraw_vpc_published_route_entries::WithdrawVpcPublishedRouteEntriesBuilder {
