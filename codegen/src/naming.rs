@@ -24,6 +24,7 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// lowercase letter.
 const ACRONYMS: &[(&str, &str)] = &[
     ("DDoS", "Ddos"),
+    ("DDos", "Ddos"),
     ("IDaaS", "Idaas"),
     ("IDs", "Ids"),
     ("IPs", "Ips"),
@@ -241,6 +242,7 @@ mod tests {
         assert_eq!(snake("IDaaSInstanceId"), "idaas_instance_id");
         assert_eq!(snake("EcQoSConflict"), "ec_qos_conflict");
         assert_eq!(snake("AntiDDoS"), "anti_ddos");
+        assert_eq!(snake("DDosDefendQuery"), "ddos_defend_query");
         assert_eq!(snake("InstanceIDs"), "instance_ids");
         assert_eq!(snake("IPsecServer"), "ipsec_server");
         assert_eq!(camel("InvalidIPv6.NotFound"), "InvalidIpv6NotFound");

@@ -1,9 +1,9 @@
-//! Typed Rust SDK for Alibaba Cloud OpenAPI, generated from Alibaba's own API
+//! Typed Rust SDK for Alibaba Cloud OpenAPI, generated from Alibaba's API
 //! metadata.
 //!
-//! Each product is a module behind a cargo feature of the same name (for
-//! example the feature `r-kvstore` gives the module `r_kvstore`), with a
-//! `Client` whose methods return fluent builders:
+//! Enable a product by its cargo feature (`r-kvstore`, `ecs`, ...; the
+//! product modules below list them), create its `Client`, and call an
+//! operation through its builder:
 //!
 //! ```no_run
 //! # #[cfg(feature = "r-kvstore")]
@@ -20,15 +20,26 @@
 //! # }
 //! ```
 //!
-//! # Stable API
+//! Each operation's module page says what kind of call it is, which
+//! parameters it requires and within which limits, which error codes it
+//! returns, and shows a call and an example response.
 //!
-//! The product modules, [`call`], [`config`], [`credentials`], [`error`],
-//! [`options`], [`paginate`], [`retry`], [`telemetry`], [`transport`] and
-//! [`waiter`] are the public API. The runtime behind them is the crate
-//! `alibabacloud-runtime`, pinned to one exact version and reached only
-//! through these re-exports. Everything generated code needs from it is
-//! behind a hidden module that carries no compatibility promise; nothing in
-//! it is meant to be named by users.
+//! | to | see |
+//! |---|---|
+//! | configure region, endpoint, credentials, timeouts | [`config`], [`credentials`] |
+//! | handle errors | [`error`] (every call returns [`Error`]) |
+//! | set options for one call | [`options`] (a builder's `customize()`) |
+//! | walk pages, wait for a state | [`paginate`], [`waiter`] |
+//! | tune retries | [`retry`] |
+//! | call an operation no module has | [`call`] |
+//! | name operations in generic code | [`operation`] |
+//! | observe calls, replace HTTP | [`telemetry`], [`transport`] |
+//! | test code that uses the SDK, without a network | `test_util` (feature `test-util`) |
+//!
+//! These modules and the product modules are the public API. The crate
+//! `alibabacloud-runtime` behind them is pinned to one exact version;
+//! what generated code calls in it is hidden and carries no compatibility
+//! promise.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]

@@ -283,3 +283,23 @@ fn missing_configuration_is_an_error_not_a_panic() {
         .unwrap_err();
     assert!(err.to_string().contains("allow_http"), "{err}");
 }
+
+/// Closed enums: a value the metadata lists is its variant, from `&str`
+/// and `String` alike, and reads back as sent; any other value is kept.
+#[test]
+fn enums_keep_known_and_unknown_values() {
+    use alibabacloud_sdk::r_kvstore::describe_instances::ChargeType;
+    assert_eq!(ChargeType::from("PrePaid"), ChargeType::PrePaid);
+    assert_eq!(
+        ChargeType::from("PostPaid".to_string()),
+        ChargeType::PostPaid
+    );
+    for value in ChargeType::values() {
+        assert_eq!(ChargeType::from(*value).as_str(), *value);
+        assert!(!format!("{:?}", ChargeType::from(*value)).contains("Unknown"));
+    }
+    let other = ChargeType::from("Spot".to_string());
+    assert_eq!(other.as_str(), "Spot");
+    assert!(format!("{other:?}").contains("Unknown"), "{other:?}");
+    assert_ne!(other, ChargeType::from("spot"));
+}

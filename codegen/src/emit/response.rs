@@ -561,15 +561,19 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             pub const fn values() -> &'static [&'static str] {
                 &[#(#wires),*]
             }
+
+            /// The known values, read back through [`as_str`](Self::as_str).
+            const KNOWN: &'static [Self] = &[#(Self::#variants),*];
         }
 
         #[allow(deprecated)]
         impl ::std::convert::From<&str> for #name {
-            #[inline] fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#variants,)*
-                    other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-                }
+            fn from(value: &str) -> Self {
+                Self::KNOWN
+                    .iter()
+                    .find(|known| known.as_str() == value)
+                    .cloned()
+                    .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
             }
         }
 
@@ -586,13 +590,9 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             }
         }
 
-        #[allow(deprecated)]
         impl ::std::convert::From<::std::string::String> for #name {
             #[inline] fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#wires => Self::#variants,)*
-                    _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-                }
+                Self::from(value.as_str())
             }
         }
 

@@ -205,7 +205,7 @@ pub struct DescribeDnsProductInstanceResponse {
     isp_lines: rt::de::Scalar<::std::string::String>,
     end_timestamp: rt::de::Scalar<i64>,
     dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    d_dos_defend_query: rt::de::Scalar<i64>,
+    ddos_defend_query: rt::de::Scalar<i64>,
     dns_security: rt::de::Scalar<::std::string::String>,
     domain_type: rt::de::Scalar<::std::string::String>,
     url_forward_count: rt::de::Scalar<i64>,
@@ -221,12 +221,12 @@ pub struct DescribeDnsProductInstanceResponse {
     instance_id: rt::de::Scalar<::std::string::String>,
     monitor_task_count: rt::de::Scalar<i64>,
     start_time: rt::de::Scalar<::std::string::String>,
-    d_dos_defend_flow: rt::de::Scalar<i64>,
+    ddos_defend_flow: rt::de::Scalar<i64>,
     monitor_frequency: rt::de::Scalar<i64>,
     search_engine_lines: rt::de::Scalar<::std::string::String>,
     bind_domain_used_count: rt::de::Scalar<i64>,
     version_code: rt::de::Scalar<::std::string::String>,
-    oversea_d_dos_defend_flow: rt::de::Scalar<i64>,
+    oversea_ddos_defend_flow: rt::de::Scalar<i64>,
     in_clean: rt::de::Scalar<bool>,
     sub_domain_level: rt::de::Scalar<i64>,
     domain: rt::de::Scalar<::std::string::String>,
@@ -316,8 +316,8 @@ impl DescribeDnsProductInstanceResponse {
     ///
     /// Wire name `DDosDefendQuery`.
     #[inline]
-    pub fn d_dos_defend_query(&self) -> ::std::option::Option<i64> {
-        self.d_dos_defend_query.0
+    pub fn ddos_defend_query(&self) -> ::std::option::Option<i64> {
+        self.ddos_defend_query.0
     }
 
     /// Example: `advanced`
@@ -438,8 +438,8 @@ impl DescribeDnsProductInstanceResponse {
     ///
     /// Wire name `DDosDefendFlow`.
     #[inline]
-    pub fn d_dos_defend_flow(&self) -> ::std::option::Option<i64> {
-        self.d_dos_defend_flow.0
+    pub fn ddos_defend_flow(&self) -> ::std::option::Option<i64> {
+        self.ddos_defend_flow.0
     }
 
     /// Example: `50`
@@ -476,8 +476,8 @@ impl DescribeDnsProductInstanceResponse {
     ///
     /// Wire name `OverseaDDosDefendFlow`.
     #[inline]
-    pub fn oversea_d_dos_defend_flow(&self) -> ::std::option::Option<i64> {
-        self.oversea_d_dos_defend_flow.0
+    pub fn oversea_ddos_defend_flow(&self) -> ::std::option::Option<i64> {
+        self.oversea_ddos_defend_flow.0
     }
 
     /// Example: `false`
@@ -594,10 +594,10 @@ impl DescribeDnsProductInstanceResponse {
         self
     }
 
-    /// Sets [`d_dos_defend_query`](Self::d_dos_defend_query).
+    /// Sets [`ddos_defend_query`](Self::ddos_defend_query).
     #[inline]
-    pub fn with_d_dos_defend_query(mut self, value: i64) -> Self {
-        self.d_dos_defend_query = rt::de::Scalar(::std::option::Option::Some(value));
+    pub fn with_ddos_defend_query(mut self, value: i64) -> Self {
+        self.ddos_defend_query = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
@@ -735,10 +735,10 @@ impl DescribeDnsProductInstanceResponse {
         self
     }
 
-    /// Sets [`d_dos_defend_flow`](Self::d_dos_defend_flow).
+    /// Sets [`ddos_defend_flow`](Self::ddos_defend_flow).
     #[inline]
-    pub fn with_d_dos_defend_flow(mut self, value: i64) -> Self {
-        self.d_dos_defend_flow = rt::de::Scalar(::std::option::Option::Some(value));
+    pub fn with_ddos_defend_flow(mut self, value: i64) -> Self {
+        self.ddos_defend_flow = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
@@ -778,10 +778,10 @@ impl DescribeDnsProductInstanceResponse {
         self
     }
 
-    /// Sets [`oversea_d_dos_defend_flow`](Self::oversea_d_dos_defend_flow).
+    /// Sets [`oversea_ddos_defend_flow`](Self::oversea_ddos_defend_flow).
     #[inline]
-    pub fn with_oversea_d_dos_defend_flow(mut self, value: i64) -> Self {
-        self.oversea_d_dos_defend_flow = rt::de::Scalar(
+    pub fn with_oversea_ddos_defend_flow(mut self, value: i64) -> Self {
+        self.oversea_ddos_defend_flow = rt::de::Scalar(
             ::std::option::Option::Some(value),
         );
         self
@@ -927,7 +927,7 @@ impl rt::de::Object for DescribeDnsProductInstanceResponse {
             "ISPLines" => self.isp_lines = map.next_value()?,
             "EndTimestamp" => self.end_timestamp = map.next_value()?,
             "DnsServers" => self.dns_servers = map.next_value()?,
-            "DDosDefendQuery" => self.d_dos_defend_query = map.next_value()?,
+            "DDosDefendQuery" => self.ddos_defend_query = map.next_value()?,
             "DnsSecurity" => self.dns_security = map.next_value()?,
             "DomainType" => self.domain_type = map.next_value()?,
             "URLForwardCount" => self.url_forward_count = map.next_value()?,
@@ -943,12 +943,12 @@ impl rt::de::Object for DescribeDnsProductInstanceResponse {
             "InstanceId" => self.instance_id = map.next_value()?,
             "MonitorTaskCount" => self.monitor_task_count = map.next_value()?,
             "StartTime" => self.start_time = map.next_value()?,
-            "DDosDefendFlow" => self.d_dos_defend_flow = map.next_value()?,
+            "DDosDefendFlow" => self.ddos_defend_flow = map.next_value()?,
             "MonitorFrequency" => self.monitor_frequency = map.next_value()?,
             "SearchEngineLines" => self.search_engine_lines = map.next_value()?,
             "BindDomainUsedCount" => self.bind_domain_used_count = map.next_value()?,
             "VersionCode" => self.version_code = map.next_value()?,
-            "OverseaDDosDefendFlow" => self.oversea_d_dos_defend_flow = map.next_value()?,
+            "OverseaDDosDefendFlow" => self.oversea_ddos_defend_flow = map.next_value()?,
             "InClean" => self.in_clean = map.next_value()?,
             "SubDomainLevel" => self.sub_domain_level = map.next_value()?,
             "Domain" => self.domain = map.next_value()?,
@@ -976,7 +976,7 @@ impl ::serde::Serialize for DescribeDnsProductInstanceResponse {
         out.field("ISPLines", &self.isp_lines)?;
         out.field("EndTimestamp", &self.end_timestamp)?;
         out.field("DnsServers", &self.dns_servers)?;
-        out.field("DDosDefendQuery", &self.d_dos_defend_query)?;
+        out.field("DDosDefendQuery", &self.ddos_defend_query)?;
         out.field("DnsSecurity", &self.dns_security)?;
         out.field("DomainType", &self.domain_type)?;
         out.field("URLForwardCount", &self.url_forward_count)?;
@@ -992,12 +992,12 @@ impl ::serde::Serialize for DescribeDnsProductInstanceResponse {
         out.field("InstanceId", &self.instance_id)?;
         out.field("MonitorTaskCount", &self.monitor_task_count)?;
         out.field("StartTime", &self.start_time)?;
-        out.field("DDosDefendFlow", &self.d_dos_defend_flow)?;
+        out.field("DDosDefendFlow", &self.ddos_defend_flow)?;
         out.field("MonitorFrequency", &self.monitor_frequency)?;
         out.field("SearchEngineLines", &self.search_engine_lines)?;
         out.field("BindDomainUsedCount", &self.bind_domain_used_count)?;
         out.field("VersionCode", &self.version_code)?;
-        out.field("OverseaDDosDefendFlow", &self.oversea_d_dos_defend_flow)?;
+        out.field("OverseaDDosDefendFlow", &self.oversea_ddos_defend_flow)?;
         out.field("InClean", &self.in_clean)?;
         out.field("SubDomainLevel", &self.sub_domain_level)?;
         out.field("Domain", &self.domain)?;

@@ -439,15 +439,15 @@ pub struct DnsProduct {
     in_clean: rt::de::Scalar<bool>,
     url_forward_count: rt::de::Scalar<i64>,
     start_timestamp: rt::de::Scalar<i64>,
-    d_dos_defend_query: rt::de::Scalar<i64>,
+    ddos_defend_query: rt::de::Scalar<i64>,
     instance_id: rt::de::Scalar<::std::string::String>,
-    d_dos_defend_flow: rt::de::Scalar<i64>,
+    ddos_defend_flow: rt::de::Scalar<i64>,
     bind_count: rt::de::Scalar<i64>,
     sub_domain_level: rt::de::Scalar<i64>,
     bind_domain_count: rt::de::Scalar<i64>,
     end_time: rt::de::Scalar<::std::string::String>,
     start_time: rt::de::Scalar<::std::string::String>,
-    oversea_d_dos_defend_flow: rt::de::Scalar<i64>,
+    oversea_ddos_defend_flow: rt::de::Scalar<i64>,
     region_lines: rt::de::Scalar<bool>,
     gslb: rt::de::Scalar<bool>,
     dns_security: rt::de::Scalar<::std::string::String>,
@@ -612,8 +612,8 @@ impl DnsProduct {
     ///
     /// Wire name `DDosDefendQuery`.
     #[inline]
-    pub fn d_dos_defend_query(&self) -> ::std::option::Option<i64> {
-        self.d_dos_defend_query.0
+    pub fn ddos_defend_query(&self) -> ::std::option::Option<i64> {
+        self.ddos_defend_query.0
     }
 
     /// Example: `i-8fj`
@@ -628,8 +628,8 @@ impl DnsProduct {
     ///
     /// Wire name `DDosDefendFlow`.
     #[inline]
-    pub fn d_dos_defend_flow(&self) -> ::std::option::Option<i64> {
-        self.d_dos_defend_flow.0
+    pub fn ddos_defend_flow(&self) -> ::std::option::Option<i64> {
+        self.ddos_defend_flow.0
     }
 
     /// Example: `3`
@@ -676,8 +676,8 @@ impl DnsProduct {
     ///
     /// Wire name `OverseaDDosDefendFlow`.
     #[inline]
-    pub fn oversea_d_dos_defend_flow(&self) -> ::std::option::Option<i64> {
-        self.oversea_d_dos_defend_flow.0
+    pub fn oversea_ddos_defend_flow(&self) -> ::std::option::Option<i64> {
+        self.oversea_ddos_defend_flow.0
     }
 
     /// Example: `true`
@@ -881,10 +881,10 @@ impl DnsProduct {
         self
     }
 
-    /// Sets [`d_dos_defend_query`](Self::d_dos_defend_query).
+    /// Sets [`ddos_defend_query`](Self::ddos_defend_query).
     #[inline]
-    pub fn with_d_dos_defend_query(mut self, value: i64) -> Self {
-        self.d_dos_defend_query = rt::de::Scalar(::std::option::Option::Some(value));
+    pub fn with_ddos_defend_query(mut self, value: i64) -> Self {
+        self.ddos_defend_query = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
@@ -898,10 +898,10 @@ impl DnsProduct {
         self
     }
 
-    /// Sets [`d_dos_defend_flow`](Self::d_dos_defend_flow).
+    /// Sets [`ddos_defend_flow`](Self::ddos_defend_flow).
     #[inline]
-    pub fn with_d_dos_defend_flow(mut self, value: i64) -> Self {
-        self.d_dos_defend_flow = rt::de::Scalar(::std::option::Option::Some(value));
+    pub fn with_ddos_defend_flow(mut self, value: i64) -> Self {
+        self.ddos_defend_flow = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
@@ -946,10 +946,10 @@ impl DnsProduct {
         self
     }
 
-    /// Sets [`oversea_d_dos_defend_flow`](Self::oversea_d_dos_defend_flow).
+    /// Sets [`oversea_ddos_defend_flow`](Self::oversea_ddos_defend_flow).
     #[inline]
-    pub fn with_oversea_d_dos_defend_flow(mut self, value: i64) -> Self {
-        self.oversea_d_dos_defend_flow = rt::de::Scalar(
+    pub fn with_oversea_ddos_defend_flow(mut self, value: i64) -> Self {
+        self.oversea_ddos_defend_flow = rt::de::Scalar(
             ::std::option::Option::Some(value),
         );
         self
@@ -1184,15 +1184,15 @@ impl rt::de::Object for DnsProduct {
             "InClean" => self.in_clean = map.next_value()?,
             "URLForwardCount" => self.url_forward_count = map.next_value()?,
             "StartTimestamp" => self.start_timestamp = map.next_value()?,
-            "DDosDefendQuery" => self.d_dos_defend_query = map.next_value()?,
+            "DDosDefendQuery" => self.ddos_defend_query = map.next_value()?,
             "InstanceId" => self.instance_id = map.next_value()?,
-            "DDosDefendFlow" => self.d_dos_defend_flow = map.next_value()?,
+            "DDosDefendFlow" => self.ddos_defend_flow = map.next_value()?,
             "BindCount" => self.bind_count = map.next_value()?,
             "SubDomainLevel" => self.sub_domain_level = map.next_value()?,
             "BindDomainCount" => self.bind_domain_count = map.next_value()?,
             "EndTime" => self.end_time = map.next_value()?,
             "StartTime" => self.start_time = map.next_value()?,
-            "OverseaDDosDefendFlow" => self.oversea_d_dos_defend_flow = map.next_value()?,
+            "OverseaDDosDefendFlow" => self.oversea_ddos_defend_flow = map.next_value()?,
             "RegionLines" => self.region_lines = map.next_value()?,
             "Gslb" => self.gslb = map.next_value()?,
             "DnsSecurity" => self.dns_security = map.next_value()?,
@@ -1230,15 +1230,15 @@ impl ::serde::Serialize for DnsProduct {
         out.field("InClean", &self.in_clean)?;
         out.field("URLForwardCount", &self.url_forward_count)?;
         out.field("StartTimestamp", &self.start_timestamp)?;
-        out.field("DDosDefendQuery", &self.d_dos_defend_query)?;
+        out.field("DDosDefendQuery", &self.ddos_defend_query)?;
         out.field("InstanceId", &self.instance_id)?;
-        out.field("DDosDefendFlow", &self.d_dos_defend_flow)?;
+        out.field("DDosDefendFlow", &self.ddos_defend_flow)?;
         out.field("BindCount", &self.bind_count)?;
         out.field("SubDomainLevel", &self.sub_domain_level)?;
         out.field("BindDomainCount", &self.bind_domain_count)?;
         out.field("EndTime", &self.end_time)?;
         out.field("StartTime", &self.start_time)?;
-        out.field("OverseaDDosDefendFlow", &self.oversea_d_dos_defend_flow)?;
+        out.field("OverseaDDosDefendFlow", &self.oversea_ddos_defend_flow)?;
         out.field("RegionLines", &self.region_lines)?;
         out.field("Gslb", &self.gslb)?;
         out.field("DnsSecurity", &self.dns_security)?;

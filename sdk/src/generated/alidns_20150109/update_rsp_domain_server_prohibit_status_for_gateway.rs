@@ -684,19 +684,24 @@ impl Status {
             "serverUpdateProhibited",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ServerDeleteProhibited,
+        Self::ServerRenewProhibited,
+        Self::ServerTransferProhibited,
+        Self::ServerUpdateProhibited,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Status {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "serverDeleteProhibited" => Self::ServerDeleteProhibited,
-            "serverRenewProhibited" => Self::ServerRenewProhibited,
-            "serverTransferProhibited" => Self::ServerTransferProhibited,
-            "serverUpdateProhibited" => Self::ServerUpdateProhibited,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -715,17 +720,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Status {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "serverDeleteProhibited" => Self::ServerDeleteProhibited,
-            "serverRenewProhibited" => Self::ServerRenewProhibited,
-            "serverTransferProhibited" => Self::ServerTransferProhibited,
-            "serverUpdateProhibited" => Self::ServerUpdateProhibited,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

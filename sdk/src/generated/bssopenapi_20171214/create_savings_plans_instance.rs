@@ -512,18 +512,19 @@ impl PayMode {
     pub const fn values() -> &'static [&'static str] {
         &["total", "half", "zero"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Total, Self::Half, Self::Zero];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PayMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "total" => Self::Total,
-            "half" => Self::Half,
-            "zero" => Self::Zero,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -542,16 +543,10 @@ impl<'de> ::serde::Deserialize<'de> for PayMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PayMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "total" => Self::Total,
-            "half" => Self::Half,
-            "zero" => Self::Zero,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -630,17 +625,19 @@ impl PricingCycle {
     pub const fn values() -> &'static [&'static str] {
         &["Year", "Month"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Year, Self::Month];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PricingCycle {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Year" => Self::Year,
-            "Month" => Self::Month,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -659,15 +656,10 @@ impl<'de> ::serde::Deserialize<'de> for PricingCycle {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PricingCycle {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Year" => Self::Year,
-            "Month" => Self::Month,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -836,22 +836,27 @@ impl TransactionType {
             "Transfer",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Adjust,
+        Self::Payment,
+        Self::Refund,
+        Self::Withdraw,
+        Self::Consumption,
+        Self::PayFailRefund,
+        Self::Transfer,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TransactionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Adjust" => Self::Adjust,
-            "Payment" => Self::Payment,
-            "Refund" => Self::Refund,
-            "Withdraw" => Self::Withdraw,
-            "Consumption" => Self::Consumption,
-            "Pay_Fail_Refund" => Self::PayFailRefund,
-            "Transfer" => Self::Transfer,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -870,20 +875,10 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TransactionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Adjust" => Self::Adjust,
-            "Payment" => Self::Payment,
-            "Refund" => Self::Refund,
-            "Withdraw" => Self::Withdraw,
-            "Consumption" => Self::Consumption,
-            "Pay_Fail_Refund" => Self::PayFailRefund,
-            "Transfer" => Self::Transfer,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -962,17 +957,19 @@ impl TransactionFlow {
     pub const fn values() -> &'static [&'static str] {
         &["Income", "Expense"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Income, Self::Expense];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TransactionFlow {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Income" => Self::Income,
-            "Expense" => Self::Expense,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -991,15 +988,10 @@ impl<'de> ::serde::Deserialize<'de> for TransactionFlow {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TransactionFlow {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Income" => Self::Income,
-            "Expense" => Self::Expense,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1113,25 +1105,30 @@ impl TransactionChannel {
             "ApplePay",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Alipay,
+        Self::AntCreditPay,
+        Self::MyBankCredit,
+        Self::HuaxiaBankCInstallment,
+        Self::BankTransfer,
+        Self::OfflineRemittance,
+        Self::CreditCard,
+        Self::AccountBalance,
+        Self::RegularBankCreditRefund,
+        Self::ApplePay,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TransactionChannel {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Alipay" => Self::Alipay,
-            "AntCreditPay" => Self::AntCreditPay,
-            "MyBankCredit" => Self::MyBankCredit,
-            "HuaxiaBankCInstallment" => Self::HuaxiaBankCInstallment,
-            "BankTransfer" => Self::BankTransfer,
-            "OfflineRemittance" => Self::OfflineRemittance,
-            "CreditCard" => Self::CreditCard,
-            "AccountBalance" => Self::AccountBalance,
-            "RegularBankCreditRefund" => Self::RegularBankCreditRefund,
-            "ApplePay" => Self::ApplePay,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1150,23 +1147,10 @@ impl<'de> ::serde::Deserialize<'de> for TransactionChannel {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TransactionChannel {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Alipay" => Self::Alipay,
-            "AntCreditPay" => Self::AntCreditPay,
-            "MyBankCredit" => Self::MyBankCredit,
-            "HuaxiaBankCInstallment" => Self::HuaxiaBankCInstallment,
-            "BankTransfer" => Self::BankTransfer,
-            "OfflineRemittance" => Self::OfflineRemittance,
-            "CreditCard" => Self::CreditCard,
-            "AccountBalance" => Self::AccountBalance,
-            "RegularBankCreditRefund" => Self::RegularBankCreditRefund,
-            "ApplePay" => Self::ApplePay,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -415,21 +415,26 @@ impl CdnType {
     pub const fn values() -> &'static [&'static str] {
         &["unitcell", "web", "download", "liveStream", "video", "app"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Unitcell,
+        Self::Web,
+        Self::Download,
+        Self::LiveStream,
+        Self::Video,
+        Self::App,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CdnType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "unitcell" => Self::Unitcell,
-            "web" => Self::Web,
-            "download" => Self::Download,
-            "liveStream" => Self::LiveStream,
-            "video" => Self::Video,
-            "app" => Self::App,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -448,19 +453,10 @@ impl<'de> ::serde::Deserialize<'de> for CdnType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CdnType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "unitcell" => Self::Unitcell,
-            "web" => Self::Web,
-            "download" => Self::Download,
-            "liveStream" => Self::LiveStream,
-            "video" => Self::Video,
-            "app" => Self::App,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -272,18 +272,19 @@ impl Language {
     pub const fn values() -> &'static [&'static str] {
         &["zh", "en", "jp"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Zh, Self::En, Self::Jp];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Language {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "zh" => Self::Zh,
-            "en" => Self::En,
-            "jp" => Self::Jp,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -302,16 +303,10 @@ impl<'de> ::serde::Deserialize<'de> for Language {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Language {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "zh" => Self::Zh,
-            "en" => Self::En,
-            "jp" => Self::Jp,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

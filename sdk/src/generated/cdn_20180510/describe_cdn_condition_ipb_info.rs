@@ -231,21 +231,26 @@ impl DataId {
             "condition_country_config_en",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ConditionRegionConfigCn,
+        Self::ConditionRegionConfigEn,
+        Self::ConditionIspConfigCn,
+        Self::ConditionIspConfigEn,
+        Self::ConditionCountryConfigCn,
+        Self::ConditionCountryConfigEn,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DataId {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "condition_region_config_cn" => Self::ConditionRegionConfigCn,
-            "condition_region_config_en" => Self::ConditionRegionConfigEn,
-            "condition_isp_config_cn" => Self::ConditionIspConfigCn,
-            "condition_isp_config_en" => Self::ConditionIspConfigEn,
-            "condition_country_config_cn" => Self::ConditionCountryConfigCn,
-            "condition_country_config_en" => Self::ConditionCountryConfigEn,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -264,19 +269,10 @@ impl<'de> ::serde::Deserialize<'de> for DataId {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DataId {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "condition_region_config_cn" => Self::ConditionRegionConfigCn,
-            "condition_region_config_en" => Self::ConditionRegionConfigEn,
-            "condition_isp_config_cn" => Self::ConditionIspConfigCn,
-            "condition_isp_config_en" => Self::ConditionIspConfigEn,
-            "condition_country_config_cn" => Self::ConditionCountryConfigCn,
-            "condition_country_config_en" => Self::ConditionCountryConfigEn,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

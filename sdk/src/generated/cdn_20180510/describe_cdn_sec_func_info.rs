@@ -313,17 +313,22 @@ impl SecFuncType {
     pub const fn values() -> &'static [&'static str] {
         &["CipherSuiteGroupStrict", "CipherSuiteGroupCustomize"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::CipherSuiteGroupStrict,
+        Self::CipherSuiteGroupCustomize,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SecFuncType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CipherSuiteGroupStrict" => Self::CipherSuiteGroupStrict,
-            "CipherSuiteGroupCustomize" => Self::CipherSuiteGroupCustomize,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -342,15 +347,10 @@ impl<'de> ::serde::Deserialize<'de> for SecFuncType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SecFuncType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CipherSuiteGroupStrict" => Self::CipherSuiteGroupStrict,
-            "CipherSuiteGroupCustomize" => Self::CipherSuiteGroupCustomize,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -429,17 +429,19 @@ impl Lang {
     pub const fn values() -> &'static [&'static str] {
         &["zh", "en"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Zh, Self::En];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Lang {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "zh" => Self::Zh,
-            "en" => Self::En,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -458,15 +460,10 @@ impl<'de> ::serde::Deserialize<'de> for Lang {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Lang {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "zh" => Self::Zh,
-            "en" => Self::En,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -525,18 +525,19 @@ impl Status {
     pub const fn values() -> &'static [&'static str] {
         &["valid", "closed", "exhaust"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Valid, Self::Closed, Self::Exhaust];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Status {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "valid" => Self::Valid,
-            "closed" => Self::Closed,
-            "exhaust" => Self::Exhaust,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -555,16 +556,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Status {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "valid" => Self::Valid,
-            "closed" => Self::Closed,
-            "exhaust" => Self::Exhaust,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

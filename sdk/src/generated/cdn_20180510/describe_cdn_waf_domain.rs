@@ -360,17 +360,19 @@ impl RegionId {
     pub const fn values() -> &'static [&'static str] {
         &["cn-hangzhou", "ap-southeast-1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::CnHangzhou, Self::ApSoutheast1];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RegionId {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cn-hangzhou" => Self::CnHangzhou,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -389,15 +391,10 @@ impl<'de> ::serde::Deserialize<'de> for RegionId {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RegionId {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cn-hangzhou" => Self::CnHangzhou,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

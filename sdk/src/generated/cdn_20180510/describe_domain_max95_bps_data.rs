@@ -498,17 +498,19 @@ impl Cycle {
     pub const fn values() -> &'static [&'static str] {
         &["day", "month"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Day, Self::Month];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Cycle {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -527,15 +529,10 @@ impl<'de> ::serde::Deserialize<'de> for Cycle {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Cycle {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -605,20 +605,25 @@ impl ObjectType {
     pub const fn values() -> &'static [&'static str] {
         &["file", "directory", "preload", "regex", "IgnoreParams"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::File,
+        Self::Directory,
+        Self::Preload,
+        Self::Regex,
+        Self::IgnoreParams,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ObjectType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "directory" => Self::Directory,
-            "preload" => Self::Preload,
-            "regex" => Self::Regex,
-            "IgnoreParams" => Self::IgnoreParams,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -637,18 +642,10 @@ impl<'de> ::serde::Deserialize<'de> for ObjectType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ObjectType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "file" => Self::File,
-            "directory" => Self::Directory,
-            "preload" => Self::Preload,
-            "regex" => Self::Regex,
-            "IgnoreParams" => Self::IgnoreParams,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -730,18 +727,19 @@ impl Status {
     pub const fn values() -> &'static [&'static str] {
         &["Complete", "Refreshing", "Failed"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Complete, Self::Refreshing, Self::Failed];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Status {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Complete" => Self::Complete,
-            "Refreshing" => Self::Refreshing,
-            "Failed" => Self::Failed,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -760,16 +758,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Status {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Complete" => Self::Complete,
-            "Refreshing" => Self::Refreshing,
-            "Failed" => Self::Failed,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -285,17 +285,19 @@ impl Area {
     pub const fn values() -> &'static [&'static str] {
         &["domestic", "overseas"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Domestic, Self::Overseas];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Area {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "domestic" => Self::Domestic,
-            "overseas" => Self::Overseas,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -314,15 +316,10 @@ impl<'de> ::serde::Deserialize<'de> for Area {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Area {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "domestic" => Self::Domestic,
-            "overseas" => Self::Overseas,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -348,17 +348,19 @@ impl CertType {
     pub const fn values() -> &'static [&'static str] {
         &["cas", "upload"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Cas, Self::Upload];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CertType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cas" => Self::Cas,
-            "upload" => Self::Upload,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -377,15 +379,10 @@ impl<'de> ::serde::Deserialize<'de> for CertType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CertType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cas" => Self::Cas,
-            "upload" => Self::Upload,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -1100,22 +1100,27 @@ impl Type {
     pub const fn values() -> &'static [&'static str] {
         &["custom", "ehpc_cluster", "kubernetes", "tag", "aone_group", "resMgr", "ess"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Custom,
+        Self::EhpcCluster,
+        Self::Kubernetes,
+        Self::Tag,
+        Self::AoneGroup,
+        Self::ResMgr,
+        Self::Ess,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Type {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "custom" => Self::Custom,
-            "ehpc_cluster" => Self::EhpcCluster,
-            "kubernetes" => Self::Kubernetes,
-            "tag" => Self::Tag,
-            "aone_group" => Self::AoneGroup,
-            "resMgr" => Self::ResMgr,
-            "ess" => Self::Ess,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1134,20 +1139,10 @@ impl<'de> ::serde::Deserialize<'de> for Type {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Type {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "custom" => Self::Custom,
-            "ehpc_cluster" => Self::EhpcCluster,
-            "kubernetes" => Self::Kubernetes,
-            "tag" => Self::Tag,
-            "aone_group" => Self::AoneGroup,
-            "resMgr" => Self::ResMgr,
-            "ess" => Self::Ess,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

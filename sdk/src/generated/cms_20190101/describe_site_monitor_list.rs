@@ -1307,18 +1307,19 @@ impl AgentGroup {
     pub const fn values() -> &'static [&'static str] {
         &["PC", "MOBILE", "FC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Pc, Self::Mobile, Self::Fc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AgentGroup {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PC" => Self::Pc,
-            "MOBILE" => Self::Mobile,
-            "FC" => Self::Fc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1337,16 +1338,10 @@ impl<'de> ::serde::Deserialize<'de> for AgentGroup {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AgentGroup {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PC" => Self::Pc,
-            "MOBILE" => Self::Mobile,
-            "FC" => Self::Fc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

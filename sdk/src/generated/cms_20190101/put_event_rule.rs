@@ -526,17 +526,19 @@ impl EventType {
     pub const fn values() -> &'static [&'static str] {
         &["SYSTEM", "CUSTOM"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::System, Self::Custom];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EventType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "SYSTEM" => Self::System,
-            "CUSTOM" => Self::Custom,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -555,15 +557,10 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EventType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "SYSTEM" => Self::System,
-            "CUSTOM" => Self::Custom,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -642,17 +639,19 @@ impl State {
     pub const fn values() -> &'static [&'static str] {
         &["ENABLED", "DISABLED"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enabled, Self::Disabled];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for State {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -671,15 +670,10 @@ impl<'de> ::serde::Deserialize<'de> for State {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for State {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

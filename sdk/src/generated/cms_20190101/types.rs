@@ -500,23 +500,28 @@ impl Operator {
     pub const fn values() -> &'static [&'static str] {
         &[">", ">=", "=", "<=", "<", "!=", "contain", "notContain"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Value5,
+        Self::Value6,
+        Self::Value4,
+        Self::Value3,
+        Self::Value2,
+        Self::Value,
+        Self::Contain,
+        Self::NotContain,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Operator {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            ">" => Self::Value5,
-            ">=" => Self::Value6,
-            "=" => Self::Value4,
-            "<=" => Self::Value3,
-            "<" => Self::Value2,
-            "!=" => Self::Value,
-            "contain" => Self::Contain,
-            "notContain" => Self::NotContain,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -535,21 +540,10 @@ impl<'de> ::serde::Deserialize<'de> for Operator {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Operator {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            ">" => Self::Value5,
-            ">=" => Self::Value6,
-            "=" => Self::Value4,
-            "<=" => Self::Value3,
-            "<" => Self::Value2,
-            "!=" => Self::Value,
-            "contain" => Self::Contain,
-            "notContain" => Self::NotContain,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -625,16 +619,19 @@ impl PolicyType {
     pub const fn values() -> &'static [&'static str] {
         &["PauseNotify"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PauseNotify];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PolicyType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PauseNotify" => Self::PauseNotify,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -653,14 +650,10 @@ impl<'de> ::serde::Deserialize<'de> for PolicyType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PolicyType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PauseNotify" => Self::PauseNotify,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

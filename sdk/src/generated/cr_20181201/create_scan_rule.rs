@@ -352,17 +352,19 @@ impl ScanType {
     pub const fn values() -> &'static [&'static str] {
         &["VUL", "SBOM"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Vul, Self::Sbom];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ScanType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "VUL" => Self::Vul,
-            "SBOM" => Self::Sbom,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -381,15 +383,10 @@ impl<'de> ::serde::Deserialize<'de> for ScanType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ScanType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "VUL" => Self::Vul,
-            "SBOM" => Self::Sbom,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -154,17 +154,19 @@ impl RouteItemEndpointType {
     pub const fn values() -> &'static [&'static str] {
         &["Internet", "VPC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Internet, Self::Vpc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RouteItemEndpointType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Internet" => Self::Internet,
-            "VPC" => Self::Vpc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -183,15 +185,10 @@ impl<'de> ::serde::Deserialize<'de> for RouteItemEndpointType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RouteItemEndpointType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Internet" => Self::Internet,
-            "VPC" => Self::Vpc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -267,16 +264,19 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["Instance"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Instance];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Instance" => Self::Instance,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -295,14 +295,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Instance" => Self::Instance,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -384,18 +380,19 @@ impl ScanScope {
     pub const fn values() -> &'static [&'static str] {
         &["INSTANCE", "NAMESPACE", "REPO"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Instance, Self::Namespace, Self::Repo];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ScanScope {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "INSTANCE" => Self::Instance,
-            "NAMESPACE" => Self::Namespace,
-            "REPO" => Self::Repo,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -414,16 +411,10 @@ impl<'de> ::serde::Deserialize<'de> for ScanScope {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ScanScope {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "INSTANCE" => Self::Instance,
-            "NAMESPACE" => Self::Namespace,
-            "REPO" => Self::Repo,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -502,17 +493,19 @@ impl TriggerType {
     pub const fn values() -> &'static [&'static str] {
         &["MANUAL", "AUTO"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Manual, Self::Auto];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TriggerType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "MANUAL" => Self::Manual,
-            "AUTO" => Self::Auto,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -531,15 +524,10 @@ impl<'de> ::serde::Deserialize<'de> for TriggerType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TriggerType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MANUAL" => Self::Manual,
-            "AUTO" => Self::Auto,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -272,22 +272,27 @@ impl State {
             "deleted",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Initial,
+        Self::Active,
+        Self::Unhealthy,
+        Self::Upgrading,
+        Self::Updating,
+        Self::Deleting,
+        Self::Deleted,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for State {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "active" => Self::Active,
-            "unhealthy" => Self::Unhealthy,
-            "upgrading" => Self::Upgrading,
-            "updating" => Self::Updating,
-            "deleting" => Self::Deleting,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -306,20 +311,10 @@ impl<'de> ::serde::Deserialize<'de> for State {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for State {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "initial" => Self::Initial,
-            "active" => Self::Active,
-            "unhealthy" => Self::Unhealthy,
-            "upgrading" => Self::Upgrading,
-            "updating" => Self::Updating,
-            "deleting" => Self::Deleting,
-            "deleted" => Self::Deleted,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

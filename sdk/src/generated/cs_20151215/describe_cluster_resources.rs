@@ -600,18 +600,19 @@ impl CreatorType {
     pub const fn values() -> &'static [&'static str] {
         &["user", "system", "addon"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::User, Self::System, Self::Addon];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CreatorType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "system" => Self::System,
-            "addon" => Self::Addon,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -630,16 +631,10 @@ impl<'de> ::serde::Deserialize<'de> for CreatorType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CreatorType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "system" => Self::System,
-            "addon" => Self::Addon,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

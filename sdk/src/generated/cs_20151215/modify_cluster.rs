@@ -1294,17 +1294,19 @@ impl Action {
     pub const fn values() -> &'static [&'static str] {
         &["append", "overwrite"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Append, Self::Overwrite];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Action {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "append" => Self::Append,
-            "overwrite" => Self::Overwrite,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1323,15 +1325,10 @@ impl<'de> ::serde::Deserialize<'de> for Action {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Action {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "append" => Self::Append,
-            "overwrite" => Self::Overwrite,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

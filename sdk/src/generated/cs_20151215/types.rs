@@ -5796,17 +5796,19 @@ impl InstanceMetadataOptionsHttpTokens {
     pub const fn values() -> &'static [&'static str] {
         &["optional", "required"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Optional, Self::Required];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceMetadataOptionsHttpTokens {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -5825,15 +5827,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceMetadataOptionsHttpTokens {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceMetadataOptionsHttpTokens {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -5912,17 +5909,19 @@ impl IpStack {
     pub const fn values() -> &'static [&'static str] {
         &["ipv4", "dual"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Ipv4, Self::Dual];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for IpStack {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -5941,15 +5940,10 @@ impl<'de> ::serde::Deserialize<'de> for IpStack {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for IpStack {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -6028,17 +6022,19 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["namespaces", "services"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Namespaces, Self::Services];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "namespaces" => Self::Namespaces,
-            "services" => Self::Services,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -6057,15 +6053,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "namespaces" => Self::Namespaces,
-            "services" => Self::Services,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -6147,18 +6138,23 @@ impl Strategy {
     pub const fn values() -> &'static [&'static str] {
         &["PrivatePoolOnly", "PrivatePoolFirst", "None"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::PrivatePoolOnly,
+        Self::PrivatePoolFirst,
+        Self::None,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Strategy {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrivatePoolOnly" => Self::PrivatePoolOnly,
-            "PrivatePoolFirst" => Self::PrivatePoolFirst,
-            "None" => Self::None,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -6177,16 +6173,10 @@ impl<'de> ::serde::Deserialize<'de> for Strategy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Strategy {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrivatePoolOnly" => Self::PrivatePoolOnly,
-            "PrivatePoolFirst" => Self::PrivatePoolFirst,
-            "None" => Self::None,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

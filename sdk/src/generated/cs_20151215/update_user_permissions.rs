@@ -315,18 +315,19 @@ impl Mode {
     pub const fn values() -> &'static [&'static str] {
         &["delete", "patch", "apply"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Delete, Self::Patch, Self::Apply];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Mode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            "apply" => Self::Apply,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -345,16 +346,10 @@ impl<'de> ::serde::Deserialize<'de> for Mode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Mode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            "apply" => Self::Apply,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -451,18 +451,19 @@ impl PausePolicy {
     pub const fn values() -> &'static [&'static str] {
         &["FirstBatch", "EveryBatch", "NotPause"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::FirstBatch, Self::EveryBatch, Self::NotPause];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PausePolicy {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "FirstBatch" => Self::FirstBatch,
-            "EveryBatch" => Self::EveryBatch,
-            "NotPause" => Self::NotPause,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -481,16 +482,10 @@ impl<'de> ::serde::Deserialize<'de> for PausePolicy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PausePolicy {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "FirstBatch" => Self::FirstBatch,
-            "EveryBatch" => Self::EveryBatch,
-            "NotPause" => Self::NotPause,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -216,17 +216,19 @@ impl SrvConnectionType {
     pub const fn values() -> &'static [&'static str] {
         &["vpc", "public"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Vpc, Self::Public];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SrvConnectionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "vpc" => Self::Vpc,
-            "public" => Self::Public,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -245,15 +247,10 @@ impl<'de> ::serde::Deserialize<'de> for SrvConnectionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SrvConnectionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "vpc" => Self::Vpc,
-            "public" => Self::Public,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -434,17 +434,19 @@ impl NodeType {
     pub const fn values() -> &'static [&'static str] {
         &["mongos", "shard"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Mongos, Self::Shard];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "mongos" => Self::Mongos,
-            "shard" => Self::Shard,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -463,15 +465,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "mongos" => Self::Mongos,
-            "shard" => Self::Shard,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

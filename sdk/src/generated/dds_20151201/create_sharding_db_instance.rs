@@ -1100,24 +1100,29 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["3.0", "3.2", "3.4", "4.0", "4.2", "4.4", "5.0", "6.0", "7.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N30,
+        Self::N32,
+        Self::N34,
+        Self::N40,
+        Self::N42,
+        Self::N44,
+        Self::N50,
+        Self::N60,
+        Self::N70,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "3.0" => Self::N30,
-            "3.2" => Self::N32,
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1136,22 +1141,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "3.0" => Self::N30,
-            "3.2" => Self::N32,
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1230,17 +1223,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1259,15 +1254,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1346,17 +1336,19 @@ impl NetworkType {
     pub const fn values() -> &'static [&'static str] {
         &["VPC", "Classic"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Vpc, Self::Classic];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NetworkType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "VPC" => Self::Vpc,
-            "Classic" => Self::Classic,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1375,15 +1367,10 @@ impl<'de> ::serde::Deserialize<'de> for NetworkType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NetworkType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "VPC" => Self::Vpc,
-            "Classic" => Self::Classic,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1462,17 +1449,19 @@ impl StorageEngine {
     pub const fn values() -> &'static [&'static str] {
         &["WiredTiger", "RocksDB"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::WiredTiger, Self::RocksDb];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageEngine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "WiredTiger" => Self::WiredTiger,
-            "RocksDB" => Self::RocksDb,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1491,15 +1480,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageEngine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageEngine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "WiredTiger" => Self::WiredTiger,
-            "RocksDB" => Self::RocksDb,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1578,17 +1562,19 @@ impl ProtocolType {
     pub const fn values() -> &'static [&'static str] {
         &["mongodb", "dynamodb"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Mongodb, Self::Dynamodb];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ProtocolType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "mongodb" => Self::Mongodb,
-            "dynamodb" => Self::Dynamodb,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1607,15 +1593,10 @@ impl<'de> ::serde::Deserialize<'de> for ProtocolType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ProtocolType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "mongodb" => Self::Mongodb,
-            "dynamodb" => Self::Dynamodb,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -665,17 +665,19 @@ impl Form {
     pub const fn values() -> &'static [&'static str] {
         &["File", "Stream"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::File, Self::Stream];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Form {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "File" => Self::File,
-            "Stream" => Self::Stream,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -694,15 +696,10 @@ impl<'de> ::serde::Deserialize<'de> for Form {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Form {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "File" => Self::File,
-            "Stream" => Self::Stream,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -781,17 +778,19 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["desc", "asc"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Desc, Self::Asc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -810,15 +809,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -823,20 +823,25 @@ impl StorageType {
     pub const fn values() -> &'static [&'static str] {
         &["local_ssd", "cloud_essd1", "cloud_essd2", "cloud_essd3", "cloud_auto"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::LocalSsd,
+        Self::CloudEssd1,
+        Self::CloudEssd2,
+        Self::CloudEssd3,
+        Self::CloudAuto,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "local_ssd" => Self::LocalSsd,
-            "cloud_essd1" => Self::CloudEssd1,
-            "cloud_essd2" => Self::CloudEssd2,
-            "cloud_essd3" => Self::CloudEssd3,
-            "cloud_auto" => Self::CloudAuto,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -855,18 +860,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "local_ssd" => Self::LocalSsd,
-            "cloud_essd1" => Self::CloudEssd1,
-            "cloud_essd2" => Self::CloudEssd2,
-            "cloud_essd3" => Self::CloudEssd3,
-            "cloud_auto" => Self::CloudAuto,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

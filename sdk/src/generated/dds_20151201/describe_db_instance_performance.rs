@@ -562,18 +562,19 @@ impl ReplicaSetRole {
     pub const fn values() -> &'static [&'static str] {
         &["Primary", "Secondary", "Readonly"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Primary, Self::Secondary, Self::Readonly];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ReplicaSetRole {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Primary" => Self::Primary,
-            "Secondary" => Self::Secondary,
-            "Readonly" => Self::Readonly,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -592,16 +593,10 @@ impl<'de> ::serde::Deserialize<'de> for ReplicaSetRole {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ReplicaSetRole {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Primary" => Self::Primary,
-            "Secondary" => Self::Secondary,
-            "Readonly" => Self::Readonly,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -458,20 +458,25 @@ impl Role {
     pub const fn values() -> &'static [&'static str] {
         &["normal", "db", "cs", "physical", "mongos"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Normal,
+        Self::Db,
+        Self::Cs,
+        Self::Physical,
+        Self::Mongos,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Role {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            "physical" => Self::Physical,
-            "mongos" => Self::Mongos,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -490,18 +495,10 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Role {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "normal" => Self::Normal,
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            "physical" => Self::Physical,
-            "mongos" => Self::Mongos,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

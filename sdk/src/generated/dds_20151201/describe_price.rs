@@ -2938,19 +2938,24 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["BUY", "UPGRADE", "RENEW", "DOWNGRADE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Buy,
+        Self::Upgrade,
+        Self::Renew,
+        Self::Downgrade,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "BUY" => Self::Buy,
-            "UPGRADE" => Self::Upgrade,
-            "RENEW" => Self::Renew,
-            "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2969,17 +2974,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "BUY" => Self::Buy,
-            "UPGRADE" => Self::Upgrade,
-            "RENEW" => Self::Renew,
-            "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3058,17 +3056,19 @@ impl OrderParamOut {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderParamOut {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3087,15 +3087,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderParamOut {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderParamOut {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

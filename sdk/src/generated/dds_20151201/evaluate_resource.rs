@@ -430,21 +430,26 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["3.4", "4.0", "4.2", "4.4", "5.0", "6.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N34,
+        Self::N40,
+        Self::N42,
+        Self::N44,
+        Self::N50,
+        Self::N60,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -463,19 +468,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -563,20 +559,19 @@ impl ReadonlyReplicas {
     pub const fn values() -> &'static [&'static str] {
         &["1", "2", "3", "4", "5"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N1, Self::N2, Self::N3, Self::N4, Self::N5];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ReadonlyReplicas {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "1" => Self::N1,
-            "2" => Self::N2,
-            "3" => Self::N3,
-            "4" => Self::N4,
-            "5" => Self::N5,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -595,18 +590,10 @@ impl<'de> ::serde::Deserialize<'de> for ReadonlyReplicas {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ReadonlyReplicas {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1" => Self::N1,
-            "2" => Self::N2,
-            "3" => Self::N3,
-            "4" => Self::N4,
-            "5" => Self::N5,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -300,19 +300,24 @@ impl EffectiveTime {
     pub const fn values() -> &'static [&'static str] {
         &["Immediately", "MaintainTime", "0", "1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Immediately,
+        Self::MaintainTime,
+        Self::N0,
+        Self::N1,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EffectiveTime {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -331,17 +336,10 @@ impl<'de> ::serde::Deserialize<'de> for EffectiveTime {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EffectiveTime {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -264,19 +264,24 @@ impl AuditStatus {
     pub const fn values() -> &'static [&'static str] {
         &["enable", "disabled", "Enable", "Disabled"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Enable2,
+        Self::Disabled2,
+        Self::Enable,
+        Self::Disabled,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AuditStatus {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "enable" => Self::Enable2,
-            "disabled" => Self::Disabled2,
-            "Enable" => Self::Enable,
-            "Disabled" => Self::Disabled,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -295,17 +300,10 @@ impl<'de> ::serde::Deserialize<'de> for AuditStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AuditStatus {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "enable" => Self::Enable2,
-            "disabled" => Self::Disabled2,
-            "Enable" => Self::Enable,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

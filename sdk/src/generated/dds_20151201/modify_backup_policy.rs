@@ -572,17 +572,19 @@ impl CrossBackupType {
     pub const fn values() -> &'static [&'static str] {
         &["update", "delete"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Update, Self::Delete];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CrossBackupType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -601,15 +603,10 @@ impl<'de> ::serde::Deserialize<'de> for CrossBackupType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CrossBackupType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -688,17 +685,19 @@ impl CrossRetentionType {
     pub const fn values() -> &'static [&'static str] {
         &["delay", "never"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Delay, Self::Never];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CrossRetentionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "delay" => Self::Delay,
-            "never" => Self::Never,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -717,15 +716,10 @@ impl<'de> ::serde::Deserialize<'de> for CrossRetentionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CrossRetentionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "delay" => Self::Delay,
-            "never" => Self::Never,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -804,17 +798,19 @@ impl CrossLogRetentionType {
     pub const fn values() -> &'static [&'static str] {
         &["never", "delay"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Never, Self::Delay];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CrossLogRetentionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "never" => Self::Never,
-            "delay" => Self::Delay,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -833,15 +829,10 @@ impl<'de> ::serde::Deserialize<'de> for CrossLogRetentionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CrossLogRetentionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "never" => Self::Never,
-            "delay" => Self::Delay,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

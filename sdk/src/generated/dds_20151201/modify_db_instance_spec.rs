@@ -532,17 +532,19 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["UPGRADE", "DOWNGRADE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Upgrade, Self::Downgrade];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -561,15 +563,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -654,19 +651,24 @@ impl EffectiveTime {
     pub const fn values() -> &'static [&'static str] {
         &["Immediately", "MaintainTime", "0", "1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Immediately,
+        Self::MaintainTime,
+        Self::N0,
+        Self::N1,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EffectiveTime {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -685,17 +687,10 @@ impl<'de> ::serde::Deserialize<'de> for EffectiveTime {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EffectiveTime {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -234,18 +234,19 @@ impl SslAction {
     pub const fn values() -> &'static [&'static str] {
         &["Open", "Close", "Update"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Open, Self::Close, Self::Update];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SslAction {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Open" => Self::Open,
-            "Close" => Self::Close,
-            "Update" => Self::Update,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -264,16 +265,10 @@ impl<'de> ::serde::Deserialize<'de> for SslAction {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SslAction {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Open" => Self::Open,
-            "Close" => Self::Close,
-            "Update" => Self::Update,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

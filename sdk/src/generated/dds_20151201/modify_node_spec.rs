@@ -517,21 +517,26 @@ impl EffectiveTime {
     pub const fn values() -> &'static [&'static str] {
         &["Immediately", "MaintainTime", "0", "1", "TimePoint", "2"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Immediately,
+        Self::MaintainTime,
+        Self::N0,
+        Self::N1,
+        Self::TimePoint,
+        Self::N2,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EffectiveTime {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            "TimePoint" => Self::TimePoint,
-            "2" => Self::N2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -550,19 +555,10 @@ impl<'de> ::serde::Deserialize<'de> for EffectiveTime {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EffectiveTime {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            "TimePoint" => Self::TimePoint,
-            "2" => Self::N2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -641,17 +637,19 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["UPGRADE", "DOWNGRADE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Upgrade, Self::Downgrade];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -670,15 +668,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

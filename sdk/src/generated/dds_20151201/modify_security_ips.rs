@@ -267,19 +267,24 @@ impl ModifyMode {
     pub const fn values() -> &'static [&'static str] {
         &["Cover", "Append", "Delete", "Extend"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Cover,
+        Self::Append,
+        Self::Delete,
+        Self::Extend,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ModifyMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Cover" => Self::Cover,
-            "Append" => Self::Append,
-            "Delete" => Self::Delete,
-            "Extend" => Self::Extend,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -298,17 +303,10 @@ impl<'de> ::serde::Deserialize<'de> for ModifyMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ModifyMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Cover" => Self::Cover,
-            "Append" => Self::Append,
-            "Delete" => Self::Delete,
-            "Extend" => Self::Extend,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

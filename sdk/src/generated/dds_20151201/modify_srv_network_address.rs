@@ -218,17 +218,19 @@ impl ConnectionType {
     pub const fn values() -> &'static [&'static str] {
         &["VPC", "Public"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Vpc, Self::Public];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ConnectionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "VPC" => Self::Vpc,
-            "Public" => Self::Public,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -247,15 +249,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ConnectionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "VPC" => Self::Vpc,
-            "Public" => Self::Public,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

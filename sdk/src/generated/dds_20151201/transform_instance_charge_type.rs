@@ -345,19 +345,24 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid", "PREPAY", "POSTPAY"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::PrePaid,
+        Self::PostPaid,
+        Self::Prepay,
+        Self::Postpay,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            "PREPAY" => Self::Prepay,
-            "POSTPAY" => Self::Postpay,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -376,17 +381,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            "PREPAY" => Self::Prepay,
-            "POSTPAY" => Self::Postpay,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -465,17 +463,19 @@ impl PricingCycle {
     pub const fn values() -> &'static [&'static str] {
         &["Month", "Year"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Month, Self::Year];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PricingCycle {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Month" => Self::Month,
-            "Year" => Self::Year,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -494,15 +494,10 @@ impl<'de> ::serde::Deserialize<'de> for PricingCycle {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PricingCycle {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Month" => Self::Month,
-            "Year" => Self::Year,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

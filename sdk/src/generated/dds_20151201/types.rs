@@ -38,18 +38,19 @@ impl CharacterType {
     pub const fn values() -> &'static [&'static str] {
         &["db", "cs", "normal"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Db, Self::Cs, Self::Normal];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CharacterType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            "normal" => Self::Normal,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -68,16 +69,10 @@ impl<'de> ::serde::Deserialize<'de> for CharacterType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CharacterType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            "normal" => Self::Normal,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -156,17 +151,19 @@ impl DbType {
     pub const fn values() -> &'static [&'static str] {
         &["normal", "sharding"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Normal, Self::Sharding];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DbType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "sharding" => Self::Sharding,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -185,15 +182,10 @@ impl<'de> ::serde::Deserialize<'de> for DbType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DbType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "normal" => Self::Normal,
-            "sharding" => Self::Sharding,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -269,16 +261,19 @@ impl Engine {
     pub const fn values() -> &'static [&'static str] {
         &["MongoDB"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::MongoDb];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Engine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "MongoDB" => Self::MongoDb,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -297,14 +292,10 @@ impl<'de> ::serde::Deserialize<'de> for Engine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Engine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MongoDB" => Self::MongoDb,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -383,17 +374,19 @@ impl InstanceChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -412,15 +405,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -499,17 +487,19 @@ impl InstanceType {
     pub const fn values() -> &'static [&'static str] {
         &["replicate", "sharding"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Replicate, Self::Sharding];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "replicate" => Self::Replicate,
-            "sharding" => Self::Sharding,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -528,15 +518,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "replicate" => Self::Replicate,
-            "sharding" => Self::Sharding,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -615,17 +600,19 @@ impl LogicalOperator {
     pub const fn values() -> &'static [&'static str] {
         &["and", "or"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::And, Self::Or];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LogicalOperator {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "and" => Self::And,
-            "or" => Self::Or,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -644,15 +631,10 @@ impl<'de> ::serde::Deserialize<'de> for LogicalOperator {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LogicalOperator {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "and" => Self::And,
-            "or" => Self::Or,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -740,20 +722,19 @@ impl ReplicationFactor {
     pub const fn values() -> &'static [&'static str] {
         &["1", "3", "5", "7", "2"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N1, Self::N3, Self::N5, Self::N7, Self::N2];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ReplicationFactor {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "1" => Self::N1,
-            "3" => Self::N3,
-            "5" => Self::N5,
-            "7" => Self::N7,
-            "2" => Self::N2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -772,18 +753,10 @@ impl<'de> ::serde::Deserialize<'de> for ReplicationFactor {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ReplicationFactor {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1" => Self::N1,
-            "3" => Self::N3,
-            "5" => Self::N5,
-            "7" => Self::N7,
-            "2" => Self::N2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -868,19 +841,19 @@ impl RestoreType {
     pub const fn values() -> &'static [&'static str] {
         &["0", "1", "2", "3"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N0, Self::N1, Self::N2, Self::N3];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RestoreType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            "2" => Self::N2,
-            "3" => Self::N3,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -899,17 +872,10 @@ impl<'de> ::serde::Deserialize<'de> for RestoreType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RestoreType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            "2" => Self::N2,
-            "3" => Self::N3,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -988,17 +954,19 @@ impl RoleType {
     pub const fn values() -> &'static [&'static str] {
         &["primary", "secondary"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Primary, Self::Secondary];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RoleType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1017,15 +985,10 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RoleType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1104,17 +1067,19 @@ impl SwitchMode {
     pub const fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N0, Self::N1];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SwitchMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1133,15 +1098,10 @@ impl<'de> ::serde::Deserialize<'de> for SwitchMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SwitchMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

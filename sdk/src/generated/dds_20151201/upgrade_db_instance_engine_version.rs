@@ -230,22 +230,27 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["3.4", "4.0", "4.2", "4.4", "5.0", "6.0", "7.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N34,
+        Self::N40,
+        Self::N42,
+        Self::N44,
+        Self::N50,
+        Self::N60,
+        Self::N70,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -264,20 +269,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "3.4" => Self::N34,
-            "4.0" => Self::N40,
-            "4.2" => Self::N42,
-            "4.4" => Self::N44,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

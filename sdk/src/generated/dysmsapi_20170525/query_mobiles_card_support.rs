@@ -326,17 +326,19 @@ impl EncryptType {
     pub const fn values() -> &'static [&'static str] {
         &["SHA1", "NORMAL"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Sha1, Self::Normal];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EncryptType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "SHA1" => Self::Sha1,
-            "NORMAL" => Self::Normal,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -355,15 +357,10 @@ impl<'de> ::serde::Deserialize<'de> for EncryptType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EncryptType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "SHA1" => Self::Sha1,
-            "NORMAL" => Self::Normal,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

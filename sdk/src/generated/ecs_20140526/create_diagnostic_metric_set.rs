@@ -282,17 +282,19 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["instance", "account"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Instance, Self::Account];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "instance" => Self::Instance,
-            "account" => Self::Account,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -311,15 +313,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "instance" => Self::Instance,
-            "account" => Self::Account,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

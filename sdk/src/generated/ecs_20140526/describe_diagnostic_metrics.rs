@@ -443,16 +443,19 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["instance"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Instance];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "instance" => Self::Instance,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -471,14 +474,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "instance" => Self::Instance,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

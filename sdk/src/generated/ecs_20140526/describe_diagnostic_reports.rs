@@ -678,21 +678,26 @@ impl Status {
     pub const fn values() -> &'static [&'static str] {
         &["InProgress", "Finished", "Failed", "inprogress", "finished", "failed"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::InProgress,
+        Self::Finished,
+        Self::Failed,
+        Self::Inprogress,
+        Self::Finished2,
+        Self::Failed2,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Status {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "InProgress" => Self::InProgress,
-            "Finished" => Self::Finished,
-            "Failed" => Self::Failed,
-            "inprogress" => Self::Inprogress,
-            "finished" => Self::Finished2,
-            "failed" => Self::Failed2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -711,19 +716,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Status {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "InProgress" => Self::InProgress,
-            "Finished" => Self::Finished,
-            "Failed" => Self::Failed,
-            "inprogress" => Self::Inprogress,
-            "finished" => Self::Finished2,
-            "failed" => Self::Failed2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -837,25 +833,30 @@ impl Severity {
             "Unknown",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Normal2,
+        Self::Info2,
+        Self::Warn2,
+        Self::Critical2,
+        Self::Normal,
+        Self::Info,
+        Self::Warn,
+        Self::Critical,
+        Self::Unknown3,
+        Self::Unknown2,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Severity {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal2,
-            "info" => Self::Info2,
-            "warn" => Self::Warn2,
-            "critical" => Self::Critical2,
-            "Normal" => Self::Normal,
-            "Info" => Self::Info,
-            "Warn" => Self::Warn,
-            "Critical" => Self::Critical,
-            "unknown" => Self::Unknown3,
-            "Unknown" => Self::Unknown2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -874,23 +875,10 @@ impl<'de> ::serde::Deserialize<'de> for Severity {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Severity {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "normal" => Self::Normal2,
-            "info" => Self::Info2,
-            "warn" => Self::Warn2,
-            "critical" => Self::Critical2,
-            "Normal" => Self::Normal,
-            "Info" => Self::Info,
-            "Warn" => Self::Warn,
-            "Critical" => Self::Critical,
-            "unknown" => Self::Unknown3,
-            "Unknown" => Self::Unknown2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

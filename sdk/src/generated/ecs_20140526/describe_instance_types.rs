@@ -2386,31 +2386,36 @@ impl InstanceCategory {
             "High Performance Compute",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::GeneralPurpose,
+        Self::ComputeOptimized,
+        Self::MemoryOptimized,
+        Self::BigData,
+        Self::LocalSsDs,
+        Self::HighClockSpeed,
+        Self::Enhanced,
+        Self::Shared,
+        Self::ComputeOptimizedWithGpu,
+        Self::VisualComputeOptimized,
+        Self::HeterogeneousService,
+        Self::ComputeOptimizedWithFpga,
+        Self::ComputeOptimizedWithNpu,
+        Self::EcsBareMetal,
+        Self::SuperComputingCluster,
+        Self::HighPerformanceCompute,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceCategory {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "General-purpose" => Self::GeneralPurpose,
-            "Compute-optimized" => Self::ComputeOptimized,
-            "Memory-optimized" => Self::MemoryOptimized,
-            "Big data" => Self::BigData,
-            "Local SSDs" => Self::LocalSsDs,
-            "High Clock Speed" => Self::HighClockSpeed,
-            "Enhanced" => Self::Enhanced,
-            "Shared" => Self::Shared,
-            "Compute-optimized with GPU" => Self::ComputeOptimizedWithGpu,
-            "Visual Compute-optimized" => Self::VisualComputeOptimized,
-            "Heterogeneous Service" => Self::HeterogeneousService,
-            "Compute-optimized with FPGA" => Self::ComputeOptimizedWithFpga,
-            "Compute-optimized with NPU" => Self::ComputeOptimizedWithNpu,
-            "ECS Bare Metal" => Self::EcsBareMetal,
-            "Super Computing Cluster" => Self::SuperComputingCluster,
-            "High Performance Compute" => Self::HighPerformanceCompute,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2429,29 +2434,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCategory {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceCategory {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "General-purpose" => Self::GeneralPurpose,
-            "Compute-optimized" => Self::ComputeOptimized,
-            "Memory-optimized" => Self::MemoryOptimized,
-            "Big data" => Self::BigData,
-            "Local SSDs" => Self::LocalSsDs,
-            "High Clock Speed" => Self::HighClockSpeed,
-            "Enhanced" => Self::Enhanced,
-            "Shared" => Self::Shared,
-            "Compute-optimized with GPU" => Self::ComputeOptimizedWithGpu,
-            "Visual Compute-optimized" => Self::VisualComputeOptimized,
-            "Heterogeneous Service" => Self::HeterogeneousService,
-            "Compute-optimized with FPGA" => Self::ComputeOptimizedWithFpga,
-            "Compute-optimized with NPU" => Self::ComputeOptimizedWithNpu,
-            "ECS Bare Metal" => Self::EcsBareMetal,
-            "Super Computing Cluster" => Self::SuperComputingCluster,
-            "High Performance Compute" => Self::HighPerformanceCompute,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2530,17 +2516,19 @@ impl CpuArchitecture {
     pub const fn values() -> &'static [&'static str] {
         &["X86", "ARM"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::X86, Self::Arm];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CpuArchitecture {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2559,15 +2547,10 @@ impl<'de> ::serde::Deserialize<'de> for CpuArchitecture {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CpuArchitecture {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2649,18 +2632,23 @@ impl InstanceFamilyLevel {
     pub const fn values() -> &'static [&'static str] {
         &["EntryLevel", "EnterpriseLevel", "CreditEntryLevel"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::EntryLevel,
+        Self::EnterpriseLevel,
+        Self::CreditEntryLevel,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceFamilyLevel {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "EntryLevel" => Self::EntryLevel,
-            "EnterpriseLevel" => Self::EnterpriseLevel,
-            "CreditEntryLevel" => Self::CreditEntryLevel,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2679,16 +2667,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceFamilyLevel {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceFamilyLevel {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "EntryLevel" => Self::EntryLevel,
-            "EnterpriseLevel" => Self::EnterpriseLevel,
-            "CreditEntryLevel" => Self::CreditEntryLevel,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2767,17 +2749,19 @@ impl LocalStorageCategory {
     pub const fn values() -> &'static [&'static str] {
         &["local_hdd_pro", "local_ssd_pro"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::LocalHddPro, Self::LocalSsdPro];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LocalStorageCategory {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "local_hdd_pro" => Self::LocalHddPro,
-            "local_ssd_pro" => Self::LocalSsdPro,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2796,15 +2780,10 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorageCategory {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LocalStorageCategory {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "local_hdd_pro" => Self::LocalHddPro,
-            "local_ssd_pro" => Self::LocalSsdPro,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2883,17 +2862,19 @@ impl NvmeSupport {
     pub const fn values() -> &'static [&'static str] {
         &["required", "unsupported"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Required, Self::Unsupported];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NvmeSupport {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "required" => Self::Required,
-            "unsupported" => Self::Unsupported,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2912,15 +2893,10 @@ impl<'de> ::serde::Deserialize<'de> for NvmeSupport {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NvmeSupport {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "required" => Self::Required,
-            "unsupported" => Self::Unsupported,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3058,31 +3034,36 @@ impl InstanceCategories {
             "High Performance Compute",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::GeneralPurpose,
+        Self::ComputeOptimized,
+        Self::MemoryOptimized,
+        Self::BigData,
+        Self::LocalSsDs,
+        Self::HighClockSpeed,
+        Self::Enhanced,
+        Self::Shared,
+        Self::ComputeOptimizedWithGpu,
+        Self::VisualComputeOptimized,
+        Self::HeterogeneousService,
+        Self::ComputeOptimizedWithFpga,
+        Self::ComputeOptimizedWithNpu,
+        Self::EcsBareMetal,
+        Self::SuperComputingCluster,
+        Self::HighPerformanceCompute,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceCategories {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "General-purpose" => Self::GeneralPurpose,
-            "Compute-optimized" => Self::ComputeOptimized,
-            "Memory-optimized" => Self::MemoryOptimized,
-            "Big data" => Self::BigData,
-            "Local SSDs" => Self::LocalSsDs,
-            "High Clock Speed" => Self::HighClockSpeed,
-            "Enhanced" => Self::Enhanced,
-            "Shared" => Self::Shared,
-            "Compute-optimized with GPU" => Self::ComputeOptimizedWithGpu,
-            "Visual Compute-optimized" => Self::VisualComputeOptimized,
-            "Heterogeneous Service" => Self::HeterogeneousService,
-            "Compute-optimized with FPGA" => Self::ComputeOptimizedWithFpga,
-            "Compute-optimized with NPU" => Self::ComputeOptimizedWithNpu,
-            "ECS Bare Metal" => Self::EcsBareMetal,
-            "Super Computing Cluster" => Self::SuperComputingCluster,
-            "High Performance Compute" => Self::HighPerformanceCompute,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3101,29 +3082,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCategories {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceCategories {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "General-purpose" => Self::GeneralPurpose,
-            "Compute-optimized" => Self::ComputeOptimized,
-            "Memory-optimized" => Self::MemoryOptimized,
-            "Big data" => Self::BigData,
-            "Local SSDs" => Self::LocalSsDs,
-            "High Clock Speed" => Self::HighClockSpeed,
-            "Enhanced" => Self::Enhanced,
-            "Shared" => Self::Shared,
-            "Compute-optimized with GPU" => Self::ComputeOptimizedWithGpu,
-            "Visual Compute-optimized" => Self::VisualComputeOptimized,
-            "Heterogeneous Service" => Self::HeterogeneousService,
-            "Compute-optimized with FPGA" => Self::ComputeOptimizedWithFpga,
-            "Compute-optimized with NPU" => Self::ComputeOptimizedWithNpu,
-            "ECS Bare Metal" => Self::EcsBareMetal,
-            "Super Computing Cluster" => Self::SuperComputingCluster,
-            "High Performance Compute" => Self::HighPerformanceCompute,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3202,17 +3164,19 @@ impl CpuArchitectures {
     pub const fn values() -> &'static [&'static str] {
         &["X86", "ARM"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::X86, Self::Arm];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CpuArchitectures {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3231,15 +3195,10 @@ impl<'de> ::serde::Deserialize<'de> for CpuArchitectures {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CpuArchitectures {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3318,17 +3277,19 @@ impl LocalStorageCategories {
     pub const fn values() -> &'static [&'static str] {
         &["local_hdd_pro", "local_ssd_pro"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::LocalHddPro, Self::LocalSsdPro];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LocalStorageCategories {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "local_hdd_pro" => Self::LocalHddPro,
-            "local_ssd_pro" => Self::LocalSsdPro,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3347,15 +3308,10 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorageCategories {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LocalStorageCategories {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "local_hdd_pro" => Self::LocalHddPro,
-            "local_ssd_pro" => Self::LocalSsdPro,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

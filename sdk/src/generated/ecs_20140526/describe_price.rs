@@ -1837,18 +1837,23 @@ impl SpotStrategy {
     pub const fn values() -> &'static [&'static str] {
         &["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::NoSpot,
+        Self::SpotWithPriceLimit,
+        Self::SpotAsPriceGo,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SpotStrategy {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "NoSpot" => Self::NoSpot,
-            "SpotWithPriceLimit" => Self::SpotWithPriceLimit,
-            "SpotAsPriceGo" => Self::SpotAsPriceGo,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1867,16 +1872,10 @@ impl<'de> ::serde::Deserialize<'de> for SpotStrategy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SpotStrategy {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NoSpot" => Self::NoSpot,
-            "SpotWithPriceLimit" => Self::SpotWithPriceLimit,
-            "SpotAsPriceGo" => Self::SpotAsPriceGo,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -440,16 +440,19 @@ impl Recover {
     pub const fn values() -> &'static [&'static str] {
         &["All"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::All];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Recover {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "All" => Self::All,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -468,14 +471,10 @@ impl<'de> ::serde::Deserialize<'de> for Recover {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Recover {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "All" => Self::All,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

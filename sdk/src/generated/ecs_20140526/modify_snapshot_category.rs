@@ -238,16 +238,19 @@ impl Category {
     pub const fn values() -> &'static [&'static str] {
         &["Archive"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Archive];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Category {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Archive" => Self::Archive,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -266,14 +269,10 @@ impl<'de> ::serde::Deserialize<'de> for Category {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Category {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Archive" => Self::Archive,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -219,17 +219,19 @@ impl MigrationType {
     pub const fn values() -> &'static [&'static str] {
         &["Reboot", "LiveMigrationFirst"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Reboot, Self::LiveMigrationFirst];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for MigrationType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Reboot" => Self::Reboot,
-            "LiveMigrationFirst" => Self::LiveMigrationFirst,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -248,15 +250,10 @@ impl<'de> ::serde::Deserialize<'de> for MigrationType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for MigrationType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Reboot" => Self::Reboot,
-            "LiveMigrationFirst" => Self::LiveMigrationFirst,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -35,17 +35,19 @@ impl ModifyMode {
     pub const fn values() -> &'static [&'static str] {
         &["Online", "Offline"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Online, Self::Offline];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ModifyMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Online" => Self::Online,
-            "Offline" => Self::Offline,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -64,15 +66,10 @@ impl<'de> ::serde::Deserialize<'de> for ModifyMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ModifyMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Online" => Self::Online,
-            "Offline" => Self::Offline,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

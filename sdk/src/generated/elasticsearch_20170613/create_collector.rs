@@ -447,19 +447,24 @@ impl ResType {
     pub const fn values() -> &'static [&'static str] {
         &["fileBeat", "metricBeat", "heartBeat", "auditBeat"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::FileBeat,
+        Self::MetricBeat,
+        Self::HeartBeat,
+        Self::AuditBeat,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "fileBeat" => Self::FileBeat,
-            "metricBeat" => Self::MetricBeat,
-            "heartBeat" => Self::HeartBeat,
-            "auditBeat" => Self::AuditBeat,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -478,17 +483,10 @@ impl<'de> ::serde::Deserialize<'de> for ResType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "fileBeat" => Self::FileBeat,
-            "metricBeat" => Self::MetricBeat,
-            "heartBeat" => Self::HeartBeat,
-            "auditBeat" => Self::AuditBeat,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -567,17 +565,19 @@ impl ResVersion {
     pub const fn values() -> &'static [&'static str] {
         &["6.8.13_with_community", "6.8.5_with_community"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N6813WithCommunity, Self::N685WithCommunity];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "6.8.13_with_community" => Self::N6813WithCommunity,
-            "6.8.5_with_community" => Self::N685WithCommunity,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -596,15 +596,10 @@ impl<'de> ::serde::Deserialize<'de> for ResVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "6.8.13_with_community" => Self::N6813WithCommunity,
-            "6.8.5_with_community" => Self::N685WithCommunity,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -435,17 +435,19 @@ impl QueueType {
     pub const fn values() -> &'static [&'static str] {
         &["MEMORY", "PERSISTED"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Memory, Self::Persisted];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for QueueType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "MEMORY" => Self::Memory,
-            "PERSISTED" => Self::Persisted,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -464,15 +466,10 @@ impl<'de> ::serde::Deserialize<'de> for QueueType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for QueueType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MEMORY" => Self::Memory,
-            "PERSISTED" => Self::Persisted,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -2441,19 +2441,24 @@ impl InstanceCategory {
     pub const fn values() -> &'static [&'static str] {
         &["x-pack", "advanced", "IS", "community"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::XPack,
+        Self::Advanced,
+        Self::Is,
+        Self::Community,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceCategory {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "x-pack" => Self::XPack,
-            "advanced" => Self::Advanced,
-            "IS" => Self::Is,
-            "community" => Self::Community,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2472,17 +2477,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceCategory {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceCategory {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "x-pack" => Self::XPack,
-            "advanced" => Self::Advanced,
-            "IS" => Self::Is,
-            "community" => Self::Community,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

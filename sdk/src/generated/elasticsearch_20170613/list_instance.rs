@@ -1836,19 +1836,24 @@ impl WhiteIpType {
     pub const fn values() -> &'static [&'static str] {
         &["PRIVATE_ES", "PUBLIC_KIBANA", "PUBLIC_ES", "PRIVATE_KIBANA"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::PrivateEs,
+        Self::PublicKibana,
+        Self::PublicEs,
+        Self::PrivateKibana,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for WhiteIpType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PRIVATE_ES" => Self::PrivateEs,
-            "PUBLIC_KIBANA" => Self::PublicKibana,
-            "PUBLIC_ES" => Self::PublicEs,
-            "PRIVATE_KIBANA" => Self::PrivateKibana,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1867,17 +1872,10 @@ impl<'de> ::serde::Deserialize<'de> for WhiteIpType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for WhiteIpType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PRIVATE_ES" => Self::PrivateEs,
-            "PUBLIC_KIBANA" => Self::PublicKibana,
-            "PUBLIC_ES" => Self::PublicEs,
-            "PRIVATE_KIBANA" => Self::PrivateKibana,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -794,18 +794,23 @@ impl SortField {
     pub const fn values() -> &'static [&'static str] {
         &["eventCreateTime", "eventExecuteTime", "eventFinishTime"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::EventCreateTime,
+        Self::EventExecuteTime,
+        Self::EventFinishTime,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SortField {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "eventCreateTime" => Self::EventCreateTime,
-            "eventExecuteTime" => Self::EventExecuteTime,
-            "eventFinishTime" => Self::EventFinishTime,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -824,16 +829,10 @@ impl<'de> ::serde::Deserialize<'de> for SortField {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SortField {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "eventCreateTime" => Self::EventCreateTime,
-            "eventExecuteTime" => Self::EventExecuteTime,
-            "eventFinishTime" => Self::EventFinishTime,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

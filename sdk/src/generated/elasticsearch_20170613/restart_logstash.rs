@@ -387,16 +387,19 @@ impl RestartType {
     pub const fn values() -> &'static [&'static str] {
         &[""]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Value];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RestartType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Value,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -415,14 +418,10 @@ impl<'de> ::serde::Deserialize<'de> for RestartType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RestartType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "" => Self::Value,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -2382,18 +2382,23 @@ impl NodeSpecDiskType {
     pub const fn values() -> &'static [&'static str] {
         &["cloud_essd", "cloud_efficiency", "cloud_ssd"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::CloudEssd,
+        Self::CloudEfficiency,
+        Self::CloudSsd,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeSpecDiskType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cloud_essd" => Self::CloudEssd,
-            "cloud_efficiency" => Self::CloudEfficiency,
-            "cloud_ssd" => Self::CloudSsd,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2412,16 +2417,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeSpecDiskType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeSpecDiskType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cloud_essd" => Self::CloudEssd,
-            "cloud_efficiency" => Self::CloudEfficiency,
-            "cloud_ssd" => Self::CloudSsd,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2655,55 +2654,60 @@ impl NodeSpecSpec {
             "elasticsearch.ic5.large",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ElasticsearchSn1neLargeNew,
+        Self::ElasticsearchSn2neLargeNew,
+        Self::ElasticsearchSn1neXlargeNew,
+        Self::ElasticsearchSn2neXlargeNew,
+        Self::ElasticsearchSn1ne2xlargeNew,
+        Self::ElasticsearchSn2ne2xlargeNew,
+        Self::ElasticsearchSn1ne4xlargeNew,
+        Self::ElasticsearchSn2ne4xlargeNew,
+        Self::ElasticsearchSn1ne8xlargeNew,
+        Self::OpenstoreHybridI22xlarge,
+        Self::OpenstoreHybridI2g4xlarge,
+        Self::OpenstoreI2g4xlarge,
+        Self::ElasticsearchSn1neLarge,
+        Self::ElasticsearchSn2neLarge,
+        Self::ElasticsearchR5Large,
+        Self::ElasticsearchIc5Xlarge,
+        Self::ElasticsearchSn1neXlarge,
+        Self::ElasticsearchSn2neXlarge,
+        Self::ElasticsearchR5Xlarge,
+        Self::ElasticsearchIc52xlarge,
+        Self::ElasticsearchSn1ne2xlarge,
+        Self::ElasticsearchSn2ne2xlarge,
+        Self::ElasticsearchR52xlarge,
+        Self::ElasticsearchIc53xlarge,
+        Self::ElasticsearchIc54xlarge,
+        Self::ElasticsearchSn1ne4xlarge,
+        Self::ElasticsearchSn2ne4xlarge,
+        Self::ElasticsearchR64xlarge,
+        Self::ElasticsearchSn1ne8xlarge,
+        Self::ElasticsearchSn2ne8xlarge,
+        Self::ElasticsearchR68xlarge,
+        Self::ElasticsearchC613xlarge,
+        Self::ElasticsearchI2g2xlarge,
+        Self::ElasticsearchI2g4xlarge,
+        Self::ElasticsearchI24xlarge,
+        Self::ElasticsearchI2g8xlarge,
+        Self::ElasticsearchD12xlarge,
+        Self::ElasticsearchD14xlarge,
+        Self::ElasticsearchN4Small,
+        Self::ElasticsearchIc5Large,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeSpecSpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "openstore.hybrid.i2.2xlarge" => Self::OpenstoreHybridI22xlarge,
-            "openstore.hybrid.i2g.4xlarge" => Self::OpenstoreHybridI2g4xlarge,
-            "openstore.i2g.4xlarge" => Self::OpenstoreI2g4xlarge,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "elasticsearch.r6.4xlarge" => Self::ElasticsearchR64xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            "elasticsearch.sn2ne.8xlarge" => Self::ElasticsearchSn2ne8xlarge,
-            "elasticsearch.r6.8xlarge" => Self::ElasticsearchR68xlarge,
-            "elasticsearch.c6.13xlarge" => Self::ElasticsearchC613xlarge,
-            "elasticsearch.i2g.2xlarge" => Self::ElasticsearchI2g2xlarge,
-            "elasticsearch.i2g.4xlarge" => Self::ElasticsearchI2g4xlarge,
-            "elasticsearch.i2.4xlarge" => Self::ElasticsearchI24xlarge,
-            "elasticsearch.i2g.8xlarge" => Self::ElasticsearchI2g8xlarge,
-            "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
-            "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
-            "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2722,53 +2726,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeSpecSpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeSpecSpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "openstore.hybrid.i2.2xlarge" => Self::OpenstoreHybridI22xlarge,
-            "openstore.hybrid.i2g.4xlarge" => Self::OpenstoreHybridI2g4xlarge,
-            "openstore.i2g.4xlarge" => Self::OpenstoreI2g4xlarge,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "elasticsearch.r6.4xlarge" => Self::ElasticsearchR64xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            "elasticsearch.sn2ne.8xlarge" => Self::ElasticsearchSn2ne8xlarge,
-            "elasticsearch.r6.8xlarge" => Self::ElasticsearchR68xlarge,
-            "elasticsearch.c6.13xlarge" => Self::ElasticsearchC613xlarge,
-            "elasticsearch.i2g.2xlarge" => Self::ElasticsearchI2g2xlarge,
-            "elasticsearch.i2g.4xlarge" => Self::ElasticsearchI2g4xlarge,
-            "elasticsearch.i2.4xlarge" => Self::ElasticsearchI24xlarge,
-            "elasticsearch.i2g.8xlarge" => Self::ElasticsearchI2g8xlarge,
-            "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
-            "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
-            "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2853,19 +2814,19 @@ impl NodeSpecPerformanceLevel {
     pub const fn values() -> &'static [&'static str] {
         &["PL0", "PL1", "PL2", "PL3"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Pl0, Self::Pl1, Self::Pl2, Self::Pl3];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeSpecPerformanceLevel {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PL0" => Self::Pl0,
-            "PL1" => Self::Pl1,
-            "PL2" => Self::Pl2,
-            "PL3" => Self::Pl3,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2884,17 +2845,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeSpecPerformanceLevel {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeSpecPerformanceLevel {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PL0" => Self::Pl0,
-            "PL1" => Self::Pl1,
-            "PL2" => Self::Pl2,
-            "PL3" => Self::Pl3,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3048,35 +3002,40 @@ impl MasterNodeConfigurationSpec {
             "elasticsearch.ic5.3xlarge",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ElasticsearchSn1neLargeNew,
+        Self::ElasticsearchSn2neLargeNew,
+        Self::ElasticsearchSn1neXlargeNew,
+        Self::ElasticsearchSn2neXlargeNew,
+        Self::ElasticsearchSn1ne2xlargeNew,
+        Self::ElasticsearchSn2ne2xlargeNew,
+        Self::ElasticsearchSn1ne4xlargeNew,
+        Self::ElasticsearchSn2ne4xlargeNew,
+        Self::ElasticsearchSn1ne8xlargeNew,
+        Self::ElasticsearchSn2neLarge,
+        Self::ElasticsearchR5Large,
+        Self::ElasticsearchIc5Xlarge,
+        Self::ElasticsearchSn1neXlarge,
+        Self::ElasticsearchSn2neXlarge,
+        Self::ElasticsearchR5Xlarge,
+        Self::ElasticsearchIc52xlarge,
+        Self::ElasticsearchSn1ne2xlarge,
+        Self::ElasticsearchSn2ne2xlarge,
+        Self::ElasticsearchR52xlarge,
+        Self::ElasticsearchIc53xlarge,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for MasterNodeConfigurationSpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3095,33 +3054,10 @@ impl<'de> ::serde::Deserialize<'de> for MasterNodeConfigurationSpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for MasterNodeConfigurationSpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3200,17 +3136,19 @@ impl MasterNodeConfigurationDiskType {
     pub const fn values() -> &'static [&'static str] {
         &["cloud_essd", "cloud_ssd"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::CloudEssd, Self::CloudSsd];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for MasterNodeConfigurationDiskType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cloud_essd" => Self::CloudEssd,
-            "cloud_ssd" => Self::CloudSsd,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3229,15 +3167,10 @@ impl<'de> ::serde::Deserialize<'de> for MasterNodeConfigurationDiskType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for MasterNodeConfigurationDiskType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cloud_essd" => Self::CloudEssd,
-            "cloud_ssd" => Self::CloudSsd,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3313,16 +3246,19 @@ impl ClientNodeConfigurationDiskType {
     pub const fn values() -> &'static [&'static str] {
         &["cloud_efficiency"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::CloudEfficiency];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ClientNodeConfigurationDiskType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cloud_efficiency" => Self::CloudEfficiency,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3341,14 +3277,10 @@ impl<'de> ::serde::Deserialize<'de> for ClientNodeConfigurationDiskType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ClientNodeConfigurationDiskType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cloud_efficiency" => Self::CloudEfficiency,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3526,41 +3458,46 @@ impl ClientNodeConfigurationSpec {
             "elasticsearch.sn1ne.8xlarge",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ElasticsearchSn1neLargeNew,
+        Self::ElasticsearchSn2neLargeNew,
+        Self::ElasticsearchSn1neXlargeNew,
+        Self::ElasticsearchSn2neXlargeNew,
+        Self::ElasticsearchSn1ne2xlargeNew,
+        Self::ElasticsearchSn2ne2xlargeNew,
+        Self::ElasticsearchSn1ne4xlargeNew,
+        Self::ElasticsearchSn2ne4xlargeNew,
+        Self::ElasticsearchSn1ne8xlargeNew,
+        Self::ElasticsearchIc5Large,
+        Self::ElasticsearchSn1neLarge,
+        Self::ElasticsearchSn2neLarge,
+        Self::ElasticsearchR5Large,
+        Self::ElasticsearchIc5Xlarge,
+        Self::ElasticsearchSn1neXlarge,
+        Self::ElasticsearchSn2neXlarge,
+        Self::ElasticsearchR5Xlarge,
+        Self::ElasticsearchIc52xlarge,
+        Self::ElasticsearchSn1ne2xlarge,
+        Self::ElasticsearchSn2ne2xlarge,
+        Self::ElasticsearchR52xlarge,
+        Self::ElasticsearchIc53xlarge,
+        Self::ElasticsearchIc54xlarge,
+        Self::ElasticsearchSn1ne4xlarge,
+        Self::ElasticsearchSn2ne4xlarge,
+        Self::ElasticsearchSn1ne8xlarge,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ClientNodeConfigurationSpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3579,39 +3516,10 @@ impl<'de> ::serde::Deserialize<'de> for ClientNodeConfigurationSpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ClientNodeConfigurationSpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -3861,59 +3769,64 @@ impl WarmNodeConfigurationSpec {
             "elasticsearch.d2s.5xlarge",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ElasticsearchSn1neLargeNew,
+        Self::ElasticsearchSn2neLargeNew,
+        Self::ElasticsearchSn1neXlargeNew,
+        Self::ElasticsearchSn2neXlargeNew,
+        Self::ElasticsearchSn1ne2xlargeNew,
+        Self::ElasticsearchSn2ne2xlargeNew,
+        Self::ElasticsearchSn1ne4xlargeNew,
+        Self::ElasticsearchSn2ne4xlargeNew,
+        Self::ElasticsearchSn1ne8xlargeNew,
+        Self::ElasticsearchIc5Large,
+        Self::ElasticsearchSn1neLarge,
+        Self::ElasticsearchSn2neLarge,
+        Self::ElasticsearchR5Large,
+        Self::ElasticsearchIc5Xlarge,
+        Self::ElasticsearchSn1neXlarge,
+        Self::ElasticsearchSn2neXlarge,
+        Self::ElasticsearchR5Xlarge,
+        Self::ElasticsearchIc52xlarge,
+        Self::ElasticsearchSn1ne2xlarge,
+        Self::ElasticsearchSn2ne2xlarge,
+        Self::ElasticsearchR52xlarge,
+        Self::ElasticsearchIc53xlarge,
+        Self::ElasticsearchIc54xlarge,
+        Self::ElasticsearchSn1ne4xlarge,
+        Self::ElasticsearchSn2ne4xlarge,
+        Self::OpenstoreI2g4xlarge,
+        Self::ElasticsearchR64xlarge,
+        Self::ElasticsearchSn1ne8xlarge,
+        Self::ElasticsearchSn2ne8xlarge,
+        Self::ElasticsearchR68xlarge,
+        Self::GroupC6Large200,
+        Self::GroupC6Large500,
+        Self::GroupC6Large1t,
+        Self::GroupG6Large1t,
+        Self::GroupG6Large2t,
+        Self::GroupG6Xlarge2t,
+        Self::GroupG6Xlarge4t,
+        Self::GroupG62xlarge4t,
+        Self::GroupG62xlarge8t,
+        Self::GroupC64xlarge8t,
+        Self::GroupC64xlarge16t,
+        Self::ElasticsearchD12xlarge,
+        Self::ElasticsearchD14xlarge,
+        Self::ElasticsearchD2s5xlarge,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for WarmNodeConfigurationSpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "openstore.i2g.4xlarge" => Self::OpenstoreI2g4xlarge,
-            "elasticsearch.r6.4xlarge" => Self::ElasticsearchR64xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            "elasticsearch.sn2ne.8xlarge" => Self::ElasticsearchSn2ne8xlarge,
-            "elasticsearch.r6.8xlarge" => Self::ElasticsearchR68xlarge,
-            "group.c6.large.200" => Self::GroupC6Large200,
-            "group.c6.large.500" => Self::GroupC6Large500,
-            "group.c6.large.1t" => Self::GroupC6Large1t,
-            "group.g6.large.1t" => Self::GroupG6Large1t,
-            "group.g6.large.2t" => Self::GroupG6Large2t,
-            "group.g6.xlarge.2t" => Self::GroupG6Xlarge2t,
-            "group.g6.xlarge.4t" => Self::GroupG6Xlarge4t,
-            "group.g6.2xlarge.4t" => Self::GroupG62xlarge4t,
-            "group.g6.2xlarge.8t" => Self::GroupG62xlarge8t,
-            "group.c6.4xlarge.8t" => Self::GroupC64xlarge8t,
-            "group.c6.4xlarge.16t" => Self::GroupC64xlarge16t,
-            "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
-            "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
-            "elasticsearch.d2s.5xlarge" => Self::ElasticsearchD2s5xlarge,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -3932,57 +3845,10 @@ impl<'de> ::serde::Deserialize<'de> for WarmNodeConfigurationSpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for WarmNodeConfigurationSpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn1ne.xlarge.new" => Self::ElasticsearchSn1neXlargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn1ne.2xlarge.new" => Self::ElasticsearchSn1ne2xlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.4xlarge.new" => Self::ElasticsearchSn1ne4xlargeNew,
-            "elasticsearch.sn2ne.4xlarge.new" => Self::ElasticsearchSn2ne4xlargeNew,
-            "elasticsearch.sn1ne.8xlarge.new" => Self::ElasticsearchSn1ne8xlargeNew,
-            "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.r5.large" => Self::ElasticsearchR5Large,
-            "elasticsearch.ic5.xlarge" => Self::ElasticsearchIc5Xlarge,
-            "elasticsearch.sn1ne.xlarge" => Self::ElasticsearchSn1neXlarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.r5.xlarge" => Self::ElasticsearchR5Xlarge,
-            "elasticsearch.ic5.2xlarge" => Self::ElasticsearchIc52xlarge,
-            "elasticsearch.sn1ne.2xlarge" => Self::ElasticsearchSn1ne2xlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
-            "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            "elasticsearch.ic5.4xlarge" => Self::ElasticsearchIc54xlarge,
-            "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
-            "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
-            "openstore.i2g.4xlarge" => Self::OpenstoreI2g4xlarge,
-            "elasticsearch.r6.4xlarge" => Self::ElasticsearchR64xlarge,
-            "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            "elasticsearch.sn2ne.8xlarge" => Self::ElasticsearchSn2ne8xlarge,
-            "elasticsearch.r6.8xlarge" => Self::ElasticsearchR68xlarge,
-            "group.c6.large.200" => Self::GroupC6Large200,
-            "group.c6.large.500" => Self::GroupC6Large500,
-            "group.c6.large.1t" => Self::GroupC6Large1t,
-            "group.g6.large.1t" => Self::GroupG6Large1t,
-            "group.g6.large.2t" => Self::GroupG6Large2t,
-            "group.g6.xlarge.2t" => Self::GroupG6Xlarge2t,
-            "group.g6.xlarge.4t" => Self::GroupG6Xlarge4t,
-            "group.g6.2xlarge.4t" => Self::GroupG62xlarge4t,
-            "group.g6.2xlarge.8t" => Self::GroupG62xlarge8t,
-            "group.c6.4xlarge.8t" => Self::GroupC64xlarge8t,
-            "group.c6.4xlarge.16t" => Self::GroupC64xlarge16t,
-            "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
-            "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
-            "elasticsearch.d2s.5xlarge" => Self::ElasticsearchD2s5xlarge,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -4092,24 +3958,29 @@ impl KibanaNodeConfigurationSpec {
             "elasticsearch.sn2ne.2xlarge",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ElasticsearchSn1neLargeNew,
+        Self::ElasticsearchSn2neLargeNew,
+        Self::ElasticsearchSn2neXlargeNew,
+        Self::ElasticsearchSn2ne2xlargeNew,
+        Self::ElasticsearchSn1neLarge,
+        Self::ElasticsearchN4Small,
+        Self::ElasticsearchSn2neLarge,
+        Self::ElasticsearchSn2neXlarge,
+        Self::ElasticsearchSn2ne2xlarge,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for KibanaNodeConfigurationSpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -4128,22 +3999,10 @@ impl<'de> ::serde::Deserialize<'de> for KibanaNodeConfigurationSpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for KibanaNodeConfigurationSpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "elasticsearch.sn1ne.large.new" => Self::ElasticsearchSn1neLargeNew,
-            "elasticsearch.sn2ne.large.new" => Self::ElasticsearchSn2neLargeNew,
-            "elasticsearch.sn2ne.xlarge.new" => Self::ElasticsearchSn2neXlargeNew,
-            "elasticsearch.sn2ne.2xlarge.new" => Self::ElasticsearchSn2ne2xlargeNew,
-            "elasticsearch.sn1ne.large" => Self::ElasticsearchSn1neLarge,
-            "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
-            "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
-            "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
-            "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -317,16 +317,19 @@ impl Spec {
     pub const fn values() -> &'static [&'static str] {
         &[""]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Value];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Spec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Value,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -345,14 +348,10 @@ impl<'de> ::serde::Deserialize<'de> for Spec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Spec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "" => Self::Value,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -428,16 +427,19 @@ impl DiskType {
     pub const fn values() -> &'static [&'static str] {
         &[""]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Value];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DiskType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Value,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -456,14 +458,10 @@ impl<'de> ::serde::Deserialize<'de> for DiskType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DiskType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "" => Self::Value,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -541,17 +541,19 @@ impl Type {
     pub const fn values() -> &'static [&'static str] {
         &["engineVersion", "aliVersion"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::EngineVersion, Self::AliVersion];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Type {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "engineVersion" => Self::EngineVersion,
-            "aliVersion" => Self::AliVersion,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -570,15 +572,10 @@ impl<'de> ::serde::Deserialize<'de> for Type {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Type {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "engineVersion" => Self::EngineVersion,
-            "aliVersion" => Self::AliVersion,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -226,18 +226,19 @@ impl AcceptLanguage {
     pub const fn values() -> &'static [&'static str] {
         &["zh-CN", "en-US", "ja"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::ZhCn, Self::EnUs, Self::Ja];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AcceptLanguage {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "zh-CN" => Self::ZhCn,
-            "en-US" => Self::EnUs,
-            "ja" => Self::Ja,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -256,16 +257,10 @@ impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AcceptLanguage {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "zh-CN" => Self::ZhCn,
-            "en-US" => Self::EnUs,
-            "ja" => Self::Ja,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

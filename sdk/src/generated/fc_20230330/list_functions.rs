@@ -346,17 +346,19 @@ impl FcVersion {
     pub const fn values() -> &'static [&'static str] {
         &["v3", "v2"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::V3, Self::V2];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for FcVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "v3" => Self::V3,
-            "v2" => Self::V2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -375,15 +377,10 @@ impl<'de> ::serde::Deserialize<'de> for FcVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for FcVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "v3" => Self::V3,
-            "v2" => Self::V2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -338,18 +338,19 @@ impl InstanceStatus {
     pub const fn values() -> &'static [&'static str] {
         &["Running", "Terminating", "Destroyed"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Running, Self::Terminating, Self::Destroyed];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceStatus {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Running" => Self::Running,
-            "Terminating" => Self::Terminating,
-            "Destroyed" => Self::Destroyed,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -368,16 +369,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceStatus {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Running" => Self::Running,
-            "Terminating" => Self::Terminating,
-            "Destroyed" => Self::Destroyed,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -582,17 +582,19 @@ impl FetchTags {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for FetchTags {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -611,15 +613,10 @@ impl<'de> ::serde::Deserialize<'de> for FetchTags {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for FetchTags {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -320,17 +320,19 @@ impl ExcludeLowercase {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ExcludeLowercase {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -349,15 +351,10 @@ impl<'de> ::serde::Deserialize<'de> for ExcludeLowercase {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ExcludeLowercase {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -436,17 +433,19 @@ impl ExcludeUppercase {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ExcludeUppercase {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -465,15 +464,10 @@ impl<'de> ::serde::Deserialize<'de> for ExcludeUppercase {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ExcludeUppercase {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -552,17 +546,19 @@ impl ExcludeNumbers {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ExcludeNumbers {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -581,15 +577,10 @@ impl<'de> ::serde::Deserialize<'de> for ExcludeNumbers {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ExcludeNumbers {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -668,17 +659,19 @@ impl ExcludePunctuation {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ExcludePunctuation {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -697,15 +690,10 @@ impl<'de> ::serde::Deserialize<'de> for ExcludePunctuation {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ExcludePunctuation {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -784,17 +772,19 @@ impl RequireEachIncludedType {
     pub const fn values() -> &'static [&'static str] {
         &["false", "true"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::False, Self::True];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RequireEachIncludedType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "false" => Self::False,
-            "true" => Self::True,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -813,15 +803,10 @@ impl<'de> ::serde::Deserialize<'de> for RequireEachIncludedType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RequireEachIncludedType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            "true" => Self::True,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -35,17 +35,19 @@ impl KeySpec {
     pub const fn values() -> &'static [&'static str] {
         &["AES_256", " AES_128"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Aes256, Self::Aes128];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for KeySpec {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "AES_256" => Self::Aes256,
-            " AES_128" => Self::Aes128,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -64,15 +66,10 @@ impl<'de> ::serde::Deserialize<'de> for KeySpec {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for KeySpec {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AES_256" => Self::Aes256,
-            " AES_128" => Self::Aes128,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -151,17 +148,19 @@ impl SecretDataType {
     pub const fn values() -> &'static [&'static str] {
         &["text", "binary"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Text, Self::Binary];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SecretDataType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "binary" => Self::Binary,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -180,15 +179,10 @@ impl<'de> ::serde::Deserialize<'de> for SecretDataType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SecretDataType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "text" => Self::Text,
-            "binary" => Self::Binary,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

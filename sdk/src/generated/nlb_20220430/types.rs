@@ -41,19 +41,24 @@ impl AlpnPolicy {
     pub const fn values() -> &'static [&'static str] {
         &["HTTP1Only", "HTTP2Only", "HTTP2Preferred", "HTTP2Optional"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Http1Only,
+        Self::Http2Only,
+        Self::Http2Preferred,
+        Self::Http2Optional,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AlpnPolicy {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "HTTP1Only" => Self::Http1Only,
-            "HTTP2Only" => Self::Http2Only,
-            "HTTP2Preferred" => Self::Http2Preferred,
-            "HTTP2Optional" => Self::Http2Optional,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -72,17 +77,10 @@ impl<'de> ::serde::Deserialize<'de> for AlpnPolicy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AlpnPolicy {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HTTP1Only" => Self::Http1Only,
-            "HTTP2Only" => Self::Http2Only,
-            "HTTP2Preferred" => Self::Http2Preferred,
-            "HTTP2Optional" => Self::Http2Optional,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -161,17 +159,19 @@ impl HealthCheckHttpVersion {
     pub const fn values() -> &'static [&'static str] {
         &["HTTP1.0", "HTTP1.1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Http10, Self::Http11];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for HealthCheckHttpVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "HTTP1.0" => Self::Http10,
-            "HTTP1.1" => Self::Http11,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -190,15 +190,10 @@ impl<'de> ::serde::Deserialize<'de> for HealthCheckHttpVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for HealthCheckHttpVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HTTP1.0" => Self::Http10,
-            "HTTP1.1" => Self::Http11,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -729,24 +729,29 @@ impl Scheduler {
     pub const fn values() -> &'static [&'static str] {
         &["rr", "Wlc", "Wrr", "Rr", "wlc", "wrr", "RR", "WLC", "WRR"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Rr3,
+        Self::Wlc2,
+        Self::Wrr2,
+        Self::Rr2,
+        Self::Wlc3,
+        Self::Wrr3,
+        Self::Rr,
+        Self::Wlc,
+        Self::Wrr,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Scheduler {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "rr" => Self::Rr3,
-            "Wlc" => Self::Wlc2,
-            "Wrr" => Self::Wrr2,
-            "Rr" => Self::Rr2,
-            "wlc" => Self::Wlc3,
-            "wrr" => Self::Wrr3,
-            "RR" => Self::Rr,
-            "WLC" => Self::Wlc,
-            "WRR" => Self::Wrr,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -765,22 +770,10 @@ impl<'de> ::serde::Deserialize<'de> for Scheduler {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Scheduler {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "rr" => Self::Rr3,
-            "Wlc" => Self::Wlc2,
-            "Wrr" => Self::Wrr2,
-            "Rr" => Self::Rr2,
-            "wlc" => Self::Wlc3,
-            "wrr" => Self::Wrr3,
-            "RR" => Self::Rr,
-            "WLC" => Self::Wlc,
-            "WRR" => Self::Wrr,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

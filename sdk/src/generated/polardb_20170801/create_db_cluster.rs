@@ -1474,17 +1474,19 @@ impl Architecture {
     pub const fn values() -> &'static [&'static str] {
         &["X86", "ARM"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::X86, Self::Arm];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Architecture {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1503,15 +1505,10 @@ impl<'de> ::serde::Deserialize<'de> for Architecture {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Architecture {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "X86" => Self::X86,
-            "ARM" => Self::Arm,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1590,17 +1587,19 @@ impl AllowShutDown {
     pub const fn values() -> &'static [&'static str] {
         &["true", "false"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::True, Self::False];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AllowShutDown {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1619,15 +1618,10 @@ impl<'de> ::serde::Deserialize<'de> for AllowShutDown {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AllowShutDown {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1715,20 +1709,25 @@ impl HotStandbyCluster {
     pub const fn values() -> &'static [&'static str] {
         &["ON", "OFF", "STANDBY", "3AZ", "EQUAL"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::On,
+        Self::Off,
+        Self::Standby,
+        Self::N3az,
+        Self::Equal,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for HotStandbyCluster {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            "STANDBY" => Self::Standby,
-            "3AZ" => Self::N3az,
-            "EQUAL" => Self::Equal,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1747,18 +1746,10 @@ impl<'de> ::serde::Deserialize<'de> for HotStandbyCluster {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for HotStandbyCluster {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            "STANDBY" => Self::Standby,
-            "3AZ" => Self::N3az,
-            "EQUAL" => Self::Equal,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1837,17 +1828,19 @@ impl StrictConsistency {
     pub const fn values() -> &'static [&'static str] {
         &["ON", "OFF"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StrictConsistency {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1866,15 +1859,10 @@ impl<'de> ::serde::Deserialize<'de> for StrictConsistency {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StrictConsistency {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1953,17 +1941,19 @@ impl LoosePolarLogBin {
     pub const fn values() -> &'static [&'static str] {
         &["ON", "OFF"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LoosePolarLogBin {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1982,15 +1972,10 @@ impl<'de> ::serde::Deserialize<'de> for LoosePolarLogBin {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LoosePolarLogBin {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2069,17 +2054,19 @@ impl LooseXEngine {
     pub const fn values() -> &'static [&'static str] {
         &["ON", "OFF"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LooseXEngine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2098,15 +2085,10 @@ impl<'de> ::serde::Deserialize<'de> for LooseXEngine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LooseXEngine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2185,17 +2167,19 @@ impl StoragePayType {
     pub const fn values() -> &'static [&'static str] {
         &["Postpaid", "Prepaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Postpaid, Self::Prepaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StoragePayType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Postpaid" => Self::Postpaid,
-            "Prepaid" => Self::Prepaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2214,15 +2198,10 @@ impl<'de> ::serde::Deserialize<'de> for StoragePayType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StoragePayType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Postpaid" => Self::Postpaid,
-            "Prepaid" => Self::Prepaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

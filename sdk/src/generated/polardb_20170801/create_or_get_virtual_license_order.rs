@@ -401,18 +401,19 @@ impl Engine {
     pub const fn values() -> &'static [&'static str] {
         &["PG", "Oracle", "MySQL"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Pg, Self::Oracle, Self::MySql];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Engine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PG" => Self::Pg,
-            "Oracle" => Self::Oracle,
-            "MySQL" => Self::MySql,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -431,16 +432,10 @@ impl<'de> ::serde::Deserialize<'de> for Engine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Engine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PG" => Self::Pg,
-            "Oracle" => Self::Oracle,
-            "MySQL" => Self::MySql,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

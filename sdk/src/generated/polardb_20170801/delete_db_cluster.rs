@@ -227,18 +227,19 @@ impl BackupRetentionPolicyOnClusterDeletion {
     pub const fn values() -> &'static [&'static str] {
         &["ALL", "LATEST", "NONE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::All, Self::Latest, Self::None];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for BackupRetentionPolicyOnClusterDeletion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ALL" => Self::All,
-            "LATEST" => Self::Latest,
-            "NONE" => Self::None,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -257,17 +258,11 @@ impl<'de> ::serde::Deserialize<'de> for BackupRetentionPolicyOnClusterDeletion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String>
 for BackupRetentionPolicyOnClusterDeletion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ALL" => Self::All,
-            "LATEST" => Self::Latest,
-            "NONE" => Self::None,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

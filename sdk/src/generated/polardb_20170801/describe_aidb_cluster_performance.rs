@@ -562,19 +562,19 @@ impl Interval {
     pub const fn values() -> &'static [&'static str] {
         &["60", "3600", "Hour", "Minute"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N60, Self::N3600, Self::Hour, Self::Minute];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Interval {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "60" => Self::N60,
-            "3600" => Self::N3600,
-            "Hour" => Self::Hour,
-            "Minute" => Self::Minute,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -593,17 +593,10 @@ impl<'de> ::serde::Deserialize<'de> for Interval {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Interval {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "60" => Self::N60,
-            "3600" => Self::N3600,
-            "Hour" => Self::Hour,
-            "Minute" => Self::Minute,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -322,17 +322,19 @@ impl StorageType {
     pub const fn values() -> &'static [&'static str] {
         &["LocalSsd", "SharedStorage"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::LocalSsd, Self::SharedStorage];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "LocalSsd" => Self::LocalSsd,
-            "SharedStorage" => Self::SharedStorage,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -351,15 +353,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "LocalSsd" => Self::LocalSsd,
-            "SharedStorage" => Self::SharedStorage,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -1583,17 +1583,19 @@ impl ImciSwitch {
     pub const fn values() -> &'static [&'static str] {
         &["ON", "OFF"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ImciSwitch {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1612,15 +1614,10 @@ impl<'de> ::serde::Deserialize<'de> for ImciSwitch {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ImciSwitch {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ON" => Self::On,
-            "OFF" => Self::Off,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

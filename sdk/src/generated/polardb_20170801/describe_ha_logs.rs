@@ -557,16 +557,19 @@ impl LogType {
     pub const fn values() -> &'static [&'static str] {
         &["HaSwitchLogList"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::HaSwitchLogList];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for LogType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "HaSwitchLogList" => Self::HaSwitchLogList,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -585,14 +588,10 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for LogType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HaSwitchLogList" => Self::HaSwitchLogList,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

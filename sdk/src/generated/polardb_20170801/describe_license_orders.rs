@@ -594,17 +594,19 @@ impl PurchaseChannel {
     pub const fn values() -> &'static [&'static str] {
         &["aliyun_market", "aliyun_public"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::AliyunMarket, Self::AliyunPublic];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PurchaseChannel {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "aliyun_market" => Self::AliyunMarket,
-            "aliyun_public" => Self::AliyunPublic,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -623,15 +625,10 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseChannel {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PurchaseChannel {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "aliyun_market" => Self::AliyunMarket,
-            "aliyun_public" => Self::AliyunPublic,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -725,20 +722,25 @@ impl PackageType {
             "pre_generation_long_term",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::SingleNodeSubscribe,
+        Self::SingleNodeLongTerm,
+        Self::PrimaryBackupSubscribe,
+        Self::PrimaryBackupLongTerm,
+        Self::PreGenerationLongTerm,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PackageType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "single_node_subscribe" => Self::SingleNodeSubscribe,
-            "single_node_long_term" => Self::SingleNodeLongTerm,
-            "primary_backup_subscribe" => Self::PrimaryBackupSubscribe,
-            "primary_backup_long_term" => Self::PrimaryBackupLongTerm,
-            "pre_generation_long_term" => Self::PreGenerationLongTerm,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -757,18 +759,10 @@ impl<'de> ::serde::Deserialize<'de> for PackageType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PackageType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "single_node_subscribe" => Self::SingleNodeSubscribe,
-            "single_node_long_term" => Self::SingleNodeLongTerm,
-            "primary_backup_subscribe" => Self::PrimaryBackupSubscribe,
-            "primary_backup_long_term" => Self::PrimaryBackupLongTerm,
-            "pre_generation_long_term" => Self::PreGenerationLongTerm,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -314,18 +314,19 @@ impl Engine {
     pub const fn values() -> &'static [&'static str] {
         &["mysql", "pgsql", "ppassql"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Mysql, Self::Pgsql, Self::Ppassql];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Engine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "mysql" => Self::Mysql,
-            "pgsql" => Self::Pgsql,
-            "ppassql" => Self::Ppassql,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -344,16 +345,10 @@ impl<'de> ::serde::Deserialize<'de> for Engine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Engine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "mysql" => Self::Mysql,
-            "pgsql" => Self::Pgsql,
-            "ppassql" => Self::Ppassql,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

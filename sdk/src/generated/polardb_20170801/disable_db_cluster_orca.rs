@@ -210,17 +210,19 @@ impl CleanData {
     pub const fn values() -> &'static [&'static str] {
         &["Enable", "Disable"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enable, Self::Disable];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CleanData {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -239,15 +241,10 @@ impl<'de> ::serde::Deserialize<'de> for CleanData {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CleanData {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

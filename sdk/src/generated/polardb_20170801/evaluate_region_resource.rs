@@ -440,18 +440,19 @@ impl DbInstanceConnType {
     pub const fn values() -> &'static [&'static str] {
         &["lvs", "proxy", "dns"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Lvs, Self::Proxy, Self::Dns];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DbInstanceConnType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "lvs" => Self::Lvs,
-            "proxy" => Self::Proxy,
-            "dns" => Self::Dns,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -470,16 +471,10 @@ impl<'de> ::serde::Deserialize<'de> for DbInstanceConnType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DbInstanceConnType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "lvs" => Self::Lvs,
-            "proxy" => Self::Proxy,
-            "dns" => Self::Dns,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -558,17 +553,19 @@ impl NeedMaxScaleLink {
     pub const fn values() -> &'static [&'static str] {
         &["true", "false"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::True, Self::False];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NeedMaxScaleLink {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -587,15 +584,10 @@ impl<'de> ::serde::Deserialize<'de> for NeedMaxScaleLink {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NeedMaxScaleLink {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

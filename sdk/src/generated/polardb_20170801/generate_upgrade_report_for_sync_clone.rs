@@ -360,17 +360,19 @@ impl CreationOption {
     pub const fn values() -> &'static [&'static str] {
         &["MigrationFromRDS", "UpgradeFromPolarDB"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::MigrationFromRds, Self::UpgradeFromPolarDb];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CreationOption {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "MigrationFromRDS" => Self::MigrationFromRds,
-            "UpgradeFromPolarDB" => Self::UpgradeFromPolarDb,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -389,15 +391,10 @@ impl<'de> ::serde::Deserialize<'de> for CreationOption {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CreationOption {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MigrationFromRDS" => Self::MigrationFromRds,
-            "UpgradeFromPolarDB" => Self::UpgradeFromPolarDb,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -313,18 +313,19 @@ impl ModifyMode {
     pub const fn values() -> &'static [&'static str] {
         &["Cover", "Append", "Delete"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Cover, Self::Append, Self::Delete];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ModifyMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Cover" => Self::Cover,
-            "Append" => Self::Append,
-            "Delete" => Self::Delete,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -343,16 +344,10 @@ impl<'de> ::serde::Deserialize<'de> for ModifyMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ModifyMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Cover" => Self::Cover,
-            "Append" => Self::Append,
-            "Delete" => Self::Delete,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -471,20 +471,25 @@ impl FaultSimulateMode {
     pub const fn values() -> &'static [&'static str] {
         &["FaultInjectToPrimaryAz", "FaultInjectToDbNode", "FaultInjection", "0", "1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::FaultInjectToPrimaryAz,
+        Self::FaultInjectToDbNode,
+        Self::FaultInjection,
+        Self::N0,
+        Self::N1,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for FaultSimulateMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "FaultInjectToPrimaryAz" => Self::FaultInjectToPrimaryAz,
-            "FaultInjectToDbNode" => Self::FaultInjectToDbNode,
-            "FaultInjection" => Self::FaultInjection,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -503,18 +508,10 @@ impl<'de> ::serde::Deserialize<'de> for FaultSimulateMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for FaultSimulateMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "FaultInjectToPrimaryAz" => Self::FaultInjectToPrimaryAz,
-            "FaultInjectToDbNode" => Self::FaultInjectToDbNode,
-            "FaultInjection" => Self::FaultInjection,
-            "0" => Self::N0,
-            "1" => Self::N1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -593,17 +590,19 @@ impl FaultInjectionType {
     pub const fn values() -> &'static [&'static str] {
         &["CrashSQLInjection", "StopContainer"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::CrashSqlInjection, Self::StopContainer];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for FaultInjectionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CrashSQLInjection" => Self::CrashSqlInjection,
-            "StopContainer" => Self::StopContainer,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -622,15 +621,10 @@ impl<'de> ::serde::Deserialize<'de> for FaultInjectionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for FaultInjectionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CrashSQLInjection" => Self::CrashSqlInjection,
-            "StopContainer" => Self::StopContainer,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -369,17 +369,19 @@ impl SccMode {
     pub const fn values() -> &'static [&'static str] {
         &["on", "off"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SccMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -398,15 +400,10 @@ impl<'de> ::serde::Deserialize<'de> for SccMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SccMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "on" => Self::On,
-            "off" => Self::Off,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

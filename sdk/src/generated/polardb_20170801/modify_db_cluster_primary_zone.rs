@@ -348,17 +348,19 @@ impl ZoneType {
     pub const fn values() -> &'static [&'static str] {
         &["Primary", "Standby"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Primary, Self::Standby];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ZoneType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Primary" => Self::Primary,
-            "Standby" => Self::Standby,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -377,15 +379,10 @@ impl<'de> ::serde::Deserialize<'de> for ZoneType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ZoneType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Primary" => Self::Primary,
-            "Standby" => Self::Standby,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -534,17 +534,19 @@ impl ServerlessRuleMode {
     pub const fn values() -> &'static [&'static str] {
         &["normal", "flexible"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Normal, Self::Flexible];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ServerlessRuleMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "flexible" => Self::Flexible,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -563,15 +565,10 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessRuleMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ServerlessRuleMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "normal" => Self::Normal,
-            "flexible" => Self::Flexible,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -233,16 +233,19 @@ impl ConfigName {
     pub const fn values() -> &'static [&'static str] {
         &["FailoverPriority"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::FailoverPriority];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ConfigName {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "FailoverPriority" => Self::FailoverPriority,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -261,14 +264,10 @@ impl<'de> ::serde::Deserialize<'de> for ConfigName {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ConfigName {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "FailoverPriority" => Self::FailoverPriority,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -288,17 +288,19 @@ impl EncryptionDbStatus {
     pub const fn values() -> &'static [&'static str] {
         &["Enabled", "Disabled"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enabled, Self::Disabled];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EncryptionDbStatus {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -317,15 +319,10 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionDbStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EncryptionDbStatus {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

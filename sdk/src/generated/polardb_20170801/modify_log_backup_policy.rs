@@ -459,18 +459,19 @@ impl ActionType {
     pub const fn values() -> &'static [&'static str] {
         &["CREATE", "UPDATE", "DELETE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Create, Self::Update, Self::Delete];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ActionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CREATE" => Self::Create,
-            "UPDATE" => Self::Update,
-            "DELETE" => Self::Delete,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -489,16 +490,10 @@ impl<'de> ::serde::Deserialize<'de> for ActionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ActionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CREATE" => Self::Create,
-            "UPDATE" => Self::Update,
-            "DELETE" => Self::Delete,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -35,17 +35,19 @@ impl AutoAddNewNodes {
     pub const fn values() -> &'static [&'static str] {
         &["Enable", "Disable"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enable, Self::Disable];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AutoAddNewNodes {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -64,15 +66,10 @@ impl<'de> ::serde::Deserialize<'de> for AutoAddNewNodes {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AutoAddNewNodes {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -151,17 +148,19 @@ impl BurstingEnabled {
     pub const fn values() -> &'static [&'static str] {
         &["true", "false"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::True, Self::False];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for BurstingEnabled {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -180,15 +179,10 @@ impl<'de> ::serde::Deserialize<'de> for BurstingEnabled {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for BurstingEnabled {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -267,17 +261,19 @@ impl DescribeType {
     pub const fn values() -> &'static [&'static str] {
         &["AVAILABLE_VERSION", "LATEST_VERSION"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::AvailableVersion, Self::LatestVersion];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DescribeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "AVAILABLE_VERSION" => Self::AvailableVersion,
-            "LATEST_VERSION" => Self::LatestVersion,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -296,15 +292,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DescribeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AVAILABLE_VERSION" => Self::AvailableVersion,
-            "LATEST_VERSION" => Self::LatestVersion,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -383,17 +374,19 @@ impl StorageAutoScale {
     pub const fn values() -> &'static [&'static str] {
         &["Enable", "Disable"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enable, Self::Disable];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageAutoScale {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -412,15 +405,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageAutoScale {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageAutoScale {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -499,17 +487,19 @@ impl TargetZoneType {
     pub const fn values() -> &'static [&'static str] {
         &["Primary", "Standby"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Primary, Self::Standby];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TargetZoneType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Primary" => Self::Primary,
-            "Standby" => Self::Standby,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -528,15 +518,10 @@ impl<'de> ::serde::Deserialize<'de> for TargetZoneType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TargetZoneType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Primary" => Self::Primary,
-            "Standby" => Self::Standby,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -248,17 +248,19 @@ impl EffectiveTime {
     pub const fn values() -> &'static [&'static str] {
         &["Immediately", "MaintainTime"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Immediately, Self::MaintainTime];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EffectiveTime {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -277,15 +279,10 @@ impl<'de> ::serde::Deserialize<'de> for EffectiveTime {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EffectiveTime {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Immediately" => Self::Immediately,
-            "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

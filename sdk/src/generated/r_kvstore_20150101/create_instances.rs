@@ -402,18 +402,19 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["2.8", "4.0", "5.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N28, Self::N40, Self::N50];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -432,16 +433,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -1334,17 +1334,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1363,15 +1365,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1456,19 +1453,24 @@ impl StorageType {
     pub const fn values() -> &'static [&'static str] {
         &["essd_pl0", "essd_pl1", "essd_pl2", "essd_pl3"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::EssdPl0,
+        Self::EssdPl1,
+        Self::EssdPl2,
+        Self::EssdPl3,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "essd_pl0" => Self::EssdPl0,
-            "essd_pl1" => Self::EssdPl1,
-            "essd_pl2" => Self::EssdPl2,
-            "essd_pl3" => Self::EssdPl3,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1487,17 +1489,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "essd_pl0" => Self::EssdPl0,
-            "essd_pl1" => Self::EssdPl1,
-            "essd_pl2" => Self::EssdPl2,
-            "essd_pl3" => Self::EssdPl3,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1576,17 +1571,19 @@ impl ShardType {
     pub const fn values() -> &'static [&'static str] {
         &["STAND_ALONE", "MASTER_SLAVE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::StandAlone, Self::MasterSlave];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ShardType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1605,15 +1602,10 @@ impl<'de> ::serde::Deserialize<'de> for ShardType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ShardType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1701,20 +1693,25 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["1.0", "5.0", "6.0", "2.0", "7.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N10,
+        Self::N50,
+        Self::N60,
+        Self::N20,
+        Self::N70,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "1.0" => Self::N10,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "2.0" => Self::N20,
-            "7.0" => Self::N70,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1733,18 +1730,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1.0" => Self::N10,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "2.0" => Self::N20,
-            "7.0" => Self::N70,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1832,20 +1821,25 @@ impl InstanceType {
     pub const fn values() -> &'static [&'static str] {
         &["tair_scm", "tair_essd", "tair_rdb", "Redis", "tair_skv"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::TairScm,
+        Self::TairEssd,
+        Self::TairRdb,
+        Self::Redis,
+        Self::TairSkv,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "tair_scm" => Self::TairScm,
-            "tair_essd" => Self::TairEssd,
-            "tair_rdb" => Self::TairRdb,
-            "Redis" => Self::Redis,
-            "tair_skv" => Self::TairSkv,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1864,18 +1858,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "tair_scm" => Self::TairScm,
-            "tair_essd" => Self::TairEssd,
-            "tair_rdb" => Self::TairRdb,
-            "Redis" => Self::Redis,
-            "tair_skv" => Self::TairSkv,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -785,17 +785,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -814,15 +816,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -901,17 +898,19 @@ impl VNodeType {
     pub const fn values() -> &'static [&'static str] {
         &["fixed", "elastic"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Fixed, Self::Elastic];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for VNodeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "fixed" => Self::Fixed,
-            "elastic" => Self::Elastic,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -930,15 +929,10 @@ impl<'de> ::serde::Deserialize<'de> for VNodeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for VNodeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "fixed" => Self::Fixed,
-            "elastic" => Self::Elastic,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -587,17 +587,19 @@ impl JobMode {
     pub const fn values() -> &'static [&'static str] {
         &["Manual", "Automated"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Manual, Self::Automated];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for JobMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Manual" => Self::Manual,
-            "Automated" => Self::Automated,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -616,15 +618,10 @@ impl<'de> ::serde::Deserialize<'de> for JobMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for JobMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Manual" => Self::Manual,
-            "Automated" => Self::Automated,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -396,17 +396,19 @@ impl AnalysisType {
     pub const fn values() -> &'static [&'static str] {
         &["HotKey", "BigKey"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::HotKey, Self::BigKey];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AnalysisType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "HotKey" => Self::HotKey,
-            "BigKey" => Self::BigKey,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -425,15 +427,10 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AnalysisType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HotKey" => Self::HotKey,
-            "BigKey" => Self::BigKey,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -975,17 +975,19 @@ impl NoShardBackup {
     pub const fn values() -> &'static [&'static str] {
         &["True", "False"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::True, Self::False];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NoShardBackup {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "True" => Self::True,
-            "False" => Self::False,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1004,15 +1006,10 @@ impl<'de> ::serde::Deserialize<'de> for NoShardBackup {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NoShardBackup {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "True" => Self::True,
-            "False" => Self::False,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -478,17 +478,19 @@ impl NetType {
     pub const fn values() -> &'static [&'static str] {
         &["Private", "Public"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Private, Self::Public];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NetType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Private" => Self::Private,
-            "Public" => Self::Public,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -507,15 +509,10 @@ impl<'de> ::serde::Deserialize<'de> for NetType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NetType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Private" => Self::Private,
-            "Public" => Self::Public,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

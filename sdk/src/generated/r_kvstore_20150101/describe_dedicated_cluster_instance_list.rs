@@ -1091,16 +1091,19 @@ impl Engine {
     pub const fn values() -> &'static [&'static str] {
         &["Redis"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Redis];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Engine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Redis" => Self::Redis,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1119,14 +1122,10 @@ impl<'de> ::serde::Deserialize<'de> for Engine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Engine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Redis" => Self::Redis,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1205,17 +1204,19 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["5.0", "6.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N50, Self::N60];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1234,15 +1235,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -365,17 +365,19 @@ impl Engine {
     pub const fn values() -> &'static [&'static str] {
         &["redis", "memcache"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Redis, Self::Memcache];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Engine {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "redis" => Self::Redis,
-            "memcache" => Self::Memcache,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -394,15 +396,10 @@ impl<'de> ::serde::Deserialize<'de> for Engine {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Engine {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "redis" => Self::Redis,
-            "memcache" => Self::Memcache,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -350,19 +350,19 @@ impl IntervalForHistory {
     pub const fn values() -> &'static [&'static str] {
         &["01m", "05m", "15m", "60m"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N01m, Self::N05m, Self::N15m, Self::N60m];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for IntervalForHistory {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "01m" => Self::N01m,
-            "05m" => Self::N05m,
-            "15m" => Self::N15m,
-            "60m" => Self::N60m,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -381,17 +381,10 @@ impl<'de> ::serde::Deserialize<'de> for IntervalForHistory {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for IntervalForHistory {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "01m" => Self::N01m,
-            "05m" => Self::N05m,
-            "15m" => Self::N15m,
-            "60m" => Self::N60m,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

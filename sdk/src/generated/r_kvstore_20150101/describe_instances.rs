@@ -1909,17 +1909,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1938,15 +1940,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2027,17 +2024,19 @@ impl NetworkType {
     pub const fn values() -> &'static [&'static str] {
         &["CLASSIC", "VPC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Classic, Self::Vpc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NetworkType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2056,15 +2055,10 @@ impl<'de> ::serde::Deserialize<'de> for NetworkType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NetworkType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2157,21 +2151,26 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["1.0", "2.8", "4.0", "5.0", "6.0", "7.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N10,
+        Self::N28,
+        Self::N40,
+        Self::N50,
+        Self::N60,
+        Self::N70,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "1.0" => Self::N10,
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2190,19 +2189,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1.0" => Self::N10,
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2298,22 +2288,27 @@ impl InstanceType {
     pub const fn values() -> &'static [&'static str] {
         &["Redis", "Memcache", "tair_essd", "tair_scm", "Tair", "tair_rdb", "tair_skv"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Redis,
+        Self::Memcache,
+        Self::TairEssd,
+        Self::TairScm,
+        Self::Tair,
+        Self::TairRdb,
+        Self::TairSkv,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Redis" => Self::Redis,
-            "Memcache" => Self::Memcache,
-            "tair_essd" => Self::TairEssd,
-            "tair_scm" => Self::TairScm,
-            "Tair" => Self::Tair,
-            "tair_rdb" => Self::TairRdb,
-            "tair_skv" => Self::TairSkv,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2332,20 +2327,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Redis" => Self::Redis,
-            "Memcache" => Self::Memcache,
-            "tair_essd" => Self::TairEssd,
-            "tair_scm" => Self::TairScm,
-            "Tair" => Self::Tair,
-            "tair_rdb" => Self::TairRdb,
-            "tair_skv" => Self::TairSkv,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2430,19 +2415,24 @@ impl NodeType {
     pub const fn values() -> &'static [&'static str] {
         &["STAND_ALONE", "MASTER_SLAVE", "double", "single"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::StandAlone,
+        Self::MasterSlave,
+        Self::Double,
+        Self::Single,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            "double" => Self::Double,
-            "single" => Self::Single,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2461,17 +2451,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            "double" => Self::Double,
-            "single" => Self::Single,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

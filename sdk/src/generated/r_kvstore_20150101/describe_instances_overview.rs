@@ -959,18 +959,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid", "dhgpay"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid, Self::Dhgpay];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            "dhgpay" => Self::Dhgpay,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -989,16 +990,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            "dhgpay" => Self::Dhgpay,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1077,17 +1072,19 @@ impl NetworkType {
     pub const fn values() -> &'static [&'static str] {
         &["CLASSIC", "VPC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Classic, Self::Vpc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NetworkType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1106,15 +1103,10 @@ impl<'de> ::serde::Deserialize<'de> for NetworkType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NetworkType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1205,21 +1197,26 @@ impl EngineVersion {
     pub const fn values() -> &'static [&'static str] {
         &["1.0", "2.8", "4.0", "5.0", "6.0", "7.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::N10,
+        Self::N28,
+        Self::N40,
+        Self::N50,
+        Self::N60,
+        Self::N70,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "1.0" => Self::N10,
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1238,19 +1235,10 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1.0" => Self::N10,
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            "7.0" => Self::N70,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -1341,21 +1329,26 @@ impl InstanceType {
     pub const fn values() -> &'static [&'static str] {
         &["Redis", "Memcache", "tair_essd", "tair_scm", "tair_rdb", "Tair"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Redis,
+        Self::Memcache,
+        Self::TairEssd,
+        Self::TairScm,
+        Self::TairRdb,
+        Self::Tair,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Redis" => Self::Redis,
-            "Memcache" => Self::Memcache,
-            "tair_essd" => Self::TairEssd,
-            "tair_scm" => Self::TairScm,
-            "tair_rdb" => Self::TairRdb,
-            "Tair" => Self::Tair,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1374,19 +1367,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Redis" => Self::Redis,
-            "Memcache" => Self::Memcache,
-            "tair_essd" => Self::TairEssd,
-            "tair_scm" => Self::TairScm,
-            "tair_rdb" => Self::TairRdb,
-            "Tair" => Self::Tair,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -475,17 +475,19 @@ impl CharacterType {
     pub const fn values() -> &'static [&'static str] {
         &["logic", "normal"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Logic, Self::Normal];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CharacterType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "logic" => Self::Logic,
-            "normal" => Self::Normal,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -504,15 +506,10 @@ impl<'de> ::serde::Deserialize<'de> for CharacterType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CharacterType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "logic" => Self::Logic,
-            "normal" => Self::Normal,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -2673,20 +2673,25 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["BUY", "UPGRADE", "DOWNGRADE", "RENEW", "CONVERT"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Buy,
+        Self::Upgrade,
+        Self::Downgrade,
+        Self::Renew,
+        Self::Convert,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "BUY" => Self::Buy,
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            "RENEW" => Self::Renew,
-            "CONVERT" => Self::Convert,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2705,18 +2710,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "BUY" => Self::Buy,
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            "RENEW" => Self::Renew,
-            "CONVERT" => Self::Convert,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2795,17 +2792,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2824,15 +2823,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PrePaid" => Self::PrePaid,
-            "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -2911,17 +2905,19 @@ impl NodeType {
     pub const fn values() -> &'static [&'static str] {
         &["STAND_ALONE", "MASTER_SLAVE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::StandAlone, Self::MasterSlave];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -2940,15 +2936,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "STAND_ALONE" => Self::StandAlone,
-            "MASTER_SLAVE" => Self::MasterSlave,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -650,18 +650,19 @@ impl RoleType {
     pub const fn values() -> &'static [&'static str] {
         &["master", "primary", "secondary"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Master, Self::Primary, Self::Secondary];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RoleType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "master" => Self::Master,
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -680,16 +681,10 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RoleType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "master" => Self::Master,
-            "primary" => Self::Primary,
-            "secondary" => Self::Secondary,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -771,18 +766,19 @@ impl CharacterType {
     pub const fn values() -> &'static [&'static str] {
         &["proxy", "db", "cs"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Proxy, Self::Db, Self::Cs];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for CharacterType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "proxy" => Self::Proxy,
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -801,16 +797,10 @@ impl<'de> ::serde::Deserialize<'de> for CharacterType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for CharacterType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "proxy" => Self::Proxy,
-            "db" => Self::Db,
-            "cs" => Self::Cs,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -721,17 +721,19 @@ impl SlowLogRecordType {
     pub const fn values() -> &'static [&'static str] {
         &["proxy", "db"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Proxy, Self::Db];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SlowLogRecordType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "proxy" => Self::Proxy,
-            "db" => Self::Db,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -750,15 +752,10 @@ impl<'de> ::serde::Deserialize<'de> for SlowLogRecordType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SlowLogRecordType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "proxy" => Self::Proxy,
-            "db" => Self::Db,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -837,17 +834,19 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["ASC", "DESC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Asc, Self::Desc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -866,15 +865,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -379,17 +379,19 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PostPaid", "PrePaid"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::PostPaid, Self::PrePaid];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PostPaid" => Self::PostPaid,
-            "PrePaid" => Self::PrePaid,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -408,15 +410,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PostPaid" => Self::PostPaid,
-            "PrePaid" => Self::PrePaid,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -334,19 +334,19 @@ impl FailMode {
     pub const fn values() -> &'static [&'static str] {
         &["Safe", "UnSafe", "Hard", "Soft"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Safe, Self::UnSafe, Self::Hard, Self::Soft];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for FailMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Safe" => Self::Safe,
-            "UnSafe" => Self::UnSafe,
-            "Hard" => Self::Hard,
-            "Soft" => Self::Soft,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -365,17 +365,10 @@ impl<'de> ::serde::Deserialize<'de> for FailMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for FailMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Safe" => Self::Safe,
-            "UnSafe" => Self::UnSafe,
-            "Hard" => Self::Hard,
-            "Soft" => Self::Soft,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -454,17 +447,19 @@ impl ProxyFaultMode {
     pub const fn values() -> &'static [&'static str] {
         &["Specify", "Random"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Specify, Self::Random];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ProxyFaultMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Specify" => Self::Specify,
-            "Random" => Self::Random,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -483,15 +478,10 @@ impl<'de> ::serde::Deserialize<'de> for ProxyFaultMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ProxyFaultMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Specify" => Self::Specify,
-            "Random" => Self::Random,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -570,17 +560,19 @@ impl DbFaultMode {
     pub const fn values() -> &'static [&'static str] {
         &["Specify", "Random"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Specify, Self::Random];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DbFaultMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Specify" => Self::Specify,
-            "Random" => Self::Random,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -599,15 +591,10 @@ impl<'de> ::serde::Deserialize<'de> for DbFaultMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DbFaultMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Specify" => Self::Specify,
-            "Random" => Self::Random,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -184,17 +184,19 @@ impl Interval {
     pub const fn values() -> &'static [&'static str] {
         &["5", "60"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N5, Self::N60];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Interval {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "5" => Self::N5,
-            "60" => Self::N60,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -213,15 +215,10 @@ impl<'de> ::serde::Deserialize<'de> for Interval {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Interval {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "5" => Self::N5,
-            "60" => Self::N60,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -597,18 +597,19 @@ impl OrderType {
     pub const fn values() -> &'static [&'static str] {
         &["UPGRADE", "DOWNGRADE", "AUTO"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Upgrade, Self::Downgrade, Self::Auto];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            "AUTO" => Self::Auto,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -627,16 +628,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "UPGRADE" => Self::Upgrade,
-            "DOWNGRADE" => Self::Downgrade,
-            "AUTO" => Self::Auto,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -721,19 +716,19 @@ impl MajorVersion {
     pub const fn values() -> &'static [&'static str] {
         &["2.8", "4.0", "5.0", "6.0"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N28, Self::N40, Self::N50, Self::N60];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for MajorVersion {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -752,17 +747,10 @@ impl<'de> ::serde::Deserialize<'de> for MajorVersion {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for MajorVersion {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "2.8" => Self::N28,
-            "4.0" => Self::N40,
-            "5.0" => Self::N50,
-            "6.0" => Self::N60,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -847,19 +835,24 @@ impl NodeType {
     pub const fn values() -> &'static [&'static str] {
         &["MASTER_SLAVE", "STAND_ALONE", "double", "single"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::MasterSlave,
+        Self::StandAlone,
+        Self::Double,
+        Self::Single,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "MASTER_SLAVE" => Self::MasterSlave,
-            "STAND_ALONE" => Self::StandAlone,
-            "double" => Self::Double,
-            "single" => Self::Single,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -878,17 +871,10 @@ impl<'de> ::serde::Deserialize<'de> for NodeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MASTER_SLAVE" => Self::MasterSlave,
-            "STAND_ALONE" => Self::StandAlone,
-            "double" => Self::Double,
-            "single" => Self::Single,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -970,18 +956,19 @@ impl StorageType {
     pub const fn values() -> &'static [&'static str] {
         &["essd_pl1", "essd_pl2", "essd_pl3"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::EssdPl1, Self::EssdPl2, Self::EssdPl3];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for StorageType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "essd_pl1" => Self::EssdPl1,
-            "essd_pl2" => Self::EssdPl2,
-            "essd_pl3" => Self::EssdPl3,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -1000,16 +987,10 @@ impl<'de> ::serde::Deserialize<'de> for StorageType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for StorageType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "essd_pl1" => Self::EssdPl1,
-            "essd_pl2" => Self::EssdPl2,
-            "essd_pl3" => Self::EssdPl3,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

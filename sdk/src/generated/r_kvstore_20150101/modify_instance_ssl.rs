@@ -238,18 +238,19 @@ impl SslEnabled {
     pub const fn values() -> &'static [&'static str] {
         &["Disable", "Enable", "Update"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::Update];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SslEnabled {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Disable" => Self::Disable,
-            "Enable" => Self::Enable,
-            "Update" => Self::Update,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -268,16 +269,10 @@ impl<'de> ::serde::Deserialize<'de> for SslEnabled {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SslEnabled {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Disable" => Self::Disable,
-            "Enable" => Self::Enable,
-            "Update" => Self::Update,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

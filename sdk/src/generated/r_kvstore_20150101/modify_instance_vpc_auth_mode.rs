@@ -201,19 +201,19 @@ impl VpcAuthMode {
     pub const fn values() -> &'static [&'static str] {
         &["Open", "Close", "OPEN", "CLOSE"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Open2, Self::Close2, Self::Open, Self::Close];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for VpcAuthMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Open" => Self::Open2,
-            "Close" => Self::Close2,
-            "OPEN" => Self::Open,
-            "CLOSE" => Self::Close,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -232,17 +232,10 @@ impl<'de> ::serde::Deserialize<'de> for VpcAuthMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for VpcAuthMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Open" => Self::Open2,
-            "Close" => Self::Close2,
-            "OPEN" => Self::Open,
-            "CLOSE" => Self::Close,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -226,17 +226,19 @@ impl RebootMode {
     pub const fn values() -> &'static [&'static str] {
         &["reboot", "rebuild"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Reboot, Self::Rebuild];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RebootMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "reboot" => Self::Reboot,
-            "rebuild" => Self::Rebuild,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -255,15 +257,10 @@ impl<'de> ::serde::Deserialize<'de> for RebootMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RebootMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "reboot" => Self::Reboot,
-            "rebuild" => Self::Rebuild,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

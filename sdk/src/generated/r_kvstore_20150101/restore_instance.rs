@@ -282,17 +282,19 @@ impl RestoreType {
     pub const fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N0, Self::N1];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RestoreType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -311,15 +313,10 @@ impl<'de> ::serde::Deserialize<'de> for RestoreType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RestoreType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "0" => Self::N0,
-            "1" => Self::N1,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -226,18 +226,23 @@ impl SwitchType {
     pub const fn values() -> &'static [&'static str] {
         &["AvailablePriority", "ReliabilityPriority", "DataConsistency"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::AvailablePriority,
+        Self::ReliabilityPriority,
+        Self::DataConsistency,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SwitchType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "AvailablePriority" => Self::AvailablePriority,
-            "ReliabilityPriority" => Self::ReliabilityPriority,
-            "DataConsistency" => Self::DataConsistency,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -256,16 +261,10 @@ impl<'de> ::serde::Deserialize<'de> for SwitchType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SwitchType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AvailablePriority" => Self::AvailablePriority,
-            "ReliabilityPriority" => Self::ReliabilityPriority,
-            "DataConsistency" => Self::DataConsistency,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -210,17 +210,19 @@ impl SiteFaultTime {
     pub const fn values() -> &'static [&'static str] {
         &["5", "10"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::N5, Self::N10];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for SiteFaultTime {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "5" => Self::N5,
-            "10" => Self::N10,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -239,15 +241,10 @@ impl<'de> ::serde::Deserialize<'de> for SiteFaultTime {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for SiteFaultTime {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "5" => Self::N5,
-            "10" => Self::N10,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -305,17 +305,19 @@ impl TargetNetworkType {
     pub const fn values() -> &'static [&'static str] {
         &["CLASSIC", "VPC"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Classic, Self::Vpc];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for TargetNetworkType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -334,15 +336,10 @@ impl<'de> ::serde::Deserialize<'de> for TargetNetworkType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for TargetNetworkType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CLASSIC" => Self::Classic,
-            "VPC" => Self::Vpc,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -323,21 +323,26 @@ impl ChargeType {
     pub const fn values() -> &'static [&'static str] {
         &["PostPaid", "PrePaid", "POSTPAID", "PREPAID", "PREPAY", "POSTPAY"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::PostPaid,
+        Self::PrePaid,
+        Self::Postpaid,
+        Self::Prepaid,
+        Self::Prepay,
+        Self::Postpay,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PostPaid" => Self::PostPaid,
-            "PrePaid" => Self::PrePaid,
-            "POSTPAID" => Self::Postpaid,
-            "PREPAID" => Self::Prepaid,
-            "PREPAY" => Self::Prepay,
-            "POSTPAY" => Self::Postpay,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -356,19 +361,10 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PostPaid" => Self::PostPaid,
-            "PrePaid" => Self::PrePaid,
-            "POSTPAID" => Self::Postpaid,
-            "PREPAID" => Self::Prepaid,
-            "PREPAY" => Self::Prepay,
-            "POSTPAY" => Self::Postpay,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -35,17 +35,19 @@ impl AutoRenew {
     pub const fn values() -> &'static [&'static str] {
         &["true", "false"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::True, Self::False];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for AutoRenew {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -64,15 +66,10 @@ impl<'de> ::serde::Deserialize<'de> for AutoRenew {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for AutoRenew {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -151,17 +148,19 @@ impl EditionType {
     pub const fn values() -> &'static [&'static str] {
         &["Enterprise", "Community"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Enterprise, Self::Community];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EditionType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Enterprise" => Self::Enterprise,
-            "Community" => Self::Community,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -180,15 +179,10 @@ impl<'de> ::serde::Deserialize<'de> for EditionType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EditionType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enterprise" => Self::Enterprise,
-            "Community" => Self::Community,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -267,17 +261,19 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["INSTANCE", "instance"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Instance, Self::Instance2];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "INSTANCE" => Self::Instance,
-            "instance" => Self::Instance2,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -296,15 +292,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "INSTANCE" => Self::Instance,
-            "instance" => Self::Instance2,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

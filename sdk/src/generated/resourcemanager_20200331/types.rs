@@ -35,17 +35,19 @@ impl PolicyType {
     pub const fn values() -> &'static [&'static str] {
         &["Custom", "System"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Custom, Self::System];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for PolicyType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "Custom" => Self::Custom,
-            "System" => Self::System,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -64,15 +66,10 @@ impl<'de> ::serde::Deserialize<'de> for PolicyType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for PolicyType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Custom" => Self::Custom,
-            "System" => Self::System,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -151,17 +148,19 @@ impl RuleType {
     pub const fn values() -> &'static [&'static str] {
         &["associated_transfer", "custom_condition"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::AssociatedTransfer, Self::CustomCondition];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for RuleType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "associated_transfer" => Self::AssociatedTransfer,
-            "custom_condition" => Self::CustomCondition,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -180,15 +179,10 @@ impl<'de> ::serde::Deserialize<'de> for RuleType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for RuleType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "associated_transfer" => Self::AssociatedTransfer,
-            "custom_condition" => Self::CustomCondition,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

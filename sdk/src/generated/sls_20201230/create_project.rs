@@ -258,17 +258,19 @@ impl DataRedundancyType {
     pub const fn values() -> &'static [&'static str] {
         &["LRS", "ZRS"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Lrs, Self::Zrs];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for DataRedundancyType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "LRS" => Self::Lrs,
-            "ZRS" => Self::Zrs,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -287,15 +289,10 @@ impl<'de> ::serde::Deserialize<'de> for DataRedundancyType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for DataRedundancyType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "LRS" => Self::Lrs,
-            "ZRS" => Self::Zrs,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -196,16 +196,19 @@ impl XLogCompresstype {
     pub const fn values() -> &'static [&'static str] {
         &["lz4"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Lz4];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for XLogCompresstype {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "lz4" => Self::Lz4,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -224,14 +227,10 @@ impl<'de> ::serde::Deserialize<'de> for XLogCompresstype {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for XLogCompresstype {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "lz4" => Self::Lz4,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -12384,17 +12384,19 @@ impl ScheduleType {
     pub const fn values() -> &'static [&'static str] {
         &["FixedRate", "Cron"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::FixedRate, Self::Cron];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ScheduleType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "FixedRate" => Self::FixedRate,
-            "Cron" => Self::Cron,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -12413,15 +12415,10 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ScheduleType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "FixedRate" => Self::FixedRate,
-            "Cron" => Self::Cron,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -12500,17 +12497,19 @@ impl MeteringMode {
     pub const fn values() -> &'static [&'static str] {
         &["ChargeByFunction", "ChargeByDataIngest"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::ChargeByFunction, Self::ChargeByDataIngest];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for MeteringMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "ChargeByFunction" => Self::ChargeByFunction,
-            "ChargeByDataIngest" => Self::ChargeByDataIngest,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -12529,15 +12528,10 @@ impl<'de> ::serde::Deserialize<'de> for MeteringMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for MeteringMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ChargeByFunction" => Self::ChargeByFunction,
-            "ChargeByDataIngest" => Self::ChargeByDataIngest,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -12643,23 +12637,28 @@ impl Type {
             "etl_alert",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::ConsumergroupLog,
+        Self::LogtailAlarm,
+        Self::OperationLog,
+        Self::LogtailProfile,
+        Self::Metering,
+        Self::LogtailStatus,
+        Self::ScheduledSqlAlert,
+        Self::EtlAlert,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Type {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "consumergroup_log" => Self::ConsumergroupLog,
-            "logtail_alarm" => Self::LogtailAlarm,
-            "operation_log" => Self::OperationLog,
-            "logtail_profile" => Self::LogtailProfile,
-            "metering" => Self::Metering,
-            "logtail_status" => Self::LogtailStatus,
-            "scheduled_sql_alert" => Self::ScheduledSqlAlert,
-            "etl_alert" => Self::EtlAlert,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -12678,21 +12677,10 @@ impl<'de> ::serde::Deserialize<'de> for Type {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Type {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "consumergroup_log" => Self::ConsumergroupLog,
-            "logtail_alarm" => Self::LogtailAlarm,
-            "operation_log" => Self::OperationLog,
-            "logtail_profile" => Self::LogtailProfile,
-            "metering" => Self::Metering,
-            "logtail_status" => Self::LogtailStatus,
-            "scheduled_sql_alert" => Self::ScheduledSqlAlert,
-            "etl_alert" => Self::EtlAlert,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

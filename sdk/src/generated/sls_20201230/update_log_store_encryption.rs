@@ -357,25 +357,30 @@ impl EncryptType {
             "aes_gcm",
         ]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Default,
+        Self::M4,
+        Self::Sm4Ecb,
+        Self::Sm4Cbc,
+        Self::Sm4Gcm,
+        Self::AesEcb,
+        Self::AesCbc,
+        Self::AesCfb,
+        Self::AesOfb,
+        Self::AesGcm,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EncryptType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "m4" => Self::M4,
-            "sm4_ecb" => Self::Sm4Ecb,
-            "sm4_cbc" => Self::Sm4Cbc,
-            "sm4_gcm" => Self::Sm4Gcm,
-            "aes_ecb" => Self::AesEcb,
-            "aes_cbc" => Self::AesCbc,
-            "aes_cfb" => Self::AesCfb,
-            "aes_ofb" => Self::AesOfb,
-            "aes_gcm" => Self::AesGcm,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -394,23 +399,10 @@ impl<'de> ::serde::Deserialize<'de> for EncryptType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EncryptType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "default" => Self::Default,
-            "m4" => Self::M4,
-            "sm4_ecb" => Self::Sm4Ecb,
-            "sm4_cbc" => Self::Sm4Cbc,
-            "sm4_gcm" => Self::Sm4Gcm,
-            "aes_ecb" => Self::AesEcb,
-            "aes_cbc" => Self::AesCbc,
-            "aes_cfb" => Self::AesCfb,
-            "aes_ofb" => Self::AesOfb,
-            "aes_gcm" => Self::AesGcm,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -206,17 +206,19 @@ impl Action {
     pub const fn values() -> &'static [&'static str] {
         &["add", "delete"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Add, Self::Delete];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Action {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "add" => Self::Add,
-            "delete" => Self::Delete,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -235,15 +237,10 @@ impl<'de> ::serde::Deserialize<'de> for Action {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Action {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "add" => Self::Add,
-            "delete" => Self::Delete,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

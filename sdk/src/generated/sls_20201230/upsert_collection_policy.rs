@@ -582,18 +582,19 @@ impl ResourceMode {
     pub const fn values() -> &'static [&'static str] {
         &["all", "instanceMode", "attributeMode"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::All, Self::InstanceMode, Self::AttributeMode];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "instanceMode" => Self::InstanceMode,
-            "attributeMode" => Self::AttributeMode,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -612,16 +613,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "all" => Self::All,
-            "instanceMode" => Self::InstanceMode,
-            "attributeMode" => Self::AttributeMode,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -377,18 +377,23 @@ impl ResourceType {
     pub const fn values() -> &'static [&'static str] {
         &["PHYSICALCONNECTION", "VIRTUALBORDERROUTER", "BGPPEER"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::Physicalconnection,
+        Self::Virtualborderrouter,
+        Self::Bgppeer,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PHYSICALCONNECTION" => Self::Physicalconnection,
-            "VIRTUALBORDERROUTER" => Self::Virtualborderrouter,
-            "BGPPEER" => Self::Bgppeer,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -407,16 +412,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PHYSICALCONNECTION" => Self::Physicalconnection,
-            "VIRTUALBORDERROUTER" => Self::Virtualborderrouter,
-            "BGPPEER" => Self::Bgppeer,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -495,17 +494,19 @@ impl JobType {
     pub const fn values() -> &'static [&'static str] {
         &["StartNow", "StartLater"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::StartNow, Self::StartLater];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for JobType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "StartNow" => Self::StartNow,
-            "StartLater" => Self::StartLater,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -524,15 +525,10 @@ impl<'de> ::serde::Deserialize<'de> for JobType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for JobType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "StartNow" => Self::StartNow,
-            "StartLater" => Self::StartLater,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

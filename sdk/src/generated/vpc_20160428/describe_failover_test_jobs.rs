@@ -625,21 +625,26 @@ impl Key {
     pub const fn values() -> &'static [&'static str] {
         &["JobId", "JobName", "JobStatus", "ResourceId", "ResourceName", "ResourceType"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::JobId,
+        Self::JobName,
+        Self::JobStatus,
+        Self::ResourceId,
+        Self::ResourceName,
+        Self::ResourceType,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for Key {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "JobId" => Self::JobId,
-            "JobName" => Self::JobName,
-            "JobStatus" => Self::JobStatus,
-            "ResourceId" => Self::ResourceId,
-            "ResourceName" => Self::ResourceName,
-            "ResourceType" => Self::ResourceType,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -658,19 +663,10 @@ impl<'de> ::serde::Deserialize<'de> for Key {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for Key {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "JobId" => Self::JobId,
-            "JobName" => Self::JobName,
-            "JobStatus" => Self::JobStatus,
-            "ResourceId" => Self::ResourceId,
-            "ResourceName" => Self::ResourceName,
-            "ResourceType" => Self::ResourceType,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -640,17 +640,19 @@ impl IpOrigin {
     pub const fn values() -> &'static [&'static str] {
         &["cidr", "prefix"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Cidr, Self::Prefix];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for IpOrigin {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "cidr" => Self::Cidr,
-            "prefix" => Self::Prefix,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -669,15 +671,10 @@ impl<'de> ::serde::Deserialize<'de> for IpOrigin {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for IpOrigin {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cidr" => Self::Cidr,
-            "prefix" => Self::Prefix,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -417,16 +417,19 @@ impl InstanceType {
     pub const fn values() -> &'static [&'static str] {
         &["PHYSICALCONNECTION"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Physicalconnection];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PHYSICALCONNECTION" => Self::Physicalconnection,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -445,14 +448,10 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PHYSICALCONNECTION" => Self::Physicalconnection,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

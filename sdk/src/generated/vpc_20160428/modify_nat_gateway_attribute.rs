@@ -383,16 +383,19 @@ impl EipBindMode {
     pub const fn values() -> &'static [&'static str] {
         &["NAT"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[Self::Nat];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EipBindMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "NAT" => Self::Nat,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -411,14 +414,10 @@ impl<'de> ::serde::Deserialize<'de> for EipBindMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EipBindMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NAT" => Self::Nat,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 

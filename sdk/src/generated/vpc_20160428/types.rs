@@ -37,19 +37,22 @@ impl OrderMode {
     pub const fn values() -> &'static [&'static str] {
         &["PayByVirtualPhysicalConnectionOwner", "PayByPhysicalConnectionOwner"]
     }
+
+    /// The known values, read back through [`as_str`](Self::as_str).
+    const KNOWN: &'static [Self] = &[
+        Self::PayByVirtualPhysicalConnectionOwner,
+        Self::PayByPhysicalConnectionOwner,
+    ];
 }
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for OrderMode {
-    #[inline]
     fn from(value: &str) -> Self {
-        match value {
-            "PayByVirtualPhysicalConnectionOwner" => {
-                Self::PayByVirtualPhysicalConnectionOwner
-            }
-            "PayByPhysicalConnectionOwner" => Self::PayByPhysicalConnectionOwner,
-            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
-        }
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str() == value)
+            .cloned()
+            .unwrap_or_else(|| Self::Unknown(crate::operation::UnknownValue::new(value)))
     }
 }
 
@@ -68,17 +71,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderMode {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for OrderMode {
     #[inline]
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PayByVirtualPhysicalConnectionOwner" => {
-                Self::PayByVirtualPhysicalConnectionOwner
-            }
-            "PayByPhysicalConnectionOwner" => Self::PayByPhysicalConnectionOwner,
-            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
-        }
+        Self::from(value.as_str())
     }
 }
 
