@@ -106,6 +106,9 @@ pub struct Report {
     /// Files that could not be generated, in input order, each with its
     /// file and JSON path. The other products are generated regardless.
     pub failures: Vec<SpecError>,
+    /// Files that define no operations (`cas 2018-07-13`): nothing to
+    /// generate, which is no error. Input labels, in input order.
+    pub without_operations: Vec<String>,
 }
 
 /// Everything one generation produced, in memory (tests and small runs).
@@ -115,6 +118,11 @@ pub struct Generation {
     pub files: Vec<GeneratedFile>,
     /// The IR of each product, sorted by module name.
     pub products: Vec<ir::Product>,
+    /// Files that could not be generated (empty from [`generate`], which
+    /// refuses them).
+    pub failures: Vec<SpecError>,
+    /// Files that define no operations, skipped.
+    pub without_operations: Vec<String>,
 }
 
 /// Parses and lowers one spec file, with its `docs.toml` overlay.
@@ -128,6 +136,16 @@ pub fn load_product(input: &SpecInput) -> Result<ir::Product, SpecError> {
 
 /// Generates every product in memory; the first failure is the error.
 pub fn generate(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
+    let mut generation = generate_each(inputs)?;
+    if !generation.failures.is_empty() {
+        return Err(generation.failures.remove(0));
+    }
+    Ok(generation)
+}
+
+/// [`generate`], except that a file that cannot be generated is listed in
+/// [`Generation::failures`] while every other file is still generated.
+pub fn generate_each(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
     let mut files = Vec::new();
     let mut products = Vec::new();
     let report = run(
@@ -140,12 +158,14 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
         &mut |p| products.push(p),
     )
     .map_err(|e| SpecError::new(Path::new("<generator>"), "", e))?;
-    if let Some(first) = report.failures.into_iter().next() {
-        return Err(first);
-    }
     files.sort_by(|a, b| (a.tree, &a.path).cmp(&(b.tree, &b.path)));
     products.sort_by(|a: &ir::Product, b| a.module.cmp(&b.module));
-    Ok(Generation { files, products })
+    Ok(Generation {
+        files,
+        products,
+        failures: report.failures,
+        without_operations: report.without_operations,
+    })
 }
 
 /// Generates every product that can be generated and hands each file to
@@ -159,14 +179,18 @@ pub fn generate_into(
     run(inputs, false, sink, &mut |_| {})
 }
 
-/// The `info` block only: enough to name every module before generating.
+/// The `info` block and the operation names only: enough to name every
+/// module, and to pass over files without operations, before generating.
 #[derive(serde::Deserialize)]
 struct InfoOnly {
     #[serde(default)]
     info: spec::Info,
+    #[serde(default)]
+    apis: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 }
 
-fn read_info(input: &SpecInput) -> Result<spec::Info, SpecError> {
+/// A file's `info`, and whether it defines any operation.
+fn read_info(input: &SpecInput) -> Result<(spec::Info, bool), SpecError> {
     let text = std::fs::read_to_string(&input.file)
         .map_err(|e| SpecError::new(&input.file, "", format!("cannot read file: {e}")))?;
     let de = &mut serde_json::Deserializer::from_str(&text);
@@ -191,7 +215,7 @@ fn read_info(input: &SpecInput) -> Result<spec::Info, SpecError> {
             "missing API version",
         ));
     }
-    Ok(info.info)
+    Ok((info.info, !info.apis.is_empty()))
 }
 
 /// A product's files and summary, from a worker.
@@ -206,9 +230,14 @@ fn run(
     let mut failures: Vec<(usize, SpecError)> = Vec::new();
     // Pass 1: name every product version, refuse duplicates, pick aliases.
     let mut named: Vec<(usize, String, String)> = Vec::new(); // (input, code, version)
+    let mut without_operations = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         match read_info(input) {
-            Ok(info) => {
+            Ok((info, false)) => without_operations.push(format!(
+                "{} ({} {})",
+                input.label, info.product, info.version
+            )),
+            Ok((info, true)) => {
                 let code = info.product.to_ascii_lowercase();
                 if let Some((j, _, _)) = named
                     .iter()
@@ -347,6 +376,7 @@ fn run(
     Ok(Report {
         products: summaries,
         failures: failures.into_iter().map(|(_, e)| e).collect(),
+        without_operations,
     })
 }
 
@@ -452,7 +482,9 @@ pub fn generate_crate(
     inputs: &[SpecInput],
     options: &CrateOptions,
 ) -> Result<Generation, SpecError> {
-    let mut generation = generate(inputs)?;
+    // One file that cannot be generated does not stop the others; the
+    // caller lists `failures`.
+    let mut generation = generate_each(inputs)?;
     let crate_ident = options.name.replace('-', "_");
     let mut files = Vec::with_capacity(generation.files.len() + 3);
     for file in generation.files.drain(..) {
@@ -473,10 +505,9 @@ pub fn generate_crate(
             }
             Tree::Source => {
                 // Doc examples name the crate users depend on.
-                let contents = file.contents.replace(
-                    "//! let client = alibabacloud_sdk::",
-                    &format!("//! let client = {crate_ident}::"),
-                );
+                let contents = file
+                    .contents
+                    .replace("alibabacloud_sdk::", &format!("{crate_ident}::"));
                 files.push(GeneratedFile {
                     tree: Tree::Source,
                     path: Path::new("src").join(&file.path),

@@ -181,10 +181,13 @@ pub struct RamAction {
 #[serde(default, rename_all = "camelCase")]
 pub struct Api {
     /// One-line summary.
+    #[serde(deserialize_with = "prose")]
     pub summary: Option<String>,
     /// Display title.
+    #[serde(deserialize_with = "prose")]
     pub title: Option<String>,
     /// Long description (Markdown).
+    #[serde(deserialize_with = "prose")]
     pub description: Option<String>,
     /// HTTP methods the operation accepts (`get`, `post`, ...).
     pub methods: Vec<String>,
@@ -239,8 +242,10 @@ pub struct ErrorCode {
     /// The code the service returns (`InvalidIzNo.NotSupported`).
     pub error_code: String,
     /// The message that goes with it.
+    #[serde(deserialize_with = "prose")]
     pub error_message: Option<String>,
     /// Optional explanation.
+    #[serde(deserialize_with = "prose")]
     pub description: Option<String>,
 }
 
@@ -249,8 +254,10 @@ pub struct ErrorCode {
 #[serde(default, rename_all = "camelCase")]
 pub struct Schema {
     /// Markdown description.
+    #[serde(deserialize_with = "prose")]
     pub description: Option<String>,
     /// Short title.
+    #[serde(deserialize_with = "prose")]
     pub title: Option<String>,
     /// `string`, `integer`, `number`, `boolean`, `array`, `object`, `any`, ...
     #[serde(rename = "type")]
@@ -333,6 +340,27 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     })
 }
 
+/// Prose: a string, or a list of strings (one per line), as some files
+/// write it (airec 2020-11-26, R-kvstore 2015-01-01 of 2025-03-07); anything
+/// else is no text rather than a refused file.
+fn prose<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Array(items) => {
+            let lines: Vec<String> = items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::String(s) => Some(s),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+                .collect();
+            (!lines.is_empty()).then(|| lines.join("\n"))
+        }
+        _ => None,
+    })
+}
+
 /// A bound written as a number or as a string holding one; anything else
 /// (an empty string, a word) is no bound, since the metadata is hand-edited.
 fn number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -365,7 +393,7 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 }
 
 /// A spec file that could not be read or understood.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
     /// The file.
     pub file: PathBuf,
@@ -431,6 +459,23 @@ pub fn load(file: &Path) -> Result<ApiDocs, SpecError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn prose_may_be_a_list_of_strings() {
+        let api: Api = serde_json::from_str(
+            r#"{"summary":["Lists","things."],"parameters":[{"name":"Mode","schema":{"type":"integer","description":["Valid values:","- 0"],"title":[]}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(api.summary.as_deref(), Some("Lists\nthings."));
+        let schema = &api.parameters[0].schema;
+        assert_eq!(schema.description.as_deref(), Some("Valid values:\n- 0"));
+        assert_eq!(schema.title, None);
+        let odd: Schema = serde_json::from_str(r#"{"description":{"en":"x"}}"#).unwrap();
+        assert_eq!(
+            odd.description, None,
+            "anything else is no text, not an error"
+        );
+    }
     use super::*;
 
     fn api(json: &str) -> Api {

@@ -466,4 +466,26 @@ mod tests {
         assert!(!root.join("api-specs").exists());
         let _ = std::fs::remove_dir_all(&root);
     }
+
+    /// Real files (airec 2020-11-26, R-kvstore 2015-01-01 of 2025-03-07)
+    /// write some descriptions as a list of strings: the file imports, the
+    /// prose is dropped either way, and a second import (which diffs the
+    /// new file against the one in place) reads it too.
+    #[test]
+    fn list_descriptions_import_and_diff() {
+        let root = scratch("list-prose");
+        let text = r#"{"info":{"style":"RPC","product":"Demo","version":"2020-01-01"},
+          "apis":{"DescribeThings":{"summary":["Lists","things."],"methods":["post"],
+            "parameters":[{"name":"Mode","in":"query","schema":{"type":"integer","description":["Valid values:","- 0","- 1"],"enum":["0","1"]}}],
+            "responses":{"200":{"schema":{"type":"object","title":["Response"],"properties":{"RequestId":{"type":"string"}}}}}}}}"#;
+        let file = upstream(&root, text);
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        let written =
+            std::fs::read_to_string(root.join("api-specs/demo/2020-01-01/api-docs.json")).unwrap();
+        assert!(written.contains("\"Mode\""), "{written}");
+        assert!(!written.contains("Valid values"), "{written}");
+        upstream(&root, &text.replace("\"Mode\"", "\"Kind\""));
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

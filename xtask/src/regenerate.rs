@@ -228,6 +228,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
 
 /// One line per product: operations generated and skipped, lines of code.
 fn print_summary(report: &Report) {
+    for label in &report.without_operations {
+        println!("skipped {label}: the spec defines no operations");
+    }
     for p in &report.products {
         println!(
             "{} {}: {} operations generated, {} skipped, {} lines ({:.0} per operation)",
@@ -307,13 +310,27 @@ fn standalone(root: &Path, specs: &[PathBuf], out: &Path) -> Result<ExitCode, St
             println!("  skipped {}: {}", s.operation, s.reason);
         }
     }
+    for label in &generation.without_operations {
+        println!("skipped {label}: the spec defines no operations");
+    }
     println!(
         "wrote {} files to {} in {:.2?}",
         generation.files.len(),
         out.display(),
         started.elapsed()
     );
-    Ok(ExitCode::SUCCESS)
+    if generation.failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for failure in &generation.failures {
+            eprintln!("error: {failure}");
+        }
+        eprintln!(
+            "{} spec files failed; every other product was generated",
+            generation.failures.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 /// `.rs` files under `dir`, relative to it.
@@ -658,6 +675,45 @@ mod standalone_tests {
             standalone(&crate::workspace_root(), &specs, &fresh),
             Ok(ExitCode::SUCCESS)
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `--spec A --spec B ... --out DIR`: a file without operations is one
+    /// line, a file that cannot be read is an error naming it, and neither
+    /// stops the others from being generated.
+    #[test]
+    fn standalone_generates_every_file_it_can() {
+        let dir = std::env::temp_dir().join(format!("xtask-standalone-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, text: &str| {
+            let file = dir.join(name);
+            std::fs::write(&file, text).unwrap();
+            file
+        };
+        let specs = [
+            write(
+                "empty.json",
+                r#"{"info":{"style":"RPC","product":"Cas","version":"2018-07-13"},"apis":{}}"#,
+            ),
+            write(
+                "broken.json",
+                r#"{"info":{"product":"Bad","version":"1"},"apis":{"X":{"parameters":5}}}"#,
+            ),
+            write(
+                "listed.json",
+                r#"{"info":{"style":"RPC","product":"Demo","version":"2020-01-01"},
+                  "apis":{"DescribeThings":{"description":["Lists","things."],"methods":["post"],
+                    "parameters":[{"name":"Mode","in":"query","schema":{"type":"string","description":["a","b"]}}],
+                    "responses":{"200":{"schema":{"type":"object","properties":{"RequestId":{"type":"string"}}}}}}}}"#,
+            ),
+        ];
+        let out = dir.join("out");
+        let code = standalone(&crate::workspace_root(), &specs, &out).unwrap();
+        assert_eq!(code, ExitCode::FAILURE, "one file failed");
+        assert!(out.join("src/demo_20200101/describe_things.rs").is_file());
+        assert!(!out.join("src/cas_20180713").exists());
+        assert!(!out.join("src/bad_1").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
