@@ -98,7 +98,7 @@ pub fn module_docs(product: &Product, op: &Operation) -> String {
 }
 
 fn facts_table(op: &Operation) -> String {
-    let mut rows = vec!["| | |".to_string(), "|---|---|".to_string()];
+    let mut rows = vec!["| Fact | |".to_string(), "|---|---|".to_string()];
     let kind = match op.operation_type {
         OperationType::Read => "read: retried after 5xx and timeouts",
         OperationType::Write => "write: not retried once the request may have arrived",

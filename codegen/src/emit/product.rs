@@ -67,7 +67,7 @@ pub fn product_module(product: &Product) -> TokenStream {
         "Client for {name} {version}: one method per operation, each returning a\nfluent builder. Cheap to clone; clones share connections and credentials."
     ));
     let overview = inner_doc_attrs(&format!(
-        "{name} {version}: {count} operations, behind the cargo feature `{feature}`{alias}.\n\n\
+        "{name} {version}: {count} operations. Cargo feature `{feature}`{alias}.\n\n\
          Create a [`Client`](crate::{module}::Client) from a [`Config`](crate::config::Config) or the environment;\n\
          each of its methods returns an operation's builder, and `send()` returns the\n\
          typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.\n\
@@ -77,7 +77,7 @@ pub fn product_module(product: &Product) -> TokenStream {
         feature = product.feature,
         alias = match &product.alias {
             Some(alias) => format!(
-                " (or `{}`, which also names this module `{alias}`: the product's default version)",
+                "; `{}` enables it too and names it `{alias}`, the product's default version",
                 product.code
             ),
             None => String::new(),
@@ -169,28 +169,18 @@ pub fn generated_root(products: &[ProductSummary]) -> TokenStream {
     let items = products.iter().map(|p| {
         let m = ident(&p.module);
         let feature = &p.feature;
-        let doc = doc_attrs(&format!(
-            "{} {} (cargo feature `{feature}`).",
-            p.name, p.version
-        ));
+        // No outer docs: rustdoc would put them before the module's own,
+        // which already say product, version and features once.
         let alias = p.alias.as_ref().map(|alias| {
             let a = ident(alias);
             let code = &p.code;
-            let doc = doc_attrs(&format!(
-                "{} at its default version, {} (cargo feature `{code}`): the same module as [`{}`].",
-                p.name,
-                p.version,
-                p.module.trim_start_matches("r#")
-            ));
             quote! {
-                #doc
                 #[cfg(feature = #code)]
                 #[cfg_attr(docsrs, doc(cfg(feature = #code)))]
                 pub use self::#m as #a;
             }
         });
         quote! {
-            #doc
             #[cfg(feature = #feature)]
             #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             pub mod #m;

@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `AccessKey`, `ServiceName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](GetAccessKeyLastUsedEventsBuilder::into_paginator) streams the pages |

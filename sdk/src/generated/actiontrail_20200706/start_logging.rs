@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `Name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | GET or POST |

@@ -3,7 +3,7 @@
 
 //! Read, paged; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](ListSecurityPoliciesBuilder::into_paginator) streams the pages |

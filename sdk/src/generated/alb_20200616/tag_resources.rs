@@ -3,7 +3,7 @@
 
 //! Write; requires `ResourceType`, `ResourceId`, `Tag`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `RecordId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Read and write, paged; requires `DomainName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeDomainRecordsBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `PageNumber`, `PageSize`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](SearchRecursionRecordsBuilder::into_paginator) streams the pages |

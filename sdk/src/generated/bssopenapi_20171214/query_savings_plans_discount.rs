@@ -3,7 +3,7 @@
 
 //! Read; requires `PayMode`, `SpnType`, `Cycle`, `CommodityCode`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET |

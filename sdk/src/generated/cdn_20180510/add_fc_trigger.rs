@@ -3,7 +3,7 @@
 
 //! Write; requires `TriggerARN`, `EventMetaName`, `EventMetaVersion`, `SourceARN` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

@@ -3,7 +3,7 @@
 
 //! Write; requires `StartTime`, `EndTime`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

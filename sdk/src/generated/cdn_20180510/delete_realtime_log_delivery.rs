@@ -3,7 +3,7 @@
 
 //! Write; requires `Domain`, `Project`, `Logstore`, `Region`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET |

@@ -3,7 +3,7 @@
 
 //! Read; requires `DomainNames`, `StartTime`, `EndTime`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET or POST |

@@ -3,7 +3,7 @@
 
 //! Read, paged; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeRefreshTasksBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Write; requires `Domain`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET |

@@ -3,7 +3,7 @@
 
 //! Write; requires `DomainName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

@@ -3,7 +3,7 @@
 
 //! Write; requires `DomainName`, `WaitUri`, `AllowPct`, `MaxTimeWait` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

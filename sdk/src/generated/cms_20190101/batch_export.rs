@@ -3,7 +3,7 @@
 
 //! Read; requires `Namespace`, `Metric`, `Cursor`, `Length`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST |

@@ -3,7 +3,7 @@
 
 //! Read; requires `Namespace`, `Metric`, `Period`, `StartTime`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST |

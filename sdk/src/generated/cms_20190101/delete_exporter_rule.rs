@@ -3,7 +3,7 @@
 
 //! Write; requires `RuleName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST |

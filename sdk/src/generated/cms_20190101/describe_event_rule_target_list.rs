@@ -3,7 +3,7 @@
 
 //! Read; requires `RuleName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET or PUT |

@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `Namespace`, `MetricName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](DescribeMetricListBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Write; requires `Id`, `Name`, `Namespace`, `Category` and 1 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `GroupId`, `RuleId`, `RuleName`, `EventName` and 3 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST or GET or PUT |

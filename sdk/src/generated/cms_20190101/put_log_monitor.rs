@@ -3,7 +3,7 @@
 
 //! Read and write; requires `SlsRegionId`, `SlsProject`, `SlsLogstore`, `MetricName` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST or PUT |

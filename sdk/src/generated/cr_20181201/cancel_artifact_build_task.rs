@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `BuildTaskId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or PUT |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `NamespaceName`, `TargetRegionId`, `TargetInstanceId` and 4 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `RuleId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST |

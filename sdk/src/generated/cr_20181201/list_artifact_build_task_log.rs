@@ -3,7 +3,7 @@
 
 //! Read; requires `InstanceId`, `BuildTaskId`, `Page`, `PageSize`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `RepoId`, `CodeRepoType`, `CodeRepoNamespaceName` and 1 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

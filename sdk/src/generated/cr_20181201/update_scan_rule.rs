@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `ScanRuleId`, `RuleName`, `ScanScope` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `Routes`, `RuleId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST |

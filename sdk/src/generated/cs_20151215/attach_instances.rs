@@ -3,7 +3,7 @@
 
 //! Read; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST, path `/clusters/{ClusterId}/attach` |

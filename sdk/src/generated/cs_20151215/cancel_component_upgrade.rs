@@ -3,7 +3,7 @@
 
 //! Read and write, deprecated; requires `clusterId`, `componentId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{clusterId}/components/{componentId}/cancel` |

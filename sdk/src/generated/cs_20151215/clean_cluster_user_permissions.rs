@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `ClusterId`, `Uid`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | DELETE, path `/cluster/{ClusterId}/user/{Uid}/permissions` |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `Uid`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | DELETE, path `/users/{Uid}/permissions` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `contact_ids`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | DELETE, path `/alert/contacts` |

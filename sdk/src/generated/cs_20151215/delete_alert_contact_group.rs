@@ -3,7 +3,7 @@
 
 //! Read; requires `contact_group_ids`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | DELETE, path `/alert/contact_groups` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `clusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/clusters/{clusterId}/inspectConfig` |

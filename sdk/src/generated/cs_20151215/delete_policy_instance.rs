@@ -3,7 +3,7 @@
 
 //! Write; requires `cluster_id`, `policy_name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/clusters/{cluster_id}/policies/{policy_name}` |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `cluster_id`, `Id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/clusters/{cluster_id}/triggers/{Id}` |

@@ -3,7 +3,7 @@
 
 //! Read, deprecated; requires `region`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/components/metadata` |

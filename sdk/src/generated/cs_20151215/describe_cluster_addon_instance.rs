@@ -3,7 +3,7 @@
 
 //! Read, deprecated; requires `ClusterID`, `AddonName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/{ClusterID}/components/{AddonName}/instance` |

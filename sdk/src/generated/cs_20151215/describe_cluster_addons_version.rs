@@ -3,7 +3,7 @@
 
 //! Read, deprecated; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/{ClusterId}/components/version` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `ClusterId`, `NodepoolId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/{ClusterId}/nodepools/{NodepoolId}` |

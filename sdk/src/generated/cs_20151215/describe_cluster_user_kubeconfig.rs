@@ -3,7 +3,7 @@
 
 //! Read; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/k8s/{ClusterId}/user_config` |

@@ -3,7 +3,7 @@
 
 //! Read, deprecated; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters` |

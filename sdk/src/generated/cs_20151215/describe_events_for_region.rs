@@ -3,7 +3,7 @@
 
 //! Read; requires `region_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/regions/{region_id}/events` |

@@ -3,7 +3,7 @@
 
 //! Read and write, deprecated; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | GET, path `/k8s/{ClusterId}/external/agent/deployment` |

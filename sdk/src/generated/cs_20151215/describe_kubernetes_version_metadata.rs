@@ -3,7 +3,7 @@
 
 //! Read; requires `Region`, `ClusterType`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/api/v1/metadata/versions` |

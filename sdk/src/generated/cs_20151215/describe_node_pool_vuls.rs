@@ -3,7 +3,7 @@
 
 //! Read; requires `cluster_id`, `nodepool_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls` |

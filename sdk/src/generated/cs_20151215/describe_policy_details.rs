@@ -3,7 +3,7 @@
 
 //! Read; requires `policy_name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/policies/{policy_name}` |

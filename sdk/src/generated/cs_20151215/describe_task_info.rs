@@ -3,7 +3,7 @@
 
 //! Read; requires `task_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/tasks/{task_id}` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `uid`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/permissions/users/{uid}` |

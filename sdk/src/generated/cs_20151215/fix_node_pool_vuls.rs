@@ -3,7 +3,7 @@
 
 //! Write; requires `cluster_id`, `nodepool_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix` |

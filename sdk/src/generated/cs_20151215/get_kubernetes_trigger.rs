@@ -3,7 +3,7 @@
 
 //! Read, deprecated; requires `ClusterId`, `Namespace`, `Name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/triggers/{ClusterId}` |

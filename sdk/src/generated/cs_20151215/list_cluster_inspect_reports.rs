@@ -3,7 +3,7 @@
 
 //! Read; requires `clusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/clusters/{clusterId}/inspectReports` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `resource_ids`, `resource_type`, `region_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/tags` |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `cluster_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{cluster_id}/migrate` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `cluster_id`, `component_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST, path `/clusters/{cluster_id}/components/{component_id}/config` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `ClusterId`, `NodepoolId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config` |

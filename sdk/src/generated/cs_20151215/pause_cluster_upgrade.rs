@@ -3,7 +3,7 @@
 
 //! Write, deprecated; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/api/v2/clusters/{ClusterId}/upgrade/pause` |

@@ -3,7 +3,7 @@
 
 //! Write, deprecated; requires `clusterid`, `componentid`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{clusterid}/components/{componentid}/pause` |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `ClusterId`, `NodepoolId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/clusters/{ClusterId}/nodepools/{NodepoolId}/nodes` |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `cluster_id`, `nodepool_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST, path `/clusters/{cluster_id}/nodepools/{nodepool_id}/repair` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `task_id`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/tasks/{task_id}/resume` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{ClusterId}/sync_nodepools` |

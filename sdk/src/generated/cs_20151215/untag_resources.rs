@@ -3,7 +3,7 @@
 
 //! Read and write; requires `region_id`, `resource_ids`, `resource_type`, `tag_keys`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/tags` |

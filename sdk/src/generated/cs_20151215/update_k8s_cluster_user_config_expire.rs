@@ -3,7 +3,7 @@
 
 //! Write; requires `ClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/k8s/{ClusterId}/user_config/expire` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `ClusterId`, `NodepoolId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `DBInstanceId`, `Key`, `StartTime`, `EndTime`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind, paged; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeVpcsForMongoDbBuilder::into_paginator) streams the pages |

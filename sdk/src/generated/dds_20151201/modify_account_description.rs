@@ -3,7 +3,7 @@
 
 //! Write; requires `DBInstanceId`, `AccountName`, `AccountDescription`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

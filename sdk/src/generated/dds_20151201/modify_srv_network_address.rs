@@ -3,7 +3,7 @@
 
 //! Write; requires `DBInstanceId`, `NewConnectionString`, `ConnectionType`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Read; requires `RegionId`, `TaskId`, `StepName`, `TaskAction`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST |

@@ -3,7 +3,7 @@
 
 //! Write; requires `AppIcpRecordPic`, `AppServiceName`, `AppPrincipalUnitName`, `AppIcpLicenseNumber` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

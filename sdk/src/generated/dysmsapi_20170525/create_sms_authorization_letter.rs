@@ -3,7 +3,7 @@
 
 //! Read; requires `AuthorizationLetterPic`, `SignList`, `AuthorizationLetterExpDate`, `Authorization` and 3 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Read, deprecated; requires `TemplateCode`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Read; requires `PhoneNumberJson`, `SignNameJson`, `TemplateCode`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

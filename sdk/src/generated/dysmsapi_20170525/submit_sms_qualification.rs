@@ -3,7 +3,7 @@
 
 //! Read; requires `QualificationName`, `UseBySelf`, `CompanyType`, `CompanyName` and 15 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind, paged; requires `RegionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeCloudAssistantStatusBuilder::into_paginator) streams the pages |

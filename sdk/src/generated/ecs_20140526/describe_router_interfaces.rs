@@ -3,7 +3,7 @@
 
 //! Read, paged, deprecated; requires `RegionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeRouterInterfacesBuilder::into_paginator) streams the pages |

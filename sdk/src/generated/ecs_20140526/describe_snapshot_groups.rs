@@ -3,7 +3,7 @@
 
 //! Write, paged; requires `RegionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | Paged | by `NextToken`: [`into_paginator`](DescribeSnapshotGroupsBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read, paged, deprecated; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeVSwitchesBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Write; requires `RegionId`, `DedicatedHostClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

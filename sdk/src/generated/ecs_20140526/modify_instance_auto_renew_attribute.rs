@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `InstanceId`, `RegionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST or GET |

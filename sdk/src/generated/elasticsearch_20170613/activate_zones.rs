@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/openapi/instances/{InstanceId}/actions/recover-zones` |

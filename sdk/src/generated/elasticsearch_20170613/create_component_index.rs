@@ -3,7 +3,7 @@
 
 //! Read; requires `InstanceId`, `name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST, path `/openapi/instances/{InstanceId}/component-index/{name}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `connectedInstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/openapi/instances/{InstanceId}/connected-clusters` |

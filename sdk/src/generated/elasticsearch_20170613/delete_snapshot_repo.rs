@@ -3,7 +3,7 @@
 
 //! Read and write; requires `InstanceId`, `repoPath`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/openapi/instances/{InstanceId}/snapshot-repos` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `InstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/instances/{InstanceId}/component-index/{name}` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `ProjectId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/emon/projects/{ProjectId}/grafana/proxy/api/search` |

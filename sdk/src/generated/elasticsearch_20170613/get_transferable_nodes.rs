@@ -3,7 +3,7 @@
 
 //! Read; requires `InstanceId`, `nodeType`, `count`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/instances/{InstanceId}/transferable-nodes` |

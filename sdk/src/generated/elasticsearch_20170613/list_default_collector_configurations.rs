@@ -3,7 +3,7 @@
 
 //! Read; requires `resType`, `resVersion`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/beats/default-configurations` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `InstanceId`, `bucketName`, `key`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/instances/{InstanceId}/dict/_info` |

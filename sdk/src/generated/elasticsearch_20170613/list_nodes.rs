@@ -3,7 +3,7 @@
 
 //! Read; requires `ResId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/openapi/collectors/{ResId}/nodes` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or PUT, path `/openapi/instances/{InstanceId}/actions/update-advanced-setting` |

@@ -3,7 +3,7 @@
 
 //! Write, deprecated; requires `InstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PATCH or POST, path `/openapi/instances/{InstanceId}/black-ips` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `InstanceId`, `name`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/openapi/instances/{InstanceId}/component-index/{name}` |

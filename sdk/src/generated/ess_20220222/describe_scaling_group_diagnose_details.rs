@@ -3,7 +3,7 @@
 
 //! Read; requires `RegionId`, `ScalingGroupId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind, paged; requires `RegionId`, `ResourceType`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | Paged | by `NextToken`: [`into_paginator`](ListTagResourcesBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `layerName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/2023-03-30/layers/{layerName}/versions` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `functionName`, `versionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/2023-03-30/functions/{functionName}/versions/{versionId}` |

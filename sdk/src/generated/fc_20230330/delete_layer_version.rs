@@ -3,7 +3,7 @@
 
 //! Write; requires `layerName`, `version`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/2023-03-30/layers/{layerName}/versions/{version}` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `functionName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/2023-03-30/functions/{functionName}/async-invoke-config` |

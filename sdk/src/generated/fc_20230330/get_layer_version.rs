@@ -3,7 +3,7 @@
 
 //! Read; requires `layerName`, `version`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/2023-03-30/layers/{layerName}/versions/{version}` |

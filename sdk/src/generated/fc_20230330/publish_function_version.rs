@@ -3,7 +3,7 @@
 
 //! Read and write; requires `functionName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/2023-03-30/functions/{functionName}/versions` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `layerName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/2023-03-30/layers/{layerName}/acl` |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `ResourceType`, `ResourceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/2023-03-30/tags-v2` |

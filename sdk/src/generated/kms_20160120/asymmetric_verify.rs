@@ -3,7 +3,7 @@
 
 //! Read; requires `KeyId`, `KeyVersionId`, `Algorithm`, `Digest` and 1 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `KeyId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](ListKeyVersionsBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read and write, paged; requires `RegionId`, `ResourceType`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | Paged | by `NextToken`: [`into_paginator`](ListTagResourcesBuilder::into_paginator) streams the pages |

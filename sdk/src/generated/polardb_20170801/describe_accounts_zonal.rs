@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `DBClusterId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](DescribeAccountsZonalBuilder::into_paginator) streams the pages |

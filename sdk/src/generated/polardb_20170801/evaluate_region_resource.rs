@@ -3,7 +3,7 @@
 
 //! Read; requires `DBType`, `DBVersion`, `DBNodeClass`, `NeedMaxScaleLink` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Write; requires `ApplicationId`, `Description`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

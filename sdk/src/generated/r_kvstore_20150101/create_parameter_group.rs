@@ -3,7 +3,7 @@
 
 //! Write; requires `RegionId`, `Category`, `EngineType`, `EngineVersion` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

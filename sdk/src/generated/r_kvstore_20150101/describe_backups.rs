@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `InstanceId`, `StartTime`, `EndTime`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeBackupsBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Returns the detailed attributes of a Tair (Redis OSS-compatible) instance (read; requires `InstanceId`).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Lists Tair (Redis OSS-compatible) instances and their details, optionally filtered (read, paged; no required parameters).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeInstancesBuilder::into_paginator) streams the pages |

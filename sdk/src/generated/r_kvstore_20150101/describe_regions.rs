@@ -3,7 +3,7 @@
 
 //! Lists the regions and zones where Tair (Redis OSS-compatible) instances can be created (unspecified kind; no required parameters).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST or GET |

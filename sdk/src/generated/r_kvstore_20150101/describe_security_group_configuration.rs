@@ -3,7 +3,7 @@
 
 //! Lists the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance (read; requires `InstanceId`).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST or GET |

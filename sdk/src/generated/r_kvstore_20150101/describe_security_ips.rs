@@ -3,7 +3,7 @@
 
 //! Lists the IP address whitelists configured for a Tair (Redis OSS-compatible) instance (unspecified kind; requires `InstanceId`).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST or GET |

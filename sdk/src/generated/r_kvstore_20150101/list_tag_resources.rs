@@ -5,7 +5,7 @@
 //!
 //! The same tag-to-instance mapping is visible in the Tair (Redis OSS-compatible) console; see [Filter Tair (Redis OSS-compatible) instances by tag](https://www.alibabacloud.com/help/en/doc-detail/119160.html) and [View tags bound to an instance](https://www.alibabacloud.com/help/en/doc-detail/134038.html).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | Paged | by `NextToken`: [`into_paginator`](ListTagResourcesBuilder::into_paginator) streams the pages |

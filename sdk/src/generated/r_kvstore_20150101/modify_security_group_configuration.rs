@@ -5,7 +5,7 @@
 //!
 //! > This call replaces rather than adds: all security groups currently bound to the instance's whitelists are removed, and only the groups given in **SecurityGroupId** remain bound. To do the same in the console, see [Add security groups](https://www.alibabacloud.com/help/en/doc-detail/148267.html).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

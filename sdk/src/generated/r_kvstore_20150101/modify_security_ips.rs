@@ -5,7 +5,7 @@
 //!
 //! Whitelists can also be edited in the Tair (Redis OSS-compatible) console; see [Configure a whitelist for an instance](https://www.alibabacloud.com/help/en/doc-detail/56464.html).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

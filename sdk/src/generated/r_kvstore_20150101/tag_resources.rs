@@ -13,7 +13,7 @@
 //!
 //! Tags can also be managed in the Tair (Redis OSS-compatible) console; see [Create a tag](https://www.alibabacloud.com/help/en/doc-detail/118779.html).
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

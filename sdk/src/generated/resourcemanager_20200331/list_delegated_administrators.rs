@@ -3,7 +3,7 @@
 
 //! Read and write, paged; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](ListDelegatedAdministratorsBuilder::into_paginator) streams the pages |

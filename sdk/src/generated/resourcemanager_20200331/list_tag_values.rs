@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `ResourceType`, `TagKey`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](ListTagValuesBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `body`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/machinegroups` |

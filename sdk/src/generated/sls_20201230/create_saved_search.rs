@@ -3,7 +3,7 @@
 
 //! Write; requires `body`, `project`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/savedsearches` |

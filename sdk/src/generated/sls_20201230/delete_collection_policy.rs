@@ -3,7 +3,7 @@
 
 //! Read and write; requires `policyName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/collectionpolicy/{policyName}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `downloadJobName`, `project`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/downloadjobs/{downloadJobName}` |

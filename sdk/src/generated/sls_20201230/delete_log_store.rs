@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `logstore`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/logstores/{logstore}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `machineGroup`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/machinegroups/{machineGroup}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `s3IngestionName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/s3ingestions/{s3IngestionName}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `scheduledSQLName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/scheduledsqls/{scheduledSQLName}` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `logstore`, `pack_id`, `pack_meta` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/logstores/{logstore}` |

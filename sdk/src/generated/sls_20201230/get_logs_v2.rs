@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `logstore`, `Accept-Encoding`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | POST, path `/logstores/{logstore}/logs` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `ossIngestionName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/ossingestions/{ossIngestionName}` |

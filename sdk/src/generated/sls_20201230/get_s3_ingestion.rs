@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `s3IngestionName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/s3ingestions/{s3IngestionName}` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `scheduledSQLName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/scheduledsqls/{scheduledSQLName}` |

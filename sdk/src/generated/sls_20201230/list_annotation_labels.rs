@@ -3,7 +3,7 @@
 
 //! Unspecified kind; no required parameters.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | GET, path `/ml/annotationlabel` |

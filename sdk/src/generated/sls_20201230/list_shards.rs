@@ -3,7 +3,7 @@
 
 //! Read; requires `project`, `logstore`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/logstores/{logstore}/shards` |

@@ -3,7 +3,7 @@
 
 //! Read; requires `resourceType`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | HTTP | GET, path `/tags` |

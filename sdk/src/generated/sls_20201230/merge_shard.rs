@@ -3,7 +3,7 @@
 
 //! Unspecified kind; requires `project`, `logstore`, `shard`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | HTTP | POST, path `/logstores/{logstore}/shards/{shard}` |

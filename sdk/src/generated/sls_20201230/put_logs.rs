@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `logstore`, `x-log-compresstype`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/logstores/{logstore}/shards/lb` |

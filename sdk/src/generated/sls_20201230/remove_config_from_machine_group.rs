@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `machineGroup`, `configName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | DELETE, path `/machinegroups/{machineGroup}/configs/{configName}` |

@@ -3,7 +3,7 @@
 
 //! Read and write; requires `project`, `logstore`, `shard`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST, path `/logstores/{logstore}/shards/{shard}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `ossExportName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/ossexports/{ossExportName}` |

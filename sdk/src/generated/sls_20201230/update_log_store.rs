@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `logstore`, `body`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/logstores/{logstore}` |

@@ -3,7 +3,7 @@
 
 //! Write; requires `project`, `configName`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | PUT, path `/pipelineconfigs/{configName}` |

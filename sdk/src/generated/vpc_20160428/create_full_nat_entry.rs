@@ -3,7 +3,7 @@
 
 //! Write, idempotent; requires `FullNatTableId`, `NetworkInterfaceId`, `NatIp`, `AccessIp` and 3 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | Idempotent | `ClientToken`: the SDK sends a new UUID in it when unset, the same on every attempt, so the call is retried after sending like a read |

@@ -3,7 +3,7 @@
 
 //! Read and write, deprecated; requires `RegionId`, `Ipv6TranslatorId`, `AllocateIpv6Port`, `BackendIpv4Addr` and 2 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | HTTP | POST or GET |

@@ -3,7 +3,7 @@
 
 //! Unspecified kind, idempotent; requires `RegionId`, `SslVpnClientCertId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | not stated in the metadata: treated as a write |
 //! | Idempotent | `ClientToken`: the SDK sends a new UUID in it when unset, the same on every attempt, so the call is retried after sending like a read |

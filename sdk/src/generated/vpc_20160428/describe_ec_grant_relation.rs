@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `InstanceType`, `InstanceId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeEcGrantRelationBuilder::into_paginator) streams the pages |

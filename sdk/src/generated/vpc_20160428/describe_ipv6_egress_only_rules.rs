@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `RegionId`, `Ipv6GatewayId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeIpv6EgressOnlyRulesBuilder::into_paginator) streams the pages |

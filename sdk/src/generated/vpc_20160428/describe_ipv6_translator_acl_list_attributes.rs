@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `RegionId`, `AclId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `PageNumber`/`PageSize`: [`into_paginator`](DescribeIpv6TranslatorAclListAttributesBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read, paged, idempotent; requires `RegionId`, `VpnConnectionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Idempotent | `ClientToken`: the SDK sends a new UUID in it when unset, the same on every attempt, so the call is retried after sending like a read |

@@ -3,7 +3,7 @@
 
 //! Write; requires `RegionId`, `VbrOwnerUid`, `InstanceId`, `GrantType` and 1 more.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | write: not retried once the request may have arrived |
 //! | HTTP | GET or POST |

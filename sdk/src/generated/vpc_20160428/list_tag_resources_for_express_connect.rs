@@ -3,7 +3,7 @@
 
 //! Read, paged; requires `ResourceType`, `RegionId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read: retried after 5xx and timeouts |
 //! | Paged | by `NextToken`: [`into_paginator`](ListTagResourcesForExpressConnectBuilder::into_paginator) streams the pages |

@@ -3,7 +3,7 @@
 
 //! Read and write, idempotent; requires `RegionId`, `BgpPeerId`.
 //!
-//! | | |
+//! | Fact | |
 //! |---|---|
 //! | Kind | read and write: not retried once the request may have arrived |
 //! | Idempotent | `ClientToken`: the SDK sends a new UUID in it when unset, the same on every attempt, so the call is retried after sending like a read |
