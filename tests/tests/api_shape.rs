@@ -303,3 +303,28 @@ fn enums_keep_known_and_unknown_values() {
     assert!(format!("{other:?}").contains("Unknown"), "{other:?}");
     assert_ne!(other, ChargeType::from("spot"));
 }
+
+/// The error docs say which codes the client retries as throttling; the
+/// generator's rule and the runtime's must be the same.
+#[test]
+fn generated_docs_and_runtime_agree_on_throttling() {
+    use alibabacloud_codegen::emit::is_throttling_code;
+    use alibabacloud_sdk::error::ServiceError;
+    for code in [
+        "Throttling",
+        "Throttling.User",
+        "Throttling.Api",
+        "RequestLimitExceeded",
+        "Ecs.Throttling",
+        "ThrottlingX",
+        "InvalidParam",
+        "ServiceUnavailable",
+        "",
+    ] {
+        assert_eq!(
+            is_throttling_code(code),
+            ServiceError::new(code, "m", 400).is_throttling(),
+            "{code}"
+        );
+    }
+}

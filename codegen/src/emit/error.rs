@@ -116,10 +116,34 @@ fn variant_docs(v: &crate::ir::ErrorVariant) -> String {
     let statuses: Vec<String> = v.statuses.iter().map(u16::to_string).collect();
     let codes: Vec<String> = v.codes.iter().map(|c| format!("`{c}`")).collect();
     let mut text = format!("{} (HTTP {}).", codes.join(" or "), statuses.join(", "));
+    // What the client does with it before the caller sees it (the runtime's
+    // retry rules, `ServiceError::is_throttling` and `RetryPolicy`).
+    if v.codes.iter().any(|c| is_throttling_code(c)) {
+        text.push_str(
+            "\n\nThrottling: the client retries it with backoff, within the \
+             retry policy, before returning it.",
+        );
+    } else if v.codes.iter().any(|c| c == "ServiceUnavailable")
+        || v.statuses.iter().any(|s| *s >= 500)
+    {
+        text.push_str(
+            "\n\nA failure on the service's side: the client retries it, within \
+             the retry policy, for read operations and those with a `ClientToken`.",
+        );
+    }
     for m in &v.messages {
         text.push_str(&format!("\n\n> {}", m.replace('\n', " ")));
     }
     text
+}
+
+/// The runtime's throttling rule (`ServiceError::is_throttling`);
+/// `tests/tests/api_shape.rs` checks that both agree.
+pub fn is_throttling_code(code: &str) -> bool {
+    code == "Throttling"
+        || code.starts_with("Throttling.")
+        || code == "RequestLimitExceeded"
+        || code.ends_with(".Throttling")
 }
 
 /// The same items as text (see `verbatim`), when every line fits and no

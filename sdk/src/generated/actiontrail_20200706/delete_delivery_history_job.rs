@@ -148,6 +148,8 @@ impl DeleteDeliveryHistoryJobResponse {
 #[non_exhaustive]
 pub enum DeleteDeliveryHistoryJobError {
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

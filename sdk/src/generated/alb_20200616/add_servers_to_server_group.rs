@@ -447,6 +447,8 @@ pub enum AddServersToServerGroupError {
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
     ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 400).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

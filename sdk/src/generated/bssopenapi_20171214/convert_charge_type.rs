@@ -345,6 +345,8 @@ pub enum ConvertChargeTypeError {
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 405).
     CommodityInvalidComponent(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
     InvalidOwner(crate::error::ServiceError),

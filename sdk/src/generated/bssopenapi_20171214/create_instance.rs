@@ -509,6 +509,8 @@ pub enum CreateInstanceError {
     /// `INSUFFICIENT.AVAILABLE.QUOTA` (HTTP 200).
     InsufficientAvailableQuota(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
     InvalidOwner(crate::error::ServiceError),

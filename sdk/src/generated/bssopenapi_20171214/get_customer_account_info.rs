@@ -320,6 +320,8 @@ impl Data {
 #[non_exhaustive]
 pub enum GetCustomerAccountInfoError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
     NotAuthorized(crate::error::ServiceError),

@@ -208,6 +208,8 @@ impl GetCustomerListResponse {
 #[non_exhaustive]
 pub enum GetCustomerListError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
     NotAuthorized(crate::error::ServiceError),

@@ -1279,6 +1279,8 @@ impl ModuleProperties {
 #[non_exhaustive]
 pub enum GetOrderDetailError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
     InvalidOwner(crate::error::ServiceError),

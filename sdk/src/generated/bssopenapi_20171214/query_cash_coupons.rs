@@ -518,6 +518,8 @@ pub enum QueryCashCouponsError {
     /// `NotAuthorized` (HTTP 400).
     NotAuthorized(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

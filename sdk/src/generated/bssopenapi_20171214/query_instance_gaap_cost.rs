@@ -1550,6 +1550,8 @@ pub enum QueryInstanceGaapCostError {
     /// `DurationInvalid` (HTTP 400).
     DurationInvalid(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBillingCycle` (HTTP 400).
     InvalidBillingCycle(crate::error::ServiceError),

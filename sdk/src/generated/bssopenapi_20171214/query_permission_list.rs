@@ -471,6 +471,8 @@ impl PermissionList {
 #[non_exhaustive]
 pub enum QueryPermissionListError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

@@ -567,6 +567,8 @@ impl FinancialRelationInfoList {
 #[non_exhaustive]
 pub enum QueryRelationListError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

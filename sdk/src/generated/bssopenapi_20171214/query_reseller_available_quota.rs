@@ -240,6 +240,8 @@ pub enum QueryResellerAvailableQuotaError {
     /// `ParameterError` (HTTP 400).
     ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

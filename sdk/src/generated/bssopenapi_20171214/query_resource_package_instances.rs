@@ -791,6 +791,8 @@ impl Instance {
 #[non_exhaustive]
 pub enum QueryResourcePackageInstancesError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
     InvalidOwner(crate::error::ServiceError),

@@ -781,6 +781,8 @@ impl Items {
 #[non_exhaustive]
 pub enum QuerySavingsPlansDeductLogError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
     InvalidOwner(crate::error::ServiceError),

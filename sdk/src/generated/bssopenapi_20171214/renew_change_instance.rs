@@ -428,6 +428,8 @@ impl Data {
 #[non_exhaustive]
 pub enum RenewChangeInstanceError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_STATUS_ILLEGAL` (HTTP 400).
     OrderAccountStatusIllegal(crate::error::ServiceError),

@@ -271,6 +271,8 @@ impl SetResellerUserQuotaResponse {
 #[non_exhaustive]
 pub enum SetResellerUserQuotaError {
     /// `CreditInnerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
     InternalError(crate::error::ServiceError),
@@ -281,6 +283,8 @@ pub enum SetResellerUserQuotaError {
     /// `ParameterError` (HTTP 400).
     ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

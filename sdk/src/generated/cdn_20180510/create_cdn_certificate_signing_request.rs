@@ -364,14 +364,24 @@ impl CreateCdnCertificateSigningRequestResponse {
 #[non_exhaustive]
 pub enum CreateCdnCertificateSigningRequestError {
     /// `Internal.CreateCSRError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalCreateCsrError(crate::error::ServiceError),
     /// `Internal.EncodeCSRError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalEncodeCsrError(crate::error::ServiceError),
     /// `Internal.EncodeKeyError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalEncodeKeyError(crate::error::ServiceError),
     /// `Internal.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `Internal.KeyError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalKeyError(crate::error::ServiceError),
     /// `InvalidValue.Malformed` (HTTP 400).
     InvalidValueMalformed(crate::error::ServiceError),

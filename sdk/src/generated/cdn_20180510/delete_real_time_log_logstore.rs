@@ -202,6 +202,8 @@ pub enum DeleteRealTimeLogLogstoreError {
     /// `DomainDeliveryConfigExist` (HTTP 400).
     DomainDeliveryConfigExist(crate::error::ServiceError),
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

@@ -223,6 +223,8 @@ impl DeleteRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum DeleteRealtimeLogDeliveryError {
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
     InvalidDomainNotFound(crate::error::ServiceError),

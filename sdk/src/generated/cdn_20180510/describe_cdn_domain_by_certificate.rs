@@ -420,6 +420,8 @@ pub enum DescribeCdnDomainByCertificateError {
     /// `Decode.Error` (HTTP 400).
     DecodeError(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `SSLPub.MissingParameter` (HTTP 400).
     SslPubMissingParameter(crate::error::ServiceError),

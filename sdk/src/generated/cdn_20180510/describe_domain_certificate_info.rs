@@ -499,6 +499,8 @@ impl CertInfo {
 #[non_exhaustive]
 pub enum DescribeDomainCertificateInfoError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `SignatureDoesNotMatch` (HTTP 403).
     SignatureDoesNotMatch(crate::error::ServiceError),

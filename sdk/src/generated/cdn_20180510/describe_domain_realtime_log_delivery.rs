@@ -232,6 +232,8 @@ impl DescribeDomainRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum DescribeDomainRealtimeLogDeliveryError {
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

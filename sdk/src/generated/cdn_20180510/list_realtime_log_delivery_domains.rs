@@ -276,6 +276,8 @@ impl Domains {
 #[non_exhaustive]
 pub enum ListRealtimeLogDeliveryDomainsError {
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
     InvalidDomainNotFound(crate::error::ServiceError),

@@ -220,6 +220,8 @@ impl RealtimeLogDeliveryInfos {
 #[non_exhaustive]
 pub enum ListRealtimeLogDeliveryInfosError {
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
     Unauthorized(crate::error::ServiceError),

@@ -225,6 +225,8 @@ pub enum ModifyRealtimeLogDeliveryError {
     /// `InternalException` (HTTP 400).
     InternalException(crate::error::ServiceError),
     /// `InternalServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
     InvalidDomainNotFound(crate::error::ServiceError),

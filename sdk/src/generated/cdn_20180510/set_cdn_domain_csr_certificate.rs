@@ -192,8 +192,12 @@ pub enum SetCdnDomainCsrCertificateError {
     /// `Certificate.NoPrivateKey` (HTTP 400).
     CertificateNoPrivateKey(crate::error::ServiceError),
     /// `Internal.ConfigError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalConfigError(crate::error::ServiceError),
     /// `Internal.ForbidError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalForbidError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

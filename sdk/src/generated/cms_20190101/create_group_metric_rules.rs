@@ -1045,8 +1045,12 @@ impl AlertResult {
 #[non_exhaustive]
 pub enum CreateGroupMetricRulesError {
     /// `500` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     N500(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 412, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

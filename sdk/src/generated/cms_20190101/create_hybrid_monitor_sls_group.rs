@@ -356,6 +356,8 @@ impl CreateHybridMonitorSlsGroupResponse {
 #[non_exhaustive]
 pub enum CreateHybridMonitorSlsGroupError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
     InvalidAuthorization(crate::error::ServiceError),
@@ -364,6 +366,8 @@ pub enum CreateHybridMonitorSlsGroupError {
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 409, 412, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -541,6 +541,8 @@ pub enum CreateInstantSiteMonitorError {
     /// `Illegal Task Name` (HTTP 400).
     IllegalTaskName(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),
@@ -557,6 +559,8 @@ pub enum CreateInstantSiteMonitorError {
     /// `OperatorInvalid` (HTTP 400).
     OperatorInvalid(crate::error::ServiceError),
     /// `%s` (HTTP 403, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `TaskNotExists` (HTTP 400).
     TaskNotExists(crate::error::ServiceError),

@@ -704,6 +704,8 @@ pub enum CreateMetricRuleTemplateError {
     /// `AccessDeniedException` (HTTP 401).
     AccessDeniedException(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
     InvalidClientTokenId(crate::error::ServiceError),
@@ -718,6 +720,8 @@ pub enum CreateMetricRuleTemplateError {
     /// `ResourcesOverLimit` (HTTP 412).
     ResourcesOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

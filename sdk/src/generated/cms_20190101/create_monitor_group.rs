@@ -254,6 +254,8 @@ pub enum CreateMonitorGroupError {
     /// `AccessDeniedException` (HTTP 401).
     AccessDeniedException(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
     InvalidClientTokenId(crate::error::ServiceError),
@@ -270,6 +272,8 @@ pub enum CreateMonitorGroupError {
     /// `ResourcesOverLimit` (HTTP 412).
     ResourcesOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 500, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

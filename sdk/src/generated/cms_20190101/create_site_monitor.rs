@@ -660,6 +660,8 @@ pub enum CreateSiteMonitorError {
     /// `IllegalAddress` (HTTP 400).
     IllegalAddress(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),
@@ -678,6 +680,8 @@ pub enum CreateSiteMonitorError {
     /// `RestrictedUser` (HTTP 403).
     RestrictedUser(crate::error::ServiceError),
     /// `%s` (HTTP 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `TaskNotExists` (HTTP 400).
     TaskNotExists(crate::error::ServiceError),

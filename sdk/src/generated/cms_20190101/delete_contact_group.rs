@@ -210,6 +210,8 @@ pub enum DeleteContactGroupError {
     /// `ContactNotExists` (HTTP 404).
     ContactNotExists(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
     InvalidAuthorization(crate::error::ServiceError),

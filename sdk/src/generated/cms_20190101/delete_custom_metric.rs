@@ -256,8 +256,12 @@ impl DeleteCustomMetricResponse {
 #[non_exhaustive]
 pub enum DeleteCustomMetricError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

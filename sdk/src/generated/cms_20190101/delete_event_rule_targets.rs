@@ -231,6 +231,8 @@ impl DeleteEventRuleTargetsResponse {
 #[non_exhaustive]
 pub enum DeleteEventRuleTargetsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
     InvalidAuthorization(crate::error::ServiceError),

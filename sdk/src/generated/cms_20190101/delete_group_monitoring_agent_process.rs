@@ -235,6 +235,8 @@ pub enum DeleteGroupMonitoringAgentProcessError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
     ParameterInvalid(crate::error::ServiceError),

@@ -284,6 +284,8 @@ impl FailIds {
 #[non_exhaustive]
 pub enum DeleteMetricRuleTargetsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400).
     S(crate::error::ServiceError),

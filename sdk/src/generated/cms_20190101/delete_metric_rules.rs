@@ -217,8 +217,12 @@ pub enum DeleteMetricRulesError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InternetServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternetServerError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),

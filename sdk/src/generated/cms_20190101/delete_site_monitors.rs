@@ -283,12 +283,16 @@ pub enum DeleteSiteMonitorsError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 206, 404, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `TaskNotExist` (HTTP 404).
     TaskNotExist(crate::error::ServiceError),

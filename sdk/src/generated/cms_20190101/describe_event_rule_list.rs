@@ -709,12 +709,16 @@ pub enum DescribeEventRuleListError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
     InvalidParameterValue(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -990,6 +990,8 @@ pub enum DescribeEventRuleTargetListError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
     InvalidParameterValue(crate::error::ServiceError),

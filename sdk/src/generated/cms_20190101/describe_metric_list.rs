@@ -448,6 +448,8 @@ impl DescribeMetricListResponse {
 #[non_exhaustive]
 pub enum DescribeMetricListError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),

@@ -337,10 +337,14 @@ impl MetricRuleCount {
 #[non_exhaustive]
 pub enum DescribeMetricRuleCountError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

@@ -1203,6 +1203,8 @@ pub enum DescribeMonitorGroupsError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
@@ -1211,6 +1213,8 @@ pub enum DescribeMonitorGroupsError {
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

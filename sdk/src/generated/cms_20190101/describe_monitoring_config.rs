@@ -218,6 +218,8 @@ impl DescribeMonitoringConfigResponse {
 #[non_exhaustive]
 pub enum DescribeMonitoringConfigError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
     InvalidAuthorization(crate::error::ServiceError),

@@ -2955,6 +2955,8 @@ pub enum DescribeSiteMonitorAttributeError {
     /// `Forbidden` (HTTP 403, 404).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),

@@ -1404,12 +1404,16 @@ pub enum DescribeSiteMonitorListError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 409, 500, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
     ThrottlingException(crate::error::ServiceError),

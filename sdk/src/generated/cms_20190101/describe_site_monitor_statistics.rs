@@ -307,12 +307,16 @@ pub enum DescribeSiteMonitorStatisticsError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
     InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
     InvalidParameterValue(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

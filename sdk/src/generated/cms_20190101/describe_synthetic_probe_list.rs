@@ -729,6 +729,8 @@ pub enum DescribeSyntheticProbeListError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalUnknownError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalUnknownError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
     InvalidParameterValue(crate::error::ServiceError),

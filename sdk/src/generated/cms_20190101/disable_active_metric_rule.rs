@@ -214,12 +214,16 @@ pub enum DisableActiveMetricRuleError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
     ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

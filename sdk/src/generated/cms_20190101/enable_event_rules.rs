@@ -211,6 +211,8 @@ impl EnableEventRulesResponse {
 #[non_exhaustive]
 pub enum EnableEventRulesError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
     InvalidAuthorization(crate::error::ServiceError),

@@ -265,6 +265,8 @@ pub enum EnableSiteMonitorsError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),

@@ -251,6 +251,8 @@ impl ModifyHybridMonitorNamespaceResponse {
 #[non_exhaustive]
 pub enum ModifyHybridMonitorNamespaceError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404).
     S(crate::error::ServiceError),

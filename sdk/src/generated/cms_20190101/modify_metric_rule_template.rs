@@ -722,6 +722,8 @@ pub enum ModifyMetricRuleTemplateError {
     /// `AccessDeniedException` (HTTP 401).
     AccessDeniedException(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
     InvalidClientTokenId(crate::error::ServiceError),
@@ -730,6 +732,8 @@ pub enum ModifyMetricRuleTemplateError {
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 206, 400, 404, 406, 409, 412, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

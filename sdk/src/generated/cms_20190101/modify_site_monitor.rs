@@ -448,8 +448,12 @@ pub enum ModifySiteMonitorError {
     /// `IllegalAddress` (HTTP 400).
     IllegalAddress(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InternetServerError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternetServerError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
     InvalidQueryParameter(crate::error::ServiceError),

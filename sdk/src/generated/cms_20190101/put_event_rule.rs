@@ -730,6 +730,8 @@ impl ::serde::Serialize for State {
 #[non_exhaustive]
 pub enum PutEventRuleError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403).
     S(crate::error::ServiceError),

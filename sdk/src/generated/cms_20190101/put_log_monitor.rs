@@ -685,6 +685,8 @@ pub enum PutLogMonitorError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `LimitorError` (HTTP 400).
     LimitorError(crate::error::ServiceError),

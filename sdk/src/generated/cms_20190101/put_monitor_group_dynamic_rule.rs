@@ -394,6 +394,8 @@ pub enum PutMonitorGroupDynamicRuleError {
     /// `AccessForbidden` (HTTP 403).
     AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
     LimitExceeded(crate::error::ServiceError),
@@ -404,6 +406,8 @@ pub enum PutMonitorGroupDynamicRuleError {
     /// `ResourceNotFound` (HTTP 404).
     ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
     ThrottliNgException(crate::error::ServiceError),

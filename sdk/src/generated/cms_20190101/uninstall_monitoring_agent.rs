@@ -215,6 +215,8 @@ pub enum UninstallMonitoringAgentError {
     /// `AgentStateError` (HTTP 412).
     AgentStateError(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
     ParameterInvalid(crate::error::ServiceError),

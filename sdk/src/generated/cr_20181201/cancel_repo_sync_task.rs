@@ -217,6 +217,8 @@ pub enum CancelRepoSyncTaskError {
     /// `SYNC_TASK_NOT_EXIST` (HTTP 400).
     SyncTaskNotExist(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -211,6 +211,8 @@ pub enum ResetLoginPasswordError {
     /// `NoPrivilege` (HTTP 403).
     NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -283,6 +283,8 @@ pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidOperation.ConcurrentModification` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationConcurrentModification(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
     InvalidParameterRegionId(crate::error::ServiceError),

@@ -1678,6 +1678,8 @@ pub enum CreateShardingDbInstanceError {
     /// `TokenServiceError` (HTTP 400).
     TokenServiceError(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
     ZoneClosed(crate::error::ServiceError),

@@ -279,6 +279,8 @@ impl ModifyDbInstanceNetworkTypeResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceNetworkTypeError {
     /// `InstanceVpcAuthMode.NotSupported` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InstanceVpcAuthModeNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -318,8 +318,12 @@ pub enum AllocateEipAddressError {
     /// `InsufficientBalance` (HTTP 400).
     InsufficientBalance(crate::error::ServiceError),
     /// `InsufficientEipCapacity` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InsufficientEipCapacity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
     InvalidBandwidthMalformed(crate::error::ServiceError),
@@ -354,6 +358,8 @@ pub enum AllocateEipAddressError {
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
     OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
     OrderFailed(crate::error::ServiceError),

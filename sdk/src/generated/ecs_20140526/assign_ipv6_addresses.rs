@@ -467,6 +467,8 @@ pub enum AssignIpv6AddressesError {
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
     InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchCidrReservationNotExist` (HTTP 404).
     InvalidOperationVSwitchCidrReservationNotExist(crate::error::ServiceError),

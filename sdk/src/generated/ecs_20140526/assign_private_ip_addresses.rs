@@ -455,6 +455,8 @@ pub enum AssignPrivateIpAddressesError {
     /// `IncorrectVSwitchStatus` (HTTP 400).
     IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
     InvalidAction(crate::error::ServiceError),
@@ -503,6 +505,8 @@ pub enum AssignPrivateIpAddressesError {
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
     InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.Unsupported` (HTTP 400).
     InvalidOperationUnsupported(crate::error::ServiceError),
@@ -551,6 +555,8 @@ pub enum AssignPrivateIpAddressesError {
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
     SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
     UnsupportedParameter(crate::error::ServiceError),

@@ -368,6 +368,8 @@ pub enum AttachDiskError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDevice.InUse` (HTTP 403).
     InvalidDeviceInUse(crate::error::ServiceError),

@@ -329,6 +329,8 @@ pub enum AttachNetworkInterfaceError {
     /// `Forbidden.SubUser` (HTTP 403).
     ForbiddenSubUser(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
     InvalidEcsIdNotFound(crate::error::ServiceError),

@@ -498,6 +498,8 @@ pub enum CopyImageError {
     /// `IncorrectImageStatus` (HTTP 400).
     IncorrectImageStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliUid.IsNull` (HTTP 401).
     InvalidAliUidIsNull(crate::error::ServiceError),

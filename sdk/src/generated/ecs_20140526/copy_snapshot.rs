@@ -588,6 +588,8 @@ pub enum CopySnapshotError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),

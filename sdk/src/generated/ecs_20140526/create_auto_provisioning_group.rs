@@ -3173,6 +3173,8 @@ pub enum CreateAutoProvisioningGroupError {
     /// `Duplicate.DiskCategory` (HTTP 400).
     DuplicateDiskCategory(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupName.Malformed` (HTTP 400).
     InvalidAutoProvisioningGroupNameMalformed(crate::error::ServiceError),

@@ -485,6 +485,8 @@ pub enum CreateCommandError {
     /// `CmdParamName.ExceedLimit` (HTTP 403).
     CmdParamNameExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCmdType.NotFound` (HTTP 404).
     InvalidCmdTypeNotFound(crate::error::ServiceError),

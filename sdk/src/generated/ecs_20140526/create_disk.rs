@@ -917,6 +917,8 @@ pub enum CreateDiskError {
     /// `InsufficientBalance.AgentAccount` (HTTP 400).
     InsufficientBalanceAgentAccount(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.CouponAmountNotEnough` (HTTP 403).
     InvalidAccountStatusCouponAmountNotEnough(crate::error::ServiceError),

@@ -753,6 +753,8 @@ pub enum CreateElasticityAssuranceError {
     /// `DedicatedHostNotSupported` (HTTP 400).
     DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotSupportEA` (HTTP 403).
     InvalidAccountNotSupportEa(crate::error::ServiceError),

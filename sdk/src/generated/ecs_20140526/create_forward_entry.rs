@@ -340,6 +340,8 @@ pub enum CreateForwardEntryError {
     /// `IncorretForwardEntryStatus` (HTTP 400).
     IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidExternalIp.Malformed` (HTTP 400).
     InvalidExternalIpMalformed(crate::error::ServiceError),
@@ -384,6 +386,8 @@ pub enum CreateForwardEntryError {
     /// `ResourceNotFound.NatIp` (HTTP 404).
     ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `System.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemError(crate::error::ServiceError),
     /// `UnsupportedFeature.PortSegment` (HTTP 400).
     UnsupportedFeaturePortSegment(crate::error::ServiceError),

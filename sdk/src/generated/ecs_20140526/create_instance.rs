@@ -2264,6 +2264,8 @@ pub enum CreateInstanceError {
     /// `InsufficientBalance` (HTTP 403).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InternalError.AllocateUnderlayIp` (HTTP 403).
     InternalErrorAllocateUnderlayIp(crate::error::ServiceError),
@@ -2368,6 +2370,8 @@ pub enum CreateInstanceError {
     /// `InvalidImage.NotSupported` (HTTP 403).
     InvalidImageNotSupported(crate::error::ServiceError),
     /// `InvalidImage.OSType` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidImageOsType(crate::error::ServiceError),
     /// `InvalidInnerIpAddress.Malformed` (HTTP 400).
     InvalidInnerIpAddressMalformed(crate::error::ServiceError),
@@ -2736,6 +2740,8 @@ pub enum CreateInstanceError {
     /// `SpotNotSupported` (HTTP 400).
     SpotNotSupported(crate::error::ServiceError),
     /// `Throttling.Resource` (HTTP 429).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingResource(crate::error::ServiceError),
     /// `UnexpectedImageFamily.ImageIdSupplied` (HTTP 400).
     UnexpectedImageFamilyImageIdSupplied(crate::error::ServiceError),

@@ -2084,6 +2084,8 @@ pub enum CreateLaunchTemplateError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
     InvalidDescriptionMalformed(crate::error::ServiceError),

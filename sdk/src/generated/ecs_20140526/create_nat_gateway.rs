@@ -423,6 +423,8 @@ pub enum CreateNatGatewayError {
     /// `OperationUnsupported.MultiNatGateway` (HTTP 400).
     OperationUnsupportedMultiNatGateway(crate::error::ServiceError),
     /// `OrderError.NatGateway` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorNatGateway(crate::error::ServiceError),
     /// `ParameterIllegal` (HTTP 400).
     ParameterIllegal(crate::error::ServiceError),

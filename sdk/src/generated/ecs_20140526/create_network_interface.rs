@@ -1820,6 +1820,8 @@ pub enum CreateNetworkInterfaceError {
     /// `IncorrectVSwitchStatus` (HTTP 400).
     IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidConnectionTrackingConfiguration.RegionOrUserNotSupported` (HTTP 400).
     InvalidConnectionTrackingConfigurationRegionOrUserNotSupported(
@@ -1890,6 +1892,8 @@ pub enum CreateNetworkInterfaceError {
     /// `InvalidOperation.NotSupport` (HTTP 403).
     InvalidOperationNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
     InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
@@ -1968,6 +1972,8 @@ pub enum CreateNetworkInterfaceError {
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
     SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
     UnsupportedParameter(crate::error::ServiceError),

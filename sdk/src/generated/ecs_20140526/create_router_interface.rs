@@ -582,6 +582,8 @@ pub enum CreateRouterInterfaceError {
     /// `Forbidden.CrossBorder` (HTTP 400).
     ForbiddenCrossBorder(crate::error::ServiceError),
     /// `Forbidden.NotInRouterInterfaceCreateWhitelist` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ForbiddenNotInRouterInterfaceCreateWhitelist(crate::error::ServiceError),
     /// `IllegalParam.CrossBorderBandwidth` (HTTP 400).
     IllegalParamCrossBorderBandwidth(crate::error::ServiceError),
@@ -600,6 +602,8 @@ pub enum CreateRouterInterfaceError {
     /// `InvalidAccessPoint.NotMatch` (HTTP 400).
     InvalidAccessPointNotMatch(crate::error::ServiceError),
     /// `InvalidAccessPoint.ValueNotAllowed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidAccessPointValueNotAllowed(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
     InvalidAliuid(crate::error::ServiceError),
@@ -608,8 +612,12 @@ pub enum CreateRouterInterfaceError {
     /// `InvalidCommodity.NotFound` (HTTP 400).
     InvalidCommodityNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidOppositeRegionId.NotFound` (HTTP 404).
     InvalidOppositeRegionIdNotFound(crate::error::ServiceError),
@@ -646,6 +654,8 @@ pub enum CreateRouterInterfaceError {
     /// `QuotaExceed.RouterInterface` (HTTP 400).
     QuotaExceedRouterInterface(crate::error::ServiceError),
     /// `RI_CREATE_ONE_LIMIT_BY_SYNC` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     RiCreateOneLimitBySync(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -445,6 +445,8 @@ pub enum CreateSecurityGroupError {
     /// `IncorrectVpcStatus` (HTTP 400, 403).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
     InvalidDescriptionMalformed(crate::error::ServiceError),

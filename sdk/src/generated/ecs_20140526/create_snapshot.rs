@@ -544,6 +544,8 @@ pub enum CreateSnapshotError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -598,6 +600,8 @@ pub enum CreateSnapshotError {
     /// `QuotaExceed.SnapshotQuota` (HTTP 403).
     QuotaExceedSnapshotQuota(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -539,6 +539,8 @@ pub enum CreateSnapshotGroupError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),

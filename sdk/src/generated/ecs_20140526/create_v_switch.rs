@@ -305,6 +305,8 @@ pub enum CreateVSwitchError {
     /// `IncorrectVpcStatus` (HTTP 400).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
     InvalidCidrBlockMalformed(crate::error::ServiceError),

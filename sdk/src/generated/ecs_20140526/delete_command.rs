@@ -176,6 +176,8 @@ impl DeleteCommandResponse {
 #[non_exhaustive]
 pub enum DeleteCommandError {
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCmdId.NotFound` (HTTP 404).
     InvalidCmdIdNotFound(crate::error::ServiceError),

@@ -170,6 +170,8 @@ pub enum DeleteDiskError {
     /// `IncorrectDiskStatus.Initializing` (HTTP 403).
     IncorrectDiskStatusInitializing(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
     InvalidDiskIdNotFound(crate::error::ServiceError),

@@ -301,6 +301,8 @@ pub enum DeleteInstancesError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -313,6 +315,8 @@ pub enum DeleteInstancesError {
     /// `InvalidOperation.EniLinked` (HTTP 403).
     InvalidOperationEniLinked(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.CrossRegionNotSupport` (HTTP 400).
     InvalidParameterCrossRegionNotSupport(crate::error::ServiceError),

@@ -323,6 +323,8 @@ pub enum DeleteRouteEntryError {
     /// `TaskConflict` (HTTP 400).
     TaskConflict(crate::error::ServiceError),
     /// `Vpc.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

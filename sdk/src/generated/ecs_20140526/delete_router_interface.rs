@@ -208,6 +208,8 @@ pub enum DeleteRouterInterfaceError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
     InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceChargeType.Malformed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidRouterInterfaceChargeTypeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

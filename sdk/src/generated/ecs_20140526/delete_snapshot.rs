@@ -179,6 +179,8 @@ pub enum DeleteSnapshotError {
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 400).
     IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOperation.DeleteSharedSnapshotUnsupported` (HTTP 403).
     InvalidOperationDeleteSharedSnapshotUnsupported(crate::error::ServiceError),

@@ -351,6 +351,8 @@ impl RelatedItem {
 #[non_exhaustive]
 pub enum DeleteSnapshotGroupError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
     InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),

@@ -1198,6 +1198,8 @@ pub enum DescribeCapacityReservationsError {
     /// `DedicatedHostNotSupported` (HTTP 400).
     DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
     InvalidAliUid(crate::error::ServiceError),

@@ -598,6 +598,8 @@ impl SessionManagerConfig {
 #[non_exhaustive]
 pub enum DescribeCloudAssistantSettingsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.SettingType` (HTTP 400).
     InvalidParameterSettingType(crate::error::ServiceError),

@@ -588,6 +588,8 @@ pub enum DescribeCloudAssistantStatusError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
     InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
     InvalidInstanceNotFound(crate::error::ServiceError),
@@ -608,6 +610,8 @@ pub enum DescribeCloudAssistantStatusError {
     /// `RegionId.ApiNotSupported` (HTTP 400).
     RegionIdApiNotSupported(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

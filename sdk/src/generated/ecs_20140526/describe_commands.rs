@@ -1161,8 +1161,12 @@ pub enum DescribeCommandsError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCommandType.NotFound` (HTTP 404).
     InvalidCommandTypeNotFound(crate::error::ServiceError),
@@ -1193,6 +1197,8 @@ pub enum DescribeCommandsError {
     /// `RegionId.ApiNotSupported` (HTTP 400).
     RegionIdApiNotSupported(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

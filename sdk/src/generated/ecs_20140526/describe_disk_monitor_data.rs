@@ -452,6 +452,8 @@ impl DiskMonitorData {
 #[non_exhaustive]
 pub enum DescribeDiskMonitorDataError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
     InvalidDiskIdNotFound(crate::error::ServiceError),
@@ -470,6 +472,8 @@ pub enum DescribeDiskMonitorDataError {
     /// `InvalidStartTime.TooEarly` (HTTP 400).
     InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

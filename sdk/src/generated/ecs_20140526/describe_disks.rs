@@ -2230,6 +2230,8 @@ pub enum DescribeDisksError {
     /// `IncompleteParamter` (HTTP 400).
     IncompleteParamter(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCategory.ValueNotSupported` (HTTP 400, 403).
     InvalidCategoryValueNotSupported(crate::error::ServiceError),

@@ -727,6 +727,8 @@ pub enum DescribeEipAddressesError {
     /// `InstanceType.Invalid` (HTTP 400).
     InstanceTypeInvalid(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
     InvalidAliuid(crate::error::ServiceError),

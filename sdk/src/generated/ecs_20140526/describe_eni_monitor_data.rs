@@ -501,6 +501,8 @@ pub enum DescribeEniMonitorDataError {
     /// `InvalidStartTime.TooEarly` (HTTP 403).
     InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

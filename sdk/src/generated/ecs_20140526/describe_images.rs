@@ -2037,6 +2037,8 @@ pub enum DescribeImagesError {
     /// `CurrentAccount.NotSupportPublicImage` (HTTP 403).
     CurrentAccountNotSupportPublicImage(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidArchitecture` (HTTP 404).
     InvalidArchitecture(crate::error::ServiceError),

@@ -410,6 +410,8 @@ pub enum DescribeInstanceAttachmentAttributesError {
     /// `DedicatedHostNotSupported` (HTTP 400).
     DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
     InvalidAliUid(crate::error::ServiceError),
@@ -428,6 +430,8 @@ pub enum DescribeInstanceAttachmentAttributesError {
     /// `Invalid.PackageType` (HTTP 400).
     InvalidPackageType(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
     InvalidParameterTooManyInstanceIds(crate::error::ServiceError),

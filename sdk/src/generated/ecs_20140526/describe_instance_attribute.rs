@@ -1173,6 +1173,8 @@ impl NetworkOptions {
 #[non_exhaustive]
 pub enum DescribeInstanceAttributeError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),

@@ -447,6 +447,8 @@ pub enum DescribeInstanceAutoRenewAttributeError {
     /// `MissingParameter.InstanceId` (HTTP 403).
     MissingParameterInstanceId(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -707,6 +707,8 @@ pub enum DescribeInstanceModificationPriceError {
     /// `InstanceType.Offline` (HTTP 403).
     InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction.WithActiveElasticUpgrade` (HTTP 400).
     InvalidActionWithActiveElasticUpgrade(crate::error::ServiceError),
@@ -745,8 +747,12 @@ pub enum DescribeInstanceModificationPriceError {
     /// `RegionUnauthorized` (HTTP 403).
     RegionUnauthorized(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

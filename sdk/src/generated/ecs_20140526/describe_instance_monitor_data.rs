@@ -559,6 +559,8 @@ impl InstanceMonitorData {
 #[non_exhaustive]
 pub enum DescribeInstanceMonitorDataError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
     InvalidEndTimeMalformed(crate::error::ServiceError),
@@ -575,6 +577,8 @@ pub enum DescribeInstanceMonitorDataError {
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
     InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -354,6 +354,8 @@ impl InstanceRamRoleSet {
 #[non_exhaustive]
 pub enum DescribeInstanceRamRoleError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),

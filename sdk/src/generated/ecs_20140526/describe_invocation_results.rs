@@ -1101,8 +1101,12 @@ pub enum DescribeInvocationResultsError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
     InvalidParamPageNumber(crate::error::ServiceError),
@@ -1127,6 +1131,8 @@ pub enum DescribeInvocationResultsError {
     /// `RegionId.ApiNotSupported` (HTTP 400).
     RegionIdApiNotSupported(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

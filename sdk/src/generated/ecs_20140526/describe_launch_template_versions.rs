@@ -2203,6 +2203,8 @@ pub enum DescribeLaunchTemplateVersionsError {
     /// `InnerServiceFailed` (HTTP 403).
     InnerServiceFailed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.NotFound` (HTTP 404).
     InvalidLaunchTemplateNotFound(crate::error::ServiceError),

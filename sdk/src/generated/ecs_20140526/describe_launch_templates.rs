@@ -667,6 +667,8 @@ pub enum DescribeLaunchTemplatesError {
     /// `InnerServiceFailed` (HTTP 403).
     InnerServiceFailed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),
@@ -675,6 +677,8 @@ pub enum DescribeLaunchTemplatesError {
     /// `MissingParameter` (HTTP 400).
     MissingParameter(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -936,6 +936,8 @@ pub enum DescribeManagedInstancesError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
     InvalidParamPageNumber(crate::error::ServiceError),

@@ -1956,6 +1956,8 @@ pub enum DescribePriceError {
     /// `InstanceType.Offline` (HTTP 403).
     InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction.Unauthorized` (HTTP 403).
     InvalidActionUnauthorized(crate::error::ServiceError),
@@ -2118,8 +2120,12 @@ pub enum DescribePriceError {
     /// `RegionUnauthorized` (HTTP 403).
     RegionUnauthorized(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingUser(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 400).
     UnsupportedIspChargeType(crate::error::ServiceError),

@@ -626,6 +626,8 @@ pub enum DescribeRenewalPriceError {
     /// `ChargeTypeViolation` (HTTP 403).
     ChargeTypeViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction.Unauthorized` (HTTP 403).
     InvalidActionUnauthorized(crate::error::ServiceError),
@@ -648,8 +650,12 @@ pub enum DescribeRenewalPriceError {
     /// `OperationRestricted.Renewal` (HTTP 400).
     OperationRestrictedRenewal(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

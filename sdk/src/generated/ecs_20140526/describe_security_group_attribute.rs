@@ -1048,6 +1048,8 @@ impl Permission {
 #[non_exhaustive]
 pub enum DescribeSecurityGroupAttributeError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNicType.ValueNotSupported` (HTTP 400).
     InvalidNicTypeValueNotSupported(crate::error::ServiceError),

@@ -1024,6 +1024,8 @@ pub enum DescribeSecurityGroupsError {
     /// `InValidParameter.NextToken` (HTTP 400).
     InValidParameterNextToken(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupType` (HTTP 400).
     InvalidParameterSecurityGroupType(crate::error::ServiceError),

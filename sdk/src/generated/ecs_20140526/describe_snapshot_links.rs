@@ -642,6 +642,8 @@ impl SnapshotLink {
 #[non_exhaustive]
 pub enum DescribeSnapshotLinksError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDiskIds` (HTTP 400).
     InvalidDiskIds(crate::error::ServiceError),

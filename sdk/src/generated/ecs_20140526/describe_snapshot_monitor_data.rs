@@ -325,6 +325,8 @@ pub enum DescribeSnapshotMonitorDataError {
     /// `InvalidStartTime.TooEarly` (HTTP 400).
     InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

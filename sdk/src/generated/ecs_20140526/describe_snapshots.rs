@@ -1466,6 +1466,8 @@ impl SnapshotTag {
 #[non_exhaustive]
 pub enum DescribeSnapshotsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
     InvalidFilterKeyNotFound(crate::error::ServiceError),

@@ -614,6 +614,8 @@ impl Connection {
 #[non_exhaustive]
 pub enum DescribeTerminalSessionsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
     InvalidParameterMaxResults(crate::error::ServiceError),

@@ -484,6 +484,8 @@ pub enum DescribeVpcsError {
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
     IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
     InvalidAliuid(crate::error::ServiceError),

@@ -228,6 +228,8 @@ pub enum DetachDiskError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDisk.AlreadyDetached` (HTTP 404).
     InvalidDiskAlreadyDetached(crate::error::ServiceError),

@@ -266,6 +266,8 @@ pub enum DetachNetworkInterfaceError {
     /// `Forbidden.SubUser` (HTTP 403).
     ForbiddenSubUser(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
     InvalidEcsIdNotFound(crate::error::ServiceError),

@@ -388,6 +388,8 @@ pub enum DisableActivationError {
     /// `ActivationId.NotFound` (HTTP 404).
     ActivationIdNotFound(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
     InvalidRegionIdNotFound(crate::error::ServiceError),

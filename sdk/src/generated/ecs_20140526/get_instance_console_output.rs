@@ -267,6 +267,8 @@ pub enum GetInstanceConsoleOutputError {
     /// `NotSupported` (HTTP 405).
     NotSupported(crate::error::ServiceError),
     /// `Throttling` (HTTP 429).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

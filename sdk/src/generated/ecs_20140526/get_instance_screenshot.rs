@@ -243,6 +243,8 @@ pub enum GetInstanceScreenshotError {
     /// `NotSupported` (HTTP 405).
     NotSupported(crate::error::ServiceError),
     /// `Throttling` (HTTP 429).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

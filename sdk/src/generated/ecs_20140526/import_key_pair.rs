@@ -331,6 +331,8 @@ impl ImportKeyPairResponse {
 #[non_exhaustive]
 pub enum ImportKeyPairError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidKeyPairName.Malformed` (HTTP 400).
     InvalidKeyPairNameMalformed(crate::error::ServiceError),

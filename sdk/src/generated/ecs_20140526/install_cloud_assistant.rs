@@ -184,6 +184,8 @@ pub enum InstallCloudAssistantError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
     InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstanceId.OSTypeUnsupported` (HTTP 403).
     InvalidInstanceIdOsTypeUnsupported(crate::error::ServiceError),

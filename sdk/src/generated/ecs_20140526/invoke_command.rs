@@ -719,6 +719,8 @@ pub enum InvokeCommandError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
     InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidClientToken.Malformed` (HTTP 400).
     InvalidClientTokenMalformed(crate::error::ServiceError),

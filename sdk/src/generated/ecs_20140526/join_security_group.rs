@@ -249,6 +249,8 @@ pub enum JoinSecurityGroupError {
     /// `InstanceSecurityGroupLimitExceeded` (HTTP 400, 403).
     InstanceSecurityGroupLimitExceeded(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
     InvalidEniIdNotFound(crate::error::ServiceError),

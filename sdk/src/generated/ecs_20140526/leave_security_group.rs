@@ -264,6 +264,8 @@ pub enum LeaveSecurityGroupError {
     /// `MissingParameter.RegionId` (HTTP 400).
     MissingParameterRegionId(crate::error::ServiceError),
     /// `RequestTimeout` (HTTP 504).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     RequestTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

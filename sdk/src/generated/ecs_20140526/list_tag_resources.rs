@@ -537,6 +537,8 @@ pub enum ListTagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
     DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDefaultResourceGroup.NotSupported` (HTTP 400).
     InvalidDefaultResourceGroupNotSupported(crate::error::ServiceError),
@@ -599,6 +601,8 @@ pub enum ListTagResourcesError {
     /// `PermissionDenied.TagsFuzzyQuery` (HTTP 403).
     PermissionDeniedTagsFuzzyQuery(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

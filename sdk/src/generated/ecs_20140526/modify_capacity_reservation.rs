@@ -339,6 +339,8 @@ pub enum ModifyCapacityReservationError {
     /// `IncorrectPrivatePoolStatus` (HTTP 403).
     IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDescription.ValueNotSupported` (HTTP 400).
     InvalidDescriptionValueNotSupported(crate::error::ServiceError),

@@ -562,6 +562,8 @@ pub enum ModifyCloudAssistantSettingsError {
     /// `CreateServiceLinkedRole.NoPermission` (HTTP 403).
     CreateServiceLinkedRoleNoPermission(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAllowedUpgradeWindow.CountLimitExceeded` (HTTP 403).
     InvalidAllowedUpgradeWindowCountLimitExceeded(crate::error::ServiceError),

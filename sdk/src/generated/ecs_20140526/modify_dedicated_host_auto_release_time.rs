@@ -203,6 +203,8 @@ pub enum ModifyDedicatedHostAutoReleaseTimeError {
     /// `ChargeTypeViolation` (HTTP 403).
     ChargeTypeViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAutoReleaseTime.Malformed` (HTTP 400).
     InvalidAutoReleaseTimeMalformed(crate::error::ServiceError),

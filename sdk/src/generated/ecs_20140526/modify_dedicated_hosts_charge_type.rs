@@ -470,6 +470,8 @@ pub enum ModifyDedicatedHostsChargeTypeError {
     /// `InstancesIdQuotaExceed` (HTTP 400).
     InstancesIdQuotaExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -522,6 +524,8 @@ pub enum ModifyDedicatedHostsChargeTypeError {
     /// `ReleaseTimeHaveBeenSet` (HTTP 400).
     ReleaseTimeHaveBeenSet(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -329,6 +329,8 @@ pub enum ModifyDiskChargeTypeError {
     /// `InstanceExpiredOrInArrears` (HTTP 400).
     InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -391,6 +393,8 @@ pub enum ModifyDiskChargeTypeError {
     /// `PaymentMethodNotFound` (HTTP 404).
     PaymentMethodNotFound(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -276,6 +276,8 @@ pub enum ModifyDiskDeploymentError {
     /// `IncorrectDiskStatus` (HTTP 403).
     IncorrectDiskStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 403).
     InvalidDiskDetachedSystemDisk(crate::error::ServiceError),

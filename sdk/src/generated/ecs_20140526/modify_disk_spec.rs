@@ -553,6 +553,8 @@ pub enum ModifyDiskSpecError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 404, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDestinationZoneId.DiskCategoryUnsupported` (HTTP 400).
     InvalidDestinationZoneIdDiskCategoryUnsupported(crate::error::ServiceError),

@@ -209,6 +209,8 @@ pub enum ModifyEipAddressAttributeError {
     /// `InsufficientBalance.Eip` (HTTP 400).
     InsufficientBalanceEip(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
     InvalidAllocationIdNotFound(crate::error::ServiceError),
@@ -237,6 +239,8 @@ pub enum ModifyEipAddressAttributeError {
     /// `ResourceQueryError` (HTTP 400).
     ResourceQueryError(crate::error::ServiceError),
     /// `SYSTEM.UNKNOWN.ERROR` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemUnknownError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

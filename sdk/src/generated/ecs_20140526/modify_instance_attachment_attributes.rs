@@ -260,6 +260,8 @@ pub enum ModifyInstanceAttachmentAttributesError {
     /// `DedicatedHostNotSupported` (HTTP 400).
     DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
     InvalidAliUid(crate::error::ServiceError),
@@ -294,6 +296,8 @@ pub enum ModifyInstanceAttachmentAttributesError {
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
     InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourcePackage.BizStatus` (HTTP 400).
     InvalidResourcePackageBizStatus(crate::error::ServiceError),

@@ -725,6 +725,8 @@ pub enum ModifyInstanceAttributeError {
     /// `InstanceType.ValueNotSupported` (HTTP 400).
     InstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAdditionalInfoPvdConfig.SizeExceeded` (HTTP 400).
     InvalidAdditionalInfoPvdConfigSizeExceeded(crate::error::ServiceError),

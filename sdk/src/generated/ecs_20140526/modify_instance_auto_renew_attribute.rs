@@ -267,6 +267,8 @@ pub enum ModifyInstanceAutoRenewAttributeError {
     /// `IncorrectInstanceStatus` (HTTP 403).
     IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.Duration` (HTTP 403).
     InvalidParameterDuration(crate::error::ServiceError),

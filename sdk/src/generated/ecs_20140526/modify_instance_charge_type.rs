@@ -509,6 +509,8 @@ pub enum ModifyInstanceChargeTypeError {
     /// `InstancesIdQuotaExceed` (HTTP 400).
     InstancesIdQuotaExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -533,6 +535,8 @@ pub enum ModifyInstanceChargeTypeError {
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 403).
     InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstance.UnpaidOrder` (HTTP 400).
     InvalidInstanceUnpaidOrder(crate::error::ServiceError),
@@ -587,6 +591,8 @@ pub enum ModifyInstanceChargeTypeError {
     /// `ReleaseTimeHaveBeenSet` (HTTP 400).
     ReleaseTimeHaveBeenSet(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 403).
     UnsupportedIspChargeType(crate::error::ServiceError),

@@ -204,6 +204,8 @@ pub enum ModifyInstanceNetworkOptionsError {
     /// `InvalidParameter.NetworkOptionsBandwidthWeighting` (HTTP 400).
     InvalidParameterNetworkOptionsBandwidthWeighting(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

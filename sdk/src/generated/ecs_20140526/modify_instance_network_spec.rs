@@ -425,6 +425,8 @@ pub enum ModifyInstanceNetworkSpecError {
     /// `DecreasedBandwidthNotAllowed` (HTTP 400).
     DecreasedBandwidthNotAllowed(crate::error::ServiceError),
     /// `Image.OrderFailed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ImageOrderFailed(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400, 403).
     IncorrectInstanceStatus(crate::error::ServiceError),
@@ -435,6 +437,8 @@ pub enum ModifyInstanceNetworkSpecError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -535,6 +539,8 @@ pub enum ModifyInstanceNetworkSpecError {
     /// `TaskConflict` (HTTP 400).
     TaskConflict(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// `UnsupportedChangeIsp` (HTTP 403).
     UnsupportedChangeIsp(crate::error::ServiceError),

@@ -592,6 +592,8 @@ pub enum ModifyInstanceSpecError {
     /// `InstanceType.Offline` (HTTP 403).
     InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
     InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
@@ -720,6 +722,8 @@ pub enum ModifyInstanceSpecError {
     /// `LastTokenProcessing` (HTTP 403).
     LastTokenProcessing(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `MissingParameter.DiskCategory` (HTTP 400).
     MissingParameterDiskCategory(crate::error::ServiceError),
@@ -746,6 +750,8 @@ pub enum ModifyInstanceSpecError {
     /// `SecurityRisk.3DVerification` (HTTP 403).
     SecurityRisk3dVerification(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -303,6 +303,8 @@ pub enum ModifyInstanceVpcAttributeError {
     /// `IncorrectVSwitchStatus` (HTTP 400).
     IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDependence.BeenUsedAsAppServer` (HTTP 404).
     InvalidDependenceBeenUsedAsAppServer(crate::error::ServiceError),

@@ -338,6 +338,8 @@ pub enum ModifyInvocationAttributeError {
     /// `CommandLimitExceeded` (HTTP 403).
     CommandLimitExceeded(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCommandContent.DecodeError` (HTTP 400).
     InvalidCommandContentDecodeError(crate::error::ServiceError),

@@ -268,6 +268,8 @@ pub enum ModifyManagedInstanceError {
     /// `InstanceName.InvalidPattern` (HTTP 400).
     InstanceNameInvalidPattern(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
     InvalidInstanceNotFound(crate::error::ServiceError),

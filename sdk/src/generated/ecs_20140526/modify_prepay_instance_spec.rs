@@ -569,6 +569,8 @@ pub enum ModifyPrepayInstanceSpecError {
     /// `ImageNotSupportInstanceType` (HTTP 403).
     ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageOrderFailed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ImageOrderFailed(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
     IncorrectInstanceStatus(crate::error::ServiceError),
@@ -579,6 +581,8 @@ pub enum ModifyPrepayInstanceSpecError {
     /// `InstanceType.Offline` (HTTP 403).
     InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
     InvalidAction(crate::error::ServiceError),
@@ -671,6 +675,8 @@ pub enum ModifyPrepayInstanceSpecError {
     /// `LastOrderProcessing` (HTTP 400).
     LastOrderProcessing(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `MissingParameter.DiskCategory` (HTTP 400).
     MissingParameterDiskCategory(crate::error::ServiceError),
@@ -697,6 +703,8 @@ pub enum ModifyPrepayInstanceSpecError {
     /// `QuotaExceed.RufundVcpu` (HTTP 400).
     QuotaExceedRufundVcpu(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

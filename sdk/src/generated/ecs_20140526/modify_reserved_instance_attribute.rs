@@ -277,6 +277,8 @@ impl ModifyReservedInstanceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyReservedInstanceAttributeError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.ReservedInstanceName` (HTTP 403).
     InvalidParameterReservedInstanceName(crate::error::ServiceError),

@@ -384,6 +384,8 @@ pub enum ModifyReservedInstancesError {
     /// `IncorrectInstanceStatus` (HTTP 403).
     IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
     InvalidChargeTypeValueNotSupported(crate::error::ServiceError),

@@ -604,6 +604,8 @@ pub enum ModifySecurityGroupEgressRuleError {
     /// `AuthorizationLimitExceed` (HTTP 400, 403).
     AuthorizationLimitExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDestCidrIp.Malformed` (HTTP 400).
     InvalidDestCidrIpMalformed(crate::error::ServiceError),

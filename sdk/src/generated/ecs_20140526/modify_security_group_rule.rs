@@ -601,6 +601,8 @@ pub enum ModifySecurityGroupRuleError {
     /// `AuthorizationLimitExceed` (HTTP 400, 403).
     AuthorizationLimitExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidIpProtocol.Malformed` (HTTP 400).
     InvalidIpProtocolMalformed(crate::error::ServiceError),

@@ -287,6 +287,8 @@ pub enum PurchaseElasticityAssuranceError {
     /// `IncorrectPrivatePoolStatus` (HTTP 403).
     IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
     InvalidParameterPeriodUnit(crate::error::ServiceError),

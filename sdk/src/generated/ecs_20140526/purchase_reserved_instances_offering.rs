@@ -610,6 +610,8 @@ pub enum PurchaseReservedInstancesOfferingError {
     /// `Account.Arrearage` (HTTP 403).
     AccountArrearage(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
     InvalidChargeTypeValueNotSupported(crate::error::ServiceError),

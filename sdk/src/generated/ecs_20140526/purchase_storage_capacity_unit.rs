@@ -482,6 +482,8 @@ impl PurchaseStorageCapacityUnitResponse {
 #[non_exhaustive]
 pub enum PurchaseStorageCapacityUnitError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.Capacity` (HTTP 400).
     InvalidParameterCapacity(crate::error::ServiceError),

@@ -282,6 +282,8 @@ pub enum ReInitDiskError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
     InvalidDiskIdNotFound(crate::error::ServiceError),

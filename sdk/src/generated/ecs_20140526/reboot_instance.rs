@@ -204,6 +204,8 @@ pub enum RebootInstanceError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -216,6 +218,8 @@ pub enum RebootInstanceError {
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
     InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

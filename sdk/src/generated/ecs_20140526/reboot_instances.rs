@@ -399,6 +399,8 @@ pub enum RebootInstancesError {
     /// `InsufficientBalance` (HTTP 403).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403, 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -415,6 +417,8 @@ pub enum RebootInstancesError {
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
     InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -231,6 +231,8 @@ pub enum ReleaseCapacityReservationError {
     /// `DedicatedHostNotSupported` (HTTP 400).
     DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `Invalid.Action.ReleaseCapacityReservation` (HTTP 400).
     InvalidActionReleaseCapacityReservation(crate::error::ServiceError),

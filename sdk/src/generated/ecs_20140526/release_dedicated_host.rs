@@ -202,6 +202,8 @@ pub enum ReleaseDedicatedHostError {
     /// `InstanceExist` (HTTP 403).
     InstanceExist(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
     InvalidDedicatedHostIdNotFound(crate::error::ServiceError),

@@ -172,6 +172,8 @@ pub enum ReleaseEipAddressError {
     /// `IncorrectEipStatus` (HTTP 400).
     IncorrectEipStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
     InvalidAllocationIdNotFound(crate::error::ServiceError),

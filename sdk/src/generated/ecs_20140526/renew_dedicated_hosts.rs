@@ -272,6 +272,8 @@ pub enum RenewDedicatedHostsError {
     /// `IncorrectHostStatus` (HTTP 403).
     IncorrectHostStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
     InvalidClientTokenValueNotSupported(crate::error::ServiceError),

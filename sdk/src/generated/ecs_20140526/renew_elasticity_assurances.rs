@@ -352,8 +352,12 @@ pub enum RenewElasticityAssurancesError {
     /// `ChargeTypeViolation` (HTTP 403).
     ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectPrivatePoolStatus` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
     InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
@@ -372,6 +376,8 @@ pub enum RenewElasticityAssurancesError {
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
     InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrivatePoolId.NotFound` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidPrivatePoolIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
     MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),

@@ -325,6 +325,8 @@ pub enum RenewInstanceError {
     /// `Instance.UnPaidOrder` (HTTP 403).
     InstanceUnPaidOrder(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.NotSupported` (HTTP 403).
     InvalidChargeTypeNotSupported(crate::error::ServiceError),

@@ -654,6 +654,8 @@ pub enum ReplaceSystemDiskError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidArchitecture.Malformed` (HTTP 400).
     InvalidArchitectureMalformed(crate::error::ServiceError),
@@ -764,6 +766,8 @@ pub enum ReplaceSystemDiskError {
     /// `NotSupportSnapshotEncrypted.DiskCategory` (HTTP 403).
     NotSupportSnapshotEncryptedDiskCategory(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.DiskNoStock` (HTTP 403).
     OperationDeniedDiskNoStock(crate::error::ServiceError),

@@ -304,6 +304,8 @@ pub enum ResizeDiskError {
     /// `InstanceSpecModification.NotEffective` (HTTP 403).
     InstanceSpecModificationNotEffective(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 403).
     InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),

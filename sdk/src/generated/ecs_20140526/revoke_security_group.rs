@@ -959,6 +959,8 @@ impl RevokeSecurityGroupResponse {
 #[non_exhaustive]
 pub enum RevokeSecurityGroupError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDestCidrIp.Malformed` (HTTP 400).
     InvalidDestCidrIpMalformed(crate::error::ServiceError),

@@ -3631,6 +3631,8 @@ pub enum RunInstancesError {
     /// `InsufficientBalance.AgentCredit` (HTTP 400).
     InsufficientBalanceAgentCredit(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotSupportSpot` (HTTP 400).
     InvalidAccountNotSupportSpot(crate::error::ServiceError),
@@ -4359,6 +4361,8 @@ pub enum RunInstancesError {
     /// `SpotNotSupported` (HTTP 400).
     SpotNotSupported(crate::error::ServiceError),
     /// `Throttling.Resource` (HTTP 429).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingResource(crate::error::ServiceError),
     /// `UnexpectedImageFamily.ImageIdSupplied` (HTTP 400).
     UnexpectedImageFamilyImageIdSupplied(crate::error::ServiceError),

@@ -409,6 +409,8 @@ pub enum StartImagePipelineExecutionError {
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
     InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `StartImagePipelineExecution.Failed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     StartImagePipelineExecutionFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -219,10 +219,14 @@ pub enum StartInstanceError {
     /// `InstanceLockedForSecurity` (HTTP 403).
     InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceNotReady` (HTTP 403, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InstanceNotReady(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCapacityReservationId.NotFound` (HTTP 404).
     InvalidCapacityReservationIdNotFound(crate::error::ServiceError),
@@ -245,6 +249,8 @@ pub enum StartInstanceError {
     /// `LackResource` (HTTP 400).
     LackResource(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.HostRepairing` (HTTP 403).
     OperationDeniedHostRepairing(crate::error::ServiceError),
@@ -255,6 +261,8 @@ pub enum StartInstanceError {
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
     QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -388,6 +388,8 @@ pub enum StartInstancesError {
     /// `InsufficientBalance` (HTTP 403).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403, 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -406,6 +408,8 @@ pub enum StartInstancesError {
     /// `Invalid.PrivatePoolOptions.NoStock` (HTTP 400).
     InvalidPrivatePoolOptionsNoStock(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.HostRepairing` (HTTP 403).
     OperationDeniedHostRepairing(crate::error::ServiceError),

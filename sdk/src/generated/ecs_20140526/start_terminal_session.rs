@@ -452,6 +452,8 @@ pub enum StartTerminalSessionError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
     InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCommandLine.Conflict` (HTTP 403).
     InvalidCommandLineConflict(crate::error::ServiceError),

@@ -274,6 +274,8 @@ pub enum StopInstanceError {
     /// `InstanceType.ParameterMismatch` (HTTP 403).
     InstanceTypeParameterMismatch(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -292,6 +294,8 @@ pub enum StopInstanceError {
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
     InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
     OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),

@@ -424,6 +424,8 @@ pub enum StopInstancesError {
     /// `InsufficientBalance` (HTTP 403).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403, 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),
@@ -446,6 +448,8 @@ pub enum StopInstancesError {
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
     InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
     OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),

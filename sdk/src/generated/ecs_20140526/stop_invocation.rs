@@ -206,6 +206,8 @@ pub enum StopInvocationError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
     InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     InvalidInstanceIdNotFound(crate::error::ServiceError),

@@ -342,6 +342,8 @@ pub enum TagResourcesError {
     /// `QuotaExceed.Tags` (HTTP 403).
     QuotaExceedTags(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// `TagKey.Duplication` (HTTP 403).
     TagKeyDuplication(crate::error::ServiceError),

@@ -278,6 +278,8 @@ pub enum UnassignIpv6AddressesError {
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
     InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

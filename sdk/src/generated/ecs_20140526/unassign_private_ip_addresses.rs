@@ -301,6 +301,8 @@ pub enum UnassignPrivateIpAddressesError {
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
     InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
     InvalidOperationVpcMismatch(crate::error::ServiceError),

@@ -429,6 +429,8 @@ impl ModifyScheduledTaskResponse {
 #[non_exhaustive]
 pub enum ModifyScheduledTaskError {
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -486,6 +486,8 @@ impl IgnoredInstances {
 #[non_exhaustive]
 pub enum RemoveInstancesError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -754,6 +754,8 @@ pub enum CreateKeyError {
     /// `Forbidden.NoPermission` (HTTP 400).
     ForbiddenNoPermission(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),
@@ -762,6 +764,8 @@ pub enum CreateKeyError {
     /// `Rejected.ShareQuotaExceedLimit` (HTTP 400).
     RejectedShareQuotaExceedLimit(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SerivceUnvailableTemporary(crate::error::ServiceError),
     /// `UnsupportedOperation` (HTTP 400).
     UnsupportedOperation(crate::error::ServiceError),

@@ -318,6 +318,8 @@ impl ExportDataKeyResponse {
 #[non_exhaustive]
 pub enum ExportDataKeyError {
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
     InvalidAccessKeyIdNotFound(crate::error::ServiceError),

@@ -863,6 +863,8 @@ impl ::serde::Serialize for RequireEachIncludedType {
 #[non_exhaustive]
 pub enum GetRandomPasswordError {
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

@@ -212,6 +212,8 @@ pub enum GetSecretPolicyError {
     /// `MissingParameter` (HTTP 400).
     MissingParameter(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SerivceUnvailableTemporary(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

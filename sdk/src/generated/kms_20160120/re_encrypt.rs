@@ -357,6 +357,8 @@ pub enum ReEncryptError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
     ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
     InvalidAccessKeyIdNotFound(crate::error::ServiceError),

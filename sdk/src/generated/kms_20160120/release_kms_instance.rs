@@ -185,6 +185,8 @@ pub enum ReleaseKmsInstanceError {
     /// `Rejected.UnsupportedOperation` (HTTP 400).
     RejectedUnsupportedOperation(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SerivceUnvailableTemporary(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

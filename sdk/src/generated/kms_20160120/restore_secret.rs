@@ -176,6 +176,8 @@ pub enum RestoreSecretError {
     /// `Forbidden.ResourceNotFound` (HTTP 404).
     ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

@@ -218,6 +218,8 @@ pub enum SetSecretPolicyError {
     /// `Rejected.ShareQuotaExceedLimit` (HTTP 400).
     RejectedShareQuotaExceedLimit(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SerivceUnvailableTemporary(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

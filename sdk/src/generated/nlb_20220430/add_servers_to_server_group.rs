@@ -471,6 +471,8 @@ pub enum AddServersToServerGroupError {
     /// `TagInvokeError` (HTTP 400).
     TagInvokeError(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

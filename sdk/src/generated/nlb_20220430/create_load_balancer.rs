@@ -893,6 +893,8 @@ pub enum CreateLoadBalancerError {
     /// `SystemBusy` (HTTP 400).
     SystemBusy(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingUser(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
     UnauthorizedRegion(crate::error::ServiceError),

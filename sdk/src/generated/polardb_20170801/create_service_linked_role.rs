@@ -121,6 +121,8 @@ impl CreateServiceLinkedRoleResponse {
 #[non_exhaustive]
 pub enum CreateServiceLinkedRoleError {
     /// `Unknown.Exception` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     UnknownException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -456,6 +456,8 @@ impl AutoRenewAttribute {
 #[non_exhaustive]
 pub enum DescribeAutoRenewAttributeError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
     InvalidPageNumberMalformed(crate::error::ServiceError),
@@ -464,6 +466,8 @@ pub enum DescribeAutoRenewAttributeError {
     /// `InvalidRegionId.Malformed` (HTTP 400).
     InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

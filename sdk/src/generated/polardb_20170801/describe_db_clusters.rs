@@ -1676,6 +1676,8 @@ pub enum DescribeDbClustersError {
     /// `DBTypeOrDBVersion.Malformed` (HTTP 404).
     DbTypeOrDbVersionMalformed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
     InvalidPageNumberMalformed(crate::error::ServiceError),
@@ -1690,6 +1692,8 @@ pub enum DescribeDbClustersError {
     /// `NumberExceed.Tags` (HTTP 400).
     NumberExceedTags(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -782,6 +782,8 @@ impl DbCluster {
 #[non_exhaustive]
 pub enum DescribeDbClustersWithBackupsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
     InvalidPageNumberMalformed(crate::error::ServiceError),
@@ -790,6 +792,8 @@ pub enum DescribeDbClustersWithBackupsError {
     /// `InvalidRegionId.Malformed` (HTTP 400).
     InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

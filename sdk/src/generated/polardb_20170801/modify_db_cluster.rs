@@ -687,6 +687,8 @@ pub enum ModifyDbClusterError {
     /// `IncorrectDBInstanceType` (HTTP 403).
     IncorrectDbInstanceType(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDBNodeNum.Malformed` (HTTP 400).
     InvalidDbNodeNumMalformed(crate::error::ServiceError),

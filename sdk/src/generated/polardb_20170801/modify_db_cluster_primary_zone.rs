@@ -443,6 +443,8 @@ pub enum ModifyDbClusterPrimaryZoneError {
     /// `InsufficientResource` (HTTP 404).
     InsufficientResource(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
     InvalidDbClusterIdMalformed(crate::error::ServiceError),

@@ -285,8 +285,12 @@ pub enum OpenAiTaskError {
     /// `CallDB4AI.Error` (HTTP 400).
     CallDb4aiError(crate::error::ServiceError),
     /// `InvalidAccount.Malformed` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidAccountMalformed(crate::error::ServiceError),
     /// `InvalidAINode.NotFound` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InvalidAiNodeNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
     InvalidDbClusterIdMalformed(crate::error::ServiceError),

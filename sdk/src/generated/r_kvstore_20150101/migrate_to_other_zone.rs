@@ -460,8 +460,12 @@ pub enum MigrateToOtherZoneError {
     /// `NetworkType.NotSupport` (HTTP 400).
     NetworkTypeNotSupport(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     VpcServiceError(crate::error::ServiceError),
     /// `ZoneMigrationError.StillingRunning` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ZoneMigrationErrorStillingRunning(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

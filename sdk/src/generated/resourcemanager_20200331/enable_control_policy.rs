@@ -143,6 +143,8 @@ impl EnableControlPolicyResponse {
 #[non_exhaustive]
 pub enum EnableControlPolicyError {
     /// `Throttling.EnableControlPolicy` (HTTP 409).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     ThrottlingEnableControlPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -213,6 +213,8 @@ pub enum AddAccessControlListEntryError {
     /// `InvalidParam.Comment` (HTTP 400).
     InvalidParamComment(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
     SystemBusy(crate::error::ServiceError),

@@ -457,6 +457,8 @@ pub enum AssumeRoleError {
     /// `EntityNotExist.Role` (HTTP 404).
     EntityNotExistRole(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter.ContentType` (HTTP 400).
     InvalidParameterContentType(crate::error::ServiceError),

@@ -168,6 +168,8 @@ pub enum CheckCreatedByEnabledError {
     /// `NoPermission.Operator` (HTTP 403).
     NoPermissionOperator(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
+    ///
+    /// Throttling: the client retries it with backoff, within the retry policy, before returning it.
     Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

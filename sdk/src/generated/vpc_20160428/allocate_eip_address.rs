@@ -773,6 +773,8 @@ pub enum AllocateEipAddressError {
     /// `InsufficientBalance` (HTTP 400).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
     InvalidBandwidthMalformed(crate::error::ServiceError),
@@ -835,10 +837,14 @@ pub enum AllocateEipAddressError {
     /// `OperationFailed.SaleValidate` (HTTP 400).
     OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedSystemBusy(crate::error::ServiceError),
     /// `OperationFailed.UpgradeCdtServiceFirst` (HTTP 400).
     OperationFailedUpgradeCdtServiceFirst(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
     OrderFailed(crate::error::ServiceError),

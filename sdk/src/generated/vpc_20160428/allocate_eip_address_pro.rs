@@ -642,6 +642,8 @@ pub enum AllocateEipAddressProError {
     /// `InsufficientBalance` (HTTP 400).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
     InvalidBandwidthMalformed(crate::error::ServiceError),

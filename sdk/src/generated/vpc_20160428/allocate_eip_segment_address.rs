@@ -425,6 +425,8 @@ pub enum AllocateEipSegmentAddressError {
     /// `InsufficientBalance` (HTTP 400).
     InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
     InvalidBandwidthMalformed(crate::error::ServiceError),
@@ -475,6 +477,8 @@ pub enum AllocateEipSegmentAddressError {
     /// `OperationFailed.SaleValidate` (HTTP 400).
     OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
     OrderFailed(crate::error::ServiceError),

@@ -367,8 +367,12 @@ pub enum AllocateIpv6InternetBandwidthError {
     /// `OperationFailed.OpenCdtServiceFirst` (HTTP 400).
     OperationFailedOpenCdtServiceFirst(crate::error::ServiceError),
     /// `OperationFailed.QueryAccountInfo` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedQueryAccountInfo(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.UpgradeCdtServiceFirst` (HTTP 400).
     OperationFailedUpgradeCdtServiceFirst(crate::error::ServiceError),
@@ -381,6 +385,8 @@ pub enum AllocateIpv6InternetBandwidthError {
     /// `ResourceNotFound.Ipv6Address` (HTTP 404).
     ResourceNotFoundIpv6Address(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemBusy(crate::error::ServiceError),
     /// `UnsupportedFeature.InternetChargeTypeOnFreeIpv6Address` (HTTP 400).
     UnsupportedFeatureInternetChargeTypeOnFreeIpv6Address(crate::error::ServiceError),

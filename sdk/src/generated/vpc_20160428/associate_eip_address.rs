@@ -559,6 +559,8 @@ pub enum AssociateEipAddressError {
     /// `ServerRegion.Invalid` (HTTP 400).
     ServerRegionInvalid(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
     TaskConflict(crate::error::ServiceError),

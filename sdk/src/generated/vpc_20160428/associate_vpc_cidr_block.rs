@@ -467,6 +467,8 @@ pub enum AssociateVpcCidrBlockError {
     /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
     OperationFailedIpv6CidrNotReserved(crate::error::ServiceError),
     /// `OperationFailed.ResourceNotEnough` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedResourceNotEnough(crate::error::ServiceError),
     /// `OperationUnsupported.IPv6ULA` (HTTP 400).
     OperationUnsupportedIpv6Ula(crate::error::ServiceError),

@@ -224,6 +224,8 @@ impl ConvertBandwidthPackageResponse {
 #[non_exhaustive]
 pub enum ConvertBandwidthPackageError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `NotFound.BandwidthPackage` (HTTP 400).
     NotFoundBandwidthPackage(crate::error::ServiceError),

@@ -246,6 +246,8 @@ impl CopyNetworkAclEntriesResponse {
 #[non_exhaustive]
 pub enum CopyNetworkAclEntriesError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
     InvalidNetworkAclNotFound(crate::error::ServiceError),

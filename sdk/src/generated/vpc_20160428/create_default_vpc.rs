@@ -317,6 +317,8 @@ pub enum CreateDefaultVpcError {
     /// `IllegalParam.ZoneId` (HTTP 400).
     IllegalParamZoneId(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
     InvalidParameter(crate::error::ServiceError),

@@ -433,6 +433,8 @@ pub enum CreateFullNatEntryError {
     /// `IncorrectStatus.NetworkInterface` (HTTP 400).
     IncorrectStatusNetworkInterface(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `OperationFailed.AllocateNatIpPortFailed` (HTTP 400).
     OperationFailedAllocateNatIpPortFailed(crate::error::ServiceError),

@@ -404,6 +404,8 @@ pub enum CreateIpv6TranslatorError {
     /// `Duration.NotSupport` (HTTP 400).
     DurationNotSupport(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
     InvalidName(crate::error::ServiceError),

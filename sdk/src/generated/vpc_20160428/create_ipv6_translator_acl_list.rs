@@ -223,6 +223,8 @@ impl CreateIpv6TranslatorAclListResponse {
 #[non_exhaustive]
 pub enum CreateIpv6TranslatorAclListError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
     InvalidName(crate::error::ServiceError),

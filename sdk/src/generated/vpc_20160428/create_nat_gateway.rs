@@ -936,6 +936,8 @@ pub enum CreateNatGatewayError {
     /// `OperationDenied.PrePaidInstance` (HTTP 400).
     OperationDeniedPrePaidInstance(crate::error::ServiceError),
     /// `OperationFailed.AccessTunnelId` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedAccessTunnelId(crate::error::ServiceError),
     /// `OperationFailed.ContainForbiddenLabel` (HTTP 400).
     OperationFailedContainForbiddenLabel(crate::error::ServiceError),
@@ -944,6 +946,8 @@ pub enum CreateNatGatewayError {
     /// `OperationFailed.EcsNetworkInterfaceQuotaNotSatisfy` (HTTP 400).
     OperationFailedEcsNetworkInterfaceQuotaNotSatisfy(crate::error::ServiceError),
     /// `OperationFailed.EnhancedCheckInventory` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedEnhancedCheckInventory(crate::error::ServiceError),
     /// `OperationFailed.EnhancedInventoryNotEnough` (HTTP 400).
     OperationFailedEnhancedInventoryNotEnough(crate::error::ServiceError),
@@ -986,6 +990,8 @@ pub enum CreateNatGatewayError {
     /// `OrderError.BasicInfoUncompleted` (HTTP 400).
     OrderErrorBasicInfoUncompleted(crate::error::ServiceError),
     /// `OrderError.NatGateway` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorNatGateway(crate::error::ServiceError),
     /// `OrderError.NoAvailablePaymentMethod` (HTTP 400).
     OrderErrorNoAvailablePaymentMethod(crate::error::ServiceError),

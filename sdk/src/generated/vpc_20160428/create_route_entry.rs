@@ -595,6 +595,8 @@ pub enum CreateRouteEntryError {
     /// `IncorrectStatus.CenRelation` (HTTP 400).
     IncorrectStatusCenRelation(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Address` (HTTP 400).
     IncorrectStatusIpv6Address(crate::error::ServiceError),
@@ -611,6 +613,8 @@ pub enum CreateRouteEntryError {
     /// `IncorrectVpcStatus` (HTTP 400).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAttachment.NotFound` (HTTP 400).
     InvalidAttachmentNotFound(crate::error::ServiceError),
@@ -843,6 +847,8 @@ pub enum CreateRouteEntryError {
     /// `UnsupportedRegion` (HTTP 400).
     UnsupportedRegion(crate::error::ServiceError),
     /// `VPC.ERROR` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -400,6 +400,8 @@ pub enum CreateSnatEntryError {
         crate::error::ServiceError,
     ),
     /// `DefaultValidate.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     DefaultValidateError(crate::error::ServiceError),
     /// `EIP_NOT_IN_GATEWAY` (HTTP 400).
     EipNotInGateway(crate::error::ServiceError),
@@ -460,6 +462,8 @@ pub enum CreateSnatEntryError {
     /// `NOT_ALLOW_USE_SOURCECIDR_OUTSIDEVPC` (HTTP 400).
     NotAllowUseSourcecidrOutsidevpc(crate::error::ServiceError),
     /// `OperationFailed.CrateSnatEntryTimeOut` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedCrateSnatEntryTimeOut(crate::error::ServiceError),
     /// `OperationFailed.SnatIpPoolBwpRules` (HTTP 400).
     OperationFailedSnatIpPoolBwpRules(crate::error::ServiceError),

@@ -644,6 +644,8 @@ pub enum CreateVirtualBorderRouterError {
     /// `IncorrectStatus.VirtualPhysicalConnection` (HTTP 400).
     IncorrectStatusVirtualPhysicalConnection(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
     InvalidCircuitCodeMalformed(crate::error::ServiceError),

@@ -654,6 +654,8 @@ pub enum CreateVpcError {
     /// `IllegalParam.UserCidr` (HTTP 400).
     IllegalParamUserCidr(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidIpv6CidrBlock.Malformed` (HTTP 400).
     InvalidIpv6CidrBlockMalformed(crate::error::ServiceError),

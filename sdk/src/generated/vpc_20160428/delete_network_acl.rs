@@ -223,6 +223,8 @@ impl DeleteNetworkAclResponse {
 #[non_exhaustive]
 pub enum DeleteNetworkAclError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
     InvalidNetworkAclNotFound(crate::error::ServiceError),

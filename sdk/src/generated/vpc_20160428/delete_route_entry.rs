@@ -368,6 +368,8 @@ pub enum DeleteRouteEntryError {
     /// `IncorrectVpcStatus` (HTTP 400).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `Internal.Error` or `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
     InvalidCidrBlock(crate::error::ServiceError),
@@ -422,6 +424,8 @@ pub enum DeleteRouteEntryError {
     /// `UnsupportedFeature.NextHopType` (HTTP 400).
     UnsupportedFeatureNextHopType(crate::error::ServiceError),
     /// `Vpc.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

@@ -626,6 +626,8 @@ pub enum DescribeBgpGroupsError {
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
     IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
     InvalidRegionIdNotFound(crate::error::ServiceError),

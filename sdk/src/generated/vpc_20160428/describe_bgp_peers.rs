@@ -790,10 +790,14 @@ impl BgpPeer {
 #[non_exhaustive]
 pub enum DescribeBgpPeersError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
     InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 400).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

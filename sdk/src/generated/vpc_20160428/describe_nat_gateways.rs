@@ -1639,6 +1639,8 @@ impl IpPrefixList {
 #[non_exhaustive]
 pub enum DescribeNatGatewaysError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
     InvalidRegionIdNotFound(crate::error::ServiceError),

@@ -1002,6 +1002,8 @@ impl Tag {
 #[non_exhaustive]
 pub enum DescribeNetworkAclAttributesError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
     InvalidNetworkAclNotFound(crate::error::ServiceError),

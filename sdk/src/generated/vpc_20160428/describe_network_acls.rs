@@ -1253,6 +1253,8 @@ impl Tag {
 #[non_exhaustive]
 pub enum DescribeNetworkAclsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
     NotSupportNetworkAcl(crate::error::ServiceError),

@@ -1123,6 +1123,8 @@ pub enum DescribeVpcAttributeError {
     /// `IncorrectVpcStatus` (HTTP 400).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
     InvalidVpcIdNotFound(crate::error::ServiceError),

@@ -1144,6 +1144,8 @@ pub enum DescribeVpcsError {
     /// `IllegalParam.OwnerId` (HTTP 400).
     IllegalParamOwnerId(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotFound` (HTTP 400).
     InvalidAccountNotFound(crate::error::ServiceError),

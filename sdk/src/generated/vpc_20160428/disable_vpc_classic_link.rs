@@ -207,6 +207,8 @@ pub enum DisableVpcClassicLinkError {
     /// `IncorrectVpcStatus` (HTTP 400).
     IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
     InvalidAction(crate::error::ServiceError),

@@ -387,6 +387,8 @@ impl OpticalModuleModels {
 #[non_exhaustive]
 pub enum ListBusinessAccessPointsError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

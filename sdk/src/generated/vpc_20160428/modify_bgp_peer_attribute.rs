@@ -296,6 +296,8 @@ pub enum ModifyBgpPeerAttributeError {
     /// `IncorretStatus.BgpPeer` (HTTP 404).
     IncorretStatusBgpPeer(crate::error::ServiceError),
     /// `Internal.Error` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAccessDeviceId.NotFound` (HTTP 400).
     InvalidAccessDeviceIdNotFound(crate::error::ServiceError),

@@ -237,6 +237,8 @@ pub enum ModifyCommonBandwidthPackageSpecError {
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
     OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OrderError.BandwidthPackage` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
     ResourceNotEnoughBandwidth(crate::error::ServiceError),

@@ -278,6 +278,8 @@ pub enum ModifyEipAddressAttributeError {
     /// `InsufficientBalance.Eip` (HTTP 400).
     InsufficientBalanceEip(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
     InvalidAllocationIdNotFound(crate::error::ServiceError),
@@ -302,6 +304,8 @@ pub enum ModifyEipAddressAttributeError {
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
     OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OrderErrorEip(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
     QuotaExceededLargeSpecEip(crate::error::ServiceError),

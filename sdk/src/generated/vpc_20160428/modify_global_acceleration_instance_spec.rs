@@ -208,6 +208,8 @@ pub enum ModifyGlobalAccelerationInstanceSpecError {
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
     ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 400).
     InvalidBandwidthValueNotSupported(crate::error::ServiceError),

@@ -282,12 +282,18 @@ pub enum ModifyIpv6InternetBandwidthError {
     /// `OperationFailed.InternetBandwidthUnstable` (HTTP 400).
     OperationFailedInternetBandwidthUnstable(crate::error::ServiceError),
     /// `OperationFailed.QueryAccountInfo` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedQueryAccountInfo(crate::error::ServiceError),
     /// `OperationFailed.QuerySpInfo` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedQuerySpInfo(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 404).
     OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncTradeResource` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedSyncTradeResource(crate::error::ServiceError),
     /// `OperationUnsupported.FinancialLocked` (HTTP 400).
     OperationUnsupportedFinancialLocked(crate::error::ServiceError),

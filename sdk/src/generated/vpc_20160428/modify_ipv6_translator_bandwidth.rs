@@ -268,6 +268,8 @@ pub enum ModifyIpv6TranslatorBandwidthError {
     /// `Forbidden` (HTTP 403).
     Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.DowngradeForbidden` (HTTP 400).
     InvalidBandwidthDowngradeForbidden(crate::error::ServiceError),

@@ -510,6 +510,8 @@ pub enum ModifyNatGatewayAttributeError {
     /// `OperationDenied.SnatEntryStatusInvalid` (HTTP 400).
     OperationDeniedSnatEntryStatusInvalid(crate::error::ServiceError),
     /// `OperationFailed.ConfigSessionLog` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedConfigSessionLog(crate::error::ServiceError),
     /// `OperationFailed.LogDeliveryIsUnAuthorized` (HTTP 400).
     OperationFailedLogDeliveryIsUnAuthorized(crate::error::ServiceError),

@@ -260,6 +260,8 @@ pub enum ModifyNatGatewaySpecError {
     /// `NATGW_MODIFY_SPEC_SAME` (HTTP 400).
     NatgwModifySpecSame(crate::error::ServiceError),
     /// `OperationFailed.NoAvailableResource` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedNoAvailableResource(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
     OperationFailedQueryPrice(crate::error::ServiceError),

@@ -326,6 +326,8 @@ pub enum ModifyVSwitchAttributeError {
     /// `ParamExclusive.DisableIpv6AndIpv6CidrBlock` (HTTP 400).
     ParamExclusiveDisableIpv6AndIpv6CidrBlock(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     SystemBusy(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
     TaskConflict(crate::error::ServiceError),

@@ -473,6 +473,8 @@ pub enum ModifyVpcPrefixListError {
     /// `ResourceNotFound.PrefixList` (HTTP 400).
     ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 400).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(

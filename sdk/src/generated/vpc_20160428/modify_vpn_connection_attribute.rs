@@ -2602,6 +2602,8 @@ pub enum ModifyVpnConnectionAttributeError {
     /// `OperationFailed.CenLevelNotSupport` (HTTP 400).
     OperationFailedCenLevelNotSupport(crate::error::ServiceError),
     /// `OperationFailed.RouteConflictWithIPsecServer` (HTTP 400, 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedRouteConflictWithIpsecServer(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
     OperationUnsupportedEnableBgp(crate::error::ServiceError),

@@ -286,6 +286,8 @@ pub enum UnassociateHaVipError {
     /// `IncorrectInstanceStatus` (HTTP 400).
     IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
     InvalidHaVipIdNotFound(crate::error::ServiceError),

@@ -306,6 +306,8 @@ impl UnassociateNetworkAclResponse {
 #[non_exhaustive]
 pub enum UnassociateNetworkAclError {
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
     InvalidNetworkAclNotFound(crate::error::ServiceError),

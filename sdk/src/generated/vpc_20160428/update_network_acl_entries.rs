@@ -761,6 +761,8 @@ pub enum UpdateNetworkAclEntriesError {
     /// `IncorrectStatus.PrefixList` (HTTP 400).
     IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
     InvalidNetworkAclNotFound(crate::error::ServiceError),

@@ -470,6 +470,8 @@ pub enum UpdateTrafficMirrorSessionAttributeError {
     /// `OperationDenied.UnsupportedTargetType` (HTTP 400).
     OperationDeniedUnsupportedTargetType(crate::error::ServiceError),
     /// `OperationFailed.GetEniInfo` (HTTP 500).
+    ///
+    /// A failure on the service's side: the client retries it, within the retry policy, for read operations and those with a `ClientToken`.
     OperationFailedGetEniInfo(crate::error::ServiceError),
     /// `OperationFailed.NotSupportBizType` (HTTP 400).
     OperationFailedNotSupportBizType(crate::error::ServiceError),
