@@ -129,6 +129,20 @@ impl Buf {
         self.len = pos;
     }
 
+    /// Continues `s`: its bytes are kept and written after, without a copy.
+    pub(crate) fn from_string(s: String) -> Self {
+        let bytes = s.into_bytes();
+        Buf {
+            len: bytes.len(),
+            bytes,
+        }
+    }
+
+    /// What has been written so far.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+
     /// The finished string.
     pub(crate) fn into_string(mut self) -> String {
         self.bytes.truncate(self.len);

@@ -59,6 +59,29 @@ pub fn percent_encode(s: &str) -> String {
     out.into_string()
 }
 
+/// Appends `pairs` to `out` as a query string, `k=v&k=v` in the order
+/// given, keys and values [`percent_encode`]d: for writing a URL's query
+/// into the URL's own buffer, without a string per pair.
+///
+/// ```
+/// let mut url = String::from("https://h/?");
+/// let pairs = [("a".to_string(), "x y".to_string()), ("b".to_string(), String::new())];
+/// alibabacloud_signing::encode_query_into(&mut url, &pairs);
+/// assert_eq!(url, "https://h/?a=x%20y&b=");
+/// ```
+pub fn encode_query_into(out: &mut String, pairs: &[(String, String)]) {
+    let mut buf = Buf::from_string(std::mem::take(out));
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            buf.push_ascii(b'&');
+        }
+        buf.push_percent_encoded(k);
+        buf.push_ascii(b'=');
+        buf.push_percent_encoded(v);
+    }
+    *out = buf.into_string();
+}
+
 /// A form body (`application/x-www-form-urlencoded`) as the official SDK
 /// writes it: keys sorted, keys and values percent-encoded with space as `+`.
 ///
@@ -130,6 +153,24 @@ mod tests {
     fn control_characters_and_empty() {
         assert_eq!(percent_encode(""), "");
         assert_eq!(percent_encode("\n\t\0\u{7f}"), "%0A%09%00%7F");
+    }
+
+    #[test]
+    fn query_into_a_buffer_is_the_pairs_encoded() {
+        let pairs: Vec<(String, String)> = [("b k", "中 *"), ("a", ""), ("~.-_", "%2A")]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let mut out = String::from("https://h/p?");
+        super::encode_query_into(&mut out, &pairs);
+        let expected: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect();
+        assert_eq!(out, format!("https://h/p?{}", expected.join("&")));
+        let mut empty = String::from("x");
+        super::encode_query_into(&mut empty, &[]);
+        assert_eq!(empty, "x");
     }
 
     #[test]

@@ -112,36 +112,44 @@ pub fn canonical_request_with_payload_hash(
     input: &V3Input<'_>,
     hashed_payload: &str,
 ) -> (String, String) {
-    let query = sorted_pairs(input.query);
+    let (out, signed_headers) = canonicalize(
+        input.method,
+        input.path,
+        input.query,
+        input.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        hashed_payload,
+    );
+    (out.into_string(), signed_headers)
+}
 
-    let mut headers: Vec<(Cow<'_, str>, &str)> = input
-        .headers
-        .iter()
-        .map(|(k, v)| (lowercase(k), trim(v)))
-        .collect();
+/// Stage 1 over borrowed parts: the canonical request (in a [`Buf`]) and the
+/// signed-headers list. Every public entry point goes through here, so they
+/// cannot disagree.
+fn canonicalize<'h>(
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    hashed_payload: &str,
+) -> (Buf, String) {
+    let query_pairs = sorted_pairs(query);
+
+    let mut headers: Vec<(Cow<'h, str>, &'h str)> =
+        headers.map(|(k, v)| (lowercase(k), trim(v))).collect();
     // Sorting by (name, value) orders names and, within one name, its values.
     headers.sort_unstable();
 
-    let query_len: usize = input.query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let header_len: usize = headers.iter().map(|(k, v)| 2 * k.len() + v.len() + 2).sum();
     let mut out = Buf::with_capacity(
-        input.method.len()
-            + input.path.len()
-            + 3 * query_len
-            + header_len
-            + hashed_payload.len()
-            + 8,
+        method.len() + path.len() + 3 * query_len + header_len + hashed_payload.len() + 8,
     );
 
-    out.push_str(input.method);
+    out.push_str(method);
     out.push_ascii(b'\n');
-    out.push_str(if input.path.is_empty() {
-        "/"
-    } else {
-        input.path
-    });
+    out.push_str(if path.is_empty() { "/" } else { path });
     out.push_ascii(b'\n');
-    for (i, (k, v)) in query.into_iter().enumerate() {
+    for (i, (k, v)) in query_pairs.into_iter().enumerate() {
         if i > 0 {
             out.push_ascii(b'&');
         }
@@ -176,7 +184,7 @@ pub fn canonical_request_with_payload_hash(
     out.push_str(&signed_headers);
     out.push_ascii(b'\n');
     out.push_str(hashed_payload);
-    (out.into_string(), signed_headers)
+    (out, signed_headers)
 }
 
 /// Builds the string-to-sign: `ACS3-HMAC-SHA256\n` + lowercase hex SHA-256
@@ -242,6 +250,58 @@ pub fn sign_with_payload_hash(
         signed_headers,
         hashed_payload,
     }
+}
+
+/// The `Authorization` header value of a request, signed from borrowed
+/// parts: the headers as any sequence of name/value pairs (the SDK passes
+/// the headers it is about to send plus `host`, without copying them), the
+/// payload hash given (it is also the `x-acs-content-sha256` value). The
+/// same bytes as [`sign_with_payload_hash`]'s `authorization`, without
+/// keeping the intermediate stages: only the canonical request and the
+/// result are allocated.
+pub fn authorization<'h>(
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+    hashed_payload: &str,
+    access_key_id: &str,
+    secret: &str,
+) -> String {
+    let (canonical, signed_headers) =
+        canonicalize(method, path, query, headers.into_iter(), hashed_payload);
+    let digest = Sha256::digest(canonical.as_bytes());
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    // The string-to-sign, fed to the HMAC in pieces instead of built.
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(&hex_array(&digest));
+    let signature = hex_array(&mac.finalize().into_bytes());
+
+    let mut out = String::with_capacity(
+        ALGORITHM.len() + access_key_id.len() + signed_headers.len() + signature.len() + 40,
+    );
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(access_key_id);
+    out.push_str(",SignedHeaders=");
+    out.push_str(&signed_headers);
+    out.push_str(",Signature=");
+    // Hex digits are ASCII.
+    out.extend(signature.iter().map(|&b| char::from(b)));
+    out
+}
+
+/// Lowercase hex of a 32-byte digest, on the stack.
+fn hex_array(bytes: &[u8]) -> [u8; 64] {
+    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = LOWER_HEX[usize::from(b >> 4)];
+        pair[1] = LOWER_HEX[usize::from(b & 0x0f)];
+    }
+    out
 }
 
 /// Lowercases a header name like Python's `str.lower` (what the official SDK
