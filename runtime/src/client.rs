@@ -176,19 +176,22 @@ impl Client {
         let mut summary = Summary::default();
         let result = async {
             let plan = self.plan(options).map_err(Error::Config)?;
-            // Client defaults first, then the call's, which replace defaults
-            // of the same name.
-            for (name, value) in config.default_headers.iter().chain(&options.headers) {
-                params
-                    .headers
-                    .retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-                params
-                    .headers
-                    .push((name.to_ascii_lowercase(), value.clone()));
-            }
             params.query.extend(options.query.iter().cloned());
+            // The trace context replaces any header of its name, so the
+            // extra headers go in first there; otherwise the signer writes
+            // them straight into the request (`Attempt::extra_headers`).
             #[cfg(feature = "opentelemetry")]
-            crate::telemetry::inject_trace_context(&mut params.headers);
+            {
+                for (name, value) in config.default_headers.iter().chain(&options.headers) {
+                    params
+                        .headers
+                        .retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+                    params
+                        .headers
+                        .push((name.to_ascii_lowercase(), value.clone()));
+                }
+                crate::telemetry::inject_trace_context(&mut params.headers);
+            }
             let endpoint = endpoint::resolve_with(
                 endpoint::ProductRef {
                     name: info.product_name,
@@ -292,7 +295,7 @@ impl Client {
             // middle of it reports it too.
             summary.attempts = attempt;
             let started = Instant::now();
-            let once = self.attempt_once(info, params, endpoint, retry);
+            let once = self.attempt_once(info, params, endpoint, retry, &plan.options.headers);
             let outcome = match plan.attempt_timeout {
                 None => once.instrument(span.clone()).await,
                 Some(limit) => match tokio::time::timeout(limit, once.instrument(span.clone()))
@@ -484,6 +487,7 @@ impl Client {
         params: &Params,
         endpoint: &endpoint::ResolvedEndpoint,
         retry: Option<(u32, Duration)>,
+        call_headers: &[(String, String)],
     ) -> Result<HttpResponse, AttemptFailure> {
         let config = &self.config;
         let credentials: Option<Credentials> = if op.anonymous {
@@ -500,6 +504,11 @@ impl Client {
             )
         };
         let nonce = (config.nonce)();
+        let extra_headers: [&[(String, String)]; 2] = if cfg!(feature = "opentelemetry") {
+            [&[], &[]]
+        } else {
+            [&config.default_headers, call_headers]
+        };
         let attempt = Attempt {
             endpoint,
             signature: config.signature_version,
@@ -507,6 +516,7 @@ impl Client {
             nonce: &nonce,
             user_agent: &config.user_agent,
             retry,
+            extra_headers,
         };
         let request = signer::build_request(op, params, credentials.as_ref(), &attempt)
             .map_err(|e| AttemptFailure::before_answer(Failure::Final, Error::Config(e)))?;

@@ -451,7 +451,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// The nonce source (tests pin it; by default a random UUID per attempt).
+    /// The nonce source (tests pin it; by default a random UUID per attempt,
+    /// from a per-thread generator seeded from the OS).
     pub fn nonce_source(mut self, nonce: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.nonce = Some(Arc::new(nonce));
         self
@@ -561,7 +562,7 @@ impl ConfigBuilder {
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
             nonce: self
                 .nonce
-                .unwrap_or_else(|| Arc::new(|| uuid::Uuid::new_v4().to_string())),
+                .unwrap_or_else(|| Arc::new(crate::signer::random_nonce)),
             allow_http: self.allow_http,
             default_headers: self.default_headers,
             attempt_timeout: self.attempt_timeout,

@@ -10,7 +10,8 @@ use crate::operation::ApiStyle;
 use crate::params::Params;
 use crate::retry::OperationInfo;
 use crate::transport::HttpRequest;
-use alibabacloud_signing::{form_urlencode, percent_encode, v1, v3};
+use alibabacloud_signing::{encode_query_into, form_urlencode, percent_encode, v1, v3};
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 /// Per-attempt inputs: a fresh timestamp and nonce each time.
@@ -31,10 +32,77 @@ pub struct Attempt<'a> {
     /// `x-acs-retry-attempts` / `x-acs-retry-delay` (milliseconds) as the
     /// official SDK does.
     pub retry: Option<(u32, std::time::Duration)>,
+    /// Headers set beside the operation's: the client's defaults, then the
+    /// call's, each replacing an earlier header of its name (any case).
+    pub extra_headers: [&'a [(String, String)]; 2],
+}
+
+/// A fresh nonce: a random (version 4) UUID, as the official SDKs send,
+/// drawn from rand's per-thread generator (ChaCha12, seeded from the OS
+/// once per thread, reseeded every 64 KiB and after a fork) rather than a
+/// system call per request.
+pub(crate) fn random_nonce() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    id.hyphenated().encode_lower(&mut text).to_owned()
 }
 
 /// `2016-02-23T12:46:24Z`: the timestamp format of `Timestamp` and `x-acs-date`.
+///
+/// Written by hand from the seconds since the epoch (one per request, where
+/// the calendar conversion and `format!` cost more than the rest of the
+/// date handling); times before 1970 or after 9999 take the general path.
 pub fn format_timestamp(now: SystemTime) -> String {
+    const YEAR_10000: u64 = 253_402_300_800;
+    let secs = match now.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) if d.as_secs() < YEAR_10000 => d.as_secs(),
+        _ => return format_timestamp_general(now),
+    };
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    let mut out = [0u8; 20];
+    let mut put = |at: usize, value: u64, width: usize| {
+        let mut v = value;
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, rem / 3600, 2);
+    put(14, rem / 60 % 60, 2);
+    put(17, rem % 60, 2);
+    out[4] = b'-';
+    out[7] = b'-';
+    out[10] = b'T';
+    out[13] = b':';
+    out[16] = b':';
+    out[19] = b'Z';
+    out.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Year, month and day of a day count since 1970-01-01 (proleptic
+/// Gregorian; Howard Hinnant's `civil_from_days`, for days after the epoch).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// [`format_timestamp`] through the `time` crate, for any time.
+fn format_timestamp_general(now: SystemTime) -> String {
     let t = time::OffsetDateTime::from(now).to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -48,6 +116,10 @@ pub fn format_timestamp(now: SystemTime) -> String {
 }
 
 /// Builds and signs the request. `credentials` is `None` for anonymous calls.
+///
+/// Each part is written once into the buffer it is sent in: the URL (query
+/// encoded in place), the headers (signed by reference, `host` included,
+/// never copied for signing), the body.
 pub fn build_request(
     op: &OperationInfo<'_>,
     params: &Params,
@@ -60,8 +132,8 @@ pub fn build_request(
     let (body, content_type) = body_of(params);
     let timestamp = format_timestamp(attempt.now);
     // Host parameters (SLS's `project`) prefix the endpoint's host name.
-    let authority = match params.host.as_slice() {
-        [] => attempt.endpoint.authority.clone(),
+    let authority: Cow<'_, str> = match params.host.as_slice() {
+        [] => Cow::Borrowed(&attempt.endpoint.authority),
         labels => {
             let mut host = String::new();
             for (name, value) in labels {
@@ -76,20 +148,15 @@ pub fn build_request(
                 host.push('.');
             }
             host.push_str(&attempt.endpoint.authority);
-            host
+            Cow::Owned(host)
         }
     };
-    let base = ResolvedEndpoint {
-        scheme: attempt.endpoint.scheme,
-        authority: authority.clone(),
-    }
-    .base_url();
+    let scheme = attempt.endpoint.scheme;
 
-    let mut headers: Vec<(String, String)> = vec![
-        ("x-acs-action".into(), op.action.into()),
-        ("x-acs-version".into(), op.version.into()),
-    ];
-    headers.extend(params.headers.iter().cloned());
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(params.headers.len() + 13);
+    headers.push(("x-acs-action".into(), op.action.into()));
+    headers.push(("x-acs-version".into(), op.version.into()));
+    push_headers(&mut headers, &params.headers, attempt.extra_headers);
     if let Some((retries, delay)) = attempt.retry {
         headers.push(("x-acs-retry-attempts".into(), retries.to_string()));
         headers.push(("x-acs-retry-delay".into(), delay.as_millis().to_string()));
@@ -115,7 +182,7 @@ pub fn build_request(
                 ("Action".into(), op.action.into()),
                 ("Format".into(), "json".into()),
                 ("Version".into(), op.version.into()),
-                ("Timestamp".into(), timestamp.clone()),
+                ("Timestamp".into(), timestamp),
             ],
         };
         query.extend(query_params.iter().cloned());
@@ -129,7 +196,7 @@ pub fn build_request(
         headers.push(("user-agent".into(), attempt.user_agent.into()));
         return Ok(HttpRequest {
             method: method.into(),
-            url: url(&base, &path, &query),
+            url: url(scheme, &authority, &path, &query),
             headers,
             body,
         });
@@ -138,7 +205,8 @@ pub fn build_request(
     // V3: everything the signature covers travels in headers.
     headers.push(("x-acs-date".into(), timestamp));
     headers.push(("x-acs-signature-nonce".into(), attempt.nonce.into()));
-    headers.push(("x-acs-content-sha256".into(), v3::hashed_payload(&body)));
+    let hash_at = headers.len();
+    headers.push(("x-acs-content-sha256".into(), payload_hash(&body)));
     headers.push(("accept".into(), "application/json".into()));
     if let Some(c) = credentials {
         if let Some(token) = c.security_token() {
@@ -148,26 +216,66 @@ pub fn build_request(
         }
     }
     if let Some(c) = credentials {
-        // `host` is signed but sent by the HTTP stack from the URL.
-        let mut signed_headers = headers.clone();
-        signed_headers.push(("host".into(), authority.clone()));
-        let input = v3::V3Input {
+        // `host` is signed but sent by the HTTP stack from the URL; the
+        // headers are signed where they are, not copied.
+        let authorization = v3::authorization(
             method,
-            path: &path,
-            query: &query_params,
-            headers: &signed_headers,
-            payload: &body,
-        };
-        let signed = v3::sign(&input, c.access_key_id(), c.access_key_secret());
-        headers.push(("authorization".into(), signed.authorization));
+            &path,
+            &query_params,
+            headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .chain(std::iter::once(("host", &*authority))),
+            &headers[hash_at].1,
+            c.access_key_id(),
+            c.access_key_secret(),
+        );
+        headers.push(("authorization".into(), authorization));
     }
     headers.push(("user-agent".into(), attempt.user_agent.into()));
     Ok(HttpRequest {
         method: method.into(),
-        url: url(&base, &path, &query_params),
+        url: url(scheme, &authority, &path, &query_params),
         headers,
         body,
     })
+}
+
+/// The operation's header parameters, then the extra headers (names
+/// lowercased), where a later header replaces an earlier one of its name:
+/// written once, straight into the request's list.
+fn push_headers(
+    out: &mut Vec<(String, String)>,
+    own: &[(String, String)],
+    extra: [&[(String, String)]; 2],
+) {
+    let mut extra = extra.iter().flat_map(|list| list.iter());
+    fn replaced_later<'a>(
+        mut rest: impl Iterator<Item = &'a (String, String)>,
+        name: &str,
+    ) -> bool {
+        rest.any(|(later, _)| later.eq_ignore_ascii_case(name))
+    }
+    for (name, value) in own {
+        if !replaced_later(extra.clone(), name) {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    while let Some((name, value)) = extra.next() {
+        if !replaced_later(extra.clone(), name) {
+            out.push((name.to_ascii_lowercase(), value.clone()));
+        }
+    }
+}
+
+/// SHA-256 of the body in hex; the empty body's is a constant.
+fn payload_hash(body: &[u8]) -> String {
+    const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    if body.is_empty() {
+        EMPTY.to_owned()
+    } else {
+        v3::hashed_payload(body)
+    }
 }
 
 /// The form body (RPC) or the whole body (ROA), and its content type.
@@ -191,16 +299,19 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
     )
 }
 
+/// Name/value pairs.
+type Pairs = Vec<(String, String)>;
+
 /// The path with `{Name}` placeholders replaced by encoded values, and the
 /// fixed query pairs the template carries after `?` (SLS's
 /// `/logstores/{logstore}?type=log`). As Alibaba's SLS gateway does, those
 /// pairs travel and are signed as query parameters, never as path.
-fn expand_path(
-    op: &OperationInfo<'_>,
+fn expand_path<'a>(
+    op: &OperationInfo<'a>,
     params: &Params,
-) -> Result<(String, Vec<(String, String)>), ConfigError> {
+) -> Result<(Cow<'a, str>, Pairs), ConfigError> {
     let (template, fixed) = op.path.split_once('?').unwrap_or((op.path, ""));
-    let mut path = template.to_string();
+    let mut path = Cow::Borrowed(template);
     for (name, value) in &params.path {
         // An empty value, `.` or `..` would address another resource (and
         // `.`/`..` are normalized away by the HTTP stack after signing).
@@ -211,7 +322,7 @@ fn expand_path(
             )));
         }
         let placeholder = format!("{{{name}}}");
-        path = path.replace(&placeholder, &percent_encode(value));
+        path = Cow::Owned(path.replace(&placeholder, &percent_encode(value)));
     }
     if let Some(start) = path.find('{') {
         let end = path[start..]
@@ -253,25 +364,21 @@ fn with_fixed_query<'a>(
     std::borrow::Cow::Owned(all)
 }
 
-fn encode_pairs(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(&percent_encode(k));
-        out.push('=');
-        out.push_str(&percent_encode(v));
+/// `scheme://authority/path?query`, the query percent-encoded straight into
+/// the URL's one buffer.
+fn url(scheme: &str, authority: &str, path: &str, query: &[(String, String)]) -> String {
+    let query_len: usize = query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out =
+        String::with_capacity(scheme.len() + 3 + authority.len() + path.len() + 3 * query_len + 1);
+    out.push_str(scheme);
+    out.push_str("://");
+    out.push_str(authority);
+    out.push_str(path);
+    if !query.is_empty() {
+        out.push('?');
+        encode_query_into(&mut out, query);
     }
     out
-}
-
-fn url(base: &str, path: &str, query: &[(String, String)]) -> String {
-    if query.is_empty() {
-        format!("{base}{path}")
-    } else {
-        format!("{base}{path}?{}", encode_pairs(query))
-    }
 }
 
 #[cfg(test)]
@@ -333,6 +440,7 @@ mod tests {
             nonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
             user_agent: "test",
             retry: None,
+            extra_headers: [&[], &[]],
         };
         let credentials = Credentials::new("testid", "testsecret");
         build_request(&op, &params, Some(&credentials), &attempt).unwrap()
@@ -368,6 +476,49 @@ mod tests {
              x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
              Signature=31f26fb6a5512418666d6ea6b9e03c7dfc0670c18c2729ec411854543bf50417"
         );
+    }
+
+    #[test]
+    fn extra_headers_replace_earlier_ones_of_their_name() {
+        let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+            p.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let own = pairs(&[("x-acs-a", "op"), ("x-acs-b", "op")]);
+        let defaults = pairs(&[("X-Acs-B", "default"), ("x-acs-c", "default")]);
+        let call = pairs(&[("x-acs-c", "call"), ("X-Acs-D", "1"), ("x-acs-d", "2")]);
+        let mut out = Vec::new();
+        push_headers(&mut out, &own, [&defaults, &call]);
+        assert_eq!(
+            out,
+            pairs(&[
+                ("x-acs-a", "op"),
+                ("x-acs-b", "default"),
+                ("x-acs-c", "call"),
+                ("x-acs-d", "2"),
+            ])
+        );
+    }
+
+    #[test]
+    fn timestamp_by_hand_matches_the_calendar() {
+        // Every day boundary of 1970-2100 and a spread of times within days,
+        // against the `time` crate's calendar.
+        let mut secs = 0u64;
+        while secs < 4_102_444_800 {
+            for t in [secs, secs + 1, secs + 86_399, secs + 45_296] {
+                let at = UNIX_EPOCH + Duration::from_secs(t);
+                assert_eq!(format_timestamp(at), format_timestamp_general(at), "{t}");
+            }
+            secs += 86_400;
+        }
+        for t in [253_402_300_799u64, 951_782_400, 4_107_542_400] {
+            let at = UNIX_EPOCH + Duration::from_secs(t) + Duration::from_millis(999);
+            assert_eq!(format_timestamp(at), format_timestamp_general(at), "{t}");
+        }
+        let before = UNIX_EPOCH - Duration::from_millis(1500);
+        assert_eq!(format_timestamp(before), "1969-12-31T23:59:58Z");
     }
 
     #[test]

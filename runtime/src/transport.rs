@@ -449,21 +449,8 @@ impl ReqwestTransport {
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
-            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
-                DispatchError::new(
-                    DispatchKind::Connect,
-                    format!("invalid HTTP method {:?}", request.method),
-                )
-            })?;
-            let mut builder = self.client.request(method, &request.url);
-            for (name, value) in &request.headers {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
-            let mut response = builder
-                .body(request.body)
-                .send()
-                .await
-                .map_err(dispatch_error)?;
+            let request = into_reqwest(request)?;
+            let mut response = self.client.execute(request).await.map_err(dispatch_error)?;
             let status = response.status();
             if status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED {
                 let location = response
@@ -472,16 +459,13 @@ impl Transport for ReqwestTransport {
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
                 return Err(redirect_error(status, location.as_deref()));
             }
-            let headers = response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let mut headers = Vec::with_capacity(response.headers().len());
+            headers.extend(response.headers().iter().map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            }));
             let limit = self.max_response_bytes;
             let too_large = |what: String| {
                 DispatchError::new(
@@ -519,6 +503,73 @@ impl Transport for ReqwestTransport {
             })
         })
     }
+}
+
+/// The request in reqwest's types, moved rather than copied: header values
+/// keep their buffers, the names the signer writes are static, and the body
+/// is handed over as it is.
+fn into_reqwest(request: HttpRequest) -> Result<reqwest::Request, DispatchError> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+    } = request;
+    let invalid = |what: String| DispatchError::new(DispatchKind::Request, what);
+    let method = match method.as_str() {
+        "GET" => reqwest::Method::GET,
+        "POST" => reqwest::Method::POST,
+        "PUT" => reqwest::Method::PUT,
+        "DELETE" => reqwest::Method::DELETE,
+        other => reqwest::Method::from_bytes(other.as_bytes()).map_err(|_| {
+            DispatchError::new(
+                DispatchKind::Connect,
+                format!("invalid HTTP method {other:?}"),
+            )
+        })?,
+    };
+    let url = reqwest::Url::parse(&url).map_err(|e| {
+        // Only the part before the query: it may hold the V1 signature.
+        let base = url.split('?').next().unwrap_or_default();
+        invalid(format!("builder error: invalid URL {base:?}: {e}"))
+    })?;
+    let mut out = reqwest::Request::new(method, url);
+    let map = out.headers_mut();
+    map.reserve(headers.len());
+    for (name, value) in headers {
+        let name = match static_header_name(&name) {
+            Some(known) => known,
+            None => HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| invalid(format!("builder error: header name {name:?}: {e}")))?,
+        };
+        let value = HeaderValue::try_from(value)
+            .map_err(|e| invalid(format!("builder error: header {name}: {e}")))?;
+        map.append(name, value);
+    }
+    *out.body_mut() = Some(body.into());
+    Ok(out)
+}
+
+/// The names the signer writes, without parsing or allocating them.
+fn static_header_name(name: &str) -> Option<reqwest::header::HeaderName> {
+    use reqwest::header::{self, HeaderName};
+    Some(match name {
+        "x-acs-action" => HeaderName::from_static("x-acs-action"),
+        "x-acs-version" => HeaderName::from_static("x-acs-version"),
+        "x-acs-date" => HeaderName::from_static("x-acs-date"),
+        "x-acs-signature-nonce" => HeaderName::from_static("x-acs-signature-nonce"),
+        "x-acs-content-sha256" => HeaderName::from_static("x-acs-content-sha256"),
+        "x-acs-security-token" => HeaderName::from_static("x-acs-security-token"),
+        "x-acs-accesskey-id" => HeaderName::from_static("x-acs-accesskey-id"),
+        "x-acs-retry-attempts" => HeaderName::from_static("x-acs-retry-attempts"),
+        "x-acs-retry-delay" => HeaderName::from_static("x-acs-retry-delay"),
+        "accept" => header::ACCEPT,
+        "authorization" => header::AUTHORIZATION,
+        "user-agent" => header::USER_AGENT,
+        "content-type" => header::CONTENT_TYPE,
+        _ => return None,
+    })
 }
 
 /// A 3xx answer: never followed, reported with where it pointed (the query
