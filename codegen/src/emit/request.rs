@@ -46,7 +46,7 @@ pub(crate) fn request(op: &Operation) -> (TokenStream, TokenStream) {
     let getters = op
         .params
         .iter()
-        .map(|p| getter(&p.ident, &p.ty, &param_docs(p)));
+        .map(|p| getter(&p.ident, &p.ty, &param_docs(p), Storage::Plain));
     let getters = quote! {
         impl #name {
             #(#getters)*
@@ -95,25 +95,33 @@ pub(crate) fn request(op: &Operation) -> (TokenStream, TokenStream) {
     (quote!(#definition #getters), operation_impl)
 }
 
-/// A read accessor for a field stored as [`field_type`]: the same return
-/// types as response accessors (`Option<&str>`, slices, `Option<&T>`).
-pub(crate) fn getter(field_ident: &str, ty: &Type, docs: &str) -> TokenStream {
+/// How a struct stores a field: as [`field_type`] (requests and parameter
+/// objects), or inside the lenient reader's wrapper, `.0` (responses), for
+/// everything but objects and enums, which both store as `Option<T>`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Storage {
+    Plain,
+    Wrapped,
+}
+
+/// The read accessor of every model type: `Option<&str>` for strings,
+/// slices for lists, `&BTreeMap` for maps, `Option<T>` for scalars and
+/// `Option<&T>` for objects and enums.
+pub(crate) fn getter(field_ident: &str, ty: &Type, docs: &str, storage: Storage) -> TokenStream {
+    let value = match storage {
+        Storage::Plain => format!("self.{field_ident}"),
+        Storage::Wrapped => format!("self.{field_ident}.0"),
+    };
     let (ret, body) = match ty {
         Type::String => (
             "::std::option::Option<&str>".to_string(),
-            format!("self.{field_ident}.as_deref()"),
+            format!("{value}.as_deref()"),
         ),
-        Type::List(item) => (
-            format!("&[{}]", rust_type_text(item)),
-            format!("&self.{field_ident}"),
-        ),
-        Type::Map(_) => (
-            format!("&{}", rust_type_text(ty)),
-            format!("&self.{field_ident}"),
-        ),
+        Type::List(item) => (format!("&[{}]", rust_type_text(item)), format!("&{value}")),
+        Type::Map(_) => (format!("&{}", rust_type_text(ty)), format!("&{value}")),
         Type::I32 | Type::I64 | Type::F64 | Type::Bool => (
             format!("::std::option::Option<{}>", rust_type_text(ty)),
-            format!("self.{field_ident}"),
+            value,
         ),
         Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => (
             format!("::std::option::Option<&{}>", rust_type_text(ty)),
@@ -127,48 +135,19 @@ pub(crate) fn getter(field_ident: &str, ty: &Type, docs: &str) -> TokenStream {
         name: field_ident,
         params: &["&self"],
         ret: &ret,
-        body: &[body],
+        body: std::slice::from_ref(&body),
     }
     .verbatim();
     if let Some(tokens) = verbatim {
         return tokens;
     }
-    let f = ident(field_ident);
+    // The same text, as tokens, where the layout is not certain.
     let docs = doc_attrs(docs);
-    match ty {
-        Type::String => quote! {
-            #docs
-            #[inline] pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() }
-        },
-        Type::List(item) => {
-            let item = rust_type(item);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> &[#item] { &self.#f }
-            }
-        }
-        Type::Map(_) => {
-            let ty = rust_type(ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> &#ty { &self.#f }
-            }
-        }
-        Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
-            let ty = rust_type(ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
-            }
-        }
-        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
-            let ty = rust_type(ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
-            }
-        }
-    }
+    let method: TokenStream =
+        format!("#[inline] pub fn {field_ident}(&self) -> {ret} {{ {body} }}")
+            .parse()
+            .expect("an accessor is built from identifiers and type paths");
+    quote!(#docs #method)
 }
 
 /// A parameter object member's docs: its description, then facts always,
@@ -500,7 +479,7 @@ pub(crate) fn param_struct(s: &StructType) -> (TokenStream, TokenStream) {
     let getters = s
         .fields
         .iter()
-        .map(|fd| getter(&fd.ident, &fd.ty, &member_docs(fd)));
+        .map(|fd| getter(&fd.ident, &fd.ty, &member_docs(fd), Storage::Plain));
     let members = s.fields.iter().map(|fd| {
         let f = ident(&fd.ident);
         let wire = &fd.wire_name;

@@ -314,7 +314,6 @@ fn field(fd: &Field, keys: &WrapperKeys) -> TokenStream {
 }
 
 fn accessor(fd: &Field) -> TokenStream {
-    let f = ident(&fd.ident);
     let mut text = fd.docs.clone();
     if let Some(inner) = &fd.wrapper_of {
         let note = format!(
@@ -337,77 +336,7 @@ fn accessor(fd: &Field) -> TokenStream {
     } else {
         format!("{text}\n\n{note}")
     };
-    // The common case as text (see `verbatim`); tokens otherwise.
-    let (ret, body) = match &fd.ty {
-        Type::String => (
-            "::std::option::Option<&str>".to_string(),
-            format!("self.{}.0.as_deref()", fd.ident),
-        ),
-        Type::List(item) => (
-            format!("&[{}]", rust_type_text(item)),
-            format!("&self.{}.0", fd.ident),
-        ),
-        Type::Map(_) => (
-            format!("&{}", rust_type_text(&fd.ty)),
-            format!("&self.{}.0", fd.ident),
-        ),
-        Type::I32 | Type::I64 | Type::F64 | Type::Bool => (
-            format!("::std::option::Option<{}>", rust_type_text(&fd.ty)),
-            format!("self.{}.0", fd.ident),
-        ),
-        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => (
-            format!("::std::option::Option<&{}>", rust_type_text(&fd.ty)),
-            format!("self.{}.as_ref()", fd.ident),
-        ),
-    };
-    let verbatim = Method {
-        attrs: &["#[inline]"],
-        head: "pub fn",
-        docs: &doc_lines(&text),
-        name: &fd.ident,
-        params: &["&self"],
-        ret: &ret,
-        body: &[body],
-    }
-    .verbatim();
-    if let Some(tokens) = verbatim {
-        return tokens;
-    }
-    let docs = doc_attrs(&text);
-    match &fd.ty {
-        Type::String => quote! {
-            #docs
-            #[inline] pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.0.as_deref() }
-        },
-        Type::List(item) => {
-            let item = rust_type(item);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> &[#item] { &self.#f.0 }
-            }
-        }
-        Type::Map(_) => {
-            let ty = rust_type(&fd.ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> &#ty { &self.#f.0 }
-            }
-        }
-        Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
-            let ty = rust_type(&fd.ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f.0 }
-            }
-        }
-        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
-            let ty = rust_type(&fd.ty);
-            quote! {
-                #docs
-                #[inline] pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
-            }
-        }
-    }
+    super::request::getter(&fd.ident, &fd.ty, &text, super::request::Storage::Wrapped)
 }
 
 /// `with_<field>`: sets a field, for responses users build in their tests.
