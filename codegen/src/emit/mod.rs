@@ -11,8 +11,8 @@ mod response;
 mod types;
 pub(crate) mod verbatim;
 
-pub use examples::{example_tests_root, response_example_tests};
 pub use error::is_throttling_code;
+pub use examples::{example_tests_root, response_example_tests};
 pub use operation::operation_module;
 pub use operation_docs::module_docs as operation_module_docs;
 pub use product::{generated_root, product_module, types_module};
