@@ -168,147 +168,42 @@ impl<T: fmt::Debug, K> fmt::Debug for Wrapped<T, K> {
 }
 
 impl<'de, T: DeserializeOwned, K: WrapperKey> Deserialize<'de> for Wrapped<T, K> {
-    /// Streams the items out of the input, without building the wrapper
-    /// as a `serde_json::Value` first (every list of every response comes
-    /// through here).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(WrapperVisitor::<T, K>(PhantomData))
+        let items = match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Vec::new(),
+            serde_json::Value::Object(mut map) => match map.remove(K::KEY) {
+                Some(serde_json::Value::Array(items)) => items,
+                Some(serde_json::Value::Null) => Vec::new(),
+                None => {
+                    // Not worth failing a response over, but not silent:
+                    // an empty list here also ends paging.
+                    if !map.is_empty() {
+                        let keys: Vec<&String> = map.keys().collect();
+                        tracing::warn!(
+                            expected = K::KEY,
+                            found = ?keys,
+                            "response list wrapper without its documented key; read as empty"
+                        );
+                    }
+                    Vec::new()
+                }
+                // A list of one, sent as the item itself.
+                Some(one) => vec![one],
+            },
+            // The list without its wrapper.
+            serde_json::Value::Array(items) => items,
+            other => {
+                return Err(D::Error::custom(format!(
+                    "expected a {{\"{}\": [...]}} wrapper, found {other}",
+                    K::KEY
+                )))
+            }
+        };
+        items
+            .into_iter()
+            .map(|item| T::deserialize(item).map_err(D::Error::custom))
+            .collect::<Result<Vec<T>, D::Error>>()
             .map(Wrapped::new)
-    }
-}
-
-/// `{"Key": [...]}`, `null`, or the list without its wrapper.
-struct WrapperVisitor<T, K>(PhantomData<(T, K)>);
-
-impl<'de, T: DeserializeOwned, K: WrapperKey> Visitor<'de> for WrapperVisitor<T, K> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {{\"{}\": [...]}} wrapper", K::KEY)
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    // The list without its wrapper.
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
-        ItemsVisitor(PhantomData).visit_seq(seq)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
-        let mut items = None;
-        let mut others: Vec<String> = Vec::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if key == K::KEY {
-                // The last one wins, as in a map.
-                items = Some(map.next_value_seed(ItemsSeed::<T>(PhantomData))?);
-            } else {
-                others.push(key.into_owned());
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(items.unwrap_or_else(|| {
-            // Not worth failing a response over, but not silent: an empty
-            // list here also ends paging.
-            if !others.is_empty() {
-                others.sort();
-                tracing::warn!(
-                    expected = K::KEY,
-                    found = ?others,
-                    "response list wrapper without its documented key; read as empty"
-                );
-            }
-            Vec::new()
-        }))
-    }
-}
-
-/// The value under a wrapper's key: the list, `null`, or a list of one
-/// sent as the item itself (an object or a scalar).
-struct ItemsSeed<T>(PhantomData<T>);
-
-impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for ItemsSeed<T> {
-    type Value = Vec<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_any(ItemsVisitor(PhantomData))
-    }
-}
-
-struct ItemsVisitor<T>(PhantomData<T>);
-
-impl<T> ItemsVisitor<T> {
-    fn one<'de, D, E>(d: D) -> Result<Vec<T>, E>
-    where
-        T: DeserializeOwned,
-        D: Deserializer<'de, Error = E>,
-    {
-        T::deserialize(d).map(|item| vec![item])
-    }
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsVisitor<T> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list, or one item")
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<T>()? {
-            items.push(item);
-        }
-        Ok(items)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-        Self::one(serde::de::value::MapAccessDeserializer::new(map))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::BoolDeserializer::new(v))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::I64Deserializer::new(v))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::U64Deserializer::new(v))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::F64Deserializer::new(v))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::StrDeserializer::new(v))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Vec<T>, E> {
-        Self::one(serde::de::value::StringDeserializer::new(v))
     }
 }
 

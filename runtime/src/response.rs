@@ -121,55 +121,32 @@ fn xml_tag(text: &str, name: &str) -> Option<String> {
 /// error with 200; read as a success, its fields would all be missing and
 /// the caller would see an empty result instead of the error.
 pub fn is_error_body(body: &[u8]) -> bool {
-    // Error bodies are a few hundred bytes.
+    // Error bodies are a few hundred bytes; a cheap scan spares the parse
+    // for every ordinary success.
     const LIMIT: usize = 8 * 1024;
-    if body.len() > LIMIT {
+    if body.len() > LIMIT || !body.windows(6).any(|w| w == b"\"Code\"") {
         return false;
     }
-    // Read without building the object, and only as far as the first key
-    // outside the error fields (a success body has one within a few bytes),
-    // which costs less than scanning the body for `"Code"` first.
-    struct ErrorShape;
-    impl<'de> serde::de::Visitor<'de> for ErrorShape {
-        type Value = bool;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an error object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            const ERROR_FIELDS: [&str; 5] = ["Code", "Message", "RequestId", "HostId", "Recommend"];
-            let (mut code, mut message) = (None, false);
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                match &*key {
-                    // The last value of a repeated key counts, as in a map.
-                    "Code" => code = Some(map.next_value::<serde_json::Value>()?),
-                    "Message" => {
-                        message = true;
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                    k if ERROR_FIELDS.contains(&k) => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                    // Not an error body; the unread rest makes the reader
-                    // fail, which also means "no".
-                    _ => return Ok(false),
-                }
-            }
-            Ok(match code {
-                Some(serde_json::Value::String(code)) if message => {
-                    let code = code.trim();
-                    !code.is_empty()
-                        && !["success", "ok", "200", "0"]
-                            .iter()
-                            .any(|ok| code.eq_ignore_ascii_case(ok))
-                }
-                _ => false,
-            })
-        }
+    let Ok(fields) =
+        serde_json::from_slice::<std::collections::BTreeMap<String, serde_json::Value>>(body)
+    else {
+        return false;
+    };
+    const ERROR_FIELDS: [&str; 5] = ["Code", "Message", "RequestId", "HostId", "Recommend"];
+    if !fields.contains_key("Message") || fields.keys().any(|k| !ERROR_FIELDS.contains(&k.as_str()))
+    {
+        return false;
     }
-    let mut reader = serde_json::Deserializer::from_slice(body);
-    serde::Deserializer::deserialize_map(&mut reader, ErrorShape)
-        .and_then(|is_error| reader.end().map(|()| is_error))
-        .unwrap_or(false)
+    match fields.get("Code") {
+        Some(serde_json::Value::String(code)) => {
+            let code = code.trim();
+            !code.is_empty()
+                && !["success", "ok", "200", "0"]
+                    .iter()
+                    .any(|ok| code.eq_ignore_ascii_case(ok))
+        }
+        _ => false,
+    }
 }
 
 /// Deserializes a success body into `T`.
