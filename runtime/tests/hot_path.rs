@@ -149,7 +149,7 @@ fn current_thread() -> tokio::runtime::Runtime {
 /// same signed request and read the answer (the floor of the load bench:
 /// `sdk/benches/load.rs`, mode `bare`). The SDK's own share was 90
 /// allocations before the request was built once, signed from borrowed
-/// headers and handed to reqwest without copies; it is 31 now, the
+/// headers and handed to reqwest without copies; it is 35 now, the
 /// response's typed decoding included (test-util on, as in this test). The
 /// per-call options of the customized call below added 43; now 25 to 30
 /// depending on how the workspace unifies features, hence a budget of 36.
