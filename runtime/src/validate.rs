@@ -188,6 +188,7 @@ pub fn one_of_number<T: Checkable>(
         _ => Ok(()),
     }
 }
+
 /// `minimum` (with `exclusiveMinimum` when `exclusive`).
 pub fn minimum<T: Checkable>(
     name: &'static str,
@@ -195,13 +196,14 @@ pub fn minimum<T: Checkable>(
     limit: f64,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
-    match value.as_f64() {
-        Some(v) if v < limit || (exclusive && v == limit) => {
-            let word = if exclusive { "above" } else { "at least" };
-            Err(out_of_range(name, v, word, limit))
-        }
-        _ => Ok(()),
-    }
+    let words = if exclusive { "above" } else { "at least" };
+    bound(
+        name,
+        value,
+        words,
+        |v| v > limit || (!exclusive && v == limit),
+        limit,
+    )
 }
 
 /// `maximum` (with `exclusiveMaximum` when `exclusive`).
@@ -211,24 +213,37 @@ pub fn maximum<T: Checkable>(
     limit: f64,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
-    match value.as_f64() {
-        Some(v) if v > limit || (exclusive && v == limit) => {
-            let word = if exclusive { "below" } else { "at most" };
-            Err(out_of_range(name, v, word, limit))
-        }
-        _ => Ok(()),
-    }
+    let words = if exclusive { "below" } else { "at most" };
+    bound(
+        name,
+        value,
+        words,
+        |v| v < limit || (!exclusive && v == limit),
+        limit,
+    )
 }
 
-fn out_of_range(name: &'static str, value: f64, word: &str, limit: f64) -> ValidationError {
-    // `f64`'s Display prints integers without a fraction (`100`, not `100.0`).
-    ValidationError::new(
-        name,
-        ValidationProblem::OutOfRange {
-            value: value.to_string(),
-            limit: format!("{word} {limit}"),
-        },
-    )
+/// A numeric value set and outside its bound (NaN compares as inside, as the
+/// service decides) is refused, saying the bound
+/// in `words` (`at least 1`).
+fn bound<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    words: &str,
+    within: impl Fn(f64) -> bool,
+    limit: f64,
+) -> Result<(), ValidationError> {
+    match value.as_f64() {
+        Some(v) if !v.is_nan() && !within(v) => Err(ValidationError::new(
+            name,
+            // `f64`'s Display prints integers without a fraction (`100`).
+            ValidationProblem::OutOfRange {
+                value: v.to_string(),
+                limit: format!("{words} {limit}"),
+            },
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `pattern`: the value must match the regular expression. A pattern the

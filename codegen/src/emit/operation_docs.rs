@@ -157,10 +157,7 @@ fn required_section(op: &Operation) -> String {
     } else {
         out.push_str("Required:\n");
         for p in &required {
-            let limits = param_limits(p)
-                .into_iter()
-                .filter(|l| l != "required")
-                .collect::<Vec<_>>();
+            let limits = param_limits(p);
             let limits = if limits.is_empty() {
                 String::new()
             } else {

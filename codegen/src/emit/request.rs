@@ -242,6 +242,9 @@ fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
 
 pub(crate) fn param_docs(p: &Param) -> String {
     let mut facts = vec![format!("Wire name `{}`", p.wire_name)];
+    if p.required {
+        facts.push("required".to_string());
+    }
     facts.extend(param_limits(p));
     let facts = format!("{}.", facts.join("; "));
     if p.docs.is_empty() {
@@ -251,13 +254,10 @@ pub(crate) fn param_docs(p: &Param) -> String {
     }
 }
 
-/// What the spec requires of a parameter, in words: `required`, item and
-/// length limits, allowed values, bounds and pattern.
+/// The spec's limits on a parameter's value, in words: item and length
+/// limits, allowed values, bounds and pattern.
 pub(crate) fn param_limits(p: &Param) -> Vec<String> {
     let mut facts = Vec::new();
-    if p.required {
-        facts.push("required".to_string());
-    }
     if let Some(n) = p.max_items {
         facts.push(format!("at most {n} items"));
     }
