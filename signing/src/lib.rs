@@ -9,6 +9,8 @@
 //!   both RPC and ROA APIs. The signature travels in the `Authorization`
 //!   header and covers method, path, query, a chosen set of headers and the
 //!   payload hash.
+//! - [`oss`]: Object Storage Service's own schemes, V4 `OSS4-HMAC-SHA256`
+//!   (header and presigned URL) and the legacy V1 `OSS ak:signature`.
 //!
 //! Nothing here reads a clock, draws a nonce or touches the network: the
 //! caller passes the timestamp, the nonce and every header. That keeps each
@@ -37,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod buf;
+pub mod oss;
 pub mod v1;
 pub mod v3;
 
