@@ -496,6 +496,10 @@ const V4_PRESIGN_KEYS: &[&str] = &[
 /// [`v4_sign`] (whoever uses the URL must send the signed ones), but nothing
 /// is added to them; the payload hash is the request's `x-oss-content-sha256`
 /// header if it has one, else `UNSIGNED-PAYLOAD`.
+///
+/// Parameters of `req.query` named like the ones added here (`x-oss-date`,
+/// `x-oss-signature`, ...) are left out of the signature, as the official SDK
+/// replaces them: leave them out of the URL too.
 pub fn v4_presign(
     req: &OssRequest<'_>,
     cred: &V4Credentials<'_>,
@@ -810,6 +814,37 @@ mod tests {
         assert_eq!(date_of("20231203T121212Z"), "20231203");
         assert_eq!(date_of("2023"), "2023");
         assert_eq!(date_of("中中中中中中中中中"), "中中中中中中中中");
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let headers = [
+            ("", ""),
+            ("X-OSS-", "\u{0}"),
+            ("\u{130}", "é"),
+            ("x-oss-a", " "),
+        ];
+        let query = [("", None), ("%", Some("")), ("中", Some("/"))];
+        let req = OssRequest {
+            method: "",
+            bucket: Some(""),
+            key: Some("//"),
+            query: &query,
+            headers: &headers,
+        };
+        let cred = V4Credentials {
+            access_key_id: "",
+            secret: "",
+            security_token: Some(""),
+        };
+        for dt in ["", "中", "20231203T121212Z中"] {
+            v4_sign(&req, &cred, "", "", dt, &["", "\u{130}", "X-OSS-"]);
+            assert!(v4_presign(&req, &cred, "", "", dt, u64::MAX, &[]).is_err());
+            assert!(v4_presign(&req, &cred, "", "", dt, 1, &[""]).is_ok());
+        }
+        v1_sign(&req, "", "", "");
+        v1_presign(&req, "", "", Some(""), u64::MAX);
+        v4_post_policy_signature("", "", "", "", "");
     }
 
     #[test]
