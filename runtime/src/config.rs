@@ -142,6 +142,12 @@ impl Config {
         self.region.as_deref()
     }
 
+    /// The credentials provider, to share its cache with another client
+    /// (the OSS client takes it from here).
+    pub fn credentials(&self) -> &SharedCredentialsProvider {
+        &self.credentials
+    }
+
     /// The signature version in use.
     pub fn signature_version(&self) -> SignatureVersion {
         self.signature_version
