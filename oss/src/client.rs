@@ -296,6 +296,10 @@ pub(crate) struct Request {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Body>,
     pub(crate) observer: Option<Arc<Observer>>,
+    /// The body is the object's (or part's) data, so OSS's
+    /// `x-oss-hash-crc64ecma` in the answer must equal the body's CRC-64.
+    /// Not for XML bodies, nor appends (whose header covers the object).
+    pub(crate) body_is_data: bool,
 }
 
 impl Request {
@@ -309,6 +313,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             observer: None,
+            body_is_data: false,
         }
     }
 
@@ -356,6 +361,13 @@ impl Request {
 
     pub(crate) fn body(mut self, body: Body) -> Request {
         self.body = Some(body);
+        self
+    }
+
+    /// A body of object data, checked against OSS's CRC-64.
+    pub(crate) fn data(mut self, body: Body) -> Request {
+        self.body = Some(body);
+        self.body_is_data = true;
         self
     }
 }
@@ -516,7 +528,7 @@ impl Client {
             sent_crc64,
             header(response.headers(), "x-oss-hash-crc64ecma").and_then(|v| v.parse::<u64>().ok()),
         ) {
-            if request.operation != "AppendObject" && sent != theirs {
+            if request.body_is_data && sent != theirs {
                 return Err(Error::Integrity(IntegrityError::Crc64Mismatch {
                     what: format!(
                         "{} {}",

@@ -146,7 +146,7 @@ impl Client {
             .object(bucket, key)?
             .query("partNumber", number.to_string())
             .query("uploadId", upload_id)
-            .body(body);
+            .data(body);
         r.observer = observer;
         let answer = self.send(r).await?;
         let etag = answer.header("etag").ok_or_else(|| {

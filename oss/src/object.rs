@@ -165,7 +165,7 @@ impl PutObject {
         observer: Option<std::sync::Arc<crate::transfer::Observer>>,
     ) -> Result<PutObjectOutput, Error> {
         let r = Request::new("PutObject", Method::PUT).object(&self.bucket, &self.key)?;
-        let mut r = self.object_headers.apply(r).body(self.body);
+        let mut r = self.object_headers.apply(r).data(self.body);
         r.observer = observer;
         let answer = self.client.send(r).await?;
         Ok(PutObjectOutput::from_answer(&answer))

@@ -150,18 +150,38 @@ impl Upload {
     }
 
     /// Runs the upload.
-    pub async fn send(mut self) -> Result<UploadOutput, Error> {
+    pub async fn send(self) -> Result<UploadOutput, Error> {
         crate::addressing::validate_bucket_name(&self.bucket)
             .map_err(|p| Error::invalid("bucket", p))?;
         crate::addressing::validate_object_key(&self.key).map_err(|p| Error::invalid("key", p))?;
         self.options.check()?;
-        match self.source.take() {
-            Some(UploadSource::File(path)) => self.upload_file(path).await,
-            Some(UploadSource::Stream(s)) => self.upload_stream(s).await,
+        // The source moves out first: a user's stream need not be `Sync`,
+        // and the rest of the upload is shared by its parts.
+        let job = Job {
+            client: self.client,
+            bucket: self.bucket,
+            key: self.key,
+            options: self.options,
+            object_headers: self.object_headers,
+        };
+        match self.source {
+            Some(UploadSource::File(path)) => job.upload_file(path).await,
+            Some(UploadSource::Stream(s)) => job.upload_stream(s).await,
             None => Err(Error::invalid("source", "set a file or a stream to upload")),
         }
     }
+}
 
+/// An upload under way, without its source.
+struct Job {
+    client: Client,
+    bucket: String,
+    key: String,
+    options: TransferOptions,
+    object_headers: ObjectHeaders,
+}
+
+impl Job {
     async fn upload_file(self, path: PathBuf) -> Result<UploadOutput, Error> {
         let meta = tokio::fs::metadata(&path)
             .await
