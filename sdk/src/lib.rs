@@ -35,6 +35,7 @@
 //! | name operations in generic code | [`operation`] |
 //! | observe calls, replace HTTP | [`telemetry`], [`transport`] |
 //! | test code that uses the SDK, without a network | `test_util` (feature `test-util`) |
+//! | store objects (OSS) | `oss` (feature `oss`) |
 //!
 //! These modules and the product modules are the public API. The crate
 //! `alibabacloud-runtime` behind them is pinned to one exact version;
@@ -67,3 +68,12 @@ pub use config::{Config, ConfigBuilder, SignatureVersion};
 pub use error::Error;
 #[allow(unused_imports)] // empty when no product feature is enabled
 pub use generated::*;
+
+/// Object Storage Service (feature `oss`): the [`alibabacloud-oss`](https://docs.rs/alibabacloud-oss)
+/// client, V4-signed, with streaming bodies, multipart transfers and
+/// presigned URLs. It shares [`credentials`] with the products above:
+/// `oss::ClientBuilder::from_config(&config)` takes a [`Config`]'s region
+/// and credential chain.
+#[cfg(feature = "oss")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oss")))]
+pub use alibabacloud_oss as oss;
