@@ -9,7 +9,7 @@
 //! Environment: `BENCH_SECS` (seconds per cell for small objects, default 5),
 //! `BENCH_ROUNDS` (rounds a cell is split into, default 4),
 //! `BENCH_LARGE_MIB` (size of the large object, default 256),
-//! `BENCH_LARGE_ROUNDS` (transfers per client, default 2),
+//! `BENCH_LARGE_ROUNDS` (transfers per client, default 3),
 //! `BENCH_DIR` (where the large file goes, default the temporary directory).
 //!
 //! Prints one markdown table on stdout, progress and errors on stderr, and
@@ -442,7 +442,7 @@ async fn run(url: &str) -> Result<Vec<Row>, Box<dyn std::error::Error>> {
     let secs = env_num("BENCH_SECS", 5) as f64;
     let rounds = env_num("BENCH_ROUNDS", 4).max(1);
     let large_mib = env_num("BENCH_LARGE_MIB", 256);
-    let large_rounds = env_num("BENCH_LARGE_ROUNDS", 2).max(1);
+    let large_rounds = env_num("BENCH_LARGE_ROUNDS", 3).max(1);
     let bucket = format!("oss-vs-opendal-{}", std::process::id());
 
     let ours = alibabacloud_oss::Client::builder()
@@ -672,7 +672,7 @@ fn main() -> std::process::ExitCode {
         &rows,
         env_num("BENCH_SECS", 5),
         env_num("BENCH_ROUNDS", 4).max(1),
-        env_num("BENCH_LARGE_ROUNDS", 2).max(1),
+        env_num("BENCH_LARGE_ROUNDS", 3).max(1),
     );
     let failed: u64 = rows.iter().map(|r| r.failed).sum();
     if failed > 0 {
