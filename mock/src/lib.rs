@@ -22,6 +22,9 @@
 //!   `List*` calls, which answer an id never seen with the operation's own
 //!   not-found code; lists page by `PageSize`/`PageNumber` or
 //!   `MaxResults`/`NextToken` with consistent counts.
+//! - **OSS** ([`oss`]): buckets, objects, ranges, listings and multipart
+//!   uploads on the same port, path-style or virtual-hosted, with OSS
+//!   signatures V1 and V4 checked; large bodies spill to disk.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,6 +48,7 @@ pub mod error;
 pub mod faults;
 pub mod generic;
 pub mod kvstore;
+pub mod oss;
 pub mod params;
 pub mod roa;
 mod server;
@@ -94,6 +98,8 @@ pub struct MockConfig {
     /// Resources the generic state starts with, after the state file's;
     /// see [`MockConfig::resource`].
     pub resources: Vec<generic::Seed>,
+    /// The OSS service; see [`oss`].
+    pub oss: oss::OssConfig,
 }
 
 impl Default for MockConfig {
@@ -119,6 +125,7 @@ impl MockConfig {
             allow_replay: false,
             answers: Vec::new(),
             resources: Vec::new(),
+            oss: oss::OssConfig::default(),
         }
     }
 
@@ -235,6 +242,13 @@ impl MockConfig {
         let mut seed = generic::Seed::new(product, kind, id);
         seed.resource.attributes = attributes;
         self.resources.push(seed);
+        self
+    }
+
+    /// Configures the OSS service (disk threshold, memory budget, region);
+    /// see [`oss`].
+    pub fn oss(mut self, oss: oss::OssConfig) -> Self {
+        self.oss = oss;
         self
     }
 

@@ -67,6 +67,11 @@ struct Args {
     #[arg(long)]
     allow_replay: bool,
 
+    /// OSS: bodies larger than this many bytes are kept in a temporary
+    /// file instead of memory (default 8 MiB).
+    #[arg(long = "oss-disk-threshold", value_name = "BYTES")]
+    oss_disk_threshold: Option<u64>,
+
     /// Print one line per request to stderr.
     #[arg(long, short)]
     verbose: bool,
@@ -132,6 +137,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         plan = plan.rule(FaultRule::parse(rule)?);
     }
     config = config.faults(plan);
+    if let Some(bytes) = args.oss_disk_threshold {
+        config.oss.disk_threshold = bytes;
+    }
 
     let server = MockServer::start(config).await?;
     for skipped in server.skipped_specs() {

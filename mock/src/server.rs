@@ -8,6 +8,7 @@ use crate::endpoint::{Endpoint, Reply};
 use crate::error::{ApiError, MockError};
 use crate::faults::{self, Fault, FaultPlan, FaultStats, Injector};
 use crate::kvstore::{State, DEFAULT_STATE};
+use crate::oss::{Oss, OssBody};
 use crate::sts::Sts;
 use crate::wire::Incoming;
 use crate::MockConfig;
@@ -81,10 +82,17 @@ impl MockServer {
             .map_err(MockError::Io)?;
         let addr = listener.local_addr().map_err(MockError::Io)?;
         let faults = Arc::new(Injector::new(&config.faults));
+        let oss = Arc::new(Oss::new(
+            &config.oss,
+            &keys,
+            sts.clone(),
+            config.timestamp_tolerance,
+        ));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(
             listener,
             endpoint.clone(),
+            oss,
             faults.clone(),
             stopped,
             config.log_requests,
@@ -203,6 +211,7 @@ impl Drop for MockServer {
 async fn accept_loop(
     listener: TcpListener,
     endpoint: Arc<Endpoint>,
+    oss: Arc<Oss>,
     faults: Arc<Injector>,
     mut stopped: oneshot::Receiver<()>,
     log: bool,
@@ -215,6 +224,7 @@ async fn accept_loop(
                 Ok((mut stream, _)) => {
                     let _ = stream.set_nodelay(true);
                     let endpoint = endpoint.clone();
+                    let oss = oss.clone();
                     let faults = faults.clone();
                     connections.spawn(async move {
                         // Set by a reset fault: the connection then ends
@@ -222,7 +232,7 @@ async fn accept_loop(
                         let reset = Arc::new(AtomicBool::new(false));
                         let flag = reset.clone();
                         let service = service_fn(move |req| {
-                            serve(req, endpoint.clone(), faults.clone(), flag.clone(), log)
+                            route(req, endpoint.clone(), oss.clone(), faults.clone(), flag.clone(), log)
                         });
                         // A client that goes away mid-request is its business.
                         let _ = http1::Builder::new()
@@ -246,6 +256,24 @@ async fn accept_loop(
 
 /// The body of an answer: whole, or cut short by a fault.
 type AnswerBody = Either<Full<Bytes>, faults::Truncated>;
+
+/// OSS requests (told by host or OSS auth) to [`Oss`], the rest to the
+/// OpenAPI endpoint.
+async fn route(
+    req: Request<hyper::body::Incoming>,
+    endpoint: Arc<Endpoint>,
+    oss: Arc<Oss>,
+    injector: Arc<Injector>,
+    reset: Arc<AtomicBool>,
+    log: bool,
+) -> Result<Response<Either<AnswerBody, OssBody>>, faults::Reset> {
+    if oss.claims(&req) {
+        let response = oss.serve(req, injector, reset, log).await?;
+        return Ok(response.map(Either::Right));
+    }
+    let response = serve(req, endpoint, injector, reset, log).await?;
+    Ok(response.map(Either::Left))
+}
 
 async fn serve(
     req: Request<hyper::body::Incoming>,
