@@ -11,6 +11,7 @@ pub mod emit;
 pub mod facts;
 pub mod ir;
 pub mod naming;
+pub mod oss;
 pub mod overlay;
 pub mod render;
 /// The metadata model (the `alibabacloud-spec` crate, shared with the local endpoint).

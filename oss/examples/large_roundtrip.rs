@@ -24,7 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (url, _mock) = match std::env::args().nth(1) {
         Some(url) => (url, None),
         None => {
-            let mock = alibabacloud_mock::MockServer::start(alibabacloud_mock::MockConfig::new()).await?;
+            let mock =
+                alibabacloud_mock::MockServer::start(alibabacloud_mock::MockConfig::new()).await?;
             (mock.url(), Some(mock))
         }
     };
@@ -65,7 +66,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?;
     let up_secs = t.elapsed().as_secs_f64();
-    assert_eq!(up.crc64(), Some(crc), "OSS's CRC-64 differs from the file's");
+    assert_eq!(
+        up.crc64(),
+        Some(crc),
+        "OSS's CRC-64 differs from the file's"
+    );
 
     let t = Instant::now();
     let down = client

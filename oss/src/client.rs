@@ -300,6 +300,9 @@ pub(crate) struct Request {
     /// `x-oss-hash-crc64ecma` in the answer must equal the body's CRC-64.
     /// Not for XML bodies, nor appends (whose header covers the object).
     pub(crate) body_is_data: bool,
+    /// Query keys V1 signs for this operation beyond OSS's standard list
+    /// (the operation's own sub-resource, like `cors` or `policy`).
+    pub(crate) v1_sub_resources: &'static [&'static str],
 }
 
 impl Request {
@@ -314,6 +317,7 @@ impl Request {
             body: None,
             observer: None,
             body_is_data: false,
+            v1_sub_resources: &[],
         }
     }
 
@@ -364,6 +368,28 @@ impl Request {
         self
     }
 
+    /// The operation's own sub-resources, signed by V1.
+    pub(crate) fn v1_sub_resources(mut self, keys: &'static [&'static str]) -> Request {
+        self.v1_sub_resources = keys;
+        self
+    }
+
+    /// An XML body: `value` serialized as the element `root`, with the
+    /// `Content-MD5` some operations require (harmless for the rest).
+    pub(crate) fn xml_body<T: serde::Serialize>(
+        self,
+        root: &'static str,
+        value: &T,
+    ) -> Result<Request, Error> {
+        let xml = quick_xml::se::to_string_with_root(root, value)
+            .map_err(|e| Error::invalid(root, format!("cannot be written as XML: {e}")))?;
+        let md5 = crate::object::content_md5(xml.as_bytes());
+        Ok(self
+            .header("content-type", "application/xml")
+            .header("content-md5", md5)
+            .body(Body::from_bytes(xml)))
+    }
+
     /// A body of object data, checked against OSS's CRC-64.
     pub(crate) fn data(mut self, body: Body) -> Request {
         self.body = Some(body);
@@ -390,6 +416,23 @@ impl Answer {
 
     pub(crate) fn header(&self, name: &str) -> Option<String> {
         header(self.response.headers(), name)
+    }
+
+    /// Reads a small text answer whole (a JSON policy, a playlist).
+    pub(crate) async fn text(self, operation: &'static str) -> Result<String, Error> {
+        let status = self.status();
+        let body = self
+            .response
+            .bytes()
+            .await
+            .map_err(|e| dispatch_error(&e))?;
+        String::from_utf8(body.to_vec()).map_err(|e| {
+            Error::Response(crate::error::ResponseError {
+                operation,
+                status,
+                problem: format!("the body is not UTF-8: {e}"),
+            })
+        })
     }
 
     /// Reads a small XML answer whole and deserializes it.
@@ -651,7 +694,7 @@ impl Client {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let signed = sign::v1_sign(
+                let signed = sign::v1_sign_with_sub_resources(
                     &sign::OssRequest {
                         method: request.method.as_str(),
                         bucket: request.bucket.as_deref(),
@@ -662,6 +705,7 @@ impl Client {
                     credentials.access_key_id(),
                     credentials.access_key_secret(),
                     &date,
+                    request.v1_sub_resources,
                 );
                 headers.push(("authorization".into(), signed.authorization));
             }

@@ -30,6 +30,10 @@
 //!   [`OssServiceError`]; corrupt or short data is an [`IntegrityError`].
 //! - Credentials: the runtime's providers and chain; each request asks the
 //!   provider, so transfers outlive STS tokens.
+//! - Operations: the object, listing, multipart and transfer calls above
+//!   are written by hand; the other operations of OSS's metadata (bucket
+//!   configuration, access points, WORM, live channels...) are generated
+//!   from it, typed down to their XML elements ([`models`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -40,6 +44,9 @@ mod bucket;
 mod client;
 mod crc;
 pub mod error;
+// Generated from api-specs/oss by `cargo xtask regenerate`; rustfmt leaves it alone.
+#[rustfmt::skip]
+mod generated;
 mod multipart;
 mod object;
 mod presign;
@@ -65,3 +72,8 @@ pub use object::{
     ObjectMeta, PutObject, PutObjectOutput,
 };
 pub use presign::{PostForm, Presign, PresignedRequest};
+
+/// Every other operation of OSS's metadata, generated: one builder per
+/// operation (`client.get_bucket_cors(bucket)`), its output, and the XML
+/// elements they carry in [`models`].
+pub use generated::*;
