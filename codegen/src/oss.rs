@@ -141,8 +141,14 @@ pub fn generate(spec: &Value, label: &str) -> Result<OssGeneration, String> {
     let example_arms: Vec<TokenStream> = examples
         .iter()
         .map(|(op, t)| {
-            quote! {
-                #op => Some(crate::xml::from_body::<#t>(#op, 200, body).map(|_| ())),
+            if t.to_string() == "String" {
+                quote! {
+                    #op => Some(crate::xml::root_text(#op, 200, body).map(|_| ())),
+                }
+            } else {
+                quote! {
+                    #op => Some(crate::xml::from_body::<#t>(#op, 200, body).map(|_| ())),
+                }
             }
         })
         .collect();
@@ -498,7 +504,7 @@ impl Gen<'_> {
                         &format!("{path}.responses.200"),
                     )?;
                     match t {
-                        Ty::Model(_) | Ty::Local(_) => OutBody::Xml(root.clone(), t),
+                        Ty::Model(_) | Ty::Local(_) | Ty::String => OutBody::Xml(root.clone(), t),
                         _ => OutBody::Text,
                     }
                 }
@@ -704,14 +710,27 @@ impl Gen<'_> {
                 let tt = t.tokens();
                 out_fields.push(quote!(#f: #tt,));
                 let doc = format!("The `<{root}>` element of the answer.");
-                out_accessors.push(quote! {
-                    #[doc = #doc]
-                    pub fn #f(&self) -> &#tt {
-                        &self.#f
+                out_accessors.push(if matches!(t, Ty::String) {
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #f(&self) -> &str {
+                            &self.#f
+                        }
+                    }
+                } else {
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #f(&self) -> &#tt {
+                            &self.#f
+                        }
                     }
                 });
                 out_init.push(quote!(#f: body,));
-                quote!(let body: #tt = answer.xml(#name).await?;)
+                if matches!(t, Ty::String) {
+                    quote!(let body = answer.xml_text(#name).await?;)
+                } else {
+                    quote!(let body: #tt = answer.xml(#name).await?;)
+                }
             }
         };
         let headers_read = if out_headers.is_empty() && matches!(out_body, OutBody::None) {
@@ -725,6 +744,7 @@ impl Gen<'_> {
                 let n = format_ident!("{n}");
                 Some(quote!(models::#n))
             }
+            OutBody::Xml(_, Ty::String) => Some(quote!(String)),
             OutBody::Xml(_, Ty::Local(n)) => {
                 let n = format_ident!("{n}");
                 let m: TokenStream = module.parse().map_err(|e| format!("{e}"))?;

@@ -435,6 +435,17 @@ impl Answer {
         })
     }
 
+    /// Reads an XML answer that is one element holding one value.
+    pub(crate) async fn xml_text(self, operation: &'static str) -> Result<String, Error> {
+        let status = self.status();
+        let body = self
+            .response
+            .bytes()
+            .await
+            .map_err(|e| dispatch_error(&e))?;
+        crate::xml::root_text(operation, status, &body)
+    }
+
     /// Reads a small XML answer whole and deserializes it.
     pub(crate) async fn xml<T: serde::de::DeserializeOwned>(
         self,

@@ -23,6 +23,56 @@ pub(crate) fn from_body<T: DeserializeOwned>(
     })
 }
 
+/// The text of the root element (`<LocationConstraint>oss-cn-hangzhou</LocationConstraint>`),
+/// for answers whose body is one value.
+pub(crate) fn root_text(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<String, Error> {
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    let mut text = String::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::Text(t)) if depth == 1 => {
+                text.push_str(&t.decode().map_err(|e| bad(operation, status, body, e))?);
+            }
+            Ok(Event::GeneralRef(r)) if depth == 1 => {
+                let name = r.decode().map_err(|e| bad(operation, status, body, e))?;
+                match quick_xml::escape::resolve_predefined_entity(&name) {
+                    Some(c) => text.push_str(c),
+                    None => {
+                        return Err(bad(
+                            operation,
+                            status,
+                            body,
+                            format!("unknown entity &{name};"),
+                        ))
+                    }
+                }
+            }
+            Ok(Event::End(_)) if depth == 1 => return Ok(text.trim().to_string()),
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Empty(_)) if depth == 0 => return Ok(String::new()),
+            Ok(Event::Eof) => return Err(bad(operation, status, body, "no root element")),
+            Err(e) => return Err(bad(operation, status, body, e)),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+fn bad(operation: &'static str, status: u16, body: &[u8], e: impl std::fmt::Display) -> Error {
+    Error::Response(ResponseError {
+        operation,
+        status,
+        problem: format!("{e} in {}", excerpt(body)),
+    })
+}
+
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(160)]);
     format!("{text:?}")

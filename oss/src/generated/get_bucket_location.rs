@@ -31,10 +31,10 @@ impl GetBucketLocation {
         let r = r.v1_sub_resources(&["location"]);
         let answer = self.client.send(r).await?;
         let headers = answer.headers().clone();
-        let body = answer.text("GetBucketLocation").await?;
+        let body = answer.xml_text("GetBucketLocation").await?;
         Ok(GetBucketLocationOutput {
             request_id: crate::client::header(&headers, "x-oss-request-id"),
-            body,
+            location_constraint: body,
         })
     }
 }
@@ -43,7 +43,7 @@ impl GetBucketLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetBucketLocationOutput {
     request_id: Option<String>,
-    body: String,
+    location_constraint: String,
 }
 
 impl GetBucketLocationOutput {
@@ -52,8 +52,8 @@ impl GetBucketLocationOutput {
         self.request_id.as_deref()
     }
 
-    /// The response body.
-    pub fn body(&self) -> &str {
-        &self.body
+    ///The `<LocationConstraint>` element of the answer.
+    pub fn location_constraint(&self) -> &str {
+        &self.location_constraint
     }
 }

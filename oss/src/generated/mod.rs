@@ -849,6 +849,9 @@ pub fn __parse_response_example(
                     .map(|_| ()),
             )
         }
+        "GetBucketLocation" => {
+            Some(crate::xml::root_text("GetBucketLocation", 200, body).map(|_| ()))
+        }
         "GetBucketLogging" => {
             Some(
                 crate::xml::from_body::<
