@@ -481,11 +481,6 @@ impl Gen<'_> {
                 out_headers.push((wire.to_ascii_lowercase(), Ident::new_raw_or(&field), t));
             }
         }
-        let produces_xml = api
-            .get("produces")
-            .and_then(Value::as_array)
-            .map(|p| p.iter().any(|v| v.as_str() == Some("application/xml")))
-            .unwrap_or(false);
         enum OutBody {
             None,
             Xml(String, Ty),
@@ -508,7 +503,6 @@ impl Gen<'_> {
                         _ => OutBody::Text,
                     }
                 }
-                _ if produces_xml => OutBody::None,
                 _ => OutBody::None,
             },
             None => OutBody::None,
@@ -733,11 +727,6 @@ impl Gen<'_> {
                 }
             }
         };
-        let headers_read = if out_headers.is_empty() && matches!(out_body, OutBody::None) {
-            quote!()
-        } else {
-            quote!()
-        };
 
         let example_ty = match &out_body {
             OutBody::Xml(_, Ty::Model(n)) => {
@@ -773,7 +762,6 @@ impl Gen<'_> {
         let builder_doc = format!("Builds and sends `{name}` (`{method} {template}`).");
         let out_doc = format!("What `{name}` returns.");
         let name_str = name;
-        let _ = headers_read;
         let tokens = quote! {
             #[doc = #builder_doc]
             #[derive(Debug)]
