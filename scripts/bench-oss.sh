@@ -3,7 +3,8 @@
 # against one release-built mock: 4 KiB PUT and GET at concurrency 1 and 32
 # (requests/s, client CPU per request), then a multipart upload and a ranged
 # download of a large object, 8 MiB parts, 4 at a time (MiB/s, CPU seconds).
-# The two clients take turns round by round, so machine noise hits both.
+# The clients take turns round by round, the first one rotating, so machine
+# noise and phase changes hit all of them.
 # Prints one markdown table; exits non-zero if any request failed.
 #
 #   scripts/bench-oss.sh                    # 5 s per small-object cell
