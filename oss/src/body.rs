@@ -249,14 +249,9 @@ impl ByteStream {
         expect: Expect,
         observer: Option<Arc<Observer>>,
     ) -> ByteStream {
-        let state = (
-            response.bytes_stream(),
-            Crc64::new(),
-            0u64,
-            expect,
-            observer,
-            false,
-        );
+        // A range carries no CRC to compare with, so none is computed.
+        let crc = expect.crc64.map(|_| Crc64::new());
+        let state = (response.bytes_stream(), crc, 0u64, expect, observer, false);
         let inner = futures_util::stream::unfold(
             state,
             |(mut body, mut crc, mut got, expect, observer, done)| async move {
@@ -265,7 +260,9 @@ impl ByteStream {
                 }
                 match body.next().await {
                     Some(Ok(chunk)) => {
-                        crc.update(&chunk);
+                        if let Some(crc) = crc.as_mut() {
+                            crc.update(&chunk);
+                        }
                         got += chunk.len() as u64;
                         if let Some(o) = &observer {
                             o.transferred(chunk.len() as u64).await;
@@ -284,6 +281,7 @@ impl ByteStream {
                         Some((Err(err), (body, crc, got, expect, observer, true)))
                     }
                     None => {
+                        let actual = crc.as_ref().map(Crc64::value);
                         let err = match (expect.length, expect.crc64) {
                             (Some(n), _) if got != n => {
                                 Some(Error::Integrity(IntegrityError::Truncated {
@@ -292,11 +290,11 @@ impl ByteStream {
                                     received: got,
                                 }))
                             }
-                            (_, Some(want)) if crc.value() != want => {
+                            (_, Some(want)) if actual != Some(want) => {
                                 Some(Error::Integrity(IntegrityError::Crc64Mismatch {
                                     what: expect.what.clone(),
                                     expected: want,
-                                    actual: crc.value(),
+                                    actual: actual.unwrap_or_default(),
                                 }))
                             }
                             _ => None,

@@ -66,6 +66,17 @@ pub(crate) struct Inner {
     /// Server time minus local time in milliseconds, learnt from
     /// `RequestTimeTooSkewed`.
     pub(crate) clock_offset: AtomicI64,
+    /// The V4 signing key of the last request: it changes only with the
+    /// day or the credentials, and deriving it is four HMACs.
+    v4_key: Mutex<Option<V4KeyCache>>,
+}
+
+/// A derived V4 signing key and what it was derived from.
+struct V4KeyCache {
+    date: String,
+    access_key_id: String,
+    secret: String,
+    key: [u8; 32],
 }
 
 impl fmt::Debug for Client {
@@ -280,6 +291,7 @@ impl ClientBuilder {
                 base_delay: self.base_delay.unwrap_or(Duration::from_millis(200)),
                 user_agent,
                 clock_offset: AtomicI64::new(0),
+                v4_key: Mutex::new(None),
             }),
         })
     }
@@ -646,6 +658,33 @@ impl Client {
         }
     }
 
+    /// The V4 signing key for `date` (`yyyymmdd`), derived once per day
+    /// and credentials.
+    fn v4_signing_key(&self, credentials: &Credentials, date: &str) -> [u8; 32] {
+        let id = credentials.access_key_id();
+        let secret = credentials.access_key_secret();
+        // A poisoned lock only means another thread panicked mid-update;
+        // the key is derived afresh below either way.
+        let mut cache = self
+            .inner
+            .v4_key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = cache.as_ref() {
+            if c.date == date && c.access_key_id == id && c.secret == secret {
+                return c.key;
+            }
+        }
+        let key = sign::v4_signing_key(secret, date, &self.inner.region, "oss");
+        *cache = Some(V4KeyCache {
+            date: date.to_owned(),
+            access_key_id: id.to_owned(),
+            secret: secret.to_owned(),
+            key,
+        });
+        key
+    }
+
     /// Adds the date, token and `Authorization` headers.
     fn sign_headers(
         &self,
@@ -678,7 +717,8 @@ impl Client {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let signed = sign::v4_sign(
+                let key = self.v4_signing_key(credentials, datetime.get(..8).unwrap_or(&datetime));
+                let signed = sign::v4_sign_with_key(
                     &sign::OssRequest {
                         method: request.method.as_str(),
                         bucket: request.bucket.as_deref(),
@@ -691,6 +731,7 @@ impl Client {
                         secret: credentials.access_key_secret(),
                         security_token: credentials.security_token(),
                     },
+                    &key,
                     &inner.region,
                     "oss",
                     &datetime,
