@@ -9,9 +9,9 @@
 #   peer: a hello-world on aws-sdk-elasticache from crates.io (77 operations)
 #
 # For each: the cold build (empty target directory, dependencies included)
-# and the SDK crate alone (cargo clean -p <crate>, then build again), divided
-# by its number of operations. The SDK crate alone includes our runtime, so
-# the per-operation figure is an upper bound. Also: generated lines per
+# and the product crate alone (cargo clean -p <crate>, then build again:
+# the product crate, the facade above it and the hello-world), divided by
+# its number of operations. Also: generated lines per
 # operation.
 #
 # Usage: scripts/measure-compile-cost.sh [WORK_DIR]   (default target/compile-cost)
@@ -44,14 +44,14 @@ fn main() {
 RS
     cp "$root/Cargo.lock" "$dir/Cargo.lock"
 }
-ops_of() { grep -rl "^const DESCRIPTOR" "$root/sdk/src/generated/$1" | wc -l; }
-lines_of() { cat "$root/sdk/src/generated/$1"/*.rs | wc -l; }
+ops_of() { grep -rl "^const DESCRIPTOR" "$root/products/$1/src/generated" | wc -l; }
+lines_of() { cat "$root/products/$1/src/generated"/*.rs | wc -l; }
 
 hello "$work/ours" r-kvstore r_kvstore
 hello "$work/ours-ecs" ecs ecs
-ours_ops=$(ops_of r_kvstore_20150101)
-ours_lines=$(lines_of r_kvstore_20150101)
-ecs_ops=$(ops_of ecs_20140526)
+ours_ops=$(ops_of r-kvstore-20150101)
+ours_lines=$(lines_of r-kvstore-20150101)
+ecs_ops=$(ops_of ecs-20140526)
 
 echo "== peer: hello-world on aws-sdk-elasticache"
 mkdir -p "$work/peer/src"
@@ -89,8 +89,8 @@ measure() { # dir crate-name
     echo "$cold $crate"
 }
 
-read -r ours_cold ours_crate < <(measure "$work/ours" alibabacloud-sdk)
-read -r ecs_cold ecs_crate < <(measure "$work/ours-ecs" alibabacloud-sdk)
+read -r ours_cold ours_crate < <(measure "$work/ours" alibabacloud-r-kvstore20150101)
+read -r ecs_cold ecs_crate < <(measure "$work/ours-ecs" alibabacloud-ecs20140526)
 read -r peer_cold peer_crate < <(measure "$work/peer" aws-sdk-elasticache)
 peer_ops=77
 

@@ -105,8 +105,10 @@ def main(path, *internal_paths):
     # with the sdk's own; an external re-export resolves through its path.
     index = dict(doc["index"])
     by_path = {}
+    internal_docs_paths = []
     for n, internal in enumerate(internal_paths):
         other = json.load(open(internal))
+        internal_docs_paths.append(other["paths"])
         for k, v in other["index"].items():
             index[f"{n}:{k}"] = relabel(v, n)
         for k, v in other["paths"].items():
@@ -116,15 +118,24 @@ def main(path, *internal_paths):
     def item(i):
         return index.get(str(i))
 
+    def path_of(i):
+        """The path entry of an id, in the JSON the id came from."""
+        i = str(i)
+        if ":" in i:
+            n, k = i.split(":", 1)
+            return internal_docs_paths[int(n)].get(k)
+        return doc["paths"].get(i)
+
     def external(i):
-        """The internal crate's id of an item the sdk re-exports, if any."""
-        p = doc["paths"].get(str(i))
+        """The internal crate's id of an item the sdk (or an internal crate)
+        re-exports, if any."""
+        p = path_of(i)
         return by_path.get(tuple(p["path"])) if p else None
 
     def hidden_trait(trait):
         # Traits generated code implements live in the runtime's hidden
         # module; rustdoc hides them only within their own crate.
-        p = doc["paths"].get(str(trait.get("id")))
+        p = path_of(trait.get("id"))
         return p is not None and "__private" in p["path"]
 
     def kind_of(it):

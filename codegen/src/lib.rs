@@ -5,6 +5,7 @@
 //! typing decision) → [`emit`] (token streams) → [`render`] (source text with
 //! a header naming the spec). [`generate`] runs it for a set of spec files.
 
+pub mod crates;
 pub mod diff;
 pub mod docs;
 pub mod emit;
@@ -50,6 +51,9 @@ pub enum Tree {
     Source,
     /// Integration tests (`sdk/tests/response_examples/`).
     Tests,
+    /// One crate per product version (`products/`), from
+    /// [`generate_crates_into`].
+    Products,
 }
 
 /// One generated source file.
@@ -152,6 +156,7 @@ pub fn generate_each(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
     let report = run(
         inputs,
         true,
+        false,
         &mut |file| {
             files.push(file);
             Ok(())
@@ -177,7 +182,17 @@ pub fn generate_into(
     inputs: &[SpecInput],
     sink: &mut dyn FnMut(GeneratedFile) -> Result<(), String>,
 ) -> Result<Report, String> {
-    run(inputs, false, sink, &mut |_| {})
+    run(inputs, false, false, sink, &mut |_| {})
+}
+
+/// [`generate_into`], laid out as one crate per product version under
+/// `products/` ([`Tree::Products`], see [`crates`]) and the SDK's index
+/// (`sdk/src/generated/mod.rs`) re-exporting each crate behind its feature.
+pub fn generate_crates_into(
+    inputs: &[SpecInput],
+    sink: &mut dyn FnMut(GeneratedFile) -> Result<(), String>,
+) -> Result<Report, String> {
+    run(inputs, false, true, sink, &mut |_| {})
 }
 
 /// The `info` block and the operation names only: enough to name every
@@ -225,6 +240,7 @@ type Rendered = Result<(Vec<GeneratedFile>, ProductSummary, Option<ir::Product>)
 fn run(
     inputs: &[SpecInput],
     keep_ir: bool,
+    per_crate: bool,
     sink: &mut dyn FnMut(GeneratedFile) -> Result<(), String>,
     keep: &mut dyn FnMut(ir::Product),
 ) -> Result<Report, String> {
@@ -330,6 +346,17 @@ fn run(
         for (i, rendered) in rx {
             match rendered {
                 Ok((files, summary, ir)) => {
+                    let files = if per_crate {
+                        match crates::layout(&summary, files) {
+                            Ok(files) => files,
+                            Err(e) => {
+                                sink_error.get_or_insert(e);
+                                Vec::new()
+                            }
+                        }
+                    } else {
+                        files
+                    };
                     if sink_error.is_none() {
                         for f in files {
                             if let Err(e) = sink(f) {
@@ -352,26 +379,39 @@ fn run(
     }
     summaries.sort_by(|a, b| a.module.cmp(&b.module));
     failures.sort_by_key(|(i, _)| *i);
-    for index in [
-        GeneratedFile {
+    let indexes = if per_crate {
+        vec![GeneratedFile {
             tree: Tree::Source,
             path: PathBuf::from("mod.rs"),
             contents: render::render_file(
                 "api-specs/",
-                "index of generated products",
-                emit::generated_root(&summaries),
+                "index of product crates",
+                emit::facade_root(&summaries),
             )?,
-        },
-        GeneratedFile {
-            tree: Tree::Tests,
-            path: PathBuf::from("mod.rs"),
-            contents: render::render_file(
-                "api-specs/",
-                "index of response example tests",
-                emit::example_tests_root(&summaries),
-            )?,
-        },
-    ] {
+        }]
+    } else {
+        vec![
+            GeneratedFile {
+                tree: Tree::Source,
+                path: PathBuf::from("mod.rs"),
+                contents: render::render_file(
+                    "api-specs/",
+                    "index of generated products",
+                    emit::generated_root(&summaries),
+                )?,
+            },
+            GeneratedFile {
+                tree: Tree::Tests,
+                path: PathBuf::from("mod.rs"),
+                contents: render::render_file(
+                    "api-specs/",
+                    "index of response example tests",
+                    emit::example_tests_root(&summaries),
+                )?,
+            },
+        ]
+    };
+    for index in indexes {
         sink(index)?;
     }
     Ok(Report {
@@ -473,7 +513,7 @@ pub struct CrateOptions {
 /// The sdk's example-test root (`sdk/tests/response_examples.rs`): the
 /// `check` helper the generated tests call. Standalone crates get the same
 /// file.
-const EXAMPLE_TESTS_ROOT: &str = include_str!("../../sdk/tests/response_examples.rs");
+const EXAMPLE_TESTS_ROOT: &str = include_str!("../templates/response_examples.rs");
 
 /// Generates a standalone crate for `inputs`: its own `Cargo.toml` (one
 /// feature per product version and the default-version aliases, all on by
@@ -522,6 +562,8 @@ pub fn generate_crate(
                     .contents
                     .replace("alibabacloud_sdk::", &format!("{crate_ident}::")),
             }),
+            // Only the per-crate layout makes these.
+            Tree::Products => files.push(file),
         }
     }
     // Generated response types derive `Serialize` under this feature; the

@@ -19,7 +19,7 @@ fn generated_files() -> Vec<PathBuf> {
             }
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/src/generated");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../products");
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();

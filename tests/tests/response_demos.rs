@@ -2,7 +2,7 @@
 //! responses, and every R-kvstore example is parsed by a test.
 //!
 //! Parsing each of the 146 examples into its typed response is
-//! `sdk/tests/response_examples/r_kvstore_20150101.rs`, which the generator
+//! `products/r-kvstore-20150101/tests/response_examples/cases.rs`, which the generator
 //! writes from the same spec (one test per operation, and a stricter check:
 //! every key of the example must map to a field). Listing the 146 response
 //! types here by hand again would be a second copy to keep in step;
@@ -38,7 +38,7 @@ fn every_demo_has_its_generated_test() {
     let d = demos();
     assert_eq!(d.len(), 146);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../sdk/tests/response_examples/r_kvstore_20150101.rs");
+        .join("../products/r-kvstore-20150101/tests/response_examples/cases.rs");
     let tests = std::fs::read_to_string(&path).unwrap();
     let missing: Vec<&String> = d
         .keys()

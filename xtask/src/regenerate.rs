@@ -3,7 +3,7 @@
 use crate::manifest;
 
 mod oss;
-use alibabacloud_codegen::{generate_into, GeneratedFile, Report, SpecInput, Tree};
+use alibabacloud_codegen::{generate_crates_into, GeneratedFile, Report, SpecInput, Tree};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +27,8 @@ pub struct Args {
 
 const BEGIN_FEATURES: &str = "# BEGIN GENERATED FEATURES (cargo xtask regenerate)";
 const END_FEATURES: &str = "# END GENERATED FEATURES";
+const BEGIN_DEPENDENCIES: &str = "# BEGIN GENERATED DEPENDENCIES (cargo xtask regenerate)";
+const END_DEPENDENCIES: &str = "# END GENERATED DEPENDENCIES";
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     if let Some(out) = &args.out {
@@ -36,6 +38,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     let specs_dir = root.join("api-specs");
     let src_dir = root.join("sdk/src/generated");
     let tests_dir = root.join("sdk/tests/response_examples");
+    let products_dir = root.join("products");
     let sdk_manifest = root.join("sdk/Cargo.toml");
 
     let manifest = manifest::load(&specs_dir)?;
@@ -96,12 +99,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     let dir_of = |tree: Tree| match tree {
         Tree::Source => &src_dir,
         Tree::Tests => &tests_dir,
+        Tree::Products => &products_dir,
     };
     let label_of = |tree: Tree| match tree {
         Tree::Source => "sdk/src/generated",
         Tree::Tests => "sdk/tests/response_examples",
+        Tree::Products => "products",
     };
-    let report = generate_into(&inputs, &mut |file: GeneratedFile| {
+    let report = generate_crates_into(&inputs, &mut |file: GeneratedFile| {
         let target = dir_of(file.tree).join(&file.path);
         wanted.insert((file.tree, file.path.clone()));
         let current = std::fs::read_to_string(&target).ok();
@@ -138,22 +143,23 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                 .spec
                 .iter()
                 .find(|e| specs_dir.join(&e.path) == f.file)?;
-            Some(alibabacloud_codegen::ir::versioned_module(
-                &entry.code,
+            Some(alibabacloud_codegen::ir::versioned_feature(
+                &entry.code.to_ascii_lowercase(),
                 &entry.version,
             ))
         })
         .collect();
-    for (tree, dir) in [(Tree::Source, &src_dir), (Tree::Tests, &tests_dir)] {
+    for (tree, dir) in [
+        (Tree::Source, &src_dir),
+        (Tree::Tests, &tests_dir),
+        (Tree::Products, &products_dir),
+    ] {
         for stale in existing_files(dir)? {
             if wanted.contains(&(tree, stale.clone())) {
                 continue;
             }
-            // A product that failed keeps its last good output.
-            if failed_modules
-                .iter()
-                .any(|m| stale.starts_with(m) || stale == Path::new(&format!("{m}.rs")))
-            {
+            // A product that failed keeps its last good crate.
+            if tree == Tree::Products && failed_modules.iter().any(|m| stale.starts_with(m)) {
                 continue;
             }
             if args.check {
@@ -355,7 +361,9 @@ fn existing_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             let path = entry.map_err(|e| format!("{}: {e}", d.display()))?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs")
+                || path.file_name().is_some_and(|n| n == "Cargo.toml")
+            {
                 found.push(path.strip_prefix(dir).unwrap_or(&path).to_path_buf());
             }
         }
@@ -398,37 +406,70 @@ fn with_features(
     cargo_toml: &str,
     products: &[alibabacloud_codegen::ProductSummary],
 ) -> Result<String, String> {
-    let start = cargo_toml.find(BEGIN_FEATURES).ok_or_else(|| {
-        format!("sdk/Cargo.toml: marker line `{BEGIN_FEATURES}` not found in [features]")
-    })?;
-    let end = cargo_toml
-        .find(END_FEATURES)
-        .filter(|end| *end > start)
-        .ok_or_else(|| format!("sdk/Cargo.toml: marker line `{END_FEATURES}` not found"))?;
-    let mut lines: Vec<String> = Vec::new();
+    let mut features: Vec<String> = Vec::new();
     for p in products {
-        lines.push(format!("{} = []", p.feature));
+        features.push(format!(
+            "{} = [\"dep:{}\"]",
+            p.feature,
+            alibabacloud_codegen::crates::crate_name(p)
+        ));
         if let Some(alias) = p.alias_feature() {
-            lines.push(format!("{alias} = [{:?}]", p.feature));
+            features.push(format!("{alias} = [{:?}]", p.feature));
         }
     }
-    lines.sort();
+    features.sort();
     let all: Vec<String> = products
         .iter()
         .map(|p| format!("{:?}", p.feature))
         .collect();
+    let serialize: Vec<String> = products
+        .iter()
+        .map(|p| {
+            format!(
+                "\"{}?/serialize\"",
+                alibabacloud_codegen::crates::crate_name(p)
+            )
+        })
+        .collect();
     let mut block = format!("{BEGIN_FEATURES}\n");
     block.push_str(&format!("full = [{}]\n", all.join(", ")));
-    for l in lines {
+    block.push_str(&format!("serialize = [{}]\n", serialize.join(", ")));
+    for l in features {
         block.push_str(&l);
         block.push('\n');
     }
-    Ok(format!(
-        "{}{}{}",
-        &cargo_toml[..start],
-        block,
-        &cargo_toml[end..]
-    ))
+    let cargo_toml = replace_block(cargo_toml, BEGIN_FEATURES, END_FEATURES, &block)?;
+    let mut deps: Vec<String> = products
+        .iter()
+        .map(|p| {
+            format!(
+                "{} = {{ path = \"../products/{}\", version = \"{}\", optional = true }}",
+                alibabacloud_codegen::crates::crate_name(p),
+                alibabacloud_codegen::crates::crate_dir(p).display(),
+                alibabacloud_codegen::crates::FIRST_VERSION,
+            )
+        })
+        .collect();
+    deps.sort();
+    let mut block = format!("{BEGIN_DEPENDENCIES}\n");
+    for d in deps {
+        block.push_str(&d);
+        block.push('\n');
+    }
+    replace_block(&cargo_toml, BEGIN_DEPENDENCIES, END_DEPENDENCIES, &block)
+}
+
+/// `text` with the lines from `begin` up to (not including) `end`
+/// replaced by `block`.
+fn replace_block(text: &str, begin: &str, end: &str, block: &str) -> Result<String, String> {
+    let start = text
+        .find(begin)
+        .ok_or_else(|| format!("sdk/Cargo.toml: marker line `{begin}` not found"))?;
+    let stop = text[start..]
+        .find(end)
+        .map(|i| start + i)
+        .ok_or_else(|| format!("sdk/Cargo.toml: marker line `{end}` not found after `{begin}`"))?;
+    Ok(format!("{}{}{}", &text[..start], block, &text[stop..]))
 }
 
 #[cfg(test)]
@@ -488,7 +529,7 @@ mod tests {
     #[test]
     fn regenerate_then_check_and_drift() {
         let root = scratch_root("drift");
-        let generated = root.join("sdk/src/generated");
+        let generated = root.join("products/r-kvstore-20150101");
         assert_eq!(
             run_in(&root, true),
             ExitCode::FAILURE,
@@ -502,14 +543,14 @@ mod tests {
         assert_eq!(snapshot(&generated), first, "two runs, identical bytes");
 
         // A hand edit of generated code is drift.
-        let target = generated.join("r_kvstore_20150101/modify_security_group_configuration.rs");
+        let target = generated.join("src/generated/modify_security_group_configuration.rs");
         let text = std::fs::read_to_string(&target).unwrap();
         std::fs::write(&target, format!("{text}// hand edit\n")).unwrap();
         assert_eq!(run_in(&root, true), ExitCode::FAILURE);
         // A stale file is drift, and regenerate removes it.
-        std::fs::write(generated.join("r_kvstore_20150101/stale.rs"), "// old").unwrap();
+        std::fs::write(generated.join("src/generated/stale.rs"), "// old").unwrap();
         assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
-        assert!(!generated.join("r_kvstore_20150101/stale.rs").exists());
+        assert!(!generated.join("src/generated/stale.rs").exists());
         assert_eq!(snapshot(&generated), first);
 
         // A changed spec: check reports the sha256, regenerate updates it.
@@ -553,7 +594,8 @@ mod tests {
     #[test]
     fn feature_block_is_rewritten_between_markers() {
         let toml = format!(
-            "[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n[deps]\n"
+            "[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n\
+             [dependencies]\n{BEGIN_DEPENDENCIES}\nold = \"1\"\n{END_DEPENDENCIES}\n"
         );
         let summary =
             |code: &str, version: &str, alias: bool| alibabacloud_codegen::ProductSummary {
@@ -584,9 +626,15 @@ mod tests {
             format!(
                 "[features]\ndefault = []\n{BEGIN_FEATURES}\n\
                  full = [\"a-20200101\", \"b-c-20140828\", \"b-c-20220222\"]\n\
-                 a = [\"a-20200101\"]\na-20200101 = []\n\
-                 b-c = [\"b-c-20220222\"]\nb-c-20140828 = []\nb-c-20220222 = []\n\
-                 {END_FEATURES}\n\n[deps]\n"
+                 serialize = [\"alibabacloud-a20200101?/serialize\", \"alibabacloud-b-c20140828?/serialize\", \"alibabacloud-b-c20220222?/serialize\"]\n\
+                 a = [\"a-20200101\"]\na-20200101 = [\"dep:alibabacloud-a20200101\"]\n\
+                 b-c = [\"b-c-20220222\"]\nb-c-20140828 = [\"dep:alibabacloud-b-c20140828\"]\n\
+                 b-c-20220222 = [\"dep:alibabacloud-b-c20220222\"]\n\
+                 {END_FEATURES}\n\n[dependencies]\n{BEGIN_DEPENDENCIES}\n\
+                 alibabacloud-a20200101 = {{ path = \"../products/a-20200101\", version = \"0.1.0\", optional = true }}\n\
+                 alibabacloud-b-c20140828 = {{ path = \"../products/b-c-20140828\", version = \"0.1.0\", optional = true }}\n\
+                 alibabacloud-b-c20220222 = {{ path = \"../products/b-c-20220222\", version = \"0.1.0\", optional = true }}\n\
+                 {END_DEPENDENCIES}\n"
             )
         );
         assert!(with_features("[features]\n", &[])
@@ -637,22 +685,32 @@ mod tests {
         std::fs::write(specs.join("manifest.toml"), manifest::render(&entries)).unwrap();
 
         assert_eq!(run_in(&root, false), ExitCode::FAILURE, "one file failed");
-        let generated = root.join("sdk/src/generated");
-        assert!(generated.join("r_kvstore_20150101/mod.rs").exists());
-        assert!(generated.join("r_kvstore_20990101/mod.rs").exists());
-        assert!(!generated.join("broken_20200101").exists());
-        let index = std::fs::read_to_string(generated.join("mod.rs")).unwrap();
+        let products = root.join("products");
+        assert!(products.join("r-kvstore-20150101/src/lib.rs").exists());
+        assert!(products.join("r-kvstore-20990101/Cargo.toml").exists());
+        assert!(!products.join("broken-20200101").exists());
+        let index = std::fs::read_to_string(root.join("sdk/src/generated/mod.rs")).unwrap();
         assert!(
-            index.contains("pub use self::r_kvstore_20150101 as r_kvstore;"),
+            index.contains("pub use alibabacloud_r_kvstore20150101 as r_kvstore;"),
             "the manifest's default version gets the plain name:\n{index}"
         );
-        assert!(!index.contains("r_kvstore_20990101 as"), "{index}");
+        assert!(
+            index.contains("pub use alibabacloud_r_kvstore20990101 as r_kvstore_20990101;"),
+            "{index}"
+        );
+        assert!(
+            !index.contains("alibabacloud_r_kvstore20990101 as r_kvstore;"),
+            "{index}"
+        );
         let cargo = std::fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
         assert!(
             cargo.contains("r-kvstore = [\"r-kvstore-20150101\"]"),
             "{cargo}"
         );
-        assert!(cargo.contains("r-kvstore-20990101 = []"), "{cargo}");
+        assert!(
+            cargo.contains("r-kvstore-20990101 = [\"dep:alibabacloud-r-kvstore20990101\"]"),
+            "{cargo}"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -15,7 +15,7 @@ pub use error::is_throttling_code;
 pub use examples::{example_tests_root, response_example_tests};
 pub use operation::operation_module;
 pub use operation_docs::module_docs as operation_module_docs;
-pub use product::{generated_root, product_module, types_module};
+pub use product::{facade_root, generated_root, product_module, types_module};
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -190,6 +190,33 @@ pub fn generated_root(products: &[ProductSummary]) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// `sdk/src/generated/mod.rs` when each product is a crate: each crate
+/// re-exported under its versioned module name, and under the plain name
+/// for the default version, each behind its feature.
+pub fn facade_root(products: &[ProductSummary]) -> TokenStream {
+    let items = products.iter().map(|p| {
+        let m = ident(&p.module);
+        let krate = ident(&crate::crates::crate_ident(p));
+        let feature = &p.feature;
+        let alias = p.alias.as_ref().map(|alias| {
+            let a = ident(alias);
+            let code = &p.code;
+            quote! {
+                #[cfg(feature = #code)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #code)))]
+                pub use #krate as #a;
+            }
+        });
+        quote! {
+            #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            pub use #krate as #m;
+            #alias
+        }
+    });
+    quote!(#(#items)*)
+}
+
 /// `generated/<product>/types.rs`: the shared `$ref` structs and the enums
 /// nested in them. They read like response objects (lenient, `with_`
 /// setters, `Serialize`) and encode as request parameters too.

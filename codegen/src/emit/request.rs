@@ -377,6 +377,12 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
         return quote!();
     };
     let name = ident(&op.request_type);
+    // Page fields are widened to i64 whatever their width in the spec; where
+    // the spec already says i64 the conversion is a no-op clippy flags.
+    let clippy_allow = match pagination {
+        Pagination::PageNumber { .. } => quote!(#[allow(clippy::useless_conversion)]),
+        Pagination::Token { .. } => quote!(),
+    };
     let (body, items) = match pagination {
         Pagination::PageNumber {
             page_number,
@@ -451,6 +457,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
     });
     quote! {
         impl rt::paging::Paginated for #name {
+            #clippy_allow
             fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
                 #body
             }

@@ -194,7 +194,7 @@ pub fn versioned_module(code: &str, version: &str) -> String {
 }
 
 /// The cargo feature of one product version: `r-kvstore-20150101`.
-pub(super) fn versioned_feature(code: &str, version: &str) -> String {
+pub fn versioned_feature(code: &str, version: &str) -> String {
     format!("{code}-{}", version_tag(version))
 }
 

@@ -12,7 +12,7 @@ mod paging;
 mod shared_enums;
 mod types;
 
-pub use lower::{lower, product_module, versioned_module, BUILDER_METHODS};
+pub use lower::{lower, product_module, versioned_feature, versioned_module, BUILDER_METHODS};
 use serde::Serialize;
 
 /// A product at one API version, ready to emit.
