@@ -157,6 +157,12 @@ fn crate_overview(p: &ProductSummary, docs: &str) -> String {
             p.feature
         ),
     };
+    // At the crate root these names resolve by themselves; rustdoc
+    // refuses an explicit target that repeats them.
+    let docs = docs
+        .replace("[`Client`](crate::Client)", "[`Client`]")
+        .replace("[`Config`](crate::config::Config)", "[`Config`]")
+        .replace("[`Error`](crate::error::Error)", "[`Error`]");
     let mut out = String::with_capacity(docs.len() + 200);
     let mut first = true;
     for line in docs.split_inclusive('\n') {

@@ -3,9 +3,9 @@
 
 //! Actiontrail 2020-07-06: 40 operations. This crate is `alibabacloud-actiontrail20200706`; `alibabacloud-sdk` re-exports it as `actiontrail_20200706` (feature `actiontrail-20200706`) and as `actiontrail` (feature `actiontrail`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Alb 2020-06-16: 85 operations. This crate is `alibabacloud-alb20200616`; `alibabacloud-sdk` re-exports it as `alb_20200616` (feature `alb-20200616`) and as `alb` (feature `alb`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Alidns 2015-01-09: 231 operations. This crate is `alibabacloud-alidns20150109`; `alibabacloud-sdk` re-exports it as `alidns_20150109` (feature `alidns-20150109`) and as `alidns` (feature `alidns`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! BssOpenApi 2017-12-14: 96 operations. This crate is `alibabacloud-bssopenapi20171214`; `alibabacloud-sdk` re-exports it as `bssopenapi_20171214` (feature `bssopenapi-20171214`) and as `bssopenapi` (feature `bssopenapi`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Cdn 2018-05-10: 168 operations. This crate is `alibabacloud-cdn20180510`; `alibabacloud-sdk` re-exports it as `cdn_20180510` (feature `cdn-20180510`) and as `cdn` (feature `cdn`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

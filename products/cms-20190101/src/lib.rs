@@ -3,9 +3,9 @@
 
 //! Cms 2019-01-01: 161 operations. This crate is `alibabacloud-cms20190101`; `alibabacloud-sdk` re-exports it as `cms_20190101` (feature `cms-20190101`) and as `cms` (feature `cms`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! cr 2018-12-01: 115 operations. This crate is `alibabacloud-cr20181201`; `alibabacloud-sdk` re-exports it as `cr_20181201` (feature `cr-20181201`) and as `cr` (feature `cr`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

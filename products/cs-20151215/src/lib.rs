@@ -3,9 +3,9 @@
 
 //! CS 2015-12-15: 129 operations. This crate is `alibabacloud-cs20151215`; `alibabacloud-sdk` re-exports it as `cs_20151215` (feature `cs-20151215`) and as `cs` (feature `cs`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Dds 2015-12-01: 130 operations. This crate is `alibabacloud-dds20151201`; `alibabacloud-sdk` re-exports it as `dds_20151201` (feature `dds-20151201`) and as `dds` (feature `dds`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

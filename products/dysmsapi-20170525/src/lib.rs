@@ -3,9 +3,9 @@
 
 //! Dysmsapi 2017-05-25: 56 operations. This crate is `alibabacloud-dysmsapi20170525`; `alibabacloud-sdk` re-exports it as `dysmsapi_20170525` (feature `dysmsapi-20170525`) and as `dysmsapi` (feature `dysmsapi`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Ecs 2014-05-26: 358 operations. This crate is `alibabacloud-ecs20140526`; `alibabacloud-sdk` re-exports it as `ecs_20140526` (feature `ecs-20140526`) and as `ecs` (feature `ecs`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

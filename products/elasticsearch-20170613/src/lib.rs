@@ -3,9 +3,9 @@
 
 //! elasticsearch 2017-06-13: 192 operations. This crate is `alibabacloud-elasticsearch20170613`; `alibabacloud-sdk` re-exports it as `elasticsearch_20170613` (feature `elasticsearch-20170613`) and as `elasticsearch` (feature `elasticsearch`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

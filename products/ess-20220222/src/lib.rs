@@ -3,9 +3,9 @@
 
 //! Ess 2022-02-22: 95 operations. This crate is `alibabacloud-ess20220222`; `alibabacloud-sdk` re-exports it as `ess_20220222` (feature `ess-20220222`) and as `ess` (feature `ess`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! FC 2023-03-30: 67 operations. This crate is `alibabacloud-fc20230330`; `alibabacloud-sdk` re-exports it as `fc_20230330` (feature `fc-20230330`) and as `fc` (feature `fc`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

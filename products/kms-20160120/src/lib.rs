@@ -3,9 +3,9 @@
 
 //! Kms 2016-01-20: 94 operations. This crate is `alibabacloud-kms20160120`; `alibabacloud-sdk` re-exports it as `kms_20160120` (feature `kms-20160120`) and as `kms` (feature `kms`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

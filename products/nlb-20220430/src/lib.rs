@@ -3,9 +3,9 @@
 
 //! Nlb 2022-04-30: 50 operations. This crate is `alibabacloud-nlb20220430`; `alibabacloud-sdk` re-exports it as `nlb_20220430` (feature `nlb-20220430`) and as `nlb` (feature `nlb`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! polardb 2017-08-01: 279 operations. This crate is `alibabacloud-polardb20170801`; `alibabacloud-sdk` re-exports it as `polardb_20170801` (feature `polardb-20170801`) and as `polardb` (feature `polardb`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! R-kvstore 2015-01-01: 146 operations. This crate is `alibabacloud-r-kvstore20150101`; `alibabacloud-sdk` re-exports it as `r_kvstore_20150101` (feature `r-kvstore-20150101`) and as `r_kvstore` (feature `r-kvstore`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Ram 2015-05-01: 66 operations. This crate is `alibabacloud-ram20150501`; `alibabacloud-sdk` re-exports it as `ram_20150501` (feature `ram-20150501`) and as `ram` (feature `ram`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! ResourceManager 2020-03-31: 114 operations. This crate is `alibabacloud-resourcemanager20200331`; `alibabacloud-sdk` re-exports it as `resourcemanager_20200331` (feature `resourcemanager-20200331`) and as `resourcemanager` (feature `resourcemanager`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Slb 2014-05-15: 93 operations. This crate is `alibabacloud-slb20140515`; `alibabacloud-sdk` re-exports it as `slb_20140515` (feature `slb-20140515`) and as `slb` (feature `slb`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

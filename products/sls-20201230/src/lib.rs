@@ -3,9 +3,9 @@
 
 //! Sls 2020-12-30: 193 operations. This crate is `alibabacloud-sls20201230`; `alibabacloud-sdk` re-exports it as `sls_20201230` (feature `sls-20201230`) and as `sls` (feature `sls`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

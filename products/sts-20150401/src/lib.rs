@@ -3,9 +3,9 @@
 
 //! Sts 2015-04-01: 4 operations. This crate is `alibabacloud-sts20150401`; `alibabacloud-sdk` re-exports it as `sts_20150401` (feature `sts-20150401`) and as `sts` (feature `sts`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

@@ -3,9 +3,9 @@
 
 //! Tag 2018-08-28: 33 operations. This crate is `alibabacloud-tag20180828`; `alibabacloud-sdk` re-exports it as `tag_20180828` (feature `tag-20180828`) and as `tag` (feature `tag`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!

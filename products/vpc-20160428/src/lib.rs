@@ -3,9 +3,9 @@
 
 //! Vpc 2016-04-28: 394 operations. This crate is `alibabacloud-vpc20160428`; `alibabacloud-sdk` re-exports it as `vpc_20160428` (feature `vpc-20160428`) and as `vpc` (feature `vpc`), the product's default version.
 //!
-//! Create a [`Client`](crate::Client) from a [`Config`](crate::config::Config) or the environment;
+//! Create a [`Client`] from a [`Config`] or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`] carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 //!
