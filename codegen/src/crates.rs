@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{GeneratedFile, ProductSummary, Tree};
 
-/// The version every product crate starts at; each crate's version then
-/// moves on its own with its spec.
+/// The version of every product crate for now. Crates are versioned one
+/// by one so that a breaking spec change moves one crate only; recording
+/// each crate's version beside its spec comes with the first release.
 pub const FIRST_VERSION: &str = "0.1.0";
 
 /// The crate's package name, formed as Alibaba's official packages are:
