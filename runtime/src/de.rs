@@ -3,7 +3,11 @@
 //! empty list; lists inside XML-style wrapper objects); a response should
 //! still reach the user rather than fail on such a difference.
 
-use serde::de::{DeserializeOwned, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer};
+use serde::de::{
+    DeserializeOwned, Deserializer, Error as _, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
+    Visitor,
+};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -169,41 +173,202 @@ impl<T: fmt::Debug, K> fmt::Debug for Wrapped<T, K> {
 
 impl<'de, T: DeserializeOwned, K: WrapperKey> Deserialize<'de> for Wrapped<T, K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let items = match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Null => Vec::new(),
-            serde_json::Value::Object(mut map) => match map.remove(K::KEY) {
-                Some(serde_json::Value::Array(items)) => items,
-                Some(serde_json::Value::Null) => Vec::new(),
-                None => {
-                    // Not worth failing a response over, but not silent:
-                    // an empty list here also ends paging.
-                    if !map.is_empty() {
-                        let keys: Vec<&String> = map.keys().collect();
-                        tracing::warn!(
-                            expected = K::KEY,
-                            found = ?keys,
-                            "response list wrapper without its documented key; read as empty"
-                        );
-                    }
-                    Vec::new()
-                }
-                // A list of one, sent as the item itself.
-                Some(one) => vec![one],
-            },
-            // The list without its wrapper.
-            serde_json::Value::Array(items) => items,
-            other => {
-                return Err(D::Error::custom(format!(
-                    "expected a {{\"{}\": [...]}} wrapper, found {other}",
-                    K::KEY
-                )))
-            }
-        };
-        items
-            .into_iter()
-            .map(|item| T::deserialize(item).map_err(D::Error::custom))
-            .collect::<Result<Vec<T>, D::Error>>()
+        // Read straight from the input, without a `serde_json::Value` of the
+        // whole list first: this is on the path of most list responses.
+        d.deserialize_any(WrappedVisitor::<T, K>(PhantomData))
             .map(Wrapped::new)
+    }
+}
+
+struct WrappedVisitor<T, K>(PhantomData<(T, K)>);
+
+impl<'de, T: DeserializeOwned, K: WrapperKey> Visitor<'de> for WrappedVisitor<T, K> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {{\"{}\": [...]}} wrapper", K::KEY)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    // The list without its wrapper.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        elements(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+        let mut items = None;
+        let mut other_keys = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.0 == K::KEY {
+                items = Some(map.next_value::<OneOrMany<T>>()?.0);
+            } else {
+                other_keys.push(key.0.into_owned());
+                map.next_value::<DepthLimited>()?;
+            }
+        }
+        if items.is_none() && !other_keys.is_empty() {
+            // Not worth failing a response over, but not silent: an empty
+            // list here also ends paging.
+            tracing::warn!(
+                expected = K::KEY,
+                found = ?other_keys,
+                "response list wrapper without its documented key; read as empty"
+            );
+        }
+        Ok(items.unwrap_or_default())
+    }
+}
+
+fn elements<'de, T: DeserializeOwned, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
+    // The hint is the input's claim; cap what it reserves up front.
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+    while let Some(item) = seq.next_element::<T>()? {
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The value under a wrapper's key: a list, `null`, or a list of one sent
+/// as the item itself.
+struct OneOrMany<T>(Vec<T>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OneOrManyVisitor(PhantomData))
+            .map(OneOrMany)
+    }
+}
+
+struct OneOrManyVisitor<T>(PhantomData<T>);
+
+impl<T> OneOrManyVisitor<T> {
+    fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        T: DeserializeOwned,
+    {
+        T::deserialize(d).map(|item| vec![item])
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrManyVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or a single item")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        elements(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        Self::one(MapAccessDeserializer::new(map))
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Vec<T>, E> {
+        Self::one(BorrowedStrDeserializer::new(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Vec<T>, E> {
+        Self::one(v.into_deserializer())
+    }
+}
+
+/// Skips a value through the deserializer's own nesting limit, unlike
+/// [`IgnoredAny`], which serde_json skips without one: a 100,000-deep value
+/// under a wrapper's unknown key is a response error, not an empty list.
+struct DepthLimited;
+
+impl<'de> Deserialize<'de> for DepthLimited {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DepthLimitedVisitor)
+    }
+}
+
+struct DepthLimitedVisitor;
+
+impl<'de> Visitor<'de> for DepthLimitedVisitor {
+    type Value = DepthLimited;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_unit<E>(self) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_none<E>(self) -> Result<DepthLimited, E> {
+        Ok(DepthLimited)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<DepthLimited, D::Error> {
+        DepthLimited::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DepthLimited, A::Error> {
+        while seq.next_element::<DepthLimited>()?.is_some() {}
+        Ok(DepthLimited)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DepthLimited, A::Error> {
+        while map.next_entry::<IgnoredAny, DepthLimited>()?.is_some() {}
+        Ok(DepthLimited)
     }
 }
 
@@ -554,6 +719,26 @@ mod tests {
             serde_json::to_string(&Wrapped::<String, Zone>::new(vec!["a".into()])).unwrap();
         assert_eq!(written, r#"{"Zone":["a"]}"#);
         assert!(serde_json::from_str::<Wrapped<String, Zone>>("7").is_err());
+        assert!(read(r#"{"Zone": null}"#).is_empty());
+        assert_eq!(read(r#"{"Other": 1, "Zone": ["a"]}"#), ["a"]);
+        assert_eq!(
+            read(r#"{"Zone": ["a"], "Zone": ["b"]}"#),
+            ["b"],
+            "the last wins"
+        );
+        let numbers = serde_json::from_str::<Wrapped<i64, Zone>>(r#"{"Zone": 7}"#).unwrap();
+        assert_eq!(numbers.0, [7]);
+        // Items of the wrong type are an error, not dropped.
+        assert!(serde_json::from_str::<Wrapped<String, Zone>>(r#"{"Zone": [1]}"#).is_err());
+        // Depth is bounded under the key and beside it, where the value is
+        // skipped: 1,000 levels are past serde_json's limit of 128.
+        let deep = format!("{}1{}", "[".repeat(1000), "]".repeat(1000));
+        let under_key = format!(r#"{{"Zone": {deep}}}"#);
+        let e = serde_json::from_str::<Wrapped<serde_json::Value, Zone>>(&under_key).unwrap_err();
+        assert!(e.to_string().contains("recursion limit"), "{e}");
+        let beside = format!(r#"{{"Other": {deep}}}"#);
+        let e = serde_json::from_str::<Wrapped<String, Zone>>(&beside).unwrap_err();
+        assert!(e.to_string().contains("recursion limit"), "{e}");
     }
 
     /// What a generated response struct looks like to the runtime.

@@ -124,7 +124,7 @@ pub fn is_error_body(body: &[u8]) -> bool {
     // Error bodies are a few hundred bytes; a cheap scan spares the parse
     // for every ordinary success.
     const LIMIT: usize = 8 * 1024;
-    if body.len() > LIMIT || !body.windows(6).any(|w| w == b"\"Code\"") {
+    if body.len() > LIMIT || memchr::memmem::find(body, b"\"Code\"").is_none() {
         return false;
     }
     let Ok(fields) =

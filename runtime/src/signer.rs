@@ -83,7 +83,9 @@ pub fn format_timestamp(now: SystemTime) -> String {
     out[13] = b':';
     out[16] = b':';
     out[19] = b'Z';
-    out.iter().map(|&b| char::from(b)).collect()
+    std::str::from_utf8(&out)
+        .expect("digits and separators are ASCII")
+        .to_owned()
 }
 
 /// Year, month and day of a day count since 1970-01-01 (proleptic

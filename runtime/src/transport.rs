@@ -461,10 +461,13 @@ impl Transport for ReqwestTransport {
             }
             let mut headers = Vec::with_capacity(response.headers().len());
             headers.extend(response.headers().iter().map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
+                // Visible ASCII, as nearly every value is, is checked in one
+                // pass; anything else is read as UTF-8, lossily.
+                let value = match v.to_str() {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                };
+                (k.as_str().to_owned(), value)
             }));
             let limit = self.max_response_bytes;
             let too_large = |what: String| {
@@ -529,7 +532,7 @@ fn into_reqwest(request: HttpRequest) -> Result<reqwest::Request, DispatchError>
             )
         })?,
     };
-    let url = reqwest::Url::parse(&url).map_err(|e| {
+    let url = parse_url(&url).map_err(|e| {
         // Only the part before the query: it may hold the V1 signature.
         let base = url.split('?').next().unwrap_or_default();
         invalid(format!("builder error: invalid URL {base:?}: {e}"))
@@ -551,19 +554,90 @@ fn into_reqwest(request: HttpRequest) -> Result<reqwest::Request, DispatchError>
     Ok(out)
 }
 
-/// The names the signer writes, without parsing or allocating them.
+thread_local! {
+    /// The origin (`https://host:port`) this thread parsed last, parsed.
+    static LAST_ORIGIN: std::cell::RefCell<Option<(String, reqwest::Url)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Parses `url` as `Url::parse` does, but takes the scheme, host and port
+/// from the last parse of the same origin on this thread: a client calls
+/// one endpoint over and over, and checking its host name (IDNA included)
+/// was a sixth of what a request cost between signing and the socket.
+fn parse_url(url: &str) -> Result<reqwest::Url, url::ParseError> {
+    let Some((origin, path, query)) = split_url(url) else {
+        return reqwest::Url::parse(url);
+    };
+    LAST_ORIGIN.with(|last| {
+        let mut last = last.borrow_mut();
+        let mut parsed = match &*last {
+            Some((cached, base)) if cached == origin => base.clone(),
+            _ => {
+                let base = reqwest::Url::parse(origin)?;
+                *last = Some((origin.to_owned(), base.clone()));
+                base
+            }
+        };
+        // The same path and query rules as a whole parse (both schemes are
+        // "special" to the URL standard).
+        parsed.set_path(path);
+        parsed.set_query(query);
+        Ok(parsed)
+    })
+}
+
+/// `http(s)://authority`, the path and the query of a URL the signer
+/// wrote; `None` for anything else (a fragment, a backslash, a space or a
+/// control character), which is parsed whole.
+fn split_url(url: &str) -> Option<(&str, &str, Option<&str>)> {
+    let after_scheme = if url.starts_with("https://") {
+        8
+    } else if url.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    // A whole parse also drops tabs and newlines and trims spaces and
+    // controls at the ends, which setting a path or a query does not.
+    if url.bytes().any(|b| b <= b' ' || b == b'#' || b == b'\\') {
+        return None;
+    }
+    let origin_end = url[after_scheme..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| after_scheme + i);
+    let (origin, rest) = url.split_at(origin_end);
+    if origin.len() == after_scheme {
+        return None;
+    }
+    Some(match rest.split_once('?') {
+        Some((path, query)) => (origin, path, Some(query)),
+        None => (origin, rest, None),
+    })
+}
+
+/// The names the signer writes, without parsing or allocating them: the
+/// constants are built at compile time.
 fn static_header_name(name: &str) -> Option<reqwest::header::HeaderName> {
     use reqwest::header::{self, HeaderName};
+    const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    const DATE: HeaderName = HeaderName::from_static("x-acs-date");
+    const NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+    const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+    const SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+    const ACCESS_KEY_ID: HeaderName = HeaderName::from_static("x-acs-accesskey-id");
+    const RETRY_ATTEMPTS: HeaderName = HeaderName::from_static("x-acs-retry-attempts");
+    const RETRY_DELAY: HeaderName = HeaderName::from_static("x-acs-retry-delay");
     Some(match name {
-        "x-acs-action" => HeaderName::from_static("x-acs-action"),
-        "x-acs-version" => HeaderName::from_static("x-acs-version"),
-        "x-acs-date" => HeaderName::from_static("x-acs-date"),
-        "x-acs-signature-nonce" => HeaderName::from_static("x-acs-signature-nonce"),
-        "x-acs-content-sha256" => HeaderName::from_static("x-acs-content-sha256"),
-        "x-acs-security-token" => HeaderName::from_static("x-acs-security-token"),
-        "x-acs-accesskey-id" => HeaderName::from_static("x-acs-accesskey-id"),
-        "x-acs-retry-attempts" => HeaderName::from_static("x-acs-retry-attempts"),
-        "x-acs-retry-delay" => HeaderName::from_static("x-acs-retry-delay"),
+        "x-acs-action" => ACTION,
+        "x-acs-version" => VERSION,
+        "x-acs-date" => DATE,
+        "x-acs-signature-nonce" => NONCE,
+        "x-acs-content-sha256" => CONTENT_SHA256,
+        "x-acs-security-token" => SECURITY_TOKEN,
+        "x-acs-accesskey-id" => ACCESS_KEY_ID,
+        "x-acs-retry-attempts" => RETRY_ATTEMPTS,
+        "x-acs-retry-delay" => RETRY_DELAY,
         "accept" => header::ACCEPT,
         "authorization" => header::AUTHORIZATION,
         "user-agent" => header::USER_AGENT,
@@ -632,4 +706,78 @@ fn dispatch_error(e: reqwest::Error) -> DispatchError {
         source = cause.source();
     }
     DispatchError::new(kind, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reused origin gives the URL a whole parse gives, on URLs the
+    /// signer writes and on ones it never would.
+    #[test]
+    fn parsing_with_a_cached_origin_matches_a_whole_parse() {
+        let origins = [
+            "https://r-kvstore.aliyuncs.com",
+            "http://127.0.0.1:8080",
+            "https://EXAMPLE.com:443",
+            "http://[::1]:9000",
+            "https://user:pw@host.example",
+            "https://bücher.example",
+        ];
+        let fixed = [
+            "",
+            "/",
+            "/?",
+            "?Action=X",
+            "/a/b?x=1&y=%2F",
+            "/./a/../b",
+            "/a b/ü?q=a b&r=ü&s=?",
+            "/%2e%2E/x",
+            "/a//b",
+            "?a=1?b=2",
+        ];
+        // Deterministic noise from characters that URL parsing treats
+        // specially.
+        const ALPHABET: &[char] = &[
+            'a', 'Z', '0', '/', '?', '&', '=', '%', '.', ' ', '"', '<', '>', '`', '{', '}', '|',
+            '^', '[', ']', '\'', ':', '@', '!', '$', ';', ',', '~', '+', 'é', '\u{3000}', '\t',
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut rests: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+        for _ in 0..2000 {
+            let len = (next() % 24) as usize;
+            let mut rest: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            if !rest.starts_with(['/', '?']) {
+                rest.insert(0, '/');
+            }
+            rests.push(rest);
+        }
+        for origin in origins {
+            for rest in &rests {
+                let url = format!("{origin}{rest}");
+                let whole = reqwest::Url::parse(&url).map(|u| u.to_string());
+                // Twice: the first call parses the origin, the second reuses it.
+                for _ in 0..2 {
+                    let fast = parse_url(&url).map(|u| u.to_string());
+                    assert_eq!(fast, whole, "{url:?}");
+                }
+            }
+        }
+        for whole_only in [
+            "ftp://host/x",
+            "https://host/a#frag",
+            "https://host\\a",
+            "https://",
+        ] {
+            assert!(split_url(whole_only).is_none(), "{whole_only}");
+        }
+    }
 }

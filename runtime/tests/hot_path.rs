@@ -149,13 +149,15 @@ fn current_thread() -> tokio::runtime::Runtime {
 /// same signed request and read the answer (the floor of the load bench:
 /// `sdk/benches/load.rs`, mode `bare`). The SDK's own share was 90
 /// allocations before the request was built once, signed from borrowed
-/// headers and handed to reqwest without copies; it is 35 now, the
+/// headers and handed to reqwest without copies; 35 after that, and 25
+/// since wrapped response lists are read without a `serde_json::Value`
+/// and credentials are shared rather than copied per attempt, the
 /// response's typed decoding included (test-util on, as in this test). The
 /// per-call options of the customized call below added 43; now 25 to 30
 /// depending on how the workspace unifies features, hence a budget of 36.
 #[test]
 fn a_call_allocates_little_beyond_reqwest_itself() {
-    const SDK_BUDGET: f64 = 40.0;
+    const SDK_BUDGET: f64 = 30.0;
     const CUSTOMIZE_BUDGET: f64 = 36.0;
     let url = serve();
     let rt = current_thread();

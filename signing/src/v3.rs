@@ -288,8 +288,7 @@ pub fn authorization<'h>(
     out.push_str(",SignedHeaders=");
     out.push_str(&signed_headers);
     out.push_str(",Signature=");
-    // Hex digits are ASCII.
-    out.extend(signature.iter().map(|&b| char::from(b)));
+    out.push_str(std::str::from_utf8(&signature).expect("hex digits are ASCII"));
     out
 }
 
@@ -308,12 +307,16 @@ fn hex_array(bytes: &[u8]) -> [u8; 64] {
 /// uses). Names are usually lowercase ASCII already (borrowed, no copy) and
 /// ASCII in practice (no Unicode tables needed).
 fn lowercase(name: &str) -> Cow<'_, str> {
-    if !name.is_ascii() {
-        Cow::Owned(name.to_lowercase())
-    } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
+    // One pass for the common case: ASCII with no capital.
+    if !name
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
         Cow::Borrowed(name)
+    } else if !name.is_ascii() {
+        Cow::Owned(name.to_lowercase())
+    } else {
+        Cow::Owned(name.to_ascii_lowercase())
     }
 }
 
@@ -321,6 +324,12 @@ fn lowercase(name: &str) -> Cow<'_, str> {
 /// separators U+001C..U+001F, which Python also counts as whitespace and
 /// Rust's `char::is_whitespace` does not.
 fn trim(value: &str) -> &str {
+    // Most values start and end with a visible ASCII character: nothing to
+    // trim, and no need to decode characters to know it.
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    if visible(value.as_bytes().first()) && visible(value.as_bytes().last()) {
+        return value;
+    }
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
@@ -377,6 +386,16 @@ mod tests {
     fn trim_matches_python_strip() {
         assert_eq!(trim("\u{1c}\t a b \u{3000}\u{1f}"), "a b");
         assert_eq!(trim("\u{200b}x"), "\u{200b}x"); // zero-width space is not whitespace
+                                                    // The fast path (visible ASCII at both ends) and its edges.
+        assert_eq!(trim("a b"), "a b");
+        assert_eq!(trim("a"), "a");
+        assert_eq!(trim(""), "");
+        assert_eq!(trim(" a"), "a");
+        assert_eq!(trim("a\u{3000}"), "a");
+        assert_eq!(trim("a\u{1f}"), "a");
+        assert_eq!(lowercase("x-acs-date"), "x-acs-date");
+        assert_eq!(lowercase("X-Acs-Date"), "x-acs-date");
+        assert_eq!(lowercase("X-\u{c4}"), "x-\u{e4}");
     }
 
     #[test]

@@ -73,9 +73,11 @@ pub(crate) const REDACTED: &str = "** redacted **";
 /// `Debug` shows the access key id but never the secret or the token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
+    // Shared, not owned: every attempt takes a copy from its provider, and
+    // a copy is then three reference counts rather than three allocations.
+    access_key_id: Arc<str>,
+    access_key_secret: Arc<str>,
+    security_token: Option<Arc<str>>,
     expiration: Option<SystemTime>,
 }
 
@@ -83,8 +85,8 @@ impl Credentials {
     /// Long-lived credentials: an access key id and its secret.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Self {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
+            access_key_id: Arc::from(access_key_id.into()),
+            access_key_secret: Arc::from(access_key_secret.into()),
             security_token: None,
             expiration: None,
         }
@@ -92,7 +94,7 @@ impl Credentials {
 
     /// Adds the STS security token that temporary credentials carry.
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
-        self.security_token = Some(security_token.into());
+        self.security_token = Some(Arc::from(security_token.into()));
         self
     }
 
