@@ -563,7 +563,7 @@ thread_local! {
 /// Parses `url` as `Url::parse` does, but takes the scheme, host and port
 /// from the last parse of the same origin on this thread: a client calls
 /// one endpoint over and over, and checking its host name (IDNA included)
-/// was a sixth of what a request cost between signing and the socket.
+/// took about 7,000 instructions of every request, some 6 % of its cost.
 fn parse_url(url: &str) -> Result<reqwest::Url, url::ParseError> {
     let Some((origin, path, query)) = split_url(url) else {
         return reqwest::Url::parse(url);
