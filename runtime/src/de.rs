@@ -193,10 +193,6 @@ impl<'de, T: DeserializeOwned, K: WrapperKey> Visitor<'de> for WrappedVisitor<T,
         Ok(Vec::new())
     }
 
-    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
     // The list without its wrapper.
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
         elements(seq)
@@ -248,13 +244,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
 
 struct OneOrManyVisitor<T>(PhantomData<T>);
 
-impl<T> OneOrManyVisitor<T> {
-    fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error>
-    where
-        T: DeserializeOwned,
-    {
-        T::deserialize(d).map(|item| vec![item])
-    }
+/// A list of one, from the item sent without its list.
+fn single<'de, T: DeserializeOwned, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    T::deserialize(d).map(|item| vec![item])
 }
 
 impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrManyVisitor<T> {
@@ -268,44 +260,36 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrManyVisitor<T> {
         Ok(Vec::new())
     }
 
-    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
         elements(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-        Self::one(MapAccessDeserializer::new(map))
+        single(MapAccessDeserializer::new(map))
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Vec<T>, E> {
-        Self::one(BorrowedStrDeserializer::new(v))
+        single(BorrowedStrDeserializer::new(v))
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
+        single(v.into_deserializer())
     }
 
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
+        single(v.into_deserializer())
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
+        single(v.into_deserializer())
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
+        single(v.into_deserializer())
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Vec<T>, E> {
-        Self::one(v.into_deserializer())
+        single(v.into_deserializer())
     }
 }
 
@@ -351,14 +335,6 @@ impl<'de> Visitor<'de> for DepthLimitedVisitor {
 
     fn visit_unit<E>(self) -> Result<DepthLimited, E> {
         Ok(DepthLimited)
-    }
-
-    fn visit_none<E>(self) -> Result<DepthLimited, E> {
-        Ok(DepthLimited)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<DepthLimited, D::Error> {
-        DepthLimited::deserialize(d)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DepthLimited, A::Error> {

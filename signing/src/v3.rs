@@ -308,9 +308,9 @@ fn hex_array(bytes: &[u8]) -> [u8; 64] {
 /// ASCII in practice (no Unicode tables needed).
 fn lowercase(name: &str) -> Cow<'_, str> {
     // One pass for the common case: ASCII with no capital.
-    if !name
+    if name
         .bytes()
-        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
     {
         Cow::Borrowed(name)
     } else if !name.is_ascii() {
@@ -385,8 +385,9 @@ mod tests {
     #[test]
     fn trim_matches_python_strip() {
         assert_eq!(trim("\u{1c}\t a b \u{3000}\u{1f}"), "a b");
-        assert_eq!(trim("\u{200b}x"), "\u{200b}x"); // zero-width space is not whitespace
-                                                    // The fast path (visible ASCII at both ends) and its edges.
+        // A zero-width space is not whitespace.
+        assert_eq!(trim("\u{200b}x"), "\u{200b}x");
+        // The fast path (visible ASCII at both ends) and its edges.
         assert_eq!(trim("a b"), "a b");
         assert_eq!(trim("a"), "a");
         assert_eq!(trim(""), "");
