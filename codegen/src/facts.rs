@@ -147,7 +147,7 @@ pub fn is_sentence(line: &str) -> bool {
 /// into one is not.
 pub fn facts_only(doc: &mut Json) -> Dropped {
     let sentences = sentences(doc);
-    facts_only_masking(doc, &sentences)
+    facts_only_masking(doc, &ProseMatcher::new(&sentences))
 }
 
 /// The sentences of a file's prose (see [`is_sentence`]), one per line,
@@ -168,10 +168,25 @@ pub fn sentences(doc: &Json) -> Vec<String> {
     out
 }
 
-/// [`facts_only`], masking examples that quote any of `sentences`: the
-/// importer passes the prose of every file it reads, since one product's
-/// example often quotes another product's error message.
-pub fn facts_only_masking(doc: &mut Json, sentences: &[String]) -> Dropped {
+/// Finds sentences of prose in example text. Built once for a whole
+/// import: over a catalogue's prose (hundreds of thousands of sentences)
+/// building the automaton costs far more than running it.
+pub struct ProseMatcher(Option<aho_corasick::AhoCorasick>);
+
+impl ProseMatcher {
+    /// A matcher for `sentences`; none matches nothing.
+    pub fn new(sentences: &[String]) -> Self {
+        if sentences.is_empty() {
+            return Self(None);
+        }
+        Self(aho_corasick::AhoCorasick::new(sentences).ok())
+    }
+}
+
+/// [`facts_only`], masking examples that quote any sentence `prose`
+/// matches: the importer passes the prose of every file it reads, since
+/// one product's example often quotes another product's error message.
+pub fn facts_only_masking(doc: &mut Json, prose: &ProseMatcher) -> Dropped {
     let mut dropped = Dropped::default();
     if let Json::Object(top) = doc {
         for block in DROPPED_BLOCKS {
@@ -181,10 +196,8 @@ pub fn facts_only_masking(doc: &mut Json, sentences: &[String]) -> Dropped {
         }
     }
     strip(doc, false, &mut dropped);
-    if !sentences.is_empty() {
-        if let Ok(matcher) = aho_corasick::AhoCorasick::new(sentences) {
-            mask(doc, false, &matcher, &mut dropped.masked);
-        }
+    if let Some(matcher) = &prose.0 {
+        mask(doc, false, matcher, &mut dropped.masked);
     }
     dropped
 }

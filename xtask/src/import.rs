@@ -13,6 +13,7 @@ use crate::manifest::{self, Entry};
 use alibabacloud_codegen::diff::diff;
 use alibabacloud_codegen::facts::{self, Json};
 use alibabacloud_codegen::{ir, load_product, overlay, spec, SpecInput};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,6 +31,11 @@ pub struct Args {
     /// not given.
     #[arg(long)]
     catalog: Option<PathBuf>,
+    /// Where the facts and their manifest go (default: `api-specs/`); a
+    /// scratch directory lets a maintainer import a whole catalogue apart
+    /// from the repository's own specs.
+    #[arg(long)]
+    specs_dir: Option<PathBuf>,
 }
 
 /// The outcome for one file.
@@ -41,38 +47,110 @@ enum Outcome {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
-    let specs_dir = root.join("api-specs");
+    let specs_dir = args
+        .specs_dir
+        .clone()
+        .unwrap_or_else(|| root.join("api-specs"));
     let mut entries = if specs_dir.join("manifest.toml").exists() {
         manifest::load(&specs_dir)?.spec
     } else {
         Vec::new()
     };
-    let mut failures = Vec::new();
-    let mut changed = false;
-    // Examples that quote any file's prose are masked, whichever file it is.
+    // Examples that quote any file's prose are masked, whichever file it
+    // is; the matcher over all of it is built once.
     let mut prose: Vec<String> = Vec::new();
-    for file in &args.files {
-        if let Ok(doc) = std::fs::read_to_string(file)
+    // Two files naming one product version would write one spec twice.
+    let mut first_of: std::collections::BTreeMap<(String, String), &Path> =
+        std::collections::BTreeMap::new();
+    let mut duplicates: Vec<(usize, String)> = Vec::new();
+    for (i, file) in args.files.iter().enumerate() {
+        let Ok(doc) = std::fs::read_to_string(file)
             .map_err(|e| e.to_string())
             .and_then(|t| facts::parse(&t).map_err(|e| e.to_string()))
-        {
-            prose.extend(facts::sentences(&doc));
+        else {
+            continue;
+        };
+        prose.extend(facts::sentences(&doc));
+        if let (Ok(product), Ok(version)) = (
+            member(&doc, file, "info.product"),
+            member(&doc, file, "info.version"),
+        ) {
+            let key = (product.to_ascii_lowercase(), version.to_string());
+            if let Some(first) = first_of.get(&key) {
+                duplicates.push((
+                    i,
+                    format!(
+                        "{}: {product} {version} is also in {}; import one file per product version",
+                        file.display(),
+                        first.display()
+                    ),
+                ));
+            } else {
+                first_of.insert(key, file);
+            }
         }
     }
     prose.sort();
     prose.dedup();
-    for file in &args.files {
-        let catalog = args.catalog.clone().or_else(|| find_catalog(file));
-        match import_one(
-            &specs_dir,
-            file,
-            catalog.as_deref(),
-            args.fail_on_breaking,
-            &prose,
-        ) {
+    let prose = facts::ProseMatcher::new(&prose);
+
+    // Files are independent from here: each is imported on a worker and
+    // reported in the order given.
+    let mut results: Vec<Option<(Result<Outcome, String>, String)>> =
+        (0..args.files.len()).map(|_| None).collect();
+    for (i, why) in duplicates {
+        results[i] = Some((Err(why), String::new()));
+    }
+    let todo: Vec<usize> = (0..args.files.len())
+        .filter(|i| results[*i].is_none())
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(todo.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = todo.get(k) else { break };
+                let file = &args.files[i];
+                let catalog = args.catalog.clone().or_else(|| find_catalog(file));
+                let mut log = String::new();
+                let outcome = import_one(
+                    &specs_dir,
+                    file,
+                    catalog.as_deref(),
+                    args.fail_on_breaking,
+                    &prose,
+                    &mut log,
+                );
+                if let Ok(mut results) = done.lock() {
+                    results[i] = Some((outcome, log));
+                }
+            });
+        }
+    });
+
+    // How messages name the specs directory: as the repository does, or
+    // as the maintainer gave it.
+    let shown = if args.specs_dir.is_some() {
+        specs_dir.display().to_string()
+    } else {
+        "api-specs".to_string()
+    };
+    let mut failures = Vec::new();
+    let mut changed = false;
+    for (file, result) in args.files.iter().zip(results) {
+        let (outcome, log) =
+            result.unwrap_or_else(|| (Err("import bug: file not imported".into()), String::new()));
+        print!("{log}");
+        match outcome {
             Ok(Outcome::Written(entry)) => {
                 println!(
-                    "imported {} -> api-specs/{}",
+                    "imported {} -> {shown}/{}",
                     upstream_label(file),
                     entry.path
                 );
@@ -81,7 +159,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                 changed = true;
             }
             Ok(Outcome::Unchanged(entry)) => {
-                println!("unchanged: api-specs/{}", entry.path);
+                println!("unchanged: {shown}/{}", entry.path);
                 if !entries.contains(&entry) {
                     entries.retain(|e| e.path != entry.path);
                     entries.push(entry);
@@ -192,7 +270,8 @@ fn import_one(
     file: &Path,
     catalog: Option<&Path>,
     fail_on_breaking: bool,
-    prose: &[String],
+    prose: &facts::ProseMatcher,
+    log: &mut String,
 ) -> Result<Outcome, String> {
     let raw = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
     let upstream_sha256 = manifest::sha256_bytes(&raw);
@@ -219,11 +298,7 @@ fn import_one(
         },
         _ => "RPC".to_string(),
     };
-    let mut prose = prose.to_vec();
-    prose.extend(facts::sentences(&doc));
-    prose.sort();
-    prose.dedup();
-    facts::facts_only_masking(&mut doc, &prose);
+    facts::facts_only_masking(&mut doc, prose);
     let facts_text = facts::to_text(&doc);
 
     let code = product.to_ascii_lowercase();
@@ -326,14 +401,15 @@ fn import_one(
         let mut changes = diff(&old, &new);
         changes.sort_by_key(|c| c.impact);
         let breaking = changes.iter().filter(|c| c.is_breaking()).count();
-        println!(
+        let _ = writeln!(
+            log,
             "{product} {version}: {} operations -> {}; {} changes, {breaking} breaking",
             old.operations.len(),
             new.operations.len(),
             changes.len()
         );
         for c in &changes {
-            println!("  {c}");
+            let _ = writeln!(log, "  {c}");
         }
         if fail_on_breaking && breaking > 0 {
             return Err(format!(
@@ -377,6 +453,7 @@ mod tests {
                 files: vec![file.to_path_buf()],
                 fail_on_breaking,
                 catalog: None,
+                specs_dir: None,
             },
         )
         .unwrap()
@@ -484,9 +561,16 @@ mod tests {
         ] {
             let file = upstream(&root, text);
             assert_eq!(run_import(&root, &file, false), ExitCode::FAILURE, "{text}");
-            let err = import_one(&root.join("api-specs"), &file, None, false, &[])
-                .err()
-                .unwrap();
+            let err = import_one(
+                &root.join("api-specs"),
+                &file,
+                None,
+                false,
+                &facts::ProseMatcher::new(&[]),
+                &mut String::new(),
+            )
+            .err()
+            .unwrap();
             assert!(err.contains(want), "{text}: {err}");
             assert!(err.contains("api-docs.json"), "names the file: {err}");
         }
@@ -498,6 +582,36 @@ mod tests {
         );
         assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
         assert!(!root.join("api-specs").exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Two files of one product version in one run would write one spec
+    /// twice, in whichever order the workers finish: the second is refused
+    /// by name, the first imported.
+    #[test]
+    fn a_product_version_given_twice_is_refused_once() {
+        let root = scratch("twice");
+        let first = upstream(&root, SPEC);
+        let copy = root.join("upstream/copy/demo/2020-01-01/api-docs.json");
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, SPEC.replace("t-1", "t-2")).unwrap();
+        let code = run(
+            &root,
+            Args {
+                files: vec![first, copy],
+                fail_on_breaking: false,
+                catalog: None,
+                specs_dir: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(code, ExitCode::FAILURE);
+        let written =
+            std::fs::read_to_string(root.join("api-specs/demo/2020-01-01/api-docs.json")).unwrap();
+        assert!(
+            written.contains("\"t-1\""),
+            "the first file wins: {written}"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 
