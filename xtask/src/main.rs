@@ -1,5 +1,6 @@
 //! `cargo xtask`: maintainer tasks for this workspace.
 
+mod catalogue;
 mod diff;
 mod import;
 mod manifest;
@@ -28,6 +29,9 @@ struct Cli {
 enum Command {
     /// Generate the typed API into sdk/src/generated/ from api-specs/.
     Regenerate(regenerate::Args),
+    /// Generate one crate per product version for every imported spec into
+    /// a workspace of its own, outside the repository's checked-in crates.
+    Catalogue(catalogue::Args),
     /// Import Alibaba metadata files into api-specs/ as facts only.
     Import(import::Args),
     /// What changed for users between two versions of a spec file.
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Regenerate(args) => regenerate::run(&workspace_root(), args),
+        Command::Catalogue(args) => catalogue::run(&workspace_root(), args),
         Command::Sign { version } => sign::run(version),
         Command::Diff(args) => diff::run(args),
         Command::Import(args) => import::run(&workspace_root(), args),
