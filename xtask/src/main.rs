@@ -1,6 +1,7 @@
 //! `cargo xtask`: maintainer tasks for this workspace.
 
 mod catalogue;
+mod ci_sample;
 mod diff;
 mod import;
 mod manifest;
@@ -32,6 +33,10 @@ enum Command {
     /// Generate one crate per product version for every imported spec into
     /// a workspace of its own, outside the repository's checked-in crates.
     Catalogue(catalogue::Args),
+    /// Which product crates CI tests for a change: those it touches and a
+    /// rotating sample of the rest, as `-p NAME` arguments.
+    #[command(name = "ci-sample")]
+    CiSample(ci_sample::Args),
     /// Import Alibaba metadata files into api-specs/ as facts only.
     Import(import::Args),
     /// What changed for users between two versions of a spec file.
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regenerate(args) => regenerate::run(&workspace_root(), args),
         Command::Catalogue(args) => catalogue::run(&workspace_root(), args),
+        Command::CiSample(args) => ci_sample::run(&workspace_root(), args),
         Command::Sign { version } => sign::run(version),
         Command::Diff(args) => diff::run(args),
         Command::Import(args) => import::run(&workspace_root(), args),
