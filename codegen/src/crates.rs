@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{GeneratedFile, ProductSummary, Tree};
 
-/// The version of every product crate for now. Crates are versioned one
-/// by one so that a breaking spec change moves one crate only; recording
-/// each crate's version beside its spec comes with the first release.
+/// The version of a product crate until an import changes its spec: each
+/// crate then moves on its own (`crate_version` in `api-specs/manifest.toml`),
+/// so a breaking spec change moves one crate only.
 pub const FIRST_VERSION: &str = "0.1.0";
 
 /// The crate's package name, formed as Alibaba's official packages are:
@@ -225,7 +225,7 @@ fn manifest(p: &ProductSummary) -> String {
          [package]\n\
          name = \"{crate_name}\"\n\
          description = \"Alibaba Cloud {name} {version} API: typed requests, responses and errors, generated from Alibaba's API metadata\"\n\
-         version = \"{FIRST_VERSION}\"\n\
+         version = \"{crate_version}\"\n\
          edition.workspace = true\n\
          license.workspace = true\n\
          rust-version.workspace = true\n\
@@ -252,6 +252,7 @@ fn manifest(p: &ProductSummary) -> String {
         name = p.name,
         version = p.version,
         crate_name = crate_name(p),
+        crate_version = p.crate_version,
     )
 }
 

@@ -22,7 +22,7 @@ use spec::SpecError;
 use std::path::{Path, PathBuf};
 
 /// A spec file to generate from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpecInput {
     /// Where to read it.
     pub file: PathBuf,
@@ -31,6 +31,9 @@ pub struct SpecInput {
     /// The catalogue's default version of its product (the manifest's
     /// `default_version`), which gets the plain module name.
     pub default_version: Option<String>,
+    /// The version of its crate (the manifest's `crate_version`);
+    /// [`crates::FIRST_VERSION`] when none is recorded yet.
+    pub crate_version: Option<String>,
 }
 
 impl SpecInput {
@@ -40,6 +43,7 @@ impl SpecInput {
             file: file.to_path_buf(),
             label: file.display().to_string(),
             default_version: None,
+            crate_version: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct ProductSummary {
     pub lines: usize,
     /// Bytes of generated source.
     pub bytes: usize,
+    /// The version of its crate.
+    pub crate_version: String,
 }
 
 impl ProductSummary {
@@ -497,6 +503,10 @@ fn render_product(input: &SpecInput, is_default: bool, keep_ir: bool) -> Rendere
         degraded: product.degraded.clone(),
         lines,
         bytes,
+        crate_version: input
+            .crate_version
+            .clone()
+            .unwrap_or_else(|| crates::FIRST_VERSION.to_string()),
     };
     Ok((files, summary, keep_ir.then_some(product)))
 }

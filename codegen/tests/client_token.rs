@@ -42,6 +42,7 @@ fn client_token_operations_are_marked_and_documented() {
         file,
         label: "inline/api-docs.json".into(),
         default_version: None,
+        crate_version: None,
     }])
     .unwrap();
     let _ = std::fs::remove_dir_all(&dir);

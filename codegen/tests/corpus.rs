@@ -97,6 +97,7 @@ fn full_r_kvstore_renders() {
         file,
         label: "corpus r-kvstore".into(),
         default_version: None,
+        crate_version: None,
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     let product = &generation.products[0];

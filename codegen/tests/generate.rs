@@ -13,6 +13,7 @@ fn fixture(name: &str) -> SpecInput {
         file,
         label: format!("codegen/tests/fixtures/{name}/api-docs.json"),
         default_version: None,
+        crate_version: None,
     }
 }
 
@@ -175,6 +176,7 @@ fn reversed_fixture() -> SpecInput {
         file,
         label: original.label,
         default_version: None,
+        crate_version: None,
     }
 }
 

@@ -29,12 +29,14 @@ fn full_products_compile_and_parse_their_examples() {
             file: corpus.join(p).join("api-docs.json"),
             label: format!("../shared/api-specs-corpus/{p}/api-docs.json"),
             default_version: None,
+            crate_version: None,
         })
         .chain(std::iter::once(SpecInput {
             // The generator's hard cases (keywords, collisions), compiled too.
             file: root.join("codegen/tests/fixtures/edge-cases/api-docs.json"),
             label: "codegen/tests/fixtures/edge-cases/api-docs.json".into(),
             default_version: None,
+            crate_version: None,
         }))
         .collect();
     let options = CrateOptions {

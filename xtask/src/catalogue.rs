@@ -105,6 +105,7 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
                 file,
                 label,
                 default_version: entry.default_version.clone(),
+                crate_version: entry.crate_version.clone(),
             }),
             Ok(sha) => not_generated.push(format!(
                 "{label}: its sha256 is {sha} but manifest.toml says {}; import it again",
@@ -461,6 +462,7 @@ mod tests {
                 upstream: None,
                 upstream_sha256: None,
                 default_version: None,
+                crate_version: (*product == "Demo").then(|| "0.3.1".to_string()),
                 sha256: manifest::sha256_bytes(text.as_bytes()),
             });
         }

@@ -63,6 +63,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     let mut first_of: std::collections::BTreeMap<(String, String), &Path> =
         std::collections::BTreeMap::new();
     let mut duplicates: Vec<(usize, String)> = Vec::new();
+    // Each file's product version (lowercase code, version), when it reads.
+    let mut keys: Vec<Option<(String, String)>> = vec![None; args.files.len()];
     for (i, file) in args.files.iter().enumerate() {
         let Ok(doc) = std::fs::read_to_string(file)
             .map_err(|e| e.to_string())
@@ -76,6 +78,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             member(&doc, file, "info.version"),
         ) {
             let key = (product.to_ascii_lowercase(), version.to_string());
+            keys[i] = Some(key.clone());
             if let Some(first) = first_of.get(&key) {
                 duplicates.push((
                     i,
@@ -111,6 +114,13 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         .min(todo.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::Mutex::new(&mut results);
+    // The manifest entry a file replaces: the same product version.
+    let previous_of = |i: usize| -> Option<&Entry> {
+        let (code, version) = keys[i].as_ref()?;
+        entries
+            .iter()
+            .find(|e| &e.code == code && &e.version == version)
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
@@ -121,6 +131,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                 let mut log = String::new();
                 let outcome = import_one(
                     &specs_dir,
+                    previous_of(i),
                     file,
                     catalog.as_deref(),
                     args.fail_on_breaking,
@@ -196,6 +207,27 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     }
 }
 
+/// The crate version after a spec change, by Cargo's semver rules: a
+/// breaking change moves `0.x` to `0.(x+1)` (`x.y` to `(x+1).0` from
+/// 1.0), additions move the patch before 1.0 and the minor after, and a
+/// change users cannot see in the API (examples, limits in docs) the patch.
+fn next_crate_version(current: &str, breaking: bool, api_changed: bool) -> Result<String, String> {
+    let parts: Vec<u64> = current
+        .split('.')
+        .map(|p| p.parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("`{current}` is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else {
+        return Err(format!("`{current}` is not MAJOR.MINOR.PATCH"));
+    };
+    Ok(match (major, breaking, api_changed) {
+        (0, true, _) => format!("0.{}.0", minor + 1),
+        (_, true, _) => format!("{}.0.0", major + 1),
+        (0, false, _) | (_, false, false) => format!("{major}.{minor}.{}", patch + 1),
+        (_, false, true) => format!("{major}.{}.0", minor + 1),
+    })
+}
+
 /// How the manifest names an upstream file: from `api-specs-corpus/` on
 /// when it is in a corpus, else its last three components
 /// (`<product>/<version>/api-docs.json`), so no path of this machine lands
@@ -267,6 +299,7 @@ fn not_alibaba(file: &Path, path: &str, what: &str) -> String {
 
 fn import_one(
     specs_dir: &Path,
+    previous: Option<&Entry>,
     file: &Path,
     catalog: Option<&Path>,
     fail_on_breaking: bool,
@@ -336,6 +369,7 @@ fn import_one(
             upstream: Some(upstream_label(file)),
             upstream_sha256: Some(upstream_sha256),
             default_version,
+            crate_version: previous.and_then(|e| e.crate_version.clone()),
             sha256: manifest::sha256_bytes(facts_text.as_bytes()),
         };
         if std::fs::read_to_string(&target).ok().as_deref() == Some(facts_text.as_str()) {
@@ -375,7 +409,7 @@ fn import_one(
         Some(c) => default_version(c, &product)?,
         None => None,
     };
-    let entry = Entry {
+    let mut entry = Entry {
         product: product.clone(),
         code,
         version: version.clone(),
@@ -385,6 +419,7 @@ fn import_one(
         upstream: Some(upstream_label(file)),
         upstream_sha256: Some(upstream_sha256),
         default_version,
+        crate_version: previous.and_then(|e| e.crate_version.clone()),
         sha256: manifest::sha256_bytes(facts_text.as_bytes()),
     };
 
@@ -395,7 +430,7 @@ fn import_one(
         let old = load_product(&SpecInput {
             file: target.clone(),
             label: label.clone(),
-            default_version: None,
+            ..SpecInput::default()
         })
         .map_err(|e| e.to_string())?;
         let mut changes = diff(&old, &new);
@@ -417,6 +452,14 @@ fn import_one(
                 upstream_label(file)
             ));
         }
+        let current = entry
+            .crate_version
+            .as_deref()
+            .unwrap_or(alibabacloud_codegen::crates::FIRST_VERSION);
+        let next = next_crate_version(current, breaking > 0, !changes.is_empty())
+            .map_err(|e| format!("api-specs/manifest.toml: crate_version of {rel}: {e}"))?;
+        let _ = writeln!(log, "  crate version {current} -> {next}");
+        entry.crate_version = Some(next);
     }
     manifest::write_atomically(&target, &facts_text)?;
     Ok(Outcome::Written(entry))
@@ -563,6 +606,7 @@ mod tests {
             assert_eq!(run_import(&root, &file, false), ExitCode::FAILURE, "{text}");
             let err = import_one(
                 &root.join("api-specs"),
+                None,
                 &file,
                 None,
                 false,
@@ -583,6 +627,67 @@ mod tests {
         assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
         assert!(!root.join("api-specs").exists());
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn each_import_that_changes_a_spec_moves_its_crate_version() {
+        let root = scratch("crate-version");
+        let file = upstream(&root, SPEC);
+        let manifest_text =
+            || std::fs::read_to_string(root.join("api-specs/manifest.toml")).unwrap();
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        assert!(
+            !manifest_text().contains("crate_version = "),
+            "first version: none recorded"
+        );
+        // An optional parameter more: an addition.
+        upstream(
+            &root,
+            &SPEC.replace(
+                r#""parameters":[{"#,
+                r#""parameters":[{"name":"Extra","in":"query","schema":{"type":"string"}},{"#,
+            ),
+        );
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        assert!(
+            manifest_text().contains("crate_version = \"0.1.1\""),
+            "{}",
+            manifest_text()
+        );
+        // The required parameter renamed: breaking.
+        upstream(&root, &SPEC.replace("ThingId", "ItemId"));
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        assert!(
+            manifest_text().contains("crate_version = \"0.2.0\""),
+            "{}",
+            manifest_text()
+        );
+        // The same file again: unchanged, the version stays.
+        assert_eq!(run_import(&root, &file, false), ExitCode::SUCCESS);
+        assert!(
+            manifest_text().contains("crate_version = \"0.2.0\""),
+            "{}",
+            manifest_text()
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn crate_versions_follow_cargo_semver() {
+        for (current, breaking, api, want) in [
+            ("0.1.0", true, true, "0.2.0"),
+            ("0.1.3", false, true, "0.1.4"),
+            ("0.1.3", false, false, "0.1.4"),
+            ("1.2.3", true, true, "2.0.0"),
+            ("1.2.3", false, true, "1.3.0"),
+            ("1.2.3", false, false, "1.2.4"),
+        ] {
+            assert_eq!(next_crate_version(current, breaking, api).unwrap(), want);
+        }
+        for bad in ["1.2", "1.2.x", ""] {
+            let err = next_crate_version(bad, true, true).unwrap_err();
+            assert!(err.contains("MAJOR.MINOR.PATCH"), "{err}");
+        }
     }
 
     /// Two files of one product version in one run would write one spec

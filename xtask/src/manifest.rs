@@ -37,6 +37,10 @@ pub struct Entry {
     /// which gets the plain module and feature name.
     #[serde(default)]
     pub default_version: Option<String>,
+    /// The version of the product's crate, moved by each import that
+    /// changes the spec (absent: the first version).
+    #[serde(default)]
+    pub crate_version: Option<String>,
     /// SHA-256 of the file at `path`.
     pub sha256: String,
 }
@@ -48,7 +52,9 @@ const HEADER: &str = "\
 # directory); `cargo xtask regenerate` checks it before generating.
 # `upstream` and `upstream_sha256` name the Alibaba metadata file the facts
 # were imported from; `default_version` is the catalogue's default version
-# of the product, which gets the plain module and feature name.
+# of the product, which gets the plain module and feature name;
+# `crate_version` is the version of the product's crate, which each import
+# that changes the spec moves (breaking changes: 0.x to 0.(x+1)).
 ";
 
 /// A TOML basic string.
@@ -94,6 +100,9 @@ pub fn render(entries: &[Entry]) -> String {
         }
         if let Some(v) = &e.default_version {
             line("default_version", v);
+        }
+        if let Some(v) = &e.crate_version {
+            line("crate_version", v);
         }
         line("sha256", &e.sha256);
     }

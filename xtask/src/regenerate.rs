@@ -81,6 +81,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             file,
             label: format!("api-specs/{spec_path}"),
             default_version: entry.default_version.clone(),
+            crate_version: entry.crate_version.clone(),
         });
     }
     for entry in &manifest.spec {
@@ -446,7 +447,7 @@ fn with_features(
                 "{} = {{ path = \"../products/{}\", version = \"{}\", optional = true }}",
                 alibabacloud_codegen::crates::crate_name(p),
                 alibabacloud_codegen::crates::crate_dir(p).display(),
-                alibabacloud_codegen::crates::FIRST_VERSION,
+                p.crate_version,
             )
         })
         .collect();
@@ -611,6 +612,7 @@ mod tests {
                 degraded: vec![],
                 lines: 1,
                 bytes: 1,
+                crate_version: if code == "a" { "0.2.0" } else { "0.1.0" }.into(),
             };
         let out = with_features(
             &toml,
@@ -631,7 +633,7 @@ mod tests {
                  b-c = [\"b-c-20220222\"]\nb-c-20140828 = [\"dep:alibabacloud-b-c20140828\"]\n\
                  b-c-20220222 = [\"dep:alibabacloud-b-c20220222\"]\n\
                  {END_FEATURES}\n\n[dependencies]\n{BEGIN_DEPENDENCIES}\n\
-                 alibabacloud-a20200101 = {{ path = \"../products/a-20200101\", version = \"0.1.0\", optional = true }}\n\
+                 alibabacloud-a20200101 = {{ path = \"../products/a-20200101\", version = \"0.2.0\", optional = true }}\n\
                  alibabacloud-b-c20140828 = {{ path = \"../products/b-c-20140828\", version = \"0.1.0\", optional = true }}\n\
                  alibabacloud-b-c20220222 = {{ path = \"../products/b-c-20220222\", version = \"0.1.0\", optional = true }}\n\
                  {END_DEPENDENCIES}\n"
