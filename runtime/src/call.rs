@@ -248,7 +248,7 @@ impl ApiRequest {
             if !set {
                 self.params
                     .query
-                    .push((name.clone(), uuid::Uuid::new_v4().to_string()));
+                    .push((name.clone(), crate::signer::random_nonce()));
             }
         }
         let code = self.product.to_ascii_lowercase();

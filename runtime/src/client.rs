@@ -640,7 +640,7 @@ fn fill_client_token(params: &mut Params, name: &str, location: Location) {
         .iter()
         .any(|list| list.iter().any(|(k, _)| k == name));
     if !set {
-        let token = uuid::Uuid::new_v4().to_string();
+        let token = crate::signer::random_nonce();
         params.plain(location, name, &Some(token));
     }
 }
@@ -648,22 +648,15 @@ fn fill_client_token(params: &mut Params, name: &str, location: Location) {
 /// The server's clock from a timestamp rejection: the `Date` header, else
 /// an ISO 8601 UTC time in the message.
 fn server_time(response: &HttpResponse, message: &str) -> Option<SystemTime> {
-    use time::macros::format_description;
     if let Some(date) = response.header("date") {
-        let format = format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        );
-        if let Ok(t) = time::PrimitiveDateTime::parse(date.trim(), format) {
-            return Some(t.assume_utc().into());
+        if let Ok(t) = httpdate::parse_http_date(date.trim()) {
+            return Some(t);
         }
     }
-    let iso = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     let bytes = message.as_bytes();
     (0..bytes.len().saturating_sub(19)).find_map(|i| {
         let candidate = message.get(i..i + 20)?;
-        time::PrimitiveDateTime::parse(candidate, iso)
-            .ok()
-            .map(|t| t.assume_utc().into())
+        humantime::parse_rfc3339(candidate).ok()
     })
 }
 

@@ -37,8 +37,9 @@ pub struct Attempt<'a> {
     pub extra_headers: [&'a [(String, String)]; 2],
 }
 
-/// A fresh nonce: a random (version 4) UUID, as the official SDKs send,
-/// drawn from rand's per-thread generator (ChaCha12, seeded from the OS
+/// A fresh random (version 4) UUID, as the official SDKs send for
+/// signature nonces and client tokens, drawn from rand's per-thread
+/// generator (ChaCha12, seeded from the OS
 /// once per thread, reseeded every 64 KiB and after a fork) rather than a
 /// system call per request.
 pub(crate) fn random_nonce() -> String {
@@ -62,7 +63,9 @@ pub fn format_timestamp(now: SystemTime) -> String {
         _ => return format_timestamp_general(now),
     };
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days);
+    // Below year 10000 every part is a small non-negative number.
+    let (year, month, day) = civil_from_days(days as i64);
+    let (year, month, day) = (year as u64, month as u64, day as u64);
     let mut out = [0u8; 20];
     let mut put = |at: usize, value: u64, width: usize| {
         let mut v = value;
@@ -88,32 +91,39 @@ pub fn format_timestamp(now: SystemTime) -> String {
         .to_owned()
 }
 
-/// Year, month and day of a day count since 1970-01-01 (proleptic
-/// Gregorian; Howard Hinnant's `civil_from_days`, for days after the epoch).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+/// Year, month and day of a day count since 1970-01-01, negative before it
+/// (proleptic Gregorian; Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
+    let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
 
-/// [`format_timestamp`] through the `time` crate, for any time.
+/// [`format_timestamp`] for any time, before 1970 and after 9999 included
+/// (a clock that far off is refused by the service, but never panics here).
 fn format_timestamp_general(now: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(now).to_offset(time::UtcOffset::UTC);
+    let secs: i64 = match now.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX / 2),
+        // Whole seconds, rounded down: 1.5 s before the epoch is 23:59:58.
+        Err(before) => {
+            let d = before.duration();
+            -i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2) - i64::from(d.subsec_nanos() > 0)
+        }
+    };
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
     )
 }
 
@@ -503,6 +513,20 @@ mod tests {
         );
     }
 
+    /// The `time` crate's calendar, an implementation independent of ours.
+    fn by_the_calendar(at: SystemTime) -> String {
+        let t = time::OffsetDateTime::from(at);
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+
     #[test]
     fn timestamp_by_hand_matches_the_calendar() {
         // Every day boundary of 1970-2100 and a spread of times within days,
@@ -511,16 +535,37 @@ mod tests {
         while secs < 4_102_444_800 {
             for t in [secs, secs + 1, secs + 86_399, secs + 45_296] {
                 let at = UNIX_EPOCH + Duration::from_secs(t);
-                assert_eq!(format_timestamp(at), format_timestamp_general(at), "{t}");
+                assert_eq!(format_timestamp(at), by_the_calendar(at), "{t}");
+                assert_eq!(format_timestamp_general(at), by_the_calendar(at), "{t}");
             }
             secs += 86_400;
         }
         for t in [253_402_300_799u64, 951_782_400, 4_107_542_400] {
             let at = UNIX_EPOCH + Duration::from_secs(t) + Duration::from_millis(999);
-            assert_eq!(format_timestamp(at), format_timestamp_general(at), "{t}");
+            assert_eq!(format_timestamp(at), by_the_calendar(at), "{t}");
         }
         let before = UNIX_EPOCH - Duration::from_millis(1500);
         assert_eq!(format_timestamp(before), "1969-12-31T23:59:58Z");
+        // Before 1970 and past 9999, as the `time` crate's calendar has it.
+        for t in [1i64, 86_399, 86_400, 86_401, 951_782_400, 62_135_596_800] {
+            let at = UNIX_EPOCH - Duration::from_secs(t as u64);
+            let want = time::OffsetDateTime::from_unix_timestamp(-t).unwrap();
+            assert_eq!(
+                format_timestamp(at),
+                format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                    want.year(),
+                    u8::from(want.month()),
+                    want.day(),
+                    want.hour(),
+                    want.minute(),
+                    want.second()
+                ),
+                "{t} s before the epoch"
+            );
+        }
+        let far = UNIX_EPOCH + Duration::from_secs(253_402_300_800 + 86_400 + 3_661);
+        assert_eq!(format_timestamp(far), "10000-01-02T01:01:01Z");
     }
 
     #[test]

@@ -11,13 +11,11 @@
 
 use std::fmt;
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use reqwest::{Client, RequestBuilder, Url};
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::error::error_chain;
 use super::json::{optional_str, required_str, type_name};
@@ -442,14 +440,12 @@ fn parse_credentials(body: &str) -> Result<Credentials, CredentialsError> {
         }
     }
     let expiration_text = field("Expiration")?;
-    let expiration = OffsetDateTime::parse(expiration_text, &Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|_| {
-            invalid(format!(
-                "Expiration '{expiration_text}' is not an RFC 3339 timestamp"
-            ))
-            .with_field("Expiration")
-        })?;
+    let expiration = super::json::parse_expiration(expiration_text).map_err(|_| {
+        invalid(format!(
+            "Expiration '{expiration_text}' is not an RFC 3339 timestamp"
+        ))
+        .with_field("Expiration")
+    })?;
     Ok(
         Credentials::new(field("AccessKeyId")?, field("AccessKeySecret")?)
             .with_security_token(field("SecurityToken")?)

@@ -63,3 +63,12 @@ pub(crate) fn optional_str<'a>(
         Some(other) => Err(FieldProblem::NotAString(type_name(other))),
     }
 }
+
+/// An `Expiration` as STS, the ECS metadata service and credentials URIs
+/// write it: RFC 3339 in UTC (`2015-04-09T11:52:19Z`, fractions allowed),
+/// the only form the official SDKs read.
+pub(super) fn parse_expiration(
+    text: &str,
+) -> Result<std::time::SystemTime, humantime::TimestampError> {
+    humantime::parse_rfc3339(text.trim())
+}

@@ -6,8 +6,6 @@ use std::time::{Duration, SystemTime};
 
 use alibabacloud_signing::v1;
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::json::{required_str, type_name};
 use super::{Credentials, CredentialsError, CredentialsErrorKind, Env};
@@ -202,7 +200,7 @@ impl StsCall<'_> {
                 c.access_key_id(),
                 c.security_token(),
                 &timestamp,
-                &uuid::Uuid::new_v4().to_string(),
+                &crate::signer::random_nonce(),
                 "JSON",
             ),
             None => vec![
@@ -262,9 +260,7 @@ impl StsCall<'_> {
                 CredentialsErrorKind::Unavailable,
                 format!(
                     "{what}: the answer's credentials expired at {}; not used",
-                    OffsetDateTime::from(expiration)
-                        .format(&Rfc3339)
-                        .unwrap_or_default()
+                    crate::signer::format_timestamp(expiration)
                 ),
             )
             .with_field("Credentials.Expiration")),
@@ -343,14 +339,12 @@ pub(crate) fn read_credentials(
         })
     };
     let expiration_text = field("Expiration")?;
-    let expiration = OffsetDateTime::parse(expiration_text, &Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|_| {
-            invalid(
-                format!("Expiration '{expiration_text}' is not an RFC 3339 timestamp"),
-                &format!("{prefix}Expiration"),
-            )
-        })?;
+    let expiration = super::json::parse_expiration(expiration_text).map_err(|_| {
+        invalid(
+            format!("Expiration '{expiration_text}' is not an RFC 3339 timestamp"),
+            &format!("{prefix}Expiration"),
+        )
+    })?;
     Ok(
         Credentials::new(field("AccessKeyId")?, field("AccessKeySecret")?)
             .with_security_token(field("SecurityToken")?)
