@@ -91,6 +91,15 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
     let mut not_generated: Vec<String> = Vec::new();
     let mut oss: Vec<String> = Vec::new();
     let mut inputs = Vec::new();
+    // Product versions whose spec failed here or in the generator: each
+    // keeps its last good crate.
+    let mut kept: Vec<PathBuf> = Vec::new();
+    let crate_dir_of = |entry: &manifest::Entry| {
+        PathBuf::from(alibabacloud_codegen::ir::versioned_feature(
+            &entry.code.to_ascii_lowercase(),
+            &entry.version,
+        ))
+    };
     for entry in &manifest.spec {
         let label = format!("{specs_label}/{}", entry.path);
         if entry.style.eq_ignore_ascii_case("OSS") {
@@ -107,11 +116,17 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
                 default_version: entry.default_version.clone(),
                 crate_version: entry.crate_version.clone(),
             }),
-            Ok(sha) => not_generated.push(format!(
-                "{label}: its sha256 is {sha} but manifest.toml says {}; import it again",
-                entry.sha256
-            )),
-            Err(e) => not_generated.push(e),
+            Ok(sha) => {
+                not_generated.push(format!(
+                    "{label}: its sha256 is {sha} but manifest.toml says {}; import it again",
+                    entry.sha256
+                ));
+                kept.push(crate_dir_of(entry));
+            }
+            Err(e) => {
+                not_generated.push(e);
+                kept.push(crate_dir_of(entry));
+            }
         }
     }
 
@@ -132,21 +147,13 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
         not_generated.push(failure.to_string());
     }
     let failed = not_generated.len();
-    // A product that failed keeps its last good crate.
-    let kept: Vec<PathBuf> = report
-        .failures
-        .iter()
-        .filter_map(|f| {
-            let entry = manifest
-                .spec
-                .iter()
-                .find(|e| specs_dir.join(&e.path) == f.file)?;
-            Some(PathBuf::from(alibabacloud_codegen::ir::versioned_feature(
-                &entry.code.to_ascii_lowercase(),
-                &entry.version,
-            )))
-        })
-        .collect();
+    kept.extend(report.failures.iter().filter_map(|f| {
+        let entry = manifest
+            .spec
+            .iter()
+            .find(|e| specs_dir.join(&e.path) == f.file)?;
+        Some(crate_dir_of(entry))
+    }));
     for stale in crate_files(out)? {
         if wanted.contains(&stale) || kept.iter().any(|k| stale.starts_with(k)) {
             continue;
@@ -614,24 +621,31 @@ mod tests {
     }
 
     #[test]
-    fn a_spec_changed_since_import_is_not_generated() {
+    fn a_spec_changed_since_import_is_not_generated_and_keeps_its_crate() {
         let dir = scratch("sha");
         let specs_dir = specs(
             &dir,
             &[("Demo", "2020-01-01", "RPC", &spec("Demo", "GetThing"))],
         );
+        let out = dir.join("out");
+        generate(&workspace_root(), &specs_dir, &out).unwrap();
+        // Edited by hand after import: its sha256 no longer matches.
         std::fs::write(
             specs_dir.join("demo/2020-01-01/api-docs.json"),
             spec("Demo", "Other"),
         )
         .unwrap();
-        let outcome = generate(&workspace_root(), &specs_dir, &dir.join("out")).unwrap();
-        assert_eq!(outcome.crates, 0);
+        let outcome = generate(&workspace_root(), &specs_dir, &out).unwrap();
+        assert_eq!((outcome.crates, outcome.failed), (0, 1), "{outcome:?}");
         assert!(
             outcome.not_generated[0]
                 .contains("api-specs/demo/2020-01-01/api-docs.json: its sha256 is"),
             "{outcome:?}"
         );
+        assert!(out
+            .join("demo-20200101/src/generated/get_thing.rs")
+            .is_file());
+        assert!(!out.join("demo-20200101/src/generated/other.rs").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

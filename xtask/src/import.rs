@@ -113,7 +113,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         .clamp(1, 8)
         .min(todo.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done = std::sync::Mutex::new(&mut results);
+    let results = std::sync::Mutex::new(results);
     // The manifest entry a file replaces: the same product version.
     let previous_of = |i: usize| -> Option<&Entry> {
         let (code, version) = keys[i].as_ref()?;
@@ -138,12 +138,15 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                     &prose,
                     &mut log,
                 );
-                if let Ok(mut results) = done.lock() {
+                if let Ok(mut results) = results.lock() {
                     results[i] = Some((outcome, log));
                 }
             });
         }
     });
+    let results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
 
     // How messages name the specs directory: as the repository does, or
     // as the maintainer gave it.
