@@ -235,9 +235,9 @@ fn a_call_allocates_little_beyond_reqwest_itself() {
 
 /// The nonce comes from a per-thread generator seeded from the OS, not
 /// from the kernel per request: with `getrandom(2)` made to fail on this
-/// thread, thousands of calls still sign with distinct nonces (a `Uuid::new_v4()`
-/// per request panics there, which the test checks, so that it would catch
-/// a return to it).
+/// thread, thousands of calls still sign with distinct nonces (the
+/// getrandom crate fails there, which the test checks, so that it would
+/// catch a return to a system call per request).
 #[cfg(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
