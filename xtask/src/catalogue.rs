@@ -94,12 +94,7 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
     // Product versions whose spec failed here or in the generator: each
     // keeps its last good crate.
     let mut kept: Vec<PathBuf> = Vec::new();
-    let crate_dir_of = |entry: &manifest::Entry| {
-        PathBuf::from(alibabacloud_codegen::ir::versioned_feature(
-            &entry.code.to_ascii_lowercase(),
-            &entry.version,
-        ))
-    };
+    let crate_dir_of = |entry: &manifest::Entry| PathBuf::from(entry.crate_dir());
     for entry in &manifest.spec {
         let label = format!("{specs_label}/{}", entry.path);
         if entry.style.eq_ignore_ascii_case("OSS") {
@@ -163,7 +158,7 @@ pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, St
             .map_err(|e| format!("{}: cannot remove: {e}", target.display()))?;
         changed += 1;
     }
-    remove_empty_dirs(out);
+    crate::regenerate::remove_empty_dirs(out);
 
     let mut members: Vec<String> = report
         .products
@@ -263,19 +258,6 @@ fn crate_files(out: &Path) -> Result<Vec<PathBuf>, String> {
     }
     found.sort();
     Ok(found)
-}
-
-fn remove_empty_dirs(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                remove_empty_dirs(&path);
-                // Fails (and is meant to) when the directory is not empty.
-                let _ = std::fs::remove_dir(&path);
-            }
-        }
-    }
 }
 
 /// The catalogue's workspace manifest: its members, and the package fields

@@ -106,12 +106,7 @@ fn product_crates(root: &Path) -> Result<Vec<Crate>, String> {
         let spec_dir = manifest
             .spec
             .iter()
-            .find(|e| {
-                alibabacloud_codegen::ir::versioned_feature(
-                    &e.code.to_ascii_lowercase(),
-                    &e.version,
-                ) == dir
-            })
+            .find(|e| e.crate_dir() == dir)
             .and_then(|e| e.path.rsplit_once('/').map(|(d, _)| d.to_string()));
         crates.push(Crate {
             dir,

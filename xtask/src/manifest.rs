@@ -45,6 +45,14 @@ pub struct Entry {
     pub sha256: String,
 }
 
+impl Entry {
+    /// The directory of this product version's crate (under `products/` or
+    /// a catalogue), which is also its cargo feature: `r-kvstore-20150101`.
+    pub fn crate_dir(&self) -> String {
+        alibabacloud_codegen::ir::versioned_feature(&self.code.to_ascii_lowercase(), &self.version)
+    }
+}
+
 const HEADER: &str = "\
 # Spec files used by the code generator, one [[spec]] table per file,
 # written by `cargo xtask import` (sorted by path).

@@ -144,10 +144,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                 .spec
                 .iter()
                 .find(|e| specs_dir.join(&e.path) == f.file)?;
-            Some(alibabacloud_codegen::ir::versioned_feature(
-                &entry.code.to_ascii_lowercase(),
-                &entry.version,
-            ))
+            Some(entry.crate_dir())
         })
         .collect();
     for (tree, dir) in [
@@ -373,7 +370,8 @@ fn existing_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn remove_empty_dirs(dir: &Path) {
+/// Removes the empty directories under `dir` (not `dir` itself).
+pub(crate) fn remove_empty_dirs(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
             let path = entry.path();
