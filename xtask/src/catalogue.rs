@@ -80,8 +80,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
 /// outcome and in `CATALOGUE.md`; it never stops the others, and its last
 /// good crate, if any, stays.
 pub fn generate(root: &Path, specs_dir: &Path, out: &Path) -> Result<Outcome, String> {
-    claim(out)?;
+    // Read before `out` is touched: a wrong specs directory leaves nothing behind.
     let manifest = manifest::load(specs_dir)?;
+    claim(out)?;
     // How generated headers name a spec: relative to the specs directory's
     // own name, never a path of this machine.
     let specs_label = specs_dir.file_name().map_or_else(
